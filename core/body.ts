@@ -1,0 +1,59 @@
+import { MockStatusError } from './errors.ts'
+
+/** Default cap on request bodies (1 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+/** Reads the body as UTF-8 text, refusing it with a 413 once it passes `maxBytes`. */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  if (chunks.length === 1) return new TextDecoder().decode(chunks[0])
+  const joined = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    joined.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder().decode(joined)
+}
+
+/** Parses JSON text, turning every failure into a 400 that says what is wrong. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '')
+    throw new MockStatusError(
+      400,
+      'Request body is empty; a JSON body is required',
+      'malformed-json',
+    )
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new MockStatusError(
+      400,
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      'malformed-json',
+    )
+  }
+}
+
+function tooLarge(maxBytes: number): MockStatusError {
+  return new MockStatusError(
+    413,
+    `Request body is larger than ${maxBytes} bytes (the --max-body-bytes limit)`,
+    'payload-too-large',
+  )
+}

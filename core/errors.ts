@@ -1,0 +1,52 @@
+/** Why the mock itself refused or failed a request, so each vendor can pick its own error code. */
+export type MockErrorReason =
+  | 'injected'
+  | 'malformed-json'
+  | 'payload-too-large'
+  | 'route-not-found'
+  | 'method-not-allowed'
+  | 'invalid-session'
+  | 'session-limit'
+  | 'invalid-prefer'
+  | 'timeout'
+
+/**
+ * A failure raised by the mock's cross-cutting pipeline rather than a vendor model. Each vendor's
+ * error renderer turns it into that vendor's envelope, so clients never see a foreign shape.
+ */
+export class MockStatusError extends Error {
+  override readonly name = 'MockStatusError'
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly reason: MockErrorReason,
+    readonly extra: { retryAfter?: number; bodyOverride?: unknown } = {},
+  ) {
+    super(message)
+  }
+}
+
+/** Standard reason phrases, used where a vendor has no message of its own for a status. */
+export function reasonPhrase(status: number): string {
+  return STATUS_PHRASES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error')
+}
+
+const STATUS_PHRASES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}

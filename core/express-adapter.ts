@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
+import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
+import { getResponse, type HttpHandler } from 'msw'
+
+/**
+ * Express 5 middleware that answers with msw handlers through `getResponse()`. Bodies stream (an
+ * export of 10,000 images never becomes one string), `HttpResponse.error()` destroys the socket as
+ * a real network failure would, and a client that hangs up aborts the request's signal.
+ * Unmatched requests go to `next()`.
+ */
+export function mswMiddleware(handlers: HttpHandler[]) {
+  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction): Promise<void> => {
+    // A wall-clock Date header would break byte-identical replays; bodies carry the session clock.
+    res.sendDate = false
+    const aborter = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort()
+    })
+    try {
+      const request = toFetchRequest(req, aborter.signal)
+      const response = await getResponse(handlers, request)
+      if (!response) return next()
+      if (response.type === 'error') {
+        req.socket.destroy()
+        return
+      }
+      if (aborter.signal.aborted) return
+      res.status(response.status)
+      // Set-Cookie needs every value; other headers are single.
+      for (const [name, value] of response.headers) {
+        if (name.toLowerCase() !== 'set-cookie') res.setHeader(name, value)
+      }
+      const cookies = response.headers.getSetCookie()
+      if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+      if (!response.body) {
+        res.end()
+        return
+      }
+      const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
+      body.on('error', () => req.socket.destroy())
+      body.pipe(res)
+    } catch (error) {
+      next(error)
+    }
+  }
+}
+
+function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
+  const host = req.headers.host ?? 'localhost'
+  const url = new URL(req.originalUrl, `http://${host}`)
+  const headers = new Headers()
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    // Node's fetch Request needs this to accept a streamed body.
+    ...(hasBody ? { duplex: 'half' } : {}),
+    signal,
+  } as RequestInit)
+}

@@ -1,0 +1,256 @@
+import type { HttpHandler } from 'msw'
+import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
+import type { ClockOptions } from './clock.ts'
+import type { FaultRule } from './faults.ts'
+import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
+import { createFallbackIds, type Runtime, vendorFallbacks, vendorHandlers } from './pipeline.ts'
+import type { Scenario } from './scenario.ts'
+import { DEFAULT_SESSION, type Session, SessionManager } from './session.ts'
+import { type CollectionMap, exportCollections, importCollections } from './state.ts'
+import type { AnyVendor } from './vendor.ts'
+
+/** Options of {@link buildMock}; every one has a sensible default. */
+export interface MockOptions {
+  /** Scenario new sessions start from (default `default`). */
+  scenario?: string
+  /** Seed of every random stream (default 1). */
+  seed?: number
+  /** `false` accepts requests without credentials (the CLI's `--auth off`). */
+  auth?: boolean
+  /** Serve a vendor only at this origin, e.g. `{ cycle: 'https://api.cycle.io' }`; default: any origin. */
+  baseUrls?: Record<string, string>
+  maxSessions?: number
+  sessionIdleMs?: number
+  journalLimit?: number
+  maxBodyBytes?: number
+  timeoutCeilingMs?: number
+  clock?: ClockOptions
+}
+
+/** A session's exported state: enough to rebuild it elsewhere. */
+export interface MockState {
+  version: 1
+  scenario: string
+  seed: number
+  clock: number
+  faults: FaultRule[]
+  stores: Record<string, Record<string, unknown[]>>
+}
+
+/** The programmatic face of one session. */
+export interface MockSession {
+  readonly name: string
+  /** Resolves once the scenario has filled the stores. */
+  readonly ready: Promise<void>
+  readonly session: Session
+  faults: {
+    add(rule: unknown): FaultRule
+    addAll(rules: unknown[]): FaultRule[]
+    list(): FaultRule[]
+    remove(id: string): boolean
+    clear(): void
+  }
+  journal: {
+    find(query?: JournalQuery): JournalEntry[]
+    clear(): void
+    readonly size: number
+    readonly dropped: number
+  }
+  clock: {
+    now(): number
+    advance(ms: number): void
+    set(instant: number | string): void
+  }
+  reset(options?: { scenario?: string; seed?: number }): Promise<void>
+  exportState(): Promise<MockState>
+  importState(state: unknown): Promise<void>
+}
+
+/** What a vendor list and scenario map become: handlers plus the default session's face. */
+export interface BuiltMock extends MockSession {
+  handlers: HttpHandler[]
+  runtime: Runtime
+  options: Required<Pick<MockOptions, 'scenario' | 'seed' | 'auth'>>
+  vendors: readonly AnyVendor[]
+  scenarios: ReadonlyMap<string, Scenario>
+  /** The face of another session (created on first use). */
+  forSession(name: string): MockSession
+}
+
+/** Ingredients that the library entry supplies. */
+export interface MockRegistry {
+  vendors: readonly AnyVendor[]
+  scenarios: readonly Scenario[]
+  /** Handlers that see the runtime before the vendors (the control API). */
+  controlHandlers(mock: BuiltMock): HttpHandler[]
+}
+
+/** Wires vendors, scenarios and the pipeline into one mock with its own sessions. */
+export function buildMock(registry: MockRegistry, options: MockOptions = {}): BuiltMock {
+  const scenarios = new Map(registry.scenarios.map((s) => [s.name, s]))
+  const scenario = options.scenario ?? 'default'
+  if (!scenarios.has(scenario)) {
+    throw new RangeError(
+      `unknown scenario "${scenario}"; known scenarios: ${[...scenarios.keys()].join(', ')}`,
+    )
+  }
+  const seed = options.seed ?? 1
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`seed must be an integer from 0 to 4294967295; got ${seed}`)
+  }
+  const knownVendors = new Set(registry.vendors.map((v) => v.name))
+  for (const name of Object.keys(options.baseUrls ?? {})) {
+    if (!knownVendors.has(name)) throw new RangeError(`baseUrls names an unknown vendor "${name}"`)
+  }
+  const operationIds = registry.vendors.flatMap((v) =>
+    v.operations.map((op) => `${v.name}.${op.id}`),
+  )
+  const sessions = new SessionManager(
+    {
+      vendors: registry.vendors,
+      scenarios,
+      scenario,
+      seed,
+      auth: options.auth ?? true,
+      clock: options.clock ?? {},
+      journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
+      operationIds,
+    },
+    { maxSessions: options.maxSessions ?? 100, idleMs: options.sessionIdleMs ?? 30 * 60_000 },
+  )
+  const runtime: Runtime = {
+    sessions,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    timeoutCeilingMs: options.timeoutCeilingMs ?? 120_000,
+    fallbackIds: createFallbackIds(seed),
+  }
+  const faces = new Map<string, MockSession>()
+  const forSession = (name: string): MockSession => {
+    let face = faces.get(name)
+    if (!face || face.session !== sessions.get(name)) {
+      face = sessionFace(sessions.get(name), registry.vendors)
+      faces.set(name, face)
+    }
+    return face
+  }
+  const defaultFace = forSession(DEFAULT_SESSION)
+  const mock: BuiltMock = {
+    ...defaultFace,
+    get name() {
+      return DEFAULT_SESSION
+    },
+    get ready() {
+      return forSession(DEFAULT_SESSION).ready
+    },
+    get session() {
+      return sessions.get(DEFAULT_SESSION)
+    },
+    handlers: [],
+    runtime,
+    options: { scenario, seed, auth: options.auth ?? true },
+    vendors: registry.vendors,
+    scenarios,
+    forSession,
+  }
+  mock.handlers = [
+    ...registry.controlHandlers(mock),
+    ...registry.vendors.flatMap((v) => vendorHandlers(v, runtime, options.baseUrls?.[v.name])),
+    ...registry.vendors.flatMap((v) => vendorFallbacks(v, runtime, options.baseUrls?.[v.name])),
+  ]
+  return mock
+}
+
+function sessionFace(session: Session, vendors: readonly AnyVendor[]): MockSession {
+  return {
+    name: session.name,
+    get ready() {
+      return session.ready
+    },
+    session,
+    faults: {
+      add: (rule) => session.faults.add(rule),
+      addAll: (rules) => session.faults.addAll(rules),
+      list: () => session.faults.list(),
+      remove: (id) => session.faults.remove(id),
+      clear: () => session.faults.clear(),
+    },
+    journal: {
+      find: (query) => session.journal.find(query),
+      clear: () => session.journal.clear(),
+      get size() {
+        return session.journal.size
+      },
+      get dropped() {
+        return session.journal.dropped
+      },
+    },
+    clock: {
+      now: () => session.clock.now(),
+      advance: (ms) => session.clock.advance(ms),
+      set: (instant) =>
+        session.clock.set(typeof instant === 'string' ? Date.parse(instant) : instant),
+    },
+    reset: (options) => session.reset(options),
+    async exportState() {
+      await session.ready
+      const stores: MockState['stores'] = {}
+      for (const vendor of vendors)
+        stores[vendor.name] = exportCollections(session.store(vendor) as CollectionMap)
+      return {
+        version: 1,
+        scenario: session.scenario,
+        seed: session.seed,
+        clock: session.clock.now(),
+        faults: session.faults.list(),
+        stores,
+      }
+    },
+    async importState(state) {
+      await session.ready
+      const parsed = parseState(state)
+      const fresh = new Map<string, unknown>()
+      for (const vendor of vendors) {
+        const data = parsed.stores[vendor.name]
+        if (data === undefined) continue
+        const store = vendor.createStore() as CollectionMap
+        await importCollections(store, data, vendor.name)
+        fresh.set(vendor.name, store)
+      }
+      const unknown = Object.keys(parsed.stores).filter(
+        (name) => !vendors.some((v) => v.name === name),
+      )
+      if (unknown.length > 0)
+        throw new TypeError(`state.stores names unknown vendors: ${unknown.join(', ')}`)
+      const rules = parsed.faults.map(({ matched: _m, fired: _f, ...rule }) => rule)
+      const previous = session.faults.list().map(({ matched: _m, fired: _f, ...rule }) => rule)
+      session.faults.clear()
+      try {
+        session.faults.addAll(rules)
+      } catch (error) {
+        session.faults.addAll(previous)
+        throw error
+      }
+      session.replaceStores(fresh)
+      if (parsed.clock !== undefined) session.clock.set(parsed.clock)
+    },
+  }
+}
+
+function parseState(state: unknown): {
+  stores: Record<string, unknown>
+  faults: FaultRule[]
+  clock?: number
+} {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+    throw new TypeError('state must be a JSON object as GET /__mock/state returns it')
+  }
+  const { stores, faults = [], clock } = state as Record<string, unknown>
+  if (typeof stores !== 'object' || stores === null || Array.isArray(stores)) {
+    throw new TypeError('state.stores must be an object keyed by vendor')
+  }
+  if (!Array.isArray(faults)) throw new TypeError('state.faults must be an array of fault rules')
+  if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock))) {
+    throw new TypeError('state.clock must be a number of ms since the epoch')
+  }
+  return { stores: stores as Record<string, unknown>, faults: faults as FaultRule[], clock }
+}

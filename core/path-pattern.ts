@@ -1,0 +1,42 @@
+/** A compiled OpenAPI path template (`/v1/images/{id}`), matched against absolute URLs. */
+export interface PathPattern {
+  template: string
+  regexp: RegExp
+  params: string[]
+}
+
+/**
+ * Compiles an OpenAPI path template into a RegExp with named groups, for msw. A parameter stops at
+ * `/` and at the literal character that follows it, so `{name}:set-tags` and `{name}` both work;
+ * parameters may still contain `:` when nothing literal follows (RHACS `sha256:…` ids).
+ * With no base URL the pattern matches any origin, as a frontend mocking several hosts needs.
+ */
+export function compilePath(template: string, baseUrl?: string): PathPattern {
+  const params: string[] = []
+  let source = ''
+  const tokens = template.split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? ''
+    const param = /^\{(.+)\}$/.exec(token)?.[1]
+    if (param) {
+      params.push(param)
+      const following = tokens[i + 1]?.[0]
+      const stop = following && following !== '/' ? escapeClass(following) : ''
+      source += `(?<${param}>[^/${stop}]+)`
+    } else {
+      source += escapeRegExp(token)
+    }
+  }
+  const origin = baseUrl
+    ? escapeRegExp(baseUrl.replace(/\/+$/, ''))
+    : '[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+'
+  return { template, regexp: new RegExp(`^${origin}${source}/?$`), params }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+}
+
+function escapeClass(ch: string): string {
+  return ch.replace(/[\\\]^-]/g, '\\$&')
+}

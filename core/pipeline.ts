@@ -1,0 +1,309 @@
+import { type HttpHandler, HttpResponse, http, type JsonBodyType } from 'msw'
+import { parseJsonBody, readBodyText } from './body.ts'
+import { MockStatusError } from './errors.ts'
+import type { FaultRule } from './faults.ts'
+import { BODY_PREVIEW_CHARS } from './journal.ts'
+import { compilePath, type PathPattern } from './path-pattern.ts'
+import { createRandom, type Random } from './random.ts'
+import type { Session, SessionManager } from './session.ts'
+import type { AnyVendor, OperationContext, OperationDefinition } from './vendor.ts'
+
+/** Settings shared by every request of one mock. */
+export interface Runtime {
+  sessions: SessionManager
+  maxBodyBytes: number
+  /** A `network: timeout` fault gives up after this long, so abandoned requests cannot leak. */
+  timeoutCeilingMs: number
+  /** Request ids for failures that happen before a session exists. */
+  fallbackIds: Random
+}
+
+/** Creates the runtime's fallback id stream. */
+export function createFallbackIds(seed: number): Random {
+  return createRandom(seed ^ 0x5eed)
+}
+
+const MAX_MOCK_DELAY_MS = 300_000
+
+/**
+ * The msw handlers of one vendor: one per operation, each running the pipeline
+ * session → body → auth → faults → Prefer/X-Mock-Delay → handler → journal, and last a catch-all
+ * under the vendor's prefixes that answers the vendor's own 404 or 405.
+ */
+export function vendorHandlers(
+  vendor: AnyVendor,
+  runtime: Runtime,
+  baseUrl?: string,
+): HttpHandler[] {
+  const patterns = vendor.operations.map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
+  const handlers = patterns.map(({ op, pattern }) =>
+    http[op.method.toLowerCase() as 'get'](pattern.regexp, ({ request, params }) =>
+      runOperation(vendor, op, request, params as Record<string, string>, runtime),
+    ),
+  )
+  return handlers
+}
+
+/** The 404/405 catch-alls; they go after every vendor's operations so no vendor shadows another. */
+export function vendorFallbacks(
+  vendor: AnyVendor,
+  runtime: Runtime,
+  baseUrl?: string,
+): HttpHandler[] {
+  const patterns = vendor.operations.map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
+  return vendor.pathPrefixes.map((prefix) =>
+    http.all(compilePrefix(prefix, baseUrl), ({ request }) =>
+      unmatched(vendor, patterns, request, runtime),
+    ),
+  )
+}
+
+function compilePrefix(prefix: string, baseUrl?: string): RegExp {
+  const origin = baseUrl
+    ? baseUrl.replace(/\/+$/, '').replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+    : '[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+'
+  return new RegExp(`^${origin}${prefix.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}(?:[/:?].*)?$`)
+}
+
+async function unmatched(
+  vendor: AnyVendor,
+  patterns: Array<{ op: OperationDefinition<unknown>; pattern: PathPattern }>,
+  request: Request,
+  runtime: Runtime,
+): Promise<Response> {
+  const url = new URL(request.url)
+  const href = `${url.origin}${url.pathname}`
+  const allowed = [
+    ...new Set(patterns.filter((p) => p.pattern.regexp.test(href)).map((p) => p.op.method)),
+  ]
+  const error =
+    allowed.length > 0
+      ? new MockStatusError(
+          405,
+          `Method ${request.method} is not allowed on ${url.pathname}`,
+          'method-not-allowed',
+        )
+      : new MockStatusError(
+          404,
+          `No ${vendor.title} endpoint at ${request.method} ${url.pathname}`,
+          'route-not-found',
+        )
+  const response = await runPipeline(vendor, undefined, request, {}, runtime, () => {
+    throw error
+  })
+  if (allowed.length > 0) response.headers.set('Allow', allowed.join(', '))
+  return response
+}
+
+function runOperation(
+  vendor: AnyVendor,
+  op: OperationDefinition<unknown>,
+  request: Request,
+  params: Record<string, string>,
+  runtime: Runtime,
+): Promise<Response> {
+  return runPipeline(vendor, op, request, params, runtime, (ctx) => op.handle(ctx))
+}
+
+async function runPipeline(
+  vendor: AnyVendor,
+  op: OperationDefinition<unknown> | undefined,
+  request: Request,
+  params: Record<string, string>,
+  runtime: Runtime,
+  handle: (ctx: OperationContext<unknown>) => Response | Promise<Response>,
+): Promise<Response> {
+  const started = performance.now()
+  const url = new URL(request.url)
+  const operationId = `${vendor.name}.${op?.id ?? 'unmatched'}`
+  let session: Session | undefined
+  let requestId: string | undefined
+  let fault: FaultRule | undefined
+  let network: 'reset' | 'timeout' | null = null
+  let bodyText = ''
+  let response: Response
+  try {
+    session = runtime.sessions.forRequest(request)
+    await session.ready
+    const current = session
+    current.clock.tick()
+    requestId = vendor.createRequestId(current.requestIds)
+    bodyText = await readBodyText(request, runtime.maxBodyBytes)
+    const store = current.store(vendor)
+    if (op && current.auth && op.auth !== false && vendor.authenticate) {
+      await vendor.authenticate({
+        request,
+        store,
+        session: current,
+        operation: op,
+        url,
+        bodyText,
+        clock: current.clock,
+      })
+    }
+    fault = op
+      ? current.faults.evaluate({
+          operation: operationId,
+          method: request.method,
+          path: url.pathname,
+        })
+      : undefined
+    const effect = fault?.effect
+    if (effect?.delayMs) await sleep(effect.delayMs, request.signal)
+    if (effect?.network === 'reset') {
+      network = 'reset'
+      response = HttpResponse.error()
+    } else if (effect?.network === 'timeout') {
+      network = 'timeout'
+      await sleep(runtime.timeoutCeilingMs, request.signal)
+      response = HttpResponse.error()
+    } else {
+      if (effect?.status !== undefined) {
+        throw new MockStatusError(
+          effect.status,
+          `Injected by fault rule "${fault?.id}"`,
+          'injected',
+          {
+            retryAfter: effect.retryAfter,
+            bodyOverride: effect.body,
+          },
+        )
+      }
+      if (op) applyPrefer(request, op)
+      const mockDelay = parseMockDelay(request)
+      if (mockDelay > 0) await sleep(mockDelay, request.signal)
+      response = await handle({
+        request,
+        url,
+        params,
+        query: url.searchParams,
+        store,
+        session: current,
+        clock: current.clock,
+        random: current.random,
+        requestId,
+        operationId,
+        bodyText,
+        readJson: async () => parseJsonBody(bodyText),
+      })
+    }
+  } catch (error) {
+    requestId ??= vendor.createRequestId(runtime.fallbackIds)
+    if (!(error instanceof MockStatusError) && !isVendorError(error)) {
+      console.error(`[image-registry-mock] ${operationId} failed unexpectedly:`, error)
+    }
+    const rendered = vendor.renderError(error, {
+      requestId,
+      operationId,
+      method: request.method,
+      path: url.pathname,
+    })
+    const override = error instanceof MockStatusError ? error.extra.bodyOverride : undefined
+    response = HttpResponse.json((override ?? rendered.body) as JsonBodyType, {
+      status: rendered.status,
+      headers: rendered.headers,
+    })
+    const retryAfter = error instanceof MockStatusError ? error.extra.retryAfter : undefined
+    if (
+      (rendered.status === 429 || rendered.status === 503) &&
+      !response.headers.has('Retry-After')
+    ) {
+      response.headers.set('Retry-After', String(retryAfter ?? 1))
+    } else if (retryAfter !== undefined) {
+      response.headers.set('Retry-After', String(retryAfter))
+    }
+  }
+  if (network === null) {
+    response.headers.set(vendor.requestIdHeader, requestId ?? '')
+    if (fault) response.headers.set('X-Mock-Fault', fault.id)
+  }
+  session?.journal.record({
+    time: session.clock.iso(),
+    session: session.name,
+    operation: operationId,
+    vendor: vendor.name,
+    method: request.method,
+    path: url.pathname,
+    query: queryRecord(url.searchParams),
+    requestBody: bodyText === '' ? null : bodyText.slice(0, BODY_PREVIEW_CHARS),
+    requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
+    status: network === null ? response.status : 0,
+    network,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    requestId: requestId ?? '',
+    fault: fault?.id ?? null,
+  })
+  return response
+}
+
+/** Vendor errors are expected outcomes; only truly unexpected throws are logged. */
+function isVendorError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'status' in error &&
+    typeof (error as { status: unknown }).status === 'number'
+  )
+}
+
+/** `Prefer: code=NNN` forces an error status with the vendor's body, as Prism does. */
+function applyPrefer(request: Request, op: OperationDefinition<unknown>): void {
+  const prefer = request.headers.get('prefer')
+  if (!prefer) return
+  const match = /(?:^|[,;\s])code=([^,;\s]*)/i.exec(prefer)
+  if (!match) return
+  const code = Number(match[1])
+  if (!Number.isInteger(code) || code < 100 || code > 599) {
+    throw new MockStatusError(
+      400,
+      `Prefer: code=${match[1]} is not an HTTP status code`,
+      'invalid-prefer',
+    )
+  }
+  if (op.statuses && !op.statuses.includes(code)) {
+    throw new MockStatusError(
+      400,
+      `Prefer: code=${code} is not a status ${op.id} returns; it returns ${op.statuses.join(', ')}`,
+      'invalid-prefer',
+    )
+  }
+  if (code >= 400) throw new MockStatusError(code, `Forced by Prefer: code=${code}`, 'injected')
+}
+
+function parseMockDelay(request: Request): number {
+  const raw = request.headers.get('x-mock-delay')
+  if (raw === null) return 0
+  const ms = Number(raw)
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_MOCK_DELAY_MS) {
+    throw new MockStatusError(
+      400,
+      `X-Mock-Delay must be whole milliseconds from 0 to ${MAX_MOCK_DELAY_MS}; got "${raw.slice(0, 40)}"`,
+      'invalid-prefer',
+    )
+  }
+  return ms
+}
+
+/** Waits `ms`, or less when the client gives up first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [key, value] of params) {
+    const existing = out[key]
+    if (existing === undefined) out[key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else out[key] = [existing, value]
+  }
+  return out
+}

@@ -1,0 +1,40 @@
+import { en, Faker } from '@faker-js/faker'
+import type { FaultRuleInput } from './faults.ts'
+import { createRandom, hashSeed } from './random.ts'
+import type { Session } from './session.ts'
+import type { ScenarioOptions, SeedContext, VendorModule } from './vendor.ts'
+
+/** Lets a scenario fill one vendor's store with a seeded faker and random stream of its own. */
+export interface World {
+  seed<Store>(
+    vendor: VendorModule<Store>,
+    fill: (ctx: SeedContext<Store>) => Promise<void>,
+    options?: ScenarioOptions,
+  ): Promise<void>
+}
+
+/** A named starting state: fills the stores and may preset fault rules. */
+export interface Scenario {
+  name: string
+  description: string
+  seed(world: World): Promise<void>
+  faults?: readonly FaultRuleInput[]
+}
+
+/** Builds the World for a session: each vendor gets streams derived from the seed and its name. */
+export function worldFor(session: Session): World {
+  return {
+    async seed(vendor, fill, options = {}) {
+      const faker = new Faker({ locale: [en] })
+      faker.seed(hashSeed(session.seed, 'faker', vendor.name))
+      faker.setDefaultRefDate(new Date(session.clock.now()))
+      await fill({
+        store: session.store(vendor),
+        faker,
+        random: createRandom(hashSeed(session.seed, 'fixtures', vendor.name)),
+        clock: session.clock,
+        options,
+      })
+    },
+  }
+}

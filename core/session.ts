@@ -1,0 +1,182 @@
+import { type Clock, type ClockOptions, createClock } from './clock.ts'
+import { MockStatusError } from './errors.ts'
+import { FaultEngine } from './faults.ts'
+import { Journal } from './journal.ts'
+import { createRandom, hashSeed, type Random } from './random.ts'
+import { type Scenario, worldFor } from './scenario.ts'
+import type { AnyVendor, VendorModule } from './vendor.ts'
+
+/** The header that selects a session. */
+export const SESSION_HEADER = 'x-mock-session'
+export const DEFAULT_SESSION = 'default'
+const SESSION_NAME = /^[A-Za-z0-9._-]{1,64}$/
+
+/** What every session of one mock is built from. */
+export interface SessionSettings {
+  vendors: readonly AnyVendor[]
+  scenarios: ReadonlyMap<string, Scenario>
+  scenario: string
+  seed: number
+  auth: boolean
+  clock: ClockOptions
+  journalLimit: number
+  operationIds: readonly string[]
+}
+
+/**
+ * One isolated world: stores, fault rules, journal, clock and random streams. Nothing outside a
+ * session holds mutable state, so sessions never see each other.
+ */
+export class Session {
+  readonly faults: FaultEngine
+  readonly journal: Journal
+  clock!: Clock
+  random!: Random
+  /** Request ids come from their own stream, so fixtures never shift them. */
+  requestIds!: Random
+  scenario!: string
+  seed!: number
+  lastUsed = Date.now()
+  #stores = new Map<string, unknown>()
+  #ready: Promise<void> = Promise.resolve()
+
+  constructor(
+    readonly name: string,
+    private readonly settings: SessionSettings,
+  ) {
+    this.faults = new FaultEngine(settings.seed, () => settings.operationIds)
+    this.journal = new Journal(settings.journalLimit)
+    this.#ready = this.reset({ scenario: settings.scenario, seed: settings.seed })
+  }
+
+  /** Resolves once the scenario has filled the stores. */
+  get ready(): Promise<void> {
+    return this.#ready
+  }
+
+  get auth(): boolean {
+    return this.settings.auth
+  }
+
+  /** This vendor's store in this session. */
+  store<Store>(vendor: VendorModule<Store>): Store {
+    let store = this.#stores.get(vendor.name) as Store | undefined
+    if (store === undefined) {
+      store = vendor.createStore()
+      this.#stores.set(vendor.name, store)
+    }
+    return store
+  }
+
+  /** Swaps in stores built elsewhere (state import); vendors not named keep theirs. */
+  replaceStores(stores: ReadonlyMap<string, unknown>): void {
+    for (const [name, store] of stores) this.#stores.set(name, store)
+  }
+
+  /** Re-seeds the stores from a scenario and clears faults, journal and clock. */
+  reset({
+    scenario = this.scenario,
+    seed = this.seed,
+  }: {
+    scenario?: string
+    seed?: number
+  } = {}): Promise<void> {
+    const chosen = this.settings.scenarios.get(scenario)
+    if (!chosen) {
+      const known = [...this.settings.scenarios.keys()].join(', ')
+      throw new RangeError(`unknown scenario "${scenario}"; known scenarios: ${known}`)
+    }
+    this.scenario = scenario
+    this.seed = seed
+    this.clock = createClock(this.settings.clock)
+    this.random = createRandom(hashSeed(seed, 'model', this.name))
+    this.requestIds = createRandom(hashSeed(seed, 'request-ids', this.name))
+    this.#stores = new Map()
+    this.faults.reseed(seed)
+    this.journal.clear()
+    const seeding = chosen.seed(worldFor(this)).then(() => {
+      if (chosen.faults) this.faults.addAll([...chosen.faults])
+    })
+    this.#ready = seeding
+    return seeding
+  }
+}
+
+/** Options for {@link SessionManager}. */
+export interface SessionLimits {
+  /** Live sessions at most; the next new one is refused (default 100). */
+  maxSessions: number
+  /** Sessions idle for longer are dropped when room is needed (default 30 min). */
+  idleMs: number
+}
+
+/** Creates sessions on first use and keeps them apart. */
+export class SessionManager {
+  readonly #sessions = new Map<string, Session>()
+
+  constructor(
+    readonly settings: SessionSettings,
+    readonly limits: SessionLimits,
+  ) {}
+
+  /** The session a request names in `X-Mock-Session`, created from the current scenario on first use. */
+  forRequest(request: Request): Session {
+    const name = request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION
+    return this.get(name)
+  }
+
+  /** The named session, created on first use; throws a 400/503 {@link MockStatusError}. */
+  get(name: string): Session {
+    const existing = this.#sessions.get(name)
+    if (existing) {
+      existing.lastUsed = Date.now()
+      return existing
+    }
+    if (!SESSION_NAME.test(name)) {
+      throw new MockStatusError(
+        400,
+        `X-Mock-Session must be 1-64 letters, digits, dots, dashes or underscores; got "${name.slice(0, 80)}"`,
+        'invalid-session',
+      )
+    }
+    if (this.#sessions.size >= this.limits.maxSessions) this.dropIdle()
+    if (this.#sessions.size >= this.limits.maxSessions) {
+      throw new MockStatusError(
+        503,
+        `the mock already holds ${this.limits.maxSessions} sessions (the --max-sessions cap); delete one with DELETE /__mock/sessions/{name} or raise the cap`,
+        'session-limit',
+      )
+    }
+    const session = new Session(name, this.settings)
+    this.#sessions.set(name, session)
+    return session
+  }
+
+  /** Drops sessions idle for longer than the limit; returns their names. */
+  dropIdle(now = Date.now()): string[] {
+    const dropped: string[] = []
+    for (const [name, session] of this.#sessions) {
+      if (name !== DEFAULT_SESSION && now - session.lastUsed > this.limits.idleMs) {
+        this.#sessions.delete(name)
+        dropped.push(name)
+      }
+    }
+    return dropped
+  }
+
+  delete(name: string): boolean {
+    return this.#sessions.delete(name)
+  }
+
+  has(name: string): boolean {
+    return this.#sessions.has(name)
+  }
+
+  names(): string[] {
+    return [...this.#sessions.keys()]
+  }
+
+  get size(): number {
+    return this.#sessions.size
+  }
+}

@@ -1,0 +1,210 @@
+import { type HttpHandler, HttpResponse, http } from 'msw'
+import { z } from 'zod'
+import { MockStatusError } from '../../core/errors.ts'
+import { describeZodError, FaultRuleError } from '../../core/faults.ts'
+import type { JournalQuery } from '../../core/journal.ts'
+import type { BuiltMock } from '../../core/mock.ts'
+import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
+import { VERSION } from '../../core/version.ts'
+
+/** Control-API failures: a 4xx with `{ error: { status, message } }`. */
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const resetSchema = z
+  .object({
+    scenario: z.string().optional(),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
+  })
+  .strict()
+
+const clockSchema = z.union([
+  z
+    .object({
+      advanceMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(10 * 365 * 86_400_000),
+    })
+    .strict(),
+  z
+    .object({ now: z.union([z.string().datetime({ offset: true }), z.number().int().min(0)]) })
+    .strict(),
+])
+
+/** The `/__mock` control API, scoped to the caller's `X-Mock-Session`. Never journaled. */
+export function controlHandlers(mock: BuiltMock): HttpHandler[] {
+  const face = (request: Request) => {
+    const name = request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION
+    try {
+      return mock.forSession(name)
+    } catch (error) {
+      if (error instanceof MockStatusError) throw new ControlError(error.status, error.message)
+      throw error
+    }
+  }
+  const route = (
+    method: 'get' | 'post' | 'put' | 'delete',
+    path: string,
+    respond: (request: Request, params: Record<string, string>) => Promise<Response> | Response,
+  ) =>
+    http[method](`*/__mock${path}`, async ({ request, params }) => {
+      try {
+        return await respond(request, params as Record<string, string>)
+      } catch (error) {
+        if (error instanceof ControlError) return controlError(error.status, error.message)
+        if (
+          error instanceof FaultRuleError ||
+          error instanceof RangeError ||
+          error instanceof TypeError
+        ) {
+          return controlError(400, error.message)
+        }
+        console.error('[image-registry-mock] control API failed unexpectedly:', error)
+        return controlError(500, (error as Error).message)
+      }
+    })
+
+  return [
+    route('get', '/health', async (request) => {
+      const session = face(request)
+      await session.ready
+      return HttpResponse.json({
+        status: 'ok',
+        version: VERSION,
+        session: session.name,
+        scenario: session.session.scenario,
+        seed: session.session.seed,
+        sessions: mock.runtime.sessions.size,
+        auth: mock.options.auth,
+        operations: mock.vendors.flatMap((v) =>
+          v.operations.map((op) => ({
+            id: `${v.name}.${op.id}`,
+            method: op.method,
+            path: op.path,
+          })),
+        ),
+      })
+    }),
+    route('post', '/reset', async (request) => {
+      const body = resetSchema.safeParse(await readControlJson(request, {}))
+      if (!body.success) throw new ControlError(400, describeZodError(body.error))
+      const session = face(request)
+      await session.ready
+      await session.reset(body.data)
+      return HttpResponse.json({
+        session: session.name,
+        scenario: session.session.scenario,
+        seed: session.session.seed,
+      })
+    }),
+    route('get', '/scenarios', () =>
+      HttpResponse.json(
+        [...mock.scenarios.values()].map((s) => ({ name: s.name, description: s.description })),
+      ),
+    ),
+    route('get', '/sessions', () => HttpResponse.json({ sessions: mock.runtime.sessions.names() })),
+    route('delete', '/sessions/:name', (_request, params) => {
+      const name = params.name ?? ''
+      if (name === DEFAULT_SESSION)
+        throw new ControlError(400, 'the default session cannot be deleted; reset it instead')
+      if (!mock.runtime.sessions.delete(name))
+        throw new ControlError(404, `no session named "${name}"`)
+      return new HttpResponse(null, { status: 204 })
+    }),
+    route('get', '/faults', (request) => HttpResponse.json({ rules: face(request).faults.list() })),
+    route('post', '/faults', async (request) => {
+      const body = await readControlJson(request)
+      const session = face(request)
+      const rules = Array.isArray(body) ? session.faults.addAll(body) : [session.faults.add(body)]
+      return HttpResponse.json({ rules }, { status: 201 })
+    }),
+    route('delete', '/faults', (request) => {
+      face(request).faults.clear()
+      return new HttpResponse(null, { status: 204 })
+    }),
+    route('delete', '/faults/:id', (request, params) => {
+      const id = params.id ?? ''
+      if (!face(request).faults.remove(id))
+        throw new ControlError(404, `no fault rule with id "${id}"`)
+      return new HttpResponse(null, { status: 204 })
+    }),
+    route('get', '/journal', (request) => {
+      const session = face(request)
+      const entries = session.journal.find(parseJournalQuery(new URL(request.url).searchParams))
+      return HttpResponse.json({
+        entries,
+        size: session.journal.size,
+        dropped: session.journal.dropped,
+        limit: session.session.journal.limit,
+      })
+    }),
+    route('delete', '/journal', (request) => {
+      face(request).journal.clear()
+      return new HttpResponse(null, { status: 204 })
+    }),
+    route('get', '/state', async (request) => HttpResponse.json(await face(request).exportState())),
+    route('put', '/state', async (request) => {
+      const session = face(request)
+      await session.importState(await readControlJson(request))
+      return HttpResponse.json(await session.exportState())
+    }),
+    route('post', '/clock', async (request) => {
+      const body = clockSchema.safeParse(await readControlJson(request))
+      if (!body.success) {
+        throw new ControlError(
+          400,
+          'body must be {"advanceMs": <ms ≥ 0>} or {"now": <ISO date-time or ms>}',
+        )
+      }
+      const session = face(request)
+      await session.ready
+      if ('advanceMs' in body.data) session.clock.advance(body.data.advanceMs)
+      else session.clock.set(body.data.now)
+      return HttpResponse.json({ now: new Date(session.clock.now()).toISOString() })
+    }),
+  ]
+}
+
+function controlError(status: number, message: string): Response {
+  return HttpResponse.json({ error: { status, message } }, { status })
+}
+
+async function readControlJson(request: Request, empty?: unknown): Promise<unknown> {
+  const text = await request.text()
+  if (text.trim() === '') {
+    if (empty !== undefined) return empty
+    throw new ControlError(400, 'a JSON body is required')
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new ControlError(400, `body is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+function parseJournalQuery(params: URLSearchParams): JournalQuery {
+  const query: JournalQuery = {}
+  const operation = params.get('operation')
+  if (operation) query.operation = operation
+  const vendor = params.get('vendor')
+  if (vendor) query.vendor = vendor
+  const method = params.get('method')
+  if (method) query.method = method
+  for (const key of ['status', 'limit', 'afterId'] as const) {
+    const raw = params.get(key)
+    if (raw === null) continue
+    const value = Number(raw)
+    if (!Number.isInteger(value) || value < 0)
+      throw new ControlError(400, `${key} must be a whole number ≥ 0; got "${raw}"`)
+    query[key] = value
+  }
+  return query
+}

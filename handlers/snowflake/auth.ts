@@ -1,0 +1,51 @@
+import type { AuthContext } from '../../core/vendor.ts'
+import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import type { SnowflakeStore } from './model.ts'
+
+const TOKEN_TYPES = ['KEYPAIR_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const
+const WRITE_OPERATIONS = new Set([
+  'createImageRepository',
+  'deleteImageRepository',
+  'setTags',
+  'unsetTags',
+])
+
+/**
+ * `Authorization: Bearer …` is required. `X-Snowflake-Authorization-Token-Type` may name the token
+ * type (OAuth when absent); a KEYPAIR_JWT must look like a JWT. Any token is accepted unless the
+ * scenario lists it with `read` access, which is refused writes as a role without privileges is.
+ */
+export function authenticateSnowflake({
+  request,
+  store,
+  operation,
+}: AuthContext<SnowflakeStore>): void {
+  const header = request.headers.get('authorization')
+  const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  if (!token) {
+    throw new SnowflakeError(
+      401,
+      SNOWFLAKE_CODES.invalidOAuthToken,
+      'Authorization header is missing or is not of the form "Bearer <token>".',
+    )
+  }
+  const type = request.headers.get('x-snowflake-authorization-token-type')?.toUpperCase() ?? 'OAUTH'
+  if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
+    throw new SnowflakeError(
+      401,
+      SNOWFLAKE_CODES.invalidOAuthToken,
+      `Unsupported X-Snowflake-Authorization-Token-Type '${type}'; use one of ${TOKEN_TYPES.join(', ')}.`,
+    )
+  }
+  if (type === 'KEYPAIR_JWT' && !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
+    throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
+  }
+  const known = store.tokens.findFirst((q) => q.where({ token }))
+  if (known?.access === 'read' && WRITE_OPERATIONS.has(operation.id)) {
+    throw new SnowflakeError(
+      403,
+      SNOWFLAKE_CODES.insufficientPrivileges,
+      'SQL access control error:\nInsufficient privileges to operate on schema.',
+    )
+  }
+}

@@ -1,0 +1,21 @@
+import { defineVendor } from '../../core/vendor.ts'
+import { authenticateSnowflake } from './auth.ts'
+import { renderSnowflakeError } from './errors.ts'
+import { snowflakeOperations } from './handlers.ts'
+import { createSnowflakeStore, uuidFrom } from './model.ts'
+
+export { SnowflakeError } from './errors.ts'
+export type { SnowflakeStore } from './model.ts'
+
+/** Snowflake REST API v2: image repositories and the result API. */
+export const snowflake = defineVendor({
+  name: 'snowflake',
+  title: 'Snowflake',
+  pathPrefixes: ['/api/v2/databases', '/api/v2/results'],
+  requestIdHeader: 'X-Snowflake-Request-ID',
+  createRequestId: uuidFrom,
+  createStore: createSnowflakeStore,
+  operations: snowflakeOperations,
+  renderError: renderSnowflakeError,
+  authenticate: authenticateSnowflake,
+})

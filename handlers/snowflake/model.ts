@@ -1,0 +1,334 @@
+import { Collection } from '@msw/data'
+import type { Clock } from '../../core/clock.ts'
+import type { Random } from '../../core/random.ts'
+import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import { compileLike, displayIdentifier } from './identifiers.ts'
+import {
+  accountSchema,
+  asyncResultSchema,
+  databaseSchema,
+  type Image,
+  type ImageRepository,
+  imageRepositorySchema,
+  imageSchema,
+  schemaSchema,
+  type TagAssignmentRecord,
+  tagAssignmentRecordSchema,
+  tagDefinitionSchema,
+  tokenSchema,
+} from './schemas.ts'
+
+/** One session's Snowflake account. */
+export function createSnowflakeStore() {
+  return {
+    accounts: new Collection({ schema: accountSchema }),
+    databases: new Collection({ schema: databaseSchema }),
+    schemas: new Collection({ schema: schemaSchema }),
+    tagDefinitions: new Collection({ schema: tagDefinitionSchema }),
+    repositories: new Collection({ schema: imageRepositorySchema }),
+    images: new Collection({ schema: imageSchema }),
+    tagAssignments: new Collection({ schema: tagAssignmentRecordSchema }),
+    results: new Collection({ schema: asyncResultSchema }),
+    tokens: new Collection({ schema: tokenSchema }),
+  }
+}
+
+export type SnowflakeStore = ReturnType<typeof createSnowflakeStore>
+
+/** Where a repository lives, with names already resolved. */
+export interface SchemaRef {
+  database: string
+  schema: string
+}
+
+/** The createMode values of the contract. */
+export const CREATE_MODES = ['errorIfExists', 'orReplace', 'ifNotExists'] as const
+export type CreateMode = (typeof CREATE_MODES)[number]
+
+/** Throws Snowflake's 404 unless the database and schema exist. */
+export function requireSchema(store: SnowflakeStore, ref: SchemaRef): void {
+  if (!store.databases.findFirst((q) => q.where({ name: ref.database }))) {
+    throw SnowflakeError.notFound('Database', displayIdentifier(ref.database))
+  }
+  if (!store.schemas.findFirst((q) => q.where({ database: ref.database, name: ref.schema }))) {
+    throw SnowflakeError.notFound(
+      'Schema',
+      `${displayIdentifier(ref.database)}.${displayIdentifier(ref.schema)}`,
+    )
+  }
+}
+
+/** Repositories of a schema, optionally filtered by a LIKE pattern, in name order (as SHOW does). */
+export function listImageRepositories(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  like?: string,
+): ImageRepository[] {
+  requireSchema(store, ref)
+  const pattern = like === undefined ? undefined : compileLike(like)
+  return store.repositories
+    .findMany((q) =>
+      q.where({
+        database_name: ref.database,
+        schema_name: ref.schema,
+        ...(pattern ? { name: (name: string) => pattern.test(name) } : {}),
+      }),
+    )
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+}
+
+function findRepository(store: SnowflakeStore, ref: SchemaRef, name: string) {
+  return store.repositories.findFirst((q) =>
+    q.where({ database_name: ref.database, schema_name: ref.schema, name }),
+  )
+}
+
+/** One repository, or Snowflake's 404. */
+export function fetchImageRepository(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+): ImageRepository {
+  requireSchema(store, ref)
+  const repository = findRepository(store, ref, name)
+  if (!repository) throw repositoryNotFound(ref, name)
+  return repository
+}
+
+/** The registry URL of a repository: `<org>-<account>.registry.snowflakecomputing.com/db/schema/repo`. */
+export function repositoryUrl(store: SnowflakeStore, ref: SchemaRef, name: string): string {
+  const account = store.accounts.all()[0]
+  // Hostnames cannot hold `_`: Snowflake writes account names with `-` in URLs.
+  const host = account ? `${account.organization}-${account.account}`.toLowerCase().replaceAll('_', '-') : 'myorg-myaccount'
+  return `${host}.registry.snowflakecomputing.com/${ref.database}/${ref.schema}/${name}`.toLowerCase()
+}
+
+/** Snowflake's timestamp form: ISO-8601 with an explicit offset. */
+export function snowflakeTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+00:00')
+}
+
+/** CREATE [OR REPLACE] IMAGE REPOSITORY [IF NOT EXISTS]; returns the status message. */
+export async function createImageRepository(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+  mode: CreateMode,
+  clock: Clock,
+): Promise<string> {
+  requireSchema(store, ref)
+  const existing = findRepository(store, ref, name)
+  const shown = displayIdentifier(name)
+  if (existing && mode === 'errorIfExists') {
+    throw new SnowflakeError(
+      409,
+      SNOWFLAKE_CODES.alreadyExists,
+      `SQL compilation error:\nObject '${shown}' already exists.`,
+    )
+  }
+  if (existing && mode === 'ifNotExists') return `${shown} already exists, statement succeeded.`
+  if (existing) dropRepository(store, ref, name)
+  const owner = store.accounts.all()[0]?.defaultRole ?? 'ACCOUNTADMIN'
+  await store.repositories.create({
+    name,
+    database_name: ref.database,
+    schema_name: ref.schema,
+    created_on: snowflakeTimestamp(clock.now()),
+    repository_url: repositoryUrl(store, ref, name),
+    owner,
+    owner_role_type: 'ROLE',
+  })
+  return `Image Repository ${shown} successfully created.`
+}
+
+/** DROP IMAGE REPOSITORY [IF EXISTS]; returns the status message. */
+export function deleteImageRepository(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+  ifExists: boolean,
+): string {
+  requireSchema(store, ref)
+  const shown = displayIdentifier(name)
+  if (!findRepository(store, ref, name)) {
+    if (ifExists) return `Drop statement executed successfully (${shown} already dropped).`
+    throw repositoryNotFound(ref, name)
+  }
+  dropRepository(store, ref, name)
+  return `${shown} successfully dropped.`
+}
+
+/** Images in a repository, newest first. */
+export function listImagesInRepository(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+): Image[] {
+  fetchImageRepository(store, ref, name)
+  return store.images
+    .findMany((q) =>
+      q.where({ database_name: ref.database, schema_name: ref.schema, repository_name: name }),
+    )
+    .sort((a, b) => (a.created_on < b.created_on ? 1 : a.created_on > b.created_on ? -1 : 0))
+}
+
+/** A tag to assign, with database and schema defaulted to the repository's. */
+export interface TagChange {
+  tag_database?: string
+  tag_schema?: string
+  tag_name: string
+  tag_value?: string
+}
+
+/** ALTER IMAGE REPOSITORY … SET TAG; all-or-nothing. */
+export async function setTags(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+  tags: TagChange[],
+  ifExists: boolean,
+): Promise<string> {
+  requireSchema(store, ref)
+  if (!findRepository(store, ref, name)) {
+    if (ifExists) return 'Statement executed successfully.'
+    throw repositoryNotFound(ref, name)
+  }
+  const resolved = tags.map((tag) => {
+    const definition = requireTag(store, ref, tag)
+    const value = tag.tag_value ?? ''
+    if (definition.allowedValues && !definition.allowedValues.includes(value)) {
+      throw SnowflakeError.badRequest(
+        `SQL compilation error:\nTag value '${value}' is not allowed for tag ${definition.database}.${definition.schema}.${definition.name}; allowed values: ${definition.allowedValues.join(', ')}.`,
+      )
+    }
+    return { definition, value }
+  })
+  for (const { definition, value } of resolved) {
+    const key = assignmentKey(ref, name, definition)
+    store.tagAssignments.deleteMany((q) => q.where(key))
+    await store.tagAssignments.create({ ...key, tag_value: value })
+  }
+  return 'Statement executed successfully.'
+}
+
+/** ALTER IMAGE REPOSITORY … UNSET TAG; unsetting a tag that is not set is not an error. */
+export function unsetTags(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+  tags: TagChange[],
+  ifExists: boolean,
+): string {
+  requireSchema(store, ref)
+  if (!findRepository(store, ref, name)) {
+    if (ifExists) return 'Statement executed successfully.'
+    throw repositoryNotFound(ref, name)
+  }
+  const definitions = tags.map((tag) => requireTag(store, ref, tag))
+  for (const definition of definitions)
+    store.tagAssignments.deleteMany((q) => q.where(assignmentKey(ref, name, definition)))
+  return 'Statement executed successfully.'
+}
+
+/** Tags set on a repository, as `TagAssignment`s with their level. */
+export function getTags(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+): Array<Record<string, string>> {
+  fetchImageRepository(store, ref, name)
+  return store.tagAssignments
+    .findMany((q) =>
+      q.where({ database_name: ref.database, schema_name: ref.schema, repository_name: name }),
+    )
+    .map((t: TagAssignmentRecord) => ({
+      tag_database: t.tag_database,
+      tag_schema: t.tag_schema,
+      tag_name: t.tag_name,
+      tag_value: t.tag_value,
+      level: 'IMAGE REPOSITORY',
+    }))
+}
+
+/** Stores a finished async outcome; fetchResult serves it once the clock passes `readyAt`. */
+export async function storeAsyncResult(
+  store: SnowflakeStore,
+  outcome: { status: number; body: unknown },
+  clock: Clock,
+  random: Random,
+): Promise<string> {
+  const handle = uuidFrom(random)
+  await store.results.create({
+    handle,
+    readyAt: clock.now() + ASYNC_COMPLETION_MS,
+    status: outcome.status,
+    body: JSON.stringify(outcome.body),
+  })
+  return handle
+}
+
+/** How long an async request stays "in progress" on the session clock. */
+export const ASYNC_COMPLETION_MS = 1500
+
+/** A result by handle: pending, or its stored outcome. */
+export function fetchResult(
+  store: SnowflakeStore,
+  handle: string,
+  clock: Clock,
+): { pending: true } | { pending: false; status: number; body: unknown } {
+  const result = store.results.findFirst((q) => q.where({ handle }))
+  if (!result) {
+    throw new SnowflakeError(
+      404,
+      SNOWFLAKE_CODES.doesNotExist,
+      `Result handle '${handle}' does not exist or has expired.`,
+    )
+  }
+  if (clock.now() < result.readyAt) return { pending: true }
+  return { pending: false, status: result.status, body: JSON.parse(result.body) }
+}
+
+/** A UUID-shaped string from the session's stream (request ids, result handles). */
+export function uuidFrom(random: Random): string {
+  const h = random.hex(32)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
+
+function requireTag(store: SnowflakeStore, ref: SchemaRef, tag: TagChange) {
+  const database = tag.tag_database ?? ref.database
+  const schema = tag.tag_schema ?? ref.schema
+  const definition = store.tagDefinitions.findFirst((q) =>
+    q.where({ database, schema, name: tag.tag_name }),
+  )
+  if (!definition) throw SnowflakeError.notFound('Tag', `${database}.${schema}.${tag.tag_name}`)
+  return definition
+}
+
+function assignmentKey(
+  ref: SchemaRef,
+  name: string,
+  tag: { database: string; schema: string; name: string },
+) {
+  return {
+    database_name: ref.database,
+    schema_name: ref.schema,
+    repository_name: name,
+    tag_database: tag.database,
+    tag_schema: tag.schema,
+    tag_name: tag.name,
+  }
+}
+
+function dropRepository(store: SnowflakeStore, ref: SchemaRef, name: string): void {
+  const key = { database_name: ref.database, schema_name: ref.schema }
+  store.repositories.deleteMany((q) => q.where({ ...key, name }))
+  store.images.deleteMany((q) => q.where({ ...key, repository_name: name }))
+  store.tagAssignments.deleteMany((q) => q.where({ ...key, repository_name: name }))
+}
+
+function repositoryNotFound(ref: SchemaRef, name: string): SnowflakeError {
+  return SnowflakeError.notFound(
+    'Image Repository',
+    `${displayIdentifier(ref.database)}.${displayIdentifier(ref.schema)}.${displayIdentifier(name)}`,
+  )
+}
