@@ -30,7 +30,8 @@ Options:
 /** Parses `OPERATION:STATUS[:key=value…]` into a fault rule. */
 export function parseFaultSpec(spec: string): Record<string, unknown> {
   const [operation, effect, ...options] = spec.split(':')
-  if (!operation || !effect) throw new Error(`--fault "${spec}": expected OPERATION:STATUS[:key=value…]`)
+  if (!operation || !effect)
+    throw new Error(`--fault "${spec}": expected OPERATION:STATUS[:key=value…]`)
   const rule: Record<string, unknown> = { match: { operation } }
   const ruleEffect: Record<string, unknown> = {}
   if (effect === 'reset' || effect === 'timeout') ruleEffect.network = effect
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
   const port = intOption('port', values.port ?? process.env.PORT, 4010)
   if (port > 65535) fail(`--port must be at most 65535; got ${port}`)
   const host = values.host ?? '127.0.0.1'
-  if (values.auth !== 'on' && values.auth !== 'off') fail(`--auth must be "on" or "off"; got "${values.auth}"`)
+  if (values.auth !== 'on' && values.auth !== 'off')
+    fail(`--auth must be "on" or "off"; got "${values.auth}"`)
 
   let mock: ReturnType<typeof createMock>
   try {
@@ -96,7 +98,8 @@ async function main(): Promise<void> {
     const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
     if (values.faults) {
       const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
-      if (!Array.isArray(fromFile)) fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
+      if (!Array.isArray(fromFile))
+        fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
       rules.push(...fromFile)
     }
     mock.faults.addAll(rules)
@@ -106,8 +109,10 @@ async function main(): Promise<void> {
 
   const server: Server = createApp(mock).listen(port, host)
   server.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') fail(`port ${port} on ${host} is already in use; pick another with --port or PORT`)
-    if (error.code === 'EACCES') fail(`not allowed to listen on ${host}:${port}; pick a port above 1023`)
+    if (error.code === 'EADDRINUSE')
+      fail(`port ${port} on ${host} is already in use; pick another with --port or PORT`)
+    if (error.code === 'EACCES')
+      fail(`not allowed to listen on ${host}:${port}; pick a port above 1023`)
     fail(error.message)
   })
   server.on('listening', () => {
@@ -119,7 +124,9 @@ async function main(): Promise<void> {
       `scenario ${mock.options.scenario}, seed ${mock.options.seed}, auth ${mock.options.auth ? 'on' : 'off'}${mock.faults.list().length ? `, ${mock.faults.list().length} fault rule(s)` : ''}`,
       `control API: ${url}/__mock/health`,
       'operations:',
-      ...mock.vendors.flatMap((v) => v.operations.map((op) => `  ${op.method.padEnd(6)} ${op.path}  (${v.name}.${op.id})`)),
+      ...mock.vendors.flatMap((v) =>
+        v.operations.map((op) => `  ${op.method.padEnd(6)} ${op.path}  (${v.name}.${op.id})`),
+      ),
     ]
     process.stdout.write(`${lines.join('\n')}\n`)
   })

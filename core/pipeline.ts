@@ -26,22 +26,23 @@ export function createFallbackIds(seed: number): Random {
 const MAX_MOCK_DELAY_MS = 300_000
 
 /**
- * The msw handlers of one vendor: one per operation, each running the pipeline
- * session → body → auth → faults → Prefer/X-Mock-Delay → handler → journal, and last a catch-all
- * under the vendor's prefixes that answers the vendor's own 404 or 405.
+ * The msw handlers of one vendor, one per operation, each running the pipeline
+ * session → body → auth → faults → Prefer/X-Mock-Delay → handler → journal.
  */
 export function vendorHandlers(
   vendor: AnyVendor,
   runtime: Runtime,
   baseUrl?: string,
 ): HttpHandler[] {
-  const patterns = vendor.operations.map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
-  const handlers = patterns.map(({ op, pattern }) =>
+  // The most literal template first: `{name}:get-tags` must win over `{name}`.
+  const patterns = vendor.operations
+    .map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
+    .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path))
+  return patterns.map(({ op, pattern }) =>
     http[op.method.toLowerCase() as 'get'](pattern.regexp, ({ request, params }) =>
       runOperation(vendor, op, request, params as Record<string, string>, runtime),
     ),
   )
-  return handlers
 }
 
 /** The 404/405 catch-alls; they go after every vendor's operations so no vendor shadows another. */
@@ -56,6 +57,10 @@ export function vendorFallbacks(
       unmatched(vendor, patterns, request, runtime),
     ),
   )
+}
+
+function literalLength(template: string): number {
+  return template.replace(/\{[^}]+\}/g, '').length
 }
 
 function compilePrefix(prefix: string, baseUrl?: string): RegExp {

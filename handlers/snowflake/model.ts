@@ -99,7 +99,9 @@ export function fetchImageRepository(
 export function repositoryUrl(store: SnowflakeStore, ref: SchemaRef, name: string): string {
   const account = store.accounts.all()[0]
   // Hostnames cannot hold `_`: Snowflake writes account names with `-` in URLs.
-  const host = account ? `${account.organization}-${account.account}`.toLowerCase().replaceAll('_', '-') : 'myorg-myaccount'
+  const host = account
+    ? `${account.organization}-${account.account}`.toLowerCase().replaceAll('_', '-')
+    : 'myorg-myaccount'
   return `${host}.registry.snowflakecomputing.com/${ref.database}/${ref.schema}/${name}`.toLowerCase()
 }
 
