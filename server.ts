@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createApp } from './core/app.ts'
 import { VERSION } from './core/version.ts'
@@ -63,7 +64,8 @@ function intOption(name: string, raw: string | undefined, fallback: number): num
   return value
 }
 
-async function main(): Promise<void> {
+/** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
+export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>
   try {
     parsed = parseCli()
@@ -158,6 +160,6 @@ function parseCli() {
   })
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('server.ts')) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await main()
 }

@@ -128,7 +128,9 @@ export class FaultEngine {
     this.#rules.push({
       rule,
       operation,
-      path: parsed.data.match.path ? compileGlob(parsed.data.match.path) : undefined,
+      path: parsed.data.match.path
+        ? compileGlob(parsed.data.match.path, { ignoreCase: false })
+        : undefined,
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule

@@ -1,12 +1,15 @@
-/** Matches `*` (any run of characters) and `?` (one character); everything else is literal. */
-export function compileGlob(glob: string): RegExp {
+/**
+ * Matches `*` (any run of characters) and `?` (one character); everything else is literal.
+ * Operation ids match case-insensitively; paths are case-sensitive, as URLs are.
+ */
+export function compileGlob(glob: string, { ignoreCase = true } = {}): RegExp {
   let source = '^'
   for (const ch of glob) {
     if (ch === '*') source += '.*'
     else if (ch === '?') source += '.'
     else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')
   }
-  return new RegExp(`${source}$`, 'i')
+  return new RegExp(`${source}$`, ignoreCase ? 'i' : '')
 }
 
 /** Why a glob is unusable, or undefined when it is fine. */

@@ -1,0 +1,36 @@
+import type { Scenario } from '../core/scenario.ts'
+import { defaultScenario } from './default.ts'
+
+/**
+ * The default data with faults preset for retry demos: a list that fails twice with 503 before it
+ * works, creates throttled every third time, fetches that are slow, and a few dropped connections.
+ * Inspect or change them with GET/POST/DELETE /__mock/faults.
+ */
+export const flakyScenario: Scenario = {
+  name: 'flaky',
+  description:
+    'Default data with preset faults: 503 twice then success, every 3rd create 429, slow reads, dropped connections',
+  seed: defaultScenario.seed,
+  faults: [
+    {
+      id: 'list-503-twice',
+      match: { operation: 'snowflake.listImageRepositories' },
+      effect: { status: 503, retryAfter: 1 },
+      times: 2,
+    },
+    {
+      id: 'create-429-every-3rd',
+      match: { operation: '*.create*' },
+      effect: { status: 429, retryAfter: 2 },
+      every: 3,
+    },
+    { id: 'slow-fetch', match: { operation: 'snowflake.fetch*' }, effect: { delayMs: 400 } },
+    {
+      id: 'images-reset-10pct',
+      match: { operation: 'snowflake.listImagesInRepository' },
+      effect: { network: 'reset' },
+      probability: 0.1,
+      seed: 42,
+    },
+  ],
+}

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/image-registry-mock.js')
+const children: ChildProcess[] = []
+
+function start(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr?.on('data', (d) => {
+    stderr += d
+  })
+  return {
+    child,
+    output: () => ({ stdout, stderr }),
+    async url(): Promise<string> {
+      for (let i = 0; i < 200; i++) {
+        const match = /listening on (http:\/\/\S+)/.exec(stdout)
+        if (match) return match[1] as string
+        if (child.exitCode !== null) throw new Error(`exited early: ${stderr}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      throw new Error(`no URL printed: ${stdout}${stderr}`)
+    },
+  }
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL')
+})
+
+describe('the standalone server CLI', () => {
+  it('listens on the given port, prints the URL and operations, serves, and exits 0 on SIGTERM', async () => {
+    const server = start(['--port', '0', '--seed', '3'])
+    const url = await server.url()
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(server.output().stdout).toMatch(
+      /GET +\/api\/v2\/databases\/\{database\}\/schemas\/\{schema\}\/image-repositories +\(snowflake\.listImageRepositories\)/,
+    )
+    const health = await (await fetch(`${url}/__mock/health`)).json()
+    expect(health).toMatchObject({ scenario: 'default', seed: 3 })
+    server.child.kill('SIGTERM')
+    const [code] = await once(server.child, 'exit')
+    expect(code).toBe(0)
+  })
+
+  it('takes the port from PORT and turns auth off with --auth off', async () => {
+    const probe = createServer()
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()))
+    const port = (probe.address() as { port: number }).port
+    await new Promise((r) => probe.close(r))
+    const server = start(['--auth', 'off'], { PORT: String(port) })
+    expect(await server.url()).toBe(`http://127.0.0.1:${port}`)
+    const list = await fetch(
+      `http://127.0.0.1:${port}/api/v2/databases/ml_platform/schemas/images/image-repositories`,
+    )
+    expect(list.status).toBe(200)
+  })
+
+  it('loads fault rules from --fault and --faults', async () => {
+    const server = start([
+      '--port',
+      '0',
+      '--fault',
+      'snowflake.listImageRepositories:503:times=2:retryAfter=4',
+    ])
+    const url = await server.url()
+    const repos = `${url}/api/v2/databases/ml_platform/schemas/images/image-repositories`
+    const first = await fetch(repos, { headers: { Authorization: 'Bearer t' } })
+    expect(first.status).toBe(503)
+    expect(first.headers.get('retry-after')).toBe('4')
+    expect((await fetch(repos, { headers: { Authorization: 'Bearer t' } })).status).toBe(503)
+    expect((await fetch(repos, { headers: { Authorization: 'Bearer t' } })).status).toBe(200)
+  })
+
+  it('says clearly when the port is taken', async () => {
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+    const port = (blocker.address() as { port: number }).port
+    try {
+      const server = start(['--port', String(port)])
+      const [code] = await once(server.child, 'exit')
+      expect(code).toBe(2)
+      expect(server.output().stderr).toMatch(
+        new RegExp(`port ${port} on 127.0.0.1 is already in use`),
+      )
+    } finally {
+      blocker.close()
+    }
+  })
+
+  it.each([
+    [['--scenario', 'nope'], /unknown scenario "nope"/],
+    [['--seed', 'abc'], /--seed must be a whole number/],
+    [['--fault', 'snowflake.nothing:503'], /matches no operation/],
+    [['--fault', 'snowflake.*:banana'], /neither a status code nor reset\/timeout/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('exits 2 with a message for bad flags %j', async (args, message) => {
+    const server = start(args)
+    const [code] = await once(server.child, 'exit')
+    expect(code).toBe(2)
+    expect(server.output().stderr).toMatch(message)
+  })
+
+  it('prints help', async () => {
+    const server = start(['--help'])
+    const [code] = await once(server.child, 'exit')
+    expect(code).toBe(0)
+    expect(server.output().stdout).toMatch(/Usage: image-registry-mock \[options\]/)
+  })
+})
