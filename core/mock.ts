@@ -81,7 +81,7 @@ export interface BuiltMock extends MockSession {
 export interface MockRegistry {
   vendors: readonly AnyVendor[]
   scenarios: readonly Scenario[]
-  /** Handlers that see the runtime before the vendors (the control API). */
+  /** The control API's handlers, given the built mock. */
   controlHandlers(mock: BuiltMock): HttpHandler[]
 }
 
@@ -152,10 +152,11 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     scenarios,
     forSession,
   }
+  // Vendor operations first: they are the hot path, and msw tries handlers in order.
   mock.handlers = [
-    ...registry.controlHandlers(mock),
     ...registry.vendors.flatMap((v) => vendorHandlers(v, runtime, options.baseUrls?.[v.name])),
     ...registry.vendors.flatMap((v) => vendorFallbacks(v, runtime, options.baseUrls?.[v.name])),
+    ...registry.controlHandlers(mock),
   ]
   return mock
 }

@@ -1,13 +1,40 @@
-import type { Collection } from '@msw/data'
+import { Collection } from '@msw/data'
 
-/** A vendor store as the core sees it: named `@msw/data` collections. */
+/** A vendor store as the core sees it: named `@msw/data` collections (plus derived indexes). */
+export type CollectionMap = Record<string, unknown>
+
 // biome-ignore lint/suspicious/noExplicitAny: collections of any record type
-export type CollectionMap = Record<string, Collection<any>>
+type AnyCollection = Collection<any>
+
+/** The Standard Schema a collection was built with (kept private by @msw/data's types). */
+interface WithSchema {
+  options: {
+    schema: {
+      '~standard': {
+        validate(
+          value: unknown,
+        ): Promise<{
+          issues?: ReadonlyArray<{
+            message: string
+            path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>
+          }>
+        }>
+      }
+    }
+  }
+}
+
+/** The store's collections; indexes and other derived members are rebuilt, never exported. */
+function collectionsOf(store: CollectionMap): Array<[string, AnyCollection]> {
+  return Object.entries(store).filter(
+    (entry): entry is [string, AnyCollection] => entry[1] instanceof Collection,
+  )
+}
 
 /** Plain-JSON copy of every collection of a store. */
 export function exportCollections(store: CollectionMap): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {}
-  for (const [name, collection] of Object.entries(store)) {
+  for (const [name, collection] of collectionsOf(store)) {
     out[name] = collection.all().map((record) => JSON.parse(JSON.stringify(record)))
   }
   return out
@@ -25,17 +52,25 @@ export async function importCollections(
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new TypeError(`state.${vendor} must be an object of collections`)
   }
+  const collections = new Map(collectionsOf(store))
   for (const [name, records] of Object.entries(data)) {
-    const collection = store[name]
+    const collection = collections.get(name)
     if (!collection)
       throw new TypeError(`state.${vendor}.${name} is not a collection of this vendor`)
     if (!Array.isArray(records)) throw new TypeError(`state.${vendor}.${name} must be an array`)
     for (const [i, record] of records.entries()) {
-      try {
-        await collection.create(record)
-      } catch (error) {
-        throw new TypeError(`state.${vendor}.${name}[${i}] is invalid: ${(error as Error).message}`)
+      // Validate first: a failed create() would also log the issues to the console.
+      const checked = await (collection as unknown as WithSchema).options.schema[
+        '~standard'
+      ].validate(record)
+      if (checked.issues) {
+        const problems = checked.issues.map(
+          (issue) =>
+            `${issue.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.') || 'record'}: ${issue.message}`,
+        )
+        throw new TypeError(`state.${vendor}.${name}[${i}] is invalid: ${problems.join('; ')}`)
       }
+      await collection.create(record)
     }
   }
 }

@@ -40,7 +40,7 @@ export function authenticateSnowflake({
   if (type === 'KEYPAIR_JWT' && !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
     throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
   }
-  const known = store.tokens.findFirst((q) => q.where({ token }))
+  const known = store.tokenByValue.first(token)
   if (known?.access === 'read' && WRITE_OPERATIONS.has(operation.id)) {
     throw new SnowflakeError(
       403,

@@ -1,6 +1,7 @@
 import { Collection } from '@msw/data'
 import type { Clock } from '../../core/clock.ts'
 import type { Random } from '../../core/random.ts'
+import { indexBy } from '../../core/record-index.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { compileLike, displayIdentifier } from './identifiers.ts'
 import {
@@ -18,9 +19,9 @@ import {
   tokenSchema,
 } from './schemas.ts'
 
-/** One session's Snowflake account. */
+/** One session's Snowflake account: collections, plus hash indexes so lookups never scan. */
 export function createSnowflakeStore() {
-  return {
+  const collections = {
     accounts: new Collection({ schema: accountSchema }),
     databases: new Collection({ schema: databaseSchema }),
     schemas: new Collection({ schema: schemaSchema }),
@@ -31,6 +32,35 @@ export function createSnowflakeStore() {
     results: new Collection({ schema: asyncResultSchema }),
     tokens: new Collection({ schema: tokenSchema }),
   }
+  return {
+    ...collections,
+    databaseByName: indexBy<{ name: string }>(collections.databases, (d) => d.name),
+    schemaByKey: indexBy<{ database: string; name: string }>(collections.schemas, (s) =>
+      key(s.database, s.name),
+    ),
+    repositoryByKey: indexBy<ImageRepository>(collections.repositories, (r) =>
+      key(r.database_name, r.schema_name, r.name),
+    ),
+    repositoriesBySchema: indexBy<ImageRepository>(collections.repositories, (r) =>
+      key(r.database_name, r.schema_name),
+    ),
+    imagesByRepository: indexBy<Image>(collections.images, (i) =>
+      key(i.database_name, i.schema_name, i.repository_name),
+    ),
+    tagsByRepository: indexBy<TagAssignmentRecord>(collections.tagAssignments, (t) =>
+      key(t.database_name, t.schema_name, t.repository_name),
+    ),
+    tokenByValue: indexBy<{ token: string; access: string }>(collections.tokens, (t) => t.token),
+    resultByHandle: indexBy<{ handle: string; readyAt: number; status: number; body: string }>(
+      collections.results,
+      (r) => r.handle,
+    ),
+  }
+}
+
+/** Identifiers cannot contain NUL, so it separates key parts safely. */
+function key(...parts: string[]): string {
+  return parts.join('\u0000')
 }
 
 export type SnowflakeStore = ReturnType<typeof createSnowflakeStore>
@@ -47,10 +77,10 @@ export type CreateMode = (typeof CREATE_MODES)[number]
 
 /** Throws Snowflake's 404 unless the database and schema exist. */
 export function requireSchema(store: SnowflakeStore, ref: SchemaRef): void {
-  if (!store.databases.findFirst((q) => q.where({ name: ref.database }))) {
+  if (!store.databaseByName.first(ref.database)) {
     throw SnowflakeError.notFound('Database', displayIdentifier(ref.database))
   }
-  if (!store.schemas.findFirst((q) => q.where({ database: ref.database, name: ref.schema }))) {
+  if (!store.schemaByKey.first(key(ref.database, ref.schema))) {
     throw SnowflakeError.notFound(
       'Schema',
       `${displayIdentifier(ref.database)}.${displayIdentifier(ref.schema)}`,
@@ -66,21 +96,14 @@ export function listImageRepositories(
 ): ImageRepository[] {
   requireSchema(store, ref)
   const pattern = like === undefined ? undefined : compileLike(like)
-  return store.repositories
-    .findMany((q) =>
-      q.where({
-        database_name: ref.database,
-        schema_name: ref.schema,
-        ...(pattern ? { name: (name: string) => pattern.test(name) } : {}),
-      }),
-    )
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const inSchema = store.repositoriesBySchema.all(key(ref.database, ref.schema))
+  return (pattern ? inSchema.filter((r) => pattern.test(r.name)) : inSchema).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )
 }
 
 function findRepository(store: SnowflakeStore, ref: SchemaRef, name: string) {
-  return store.repositories.findFirst((q) =>
-    q.where({ database_name: ref.database, schema_name: ref.schema, name }),
-  )
+  return store.repositoryByKey.first(key(ref.database, ref.schema, name))
 }
 
 /** One repository, or Snowflake's 404. */
@@ -167,10 +190,8 @@ export function listImagesInRepository(
   name: string,
 ): Image[] {
   fetchImageRepository(store, ref, name)
-  return store.images
-    .findMany((q) =>
-      q.where({ database_name: ref.database, schema_name: ref.schema, repository_name: name }),
-    )
+  return store.imagesByRepository
+    .all(key(ref.database, ref.schema, name))
     .sort((a, b) => (a.created_on < b.created_on ? 1 : a.created_on > b.created_on ? -1 : 0))
 }
 
@@ -239,10 +260,8 @@ export function getTags(
   name: string,
 ): Array<Record<string, string>> {
   fetchImageRepository(store, ref, name)
-  return store.tagAssignments
-    .findMany((q) =>
-      q.where({ database_name: ref.database, schema_name: ref.schema, repository_name: name }),
-    )
+  return store.tagsByRepository
+    .all(key(ref.database, ref.schema, name))
     .map((t: TagAssignmentRecord) => ({
       tag_database: t.tag_database,
       tag_schema: t.tag_schema,
@@ -278,7 +297,7 @@ export function fetchResult(
   handle: string,
   clock: Clock,
 ): { pending: true } | { pending: false; status: number; body: unknown } {
-  const result = store.results.findFirst((q) => q.where({ handle }))
+  const result = store.resultByHandle.first(handle)
   if (!result) {
     throw new SnowflakeError(
       404,
