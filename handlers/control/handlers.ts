@@ -6,6 +6,7 @@ import type { JournalQuery } from '../../core/journal.ts'
 import type { BuiltMock } from '../../core/mock.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
+import { dashboardHtml } from './dashboard.ts'
 
 /** Control-API failures: a 4xx with `{ error: { status, message } }`. */
 class ControlError extends Error {
@@ -73,6 +74,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     })
 
   return [
+    route('get', '/', () => new HttpResponse(dashboardHtml(), { headers: { 'Content-Type': 'text/html; charset=utf-8' } })),
     route('get', '/health', async (request) => {
       const session = face(request)
       await session.ready
