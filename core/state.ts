@@ -11,9 +11,7 @@ interface WithSchema {
   options: {
     schema: {
       '~standard': {
-        validate(
-          value: unknown,
-        ): Promise<{
+        validate(value: unknown): Promise<{
           issues?: ReadonlyArray<{
             message: string
             path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>

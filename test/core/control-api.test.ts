@@ -138,3 +138,29 @@ describe.each(TRANSPORTS)('control API (%s)', (transport) => {
     }
   })
 })
+
+describe('the standalone server for browsers on another origin', () => {
+  it('answers CORS preflights and exposes the vendor headers', async () => {
+    const h = await startHarness('express')
+    try {
+      const preflight = await h.fetch(REPOS, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'http://localhost:5173',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type,x-mock-session',
+        },
+      })
+      expect(preflight.status).toBe(204)
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+      expect(preflight.headers.get('access-control-allow-headers')).toBe(
+        'authorization,content-type,x-mock-session',
+      )
+      const list = await h.fetch(REPOS, { headers: { ...AUTH, Origin: 'http://localhost:5173' } })
+      expect(list.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+      expect(list.headers.get('access-control-expose-headers')).toBe('*')
+    } finally {
+      await h.close()
+    }
+  })
+})
