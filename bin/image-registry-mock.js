@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript server through tsx's loader, so the CLI works straight from a checkout.
-import { register } from 'tsx/esm/api'
+// The installed package runs the built server; a source checkout (no dist/) runs the TypeScript
+// through tsx, which is a dev dependency there.
+import { existsSync } from 'node:fs'
 
-register()
-const { main } = await import('../server.ts')
-await main()
+const built = new URL('../dist/server.js', import.meta.url)
+if (existsSync(built)) {
+  const { main } = await import(built.href)
+  await main()
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  const { main } = await import('../server.ts')
+  await main()
+}

@@ -39,8 +39,8 @@ export function vendorHandlers(
     .map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
     .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path))
   return patterns.map(({ op, pattern }) =>
-    http[op.method.toLowerCase() as 'get'](pattern.regexp, ({ request, params }) =>
-      runOperation(vendor, op, request, params as Record<string, string>, runtime),
+    http[op.method.toLowerCase() as 'get'](pattern.regexp, ({ request }) =>
+      runOperation(vendor, op, request, pathParams(pattern, request.url), runtime),
     ),
   )
 }
@@ -57,6 +57,24 @@ export function vendorFallbacks(
       unmatched(vendor, patterns, request, runtime),
     ),
   )
+}
+
+/**
+ * Path parameters from our own pattern rather than msw's: msw 2 and 3 differ in what they extract
+ * from a RegExp path, and a badly percent-encoded segment must stay a vendor 4xx, not a throw.
+ */
+function pathParams(pattern: PathPattern, href: string): Record<string, string> {
+  const url = new URL(href)
+  const groups = pattern.regexp.exec(`${url.origin}${url.pathname}`)?.groups ?? {}
+  const params: Record<string, string> = {}
+  for (const [name, raw] of Object.entries(groups)) {
+    try {
+      params[name] = decodeURIComponent(raw)
+    } catch {
+      params[name] = raw
+    }
+  }
+  return params
 }
 
 function literalLength(template: string): number {

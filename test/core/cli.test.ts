@@ -4,11 +4,12 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/image-registry-mock.js')
+// The sources, through tsx: the packed bin is exercised by the consumer test.
+const SERVER = path.resolve(import.meta.dirname, '../../server.ts')
 const children: ChildProcess[] = []
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,0 +1,188 @@
+/**
+ * The user's path: `npm pack` this repository, install the tarball into a fresh project outside
+ * it, and there (1) run a vitest file that uses `image-registry-mock/node` with the project's own
+ * msw, and type-check it; (2) run `npx image-registry-mock` and fetch `/__mock/health`.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+const REPO = path.resolve(import.meta.dirname, '../..')
+
+/** What to install beside the package. */
+export interface ConsumerSetup {
+  /** msw version range the consumer project installs. */
+  msw: string
+  /** Run under this Node major from the npm registry's `node` package; default: this Node. */
+  nodeMajor?: number
+}
+
+const CONSUMER_TEST = `import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createMock, type MockDb } from 'image-registry-mock/node'
+
+const mock = createMock({ seed: 1 })
+const server = setupServer(...mock.handlers)
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => server.close())
+
+const url = 'https://myorg-myaccount.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const headers = { Authorization: 'Bearer consumer' }
+
+it('lists Snowflake repositories through the consumer own msw', async () => {
+  const response = await fetch(url, { headers })
+  expect(response.status).toBe(200)
+  const repositories: Array<{ name: string; repository_url: string }> = await response.json()
+  expect(repositories.length).toBeGreaterThan(0)
+  const stored: MockDb['snowflake'] = mock.db.snowflake
+  expect(repositories.map((r) => r.name).sort()).toEqual(
+    stored.repositories.all().filter((r) => r.schema_name === 'IMAGES').map((r) => r.name).sort(),
+  )
+})
+
+it('sees an injected 503 with Retry-After', async () => {
+  mock.faults.add({ match: { operation: 'snowflake.listImageRepositories' }, effect: { status: 503, retryAfter: 2 }, times: 1 })
+  const failed = await fetch(url, { headers })
+  expect(failed.status).toBe(503)
+  expect(failed.headers.get('retry-after')).toBe('2')
+  expect((await failed.json()).code).toMatch(/^\\d{6}$/)
+  expect((await fetch(url, { headers })).status).toBe(200)
+})
+`
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  try {
+    return execFileSync(command, args, {
+      cwd,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string }
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`,
+    )
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/** Packs the repository once per process; returns the tarball path. */
+export function packRepository(into: string): string {
+  const output = run('npm', ['pack', '--pack-destination', into, '--json'], REPO)
+  const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string }>
+  if (!packed) throw new Error(`npm pack printed no file: ${output}`)
+  return path.join(into, packed.filename)
+}
+
+/** Files `npm pack` would publish. */
+export function packedFiles(): string[] {
+  const output = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], REPO)
+  return (
+    JSON.parse(output.slice(output.indexOf('['))) as Array<{ files: Array<{ path: string }> }>
+  )[0]!.files.map((f) => f.path)
+}
+
+/** Runs the whole consumer check; throws with the failing command's output. Returns what it saw. */
+export async function runConsumerCheck(
+  setup: ConsumerSetup,
+): Promise<{ nodeVersion: string; mswVersion: string; health: unknown }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-consumer-'))
+  try {
+    const tarball = packRepository(dir)
+    const devDependencies: Record<string, string> = {
+      'image-registry-mock': `file:${tarball}`,
+      msw: setup.msw,
+      vitest: '^4.1.0',
+      typescript: '~5.9.0',
+      '@types/node': setup.nodeMajor ? `^${setup.nodeMajor}` : '^20',
+    }
+    if (setup.nodeMajor) devDependencies.node = `^${setup.nodeMajor}`
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module', devDependencies }, null, 2),
+    )
+    writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+          lib: ['ES2023', 'DOM'],
+        },
+        include: ['*.ts'],
+      }),
+    )
+    writeFileSync(path.join(dir, 'consumer.test.ts'), CONSUMER_TEST)
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir)
+
+    const node = setup.nodeMajor
+      ? path.join(dir, 'node_modules', 'node', 'bin', 'node')
+      : process.execPath
+    const env = {
+      ...process.env,
+      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`,
+    }
+    const nodeVersion = run(node, ['--version'], dir, env).trim()
+    if (setup.nodeMajor && !nodeVersion.startsWith(`v${setup.nodeMajor}.`))
+      throw new Error(`expected Node ${setup.nodeMajor}, got ${nodeVersion}`)
+    const mswVersion = JSON.parse(
+      readFileSync(path.join(dir, 'node_modules', 'msw', 'package.json'), 'utf8'),
+    ).version as string
+
+    run(node, [path.join(dir, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], dir, env)
+    run(
+      node,
+      [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'],
+      dir,
+      env,
+    )
+
+    const port = await freePort()
+    const bin = path.join(dir, 'node_modules', '.bin', 'image-registry-mock')
+    const child: ChildProcess = spawn(node, [bin, '--port', String(port)], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    try {
+      let output = ''
+      child.stdout?.on('data', (d) => {
+        output += d
+      })
+      child.stderr?.on('data', (d) => {
+        output += d
+      })
+      for (let i = 0; i < 300 && !output.includes('listening on'); i++) {
+        if (child.exitCode !== null) throw new Error(`npx image-registry-mock exited: ${output}`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const health = await (await fetch(`http://127.0.0.1:${port}/__mock/health`)).json()
+      return { nodeVersion, mswVersion, health }
+    } finally {
+      child.kill('SIGTERM')
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
