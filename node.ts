@@ -1,7 +1,9 @@
 import { setupServer } from 'msw/node'
 import type { MockOptions } from './core/mock.ts'
+import { ERROR_ON_UNHANDLED } from './core/msw-compat.ts'
 import { createMock, type Mock } from './index.ts'
 
+export { ERROR_ON_UNHANDLED } from './core/msw-compat.ts'
 export * from './index.ts'
 
 /** A mock already listening through msw/node: call `close()` when done. */
@@ -17,7 +19,7 @@ export interface NodeMock extends Mock {
 export async function startMock(options: MockOptions = {}): Promise<NodeMock> {
   const mock = createMock(options)
   const server = setupServer(...mock.handlers)
-  server.listen({ onUnhandledRequest: 'error' })
+  server.listen(ERROR_ON_UNHANDLED)
   await mock.ready
   return Object.assign(mock, { server, close: () => server.close() })
 }

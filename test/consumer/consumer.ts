@@ -21,11 +21,12 @@ export interface ConsumerSetup {
 
 const CONSUMER_TEST = `import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createMock, type MockDb } from 'image-registry-mock/node'
+import { createMock, ERROR_ON_UNHANDLED, type MockDb } from 'image-registry-mock/node'
 
 const mock = createMock({ seed: 1 })
 const server = setupServer(...mock.handlers)
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+// Unhandled requests fail the test, under msw 2 and msw 3 alike.
+beforeAll(() => server.listen(ERROR_ON_UNHANDLED))
 afterAll(() => server.close())
 
 const url = 'https://myorg-myaccount.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories'
