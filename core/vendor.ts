@@ -1,4 +1,5 @@
 import type { Faker } from '@faker-js/faker'
+import type { z } from 'zod'
 import type { Clock } from './clock.ts'
 import type { Random } from './random.ts'
 import type { Session } from './session.ts'
@@ -39,7 +40,20 @@ export interface OperationDefinition<Store> {
   statuses?: readonly number[]
   /** `false` for operations that need no credentials. */
   auth?: boolean
+  /** What `/__mock/openapi.json` says about the operation, from the zod schemas the handler uses. */
+  docs?: OperationDocs
   handle(ctx: OperationContext<Store>): Response | Promise<Response>
+}
+
+/** The published contract of one operation. */
+export interface OperationDocs {
+  /** Query parameters as one object schema; optional properties are optional parameters. */
+  query?: z.ZodObject
+  /** Request headers the operation reads, beyond auth (name → description). */
+  headers?: Record<string, string>
+  requestBody?: z.ZodType
+  /** Success and notable answers; error statuses from `statuses` get the vendor's error schema. */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>
 }
 
 /** A vendor error as it goes on the wire. */
@@ -99,6 +113,10 @@ export interface VendorModule<Store = unknown> {
   operations: ReadonlyArray<OperationDefinition<Store>>
   /** Turns any thrown value into the vendor's error envelope (the vendor's one error wrapper). */
   renderError(error: unknown, ctx: ErrorContext): RenderedError
+  /** The vendor's error envelope, for the published contract. */
+  errorSchema?: z.ZodType
+  /** OpenAPI security schemes the vendor accepts (name → scheme object). */
+  securitySchemes?: Record<string, Record<string, unknown>>
   /** Throws the vendor's 401/403 when the request lacks credentials or rights. */
   authenticate?(ctx: AuthContext<Store>): void | Promise<void>
 }

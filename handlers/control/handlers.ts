@@ -1,12 +1,14 @@
 import { type HttpHandler, HttpResponse, http } from 'msw'
-import { z } from 'zod'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError, FaultRuleError } from '../../core/faults.ts'
 import type { JournalQuery } from '../../core/journal.ts'
 import type { BuiltMock } from '../../core/mock.ts'
+import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
 import { dashboardHtml } from './dashboard.ts'
+import { controlPaths } from './openapi.ts'
+import { clockSchema, resetSchema } from './schemas.ts'
 
 /** Control-API failures: a 4xx with `{ error: { status, message } }`. */
 class ControlError extends Error {
@@ -17,28 +19,6 @@ class ControlError extends Error {
     super(message)
   }
 }
-
-const resetSchema = z
-  .object({
-    scenario: z.string().optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-  })
-  .strict()
-
-const clockSchema = z.union([
-  z
-    .object({
-      advanceMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(10 * 365 * 86_400_000),
-    })
-    .strict(),
-  z
-    .object({ now: z.union([z.string().datetime({ offset: true }), z.number().int().min(0)]) })
-    .strict(),
-])
 
 /** The `/__mock` control API, scoped to the caller's `X-Mock-Session`. Never journaled. */
 export function controlHandlers(mock: BuiltMock): HttpHandler[] {
@@ -73,8 +53,22 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       }
     })
 
+  let openapi: unknown
   return [
-    route('get', '/', () => new HttpResponse(dashboardHtml(), { headers: { 'Content-Type': 'text/html; charset=utf-8' } })),
+    route('get', '/openapi.json', () => {
+      openapi ??= buildOpenApi(mock.vendors, controlPaths)
+      return HttpResponse.json(openapi as object)
+    }),
+    ...['', '/'].map((path) =>
+      route(
+        'get',
+        path,
+        () =>
+          new HttpResponse(dashboardHtml(), {
+            headers: { 'Content-Type': 'text/html; charset=utf-8' },
+          }),
+      ),
+    ),
     route('get', '/health', async (request) => {
       const session = face(request)
       await session.ready

@@ -1,5 +1,5 @@
 import { HttpResponse } from 'msw'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError } from '../../core/faults.ts'
 import { defineOperation, type OperationContext } from '../../core/vendor.ts'
@@ -23,9 +23,15 @@ import {
   unsetTags,
 } from './model.ts'
 import {
+  acceptedResponseSchema,
   createImageRepositoryBodySchema,
   type ImageRepository,
+  imageRepositorySchema,
+  imageWireSchema,
+  snowflakeQuery,
+  successResponseSchema,
   tagAssignmentInputSchema,
+  tagAssignmentWireSchema,
   tagReferenceInputSchema,
 } from './schemas.ts'
 
@@ -35,6 +41,18 @@ const BASE = '/api/v2/databases/{database}/schemas/{schema}/image-repositories'
 const READ_STATUSES = [200, 202, 400, 401, 403, 404, 405, 429, 500, 503, 504] as const
 const WRITE_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 429, 500, 503, 504] as const
 const TAG_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 410, 429, 500, 503, 504] as const
+const ASYNC_HEADERS = {
+  Prefer: '`respond-async` answers 202 and leaves the result at /api/v2/results/{handle}',
+}
+const accepted202 = {
+  description: 'Accepted (Prefer: respond-async); poll the Location',
+  schema: acceptedResponseSchema,
+}
+const success = (description: string, schema: z.ZodType = successResponseSchema) => ({
+  200: { description, schema },
+  202: accepted202,
+})
+
 const IN_PROGRESS =
   'Request execution in progress. Use the provided location header or result handler ID to perform query monitoring and management.'
 
@@ -42,6 +60,11 @@ const IN_PROGRESS =
 export const snowflakeOperations = [
   defineOperation<SnowflakeStore>({
     id: 'listImageRepositories',
+    docs: {
+      query: snowflakeQuery.list,
+      headers: ASYNC_HEADERS,
+      responses: success('The repositories, by name', z.array(imageRepositorySchema)),
+    },
     method: 'GET',
     path: BASE,
     summary: 'Lists image repositories.',
@@ -54,6 +77,12 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'createImageRepository',
+    docs: {
+      query: snowflakeQuery.create,
+      headers: ASYNC_HEADERS,
+      requestBody: createImageRepositoryBodySchema,
+      responses: success('Created (or kept, with ifNotExists)'),
+    },
     method: 'POST',
     path: BASE,
     summary: 'Creates an image repository in the specified database and schema.',
@@ -73,6 +102,7 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'fetchImageRepository',
+    docs: { headers: ASYNC_HEADERS, responses: success('The repository', imageRepositorySchema) },
     method: 'GET',
     path: `${BASE}/{name}`,
     summary: 'Fetches an image repository.',
@@ -84,6 +114,7 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'deleteImageRepository',
+    docs: { query: snowflakeQuery.ifExists, headers: ASYNC_HEADERS, responses: success('Dropped') },
     method: 'DELETE',
     path: `${BASE}/{name}`,
     summary: 'Deletes an image repository.',
@@ -97,6 +128,10 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'listImagesInRepository',
+    docs: {
+      headers: ASYNC_HEADERS,
+      responses: success('The images, newest first', z.array(imageWireSchema)),
+    },
     method: 'GET',
     path: `${BASE}/{name}/images`,
     summary: 'List images in the image repository.',
@@ -116,6 +151,12 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'setTags',
+    docs: {
+      query: snowflakeQuery.ifExists,
+      headers: ASYNC_HEADERS,
+      requestBody: z.array(tagAssignmentInputSchema),
+      responses: success('Tags set'),
+    },
     method: 'POST',
     path: `${BASE}/{name}:set-tags`,
     summary: 'Set tags on an image repository.',
@@ -135,6 +176,12 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'unsetTags',
+    docs: {
+      query: snowflakeQuery.ifExists,
+      headers: ASYNC_HEADERS,
+      requestBody: z.array(tagReferenceInputSchema),
+      responses: success('Tags unset'),
+    },
     method: 'POST',
     path: `${BASE}/{name}:unset-tags`,
     summary: 'Unset tags from an image repository.',
@@ -150,6 +197,11 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'getTags',
+    docs: {
+      query: snowflakeQuery.getTags,
+      headers: ASYNC_HEADERS,
+      responses: success('The tags set on the repository', z.array(tagAssignmentWireSchema)),
+    },
     method: 'GET',
     path: `${BASE}/{name}:get-tags`,
     summary: 'Get the tag assignments for an image repository.',
@@ -162,6 +214,13 @@ export const snowflakeOperations = [
   }),
   defineOperation<SnowflakeStore>({
     id: 'fetchResult',
+    docs: {
+      query: snowflakeQuery.fetchResult,
+      responses: {
+        200: { description: "The finished operation's own body (or its error)" },
+        202: { description: 'Still running', schema: acceptedResponseSchema },
+      },
+    },
     method: 'GET',
     path: '/api/v2/results/{result_handler}',
     summary: 'Check result status or fetch request',

@@ -3,6 +3,7 @@ import { authenticateSnowflake } from './auth.ts'
 import { renderSnowflakeError } from './errors.ts'
 import { snowflakeOperations } from './handlers.ts'
 import { createSnowflakeStore, uuidFrom } from './model.ts'
+import { errorResponseSchema } from './schemas.ts'
 
 export { SnowflakeError } from './errors.ts'
 export type { SnowflakeStore } from './model.ts'
@@ -18,4 +19,13 @@ export const snowflake = defineVendor({
   operations: snowflakeOperations,
   renderError: renderSnowflakeError,
   authenticate: authenticateSnowflake,
+  errorSchema: errorResponseSchema,
+  securitySchemes: {
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'OAuth, key-pair JWT or programmatic access token; name the kind in X-Snowflake-Authorization-Token-Type',
+    },
+  },
 })

@@ -115,3 +115,52 @@ export const tagReferenceInputSchema = z
 export type ImageRepository = z.infer<typeof imageRepositorySchema>
 export type Image = z.infer<typeof imageSchema>
 export type TagAssignmentRecord = z.infer<typeof tagAssignmentRecordSchema>
+
+/** An image as listImagesInRepository returns it (contract `Image`). */
+export const imageWireSchema = imageSchema.omit({
+  database_name: true,
+  schema_name: true,
+  repository_name: true,
+})
+
+/** A tag on a repository as getTags returns it (contract `TagAssignment`). */
+export const tagAssignmentWireSchema = z.object({
+  tag_database: z.string(),
+  tag_schema: z.string(),
+  tag_name: z.string(),
+  tag_value: z.string(),
+  level: z.string(),
+})
+
+/** Contract `SuccessResponse`. */
+export const successResponseSchema = z.object({ status: z.string() })
+
+/** Contract `SuccessAcceptedResponse`: the 202 of `Prefer: respond-async`. */
+export const acceptedResponseSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  resultHandler: z.string(),
+})
+
+/** Contract `ErrorResponse`, with every field the mock fills. */
+export const errorResponseSchema = z.object({
+  message: z.string(),
+  code: z.string(),
+  error_code: z.string(),
+  request_id: z.string(),
+})
+
+const booleanText = z.enum(['true', 'false'])
+
+/** Query parameters, per operation, as the handlers accept them. */
+export const snowflakeQuery = {
+  list: z.object({
+    like: z.string().optional().describe('SQL LIKE pattern (% and _), case-insensitive'),
+  }),
+  create: z.object({
+    createMode: z.enum(['errorIfExists', 'orReplace', 'ifNotExists']).optional(),
+  }),
+  ifExists: z.object({ ifExists: booleanText.optional() }),
+  getTags: z.object({ withLineage: booleanText.optional() }),
+  fetchResult: z.object({ page: z.string().regex(/^\d+$/).optional() }),
+}

@@ -1,0 +1,223 @@
+import { z } from 'zod'
+import { faultRuleSchema } from '../../core/faults.ts'
+import { jsonSchema, type PathsObject } from '../../core/openapi.ts'
+import { clockSchema, resetSchema } from './schemas.ts'
+
+const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
+  'application/json': { schema: jsonSchema(schema, io) },
+})
+const errorBody = z.object({ error: z.object({ status: z.number().int(), message: z.string() }) })
+const badRequest = {
+  description: 'The input is invalid; the message says what is wrong',
+  content: json(errorBody),
+}
+const noContent = { description: 'Done' }
+const sessionHeader = {
+  name: 'X-Mock-Session',
+  in: 'header',
+  required: false,
+  description: 'The session to act on (default: `default`)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+}
+const storedRule = faultRuleSchema.extend({
+  id: z.string(),
+  matched: z.number().int(),
+  fired: z.number().int(),
+})
+const journalEntry = z.object({
+  id: z.number().int(),
+  time: z.string(),
+  session: z.string(),
+  operation: z.string(),
+  vendor: z.string(),
+  method: z.string(),
+  path: z.string(),
+  query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  requestBody: z.string().nullable(),
+  requestBodyTruncated: z.boolean(),
+  status: z.number().int(),
+  network: z.enum(['reset', 'timeout']).nullable(),
+  durationMs: z.number(),
+  requestId: z.string(),
+  fault: z.string().nullable(),
+})
+
+const op = (summary: string, extra: Record<string, unknown>) => ({
+  tags: ['control'],
+  summary,
+  security: [],
+  parameters: [sessionHeader, ...((extra.parameters as unknown[]) ?? [])],
+  ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'parameters')),
+})
+
+/** The control API in OpenAPI form, from the zod schemas its handlers validate with. */
+export const controlPaths: PathsObject = {
+  '/__mock': {
+    get: op('The dashboard (also at /__mock/)', {
+      operationId: 'control.dashboard',
+      responses: {
+        200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+      },
+    }),
+  },
+  '/__mock/health': {
+    get: op('Status, version, scenario, seed, sessions and the operations served', {
+      operationId: 'control.health',
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    }),
+  },
+  '/__mock/openapi.json': {
+    get: op('This document', {
+      operationId: 'control.openapi',
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    }),
+  },
+  '/__mock/reset': {
+    post: op('Re-seed the session; clears faults, journal and clock', {
+      operationId: 'control.reset',
+      requestBody: { required: false, content: json(resetSchema, 'input') },
+      responses: {
+        200: {
+          description: 'Reset',
+          content: json(
+            z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
+          ),
+        },
+        400: badRequest,
+      },
+    }),
+  },
+  '/__mock/scenarios': {
+    get: op('The scenarios', {
+      operationId: 'control.scenarios',
+      responses: {
+        200: {
+          description: 'OK',
+          content: json(z.array(z.object({ name: z.string(), description: z.string() }))),
+        },
+      },
+    }),
+  },
+  '/__mock/sessions': {
+    get: op('Live sessions', {
+      operationId: 'control.sessions',
+      responses: {
+        200: { description: 'OK', content: json(z.object({ sessions: z.array(z.string()) })) },
+      },
+    }),
+  },
+  '/__mock/sessions/{name}': {
+    delete: op('Drop a session', {
+      operationId: 'control.deleteSession',
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        204: noContent,
+        400: badRequest,
+        404: { description: 'No such session', content: json(errorBody) },
+      },
+    }),
+  },
+  '/__mock/faults': {
+    get: op('Fault rules with their counters', {
+      operationId: 'control.listFaults',
+      responses: {
+        200: { description: 'OK', content: json(z.object({ rules: z.array(storedRule) })) },
+      },
+    }),
+    post: op('Add a rule or an array of rules (all or nothing)', {
+      operationId: 'control.addFaults',
+      requestBody: {
+        required: true,
+        content: json(z.union([faultRuleSchema, z.array(faultRuleSchema)]), 'input'),
+      },
+      responses: {
+        201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule) })) },
+        400: badRequest,
+      },
+    }),
+    delete: op('Remove every rule', {
+      operationId: 'control.clearFaults',
+      responses: { 204: noContent },
+    }),
+  },
+  '/__mock/faults/{id}': {
+    delete: op('Remove one rule', {
+      operationId: 'control.deleteFault',
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 204: noContent, 404: { description: 'No such rule', content: json(errorBody) } },
+    }),
+  },
+  '/__mock/journal': {
+    get: op('Journaled requests, oldest first', {
+      operationId: 'control.journal',
+      parameters: ['operation', 'vendor', 'method', 'status', 'limit', 'afterId'].map((name) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: ['status', 'limit', 'afterId'].includes(name)
+          ? { type: 'integer', minimum: 0 }
+          : { type: 'string' },
+      })),
+      responses: {
+        200: {
+          description: 'OK',
+          content: json(
+            z.object({
+              entries: z.array(journalEntry),
+              size: z.number().int(),
+              dropped: z.number().int(),
+              limit: z.number().int(),
+            }),
+          ),
+        },
+        400: badRequest,
+      },
+    }),
+    delete: op('Clear the journal', {
+      operationId: 'control.clearJournal',
+      responses: { 204: noContent },
+    }),
+  },
+  '/__mock/state': {
+    get: op('Export the session', {
+      operationId: 'control.exportState',
+      responses: {
+        200: {
+          description: 'The state',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    }),
+    put: op('Import a session exported before', {
+      operationId: 'control.importState',
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { type: 'object' } } },
+      },
+      responses: {
+        200: {
+          description: 'Imported',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+        400: badRequest,
+      },
+    }),
+  },
+  '/__mock/clock': {
+    post: op('Move the session clock', {
+      operationId: 'control.clock',
+      requestBody: { required: true, content: json(clockSchema, 'input') },
+      responses: {
+        200: { description: 'The new time', content: json(z.object({ now: z.string() })) },
+        400: badRequest,
+      },
+    }),
+  },
+}
