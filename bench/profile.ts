@@ -3,15 +3,14 @@
  * per request. Run under `node --cpu-prof --import tsx bench/profile.ts <fixture>` for a profile.
  */
 import { getResponse } from 'msw'
-import { FIXTURES, prepareMock } from './fixtures.ts'
+import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
 
 const name = process.argv[2] ?? 'snowflake-fetch'
 const fixture = FIXTURES[name]
 if (!fixture) throw new Error(`unknown fixture ${name}; known: ${Object.keys(FIXTURES).join(', ')}`)
 const mock = await prepareMock(fixture)
-const url = `http://bench.local${fixture.path}`
 const once = async () => {
-  const response = await getResponse(mock.handlers, new Request(url, fixture.init()))
+  const response = await getResponse(mock.handlers, fixtureRequest(fixture))
   if (!response || response.status >= 400) throw new Error(`unexpected answer ${response?.status}`)
   await response.arrayBuffer()
 }

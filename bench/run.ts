@@ -1,162 +1,214 @@
 /**
- * `npm run bench`: standalone throughput and p99 (autocannon, 10 connections) of the full mock
- * against baselines sending the same bytes, and the in-process cost per intercepted fetch against a
- * bare msw handler. Every figure is a median of several rounds, reported as a ratio to a baseline
- * measured in the same run. Results go to bench/results.md.
+ * `npm run bench`: every figure is a median of several rounds and a ratio against a baseline
+ * measured in the same run on the same machine. Writes bench/results.md.
+ *
+ * BENCH_ROUNDS (default 3), BENCH_SECONDS (per load round, default 4), SOAK_SECONDS (default 600;
+ * 0 skips the soak), BENCH_ONLY (comma-separated section names: load, prism, inprocess, startup,
+ * scale, soak).
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import autocannon from 'autocannon'
-import { HttpResponse, http } from 'msw'
+import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
-import { FIXTURES, prepareMock } from './fixtures.ts'
+import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
+import { measureLoad, startProcess, startTarget } from './load.ts'
+import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
+import { measureLargeSeeding, measureScale } from './scale.ts'
+import { soak } from './soak.ts'
+import { measureStartup } from './startup.ts'
+import { fmt, median } from './stats.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
-const HERE = import.meta.dirname
+const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600)
+const ONLY = process.env.BENCH_ONLY?.split(',')
+const ROOT = path.resolve(import.meta.dirname, '..')
+const wanted = (section: string) => !ONLY || ONLY.includes(section)
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
-}
-
-async function startTarget(
-  kind: string,
-  fixture: string,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(HERE, 'target-server.ts'), kind, fixture],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  )
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (d) => {
-      out += d
-      const match = /READY (\d+)/.exec(out)
-      if (match) resolve(Number(match[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`${kind} target exited with ${code}`)))
-  })
-  return { child, port }
-}
-
-interface LoadFigures {
-  rps: number
-  p99: number
-}
-
-async function load(kind: string, fixtureName: string): Promise<LoadFigures> {
-  const fixture = FIXTURES[fixtureName]!
-  const { child, port } = await startTarget(kind, fixtureName)
-  try {
-    const init = fixture.init()
-    const rounds: LoadFigures[] = []
-    // One warm-up round, not counted.
-    for (let i = 0; i <= ROUNDS; i++) {
-      const result = await autocannon({
-        url: `http://127.0.0.1:${port}${fixture.path}`,
-        method: fixture.method,
-        headers: init.headers as Record<string, string>,
-        connections: 10,
-        duration: i === 0 ? 1 : SECONDS,
-      })
-      if (result.non2xx > 0 || result.errors > 0)
-        throw new Error(`${kind} ${fixtureName}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-      if (i > 0) rounds.push({ rps: result.requests.average, p99: result.latency.p99 })
-    }
-    return { rps: median(rounds.map((r) => r.rps)), p99: median(rounds.map((r) => r.p99)) }
-  } finally {
-    child.kill()
-  }
-}
-
-/** Microseconds per intercepted `fetch` through msw/node. */
-async function inProcess(fixtureName: string): Promise<{ mock: number; bare: number }> {
-  const fixture = FIXTURES[fixtureName]!
-  const mock = await prepareMock(fixture)
-  const url = `http://bench.local${fixture.path}`
-  const server = setupServer(...mock.handlers)
-  server.listen({ onUnhandledRequest: 'error' })
-  const sample = await (await fetch(url, fixture.init())).arrayBuffer()
-  const bareHandler = http.get(
-    'http://bench.local/*',
-    () => new HttpResponse(sample, { headers: { 'content-type': 'application/json' } }),
-  )
-  const time = async (n: number) => {
-    const started = performance.now()
-    for (let i = 0; i < n; i++) await (await fetch(url, fixture.init())).arrayBuffer()
-    return ((performance.now() - started) * 1000) / n
-  }
-  const mockRounds: number[] = []
-  const bareRounds: number[] = []
-  for (let round = 0; round < ROUNDS + 1; round++) {
-    server.resetHandlers(...mock.handlers)
-    const m = await time(1500)
-    server.resetHandlers(bareHandler)
-    const b = await time(1500)
-    if (round > 0) {
-      mockRounds.push(m)
-      bareRounds.push(b)
-    }
-  }
-  server.close()
-  return { mock: median(mockRounds), bare: median(bareRounds) }
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-
-const lines: string[] = [
+const out: string[] = [
   '# Benchmark results',
   '',
-  `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}.`,
-  `Medians of ${ROUNDS} rounds (${SECONDS} s each for load, 1,500 requests each in-process), after one warm-up round.`,
-  'The mock runs with auth, sessions, the journal and one inactive fault rule on.',
-  '',
-  '## Standalone server (autocannon, 10 connections)',
-  '',
-  '| workload | target | req/s | p99 ms | req/s vs bare node:http | req/s vs bare msw adapter |',
-  '|---|---|---:|---:|---:|---:|',
+  `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}.`,
+  `Medians of ${ROUNDS} rounds after one warm-up round; load rounds last ${SECONDS} s with autocannon at 10 connections.`,
+  'The mock runs with auth, sessions, the journal and one inactive fault rule on. Regenerate with `npm run bench`.',
 ]
-for (const name of Object.keys(FIXTURES)) {
-  const bareHttp = await load('bare-http', name)
-  const bareMsw = await load('bare-msw', name)
-  const full = await load('mock', name)
-  const title = FIXTURES[name]!.title
-  for (const [target, figures] of [
-    ['bare node:http, same bytes', bareHttp],
-    ['bare msw getResponse adapter, same bytes', bareMsw],
-    ['image-registry-mock', full],
-  ] as const) {
-    lines.push(
-      `| ${title} | ${target} | ${fmt(figures.rps)} | ${fmt(figures.p99, 1)} | ${fmt(figures.rps / bareHttp.rps, 2)} | ${fmt(figures.rps / bareMsw.rps, 2)} |`,
+const log = (line: string) => console.log(line)
+
+execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
+
+if (wanted('load')) {
+  out.push(
+    '',
+    '## Standalone server: throughput and p99',
+    '',
+    'Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal).',
+    '',
+    '| workload | bare node:http req/s | bare msw + model req/s | mock req/s | mock p99 ms | mock / (a) | mock / (b) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  )
+  for (const [name, fixture] of Object.entries(FIXTURES)) {
+    const figures: Record<string, { rps: number; p99: number }> = {}
+    for (const kind of ['bare-http', 'bare-msw', 'mock']) {
+      const target = await startTarget(kind, name)
+      try {
+        figures[kind] = await measureLoad(target.port, fixture, ROUNDS, SECONDS)
+      } finally {
+        target.child.kill()
+      }
+    }
+    const [a, b, m] = [figures['bare-http']!, figures['bare-msw']!, figures.mock!]
+    out.push(
+      `| ${fixture.title} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.rps / a.rps, 2)} | ${fmt(m.rps / b.rps, 2)} |`,
     )
+    log(`load ${name}: mock ${fmt(m.rps)} req/s, (a) ${fmt(a.rps)}, (b) ${fmt(b.rps)}`)
   }
-  console.log(
-    `${name}: mock ${fmt(full.rps)} req/s, bare http ${fmt(bareHttp.rps)}, bare msw ${fmt(bareMsw.rps)}`,
+}
+
+if (wanted('prism')) {
+  out.push('', `## Against Stoplight Prism ${PRISM_VERSION}`, '')
+  if (!HAVE_SPEC) {
+    out.push(
+      'Skipped: the official Snowflake spec (../shared/contracts) is not beside this checkout.',
+    )
+  } else {
+    const fixture = FIXTURES['snowflake-list-50']!
+    const mock = await prepareMock(fixture)
+    const items = await (await getResponse(mock.handlers, fixtureRequest(fixture)))!.json()
+    const prism = await startProcess(
+      ensurePrism(),
+      ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
+      /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    )
+    let prismFigures: { rps: number; p99: number }
+    try {
+      prismFigures = await measureLoad(prism.port, { ...fixture, path: LIST_PATH }, ROUNDS, SECONDS)
+    } finally {
+      prism.child.kill()
+    }
+    const target = await startTarget('mock', 'snowflake-list-50')
+    let mockFigures: { rps: number; p99: number }
+    try {
+      mockFigures = await measureLoad(target.port, fixture, ROUNDS, SECONDS)
+    } finally {
+      target.child.kill()
+    }
+    out.push(
+      'The same 50 repositories: Prism serves them as the list example of the official spec (static mode); the mock from its model, with the whole pipeline on.',
+      '',
+      '| server | req/s | p99 ms |',
+      '|---|---:|---:|',
+      `| Prism ${PRISM_VERSION} | ${fmt(prismFigures.rps)} | ${fmt(prismFigures.p99, 1)} |`,
+      `| image-registry-mock | ${fmt(mockFigures.rps)} | ${fmt(mockFigures.p99, 1)} |`,
+      '',
+      `Ratio: **${fmt(mockFigures.rps / prismFigures.rps, 2)}×** Prism's throughput (target ≥ 2×).`,
+    )
+    log(`prism: mock ${fmt(mockFigures.rps)} vs prism ${fmt(prismFigures.rps)}`)
+  }
+}
+
+if (wanted('inprocess')) {
+  out.push(
+    '',
+    '## In-process: µs per intercepted fetch (msw/node)',
+    '',
+    'Baseline: one bare msw handler returning the same bytes, in the same process and run.',
+    '',
+    '| workload | mock µs | bare msw µs | ratio |',
+    '|---|---:|---:|---:|',
+  )
+  for (const [name, fixture] of Object.entries(FIXTURES)) {
+    const mock = await prepareMock(fixture)
+    const server = setupServer(...mock.handlers)
+    server.listen({ onUnhandledRequest: 'error' })
+    const sample = await (await fetch(fixtureRequest(fixture))).arrayBuffer()
+    const bare = http.all(
+      'http://bench.local/*',
+      () => new HttpResponse(sample, { headers: { 'content-type': 'application/json' } }),
+    )
+    const time = async (n: number) => {
+      const started = performance.now()
+      for (let i = 0; i < n; i++) await (await fetch(fixtureRequest(fixture))).arrayBuffer()
+      return ((performance.now() - started) * 1000) / n
+    }
+    const mockUs: number[] = []
+    const bareUs: number[] = []
+    for (let round = 0; round <= ROUNDS; round++) {
+      server.resetHandlers(...mock.handlers)
+      const m = await time(1500)
+      server.resetHandlers(bare)
+      const b = await time(1500)
+      if (round > 0) {
+        mockUs.push(m)
+        bareUs.push(b)
+      }
+    }
+    server.close()
+    const [m, b] = [median(mockUs), median(bareUs)]
+    out.push(`| ${fixture.title} | ${fmt(m, 1)} | ${fmt(b, 1)} | ${fmt(m / b, 2)} |`)
+    log(`in-process ${name}: ${fmt(m, 1)} µs vs ${fmt(b, 1)} µs`)
+  }
+}
+
+if (wanted('startup')) {
+  const s = await measureStartup(Math.max(ROUNDS, 3), 4700)
+  out.push(
+    '',
+    '## Start-up and memory (built server, `node dist/server.js`)',
+    '',
+    '| measure | mock | baseline | ratio | target |',
+    '|---|---:|---:|---:|---|',
+    `| start-up to first answer | ${fmt(s.mockMs)} ms | ${fmt(s.bareMs)} ms (bare node:http) | ${fmt(s.mockMs / s.bareMs, 2)} | < 300 ms |`,
+    `| RSS idle (default scenario) | ${fmt(s.idleRss)} MB | | | < 100 MB |`,
+    `| RSS after load (2 × 5 s, 10 connections) | ${fmt(s.loadedRss)} MB | ${fmt(s.idleRss)} MB idle | ${fmt(s.loadedRss / s.idleRss, 2)} | < 130 MB |`,
+  )
+  log(
+    `startup ${fmt(s.mockMs)} ms (bare ${fmt(s.bareMs)}), RSS ${fmt(s.idleRss)} → ${fmt(s.loadedRss)} MB`,
   )
 }
-lines.push(
-  '',
-  '## In-process (msw/node, µs per intercepted fetch)',
-  '',
-  '| workload | image-registry-mock µs | bare msw handler µs | ratio |',
-  '|---|---:|---:|---:|',
-)
-for (const name of Object.keys(FIXTURES)) {
-  const { mock, bare } = await inProcess(name)
-  lines.push(
-    `| ${FIXTURES[name]!.title} | ${fmt(mock, 1)} | ${fmt(bare, 1)} | ${fmt(mock / bare, 2)} |`,
+
+if (wanted('scale')) {
+  const seedMs = await measureLargeSeeding()
+  const rows = await measureScale([1_000, 10_000, 100_000])
+  const first = rows[0]!
+  out.push(
+    '',
+    '## Scale (in-process, Snowflake repositories in one schema)',
+    '',
+    `Seeding the \`large\` scenario (10,000 records per vendor): ${fmt(seedMs)} ms.`,
+    '',
+    '| records | seed ms | filtered list µs | list µs ÷ records ratio vs 1,000 | point lookup µs | lookup vs 1,000 |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${fmt(r.size)} | ${fmt(r.seedMs)} | ${fmt(r.listUs, 1)} | ${fmt(r.listUs / r.size / (first.listUs / first.size), 2)} | ${fmt(r.fetchUs, 1)} | ${fmt(r.fetchUs / first.fetchUs, 2)} |`,
+    ),
+    '',
+    'A per-record ratio at or below 1 means the list cost grows no faster than the record count; a lookup ratio near 1 means lookups do not scan.',
   )
-  console.log(`${name} in-process: ${fmt(mock, 1)} µs vs ${fmt(bare, 1)} µs`)
+  log(
+    `scale: ${rows.map((r) => `${r.size}: list ${fmt(r.listUs)} µs, fetch ${fmt(r.fetchUs)} µs`).join('; ')}`,
+  )
 }
-writeFileSync(path.join(HERE, 'results.md'), `${lines.join('\n')}\n`)
-console.log(`wrote ${path.join(HERE, 'results.md')}`)
+
+if (wanted('soak') && SOAK_SECONDS > 0) {
+  const s = await soak(SOAK_SECONDS)
+  out.push(
+    '',
+    `## Soak (${fmt(s.seconds / 60, 1)} min of mixed Snowflake traffic, faults on ~10 % of requests)`,
+    '',
+    `| measure | value |`,
+    '|---|---|',
+    `| requests | ${fmt(s.requests)} |`,
+    `| RSS when the journal cap was reached → at the end | ${fmt(s.rssAtCapMb)} MB → ${fmt(s.rssEndMb)} MB (${fmt((s.rssEndMb / s.rssAtCapMb - 1) * 100, 1)} %) |`,
+    `| RSS samples every 10 s (MB) | ${s.rssSamplesMb.map((v) => fmt(v)).join(', ')} |`,
+    `| health checks answered | ${fmt(s.healthChecks - s.healthFailures)} of ${fmt(s.healthChecks)} |`,
+    `| journal at the end | ${fmt(s.journal.size)} kept, ${fmt(s.journal.dropped)} dropped |`,
+    `| unhandled rejections or unexpected failures logged | ${s.unhandled.length} |`,
+  )
+  log(`soak: ${fmt(s.requests)} requests, RSS ${fmt(s.rssAtCapMb)} → ${fmt(s.rssEndMb)} MB`)
+}
+
+writeFileSync(path.join(ROOT, 'bench', 'results.md'), `${out.join('\n')}\n`)
+log('wrote bench/results.md')

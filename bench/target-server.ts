@@ -1,55 +1,44 @@
 /**
  * One benchmark target in its own process, so the load generator does not share its event loop.
- * Usage: tsx bench/target-server.ts <mock|bare-http|bare-msw> <fixture>; prints `READY <port>`.
- * `bare-http` and `bare-msw` answer every request with the bytes the mock gave for the fixture's
- * request, so all three send identical responses.
+ * Usage: tsx bench/target-server.ts <mock|bare-msw|bare-http> <fixture>; prints `READY <port>`.
+ * - mock: the full pipeline (createApp: sessions, auth, faults, journal) over the fixture's data.
+ * - bare-msw: the same Express adapter and the same model logic in one plain msw handler.
+ * - bare-http: node:http answering the bytes the mock gave for the fixture's request.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
-import { getResponse, HttpResponse, http } from 'msw'
+import { getResponse } from 'msw'
 import { createApp } from '../core/app.ts'
 import { mswMiddleware } from '../core/express-adapter.ts'
-import { FIXTURES, prepareMock } from './fixtures.ts'
+import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
 
 const [kind = 'mock', fixtureName = 'snowflake-list'] = process.argv.slice(2)
 const fixture = FIXTURES[fixtureName]
 if (!fixture) throw new Error(`unknown fixture ${fixtureName}`)
 
 const mock = await prepareMock(fixture)
-// The bytes the mock answers for this request, for the baselines.
-const sample = await getResponse(
-  mock.handlers,
-  new Request(`http://bench.local${fixture.path}`, fixture.init()),
-)
-if (!sample) throw new Error('the mock did not answer the fixture request')
+const sample = await getResponse(mock.handlers, fixtureRequest(fixture))
+if (!sample || sample.status >= 400)
+  throw new Error(`the mock answered the fixture with ${sample?.status}`)
 const bytes = Buffer.from(await sample.arrayBuffer())
 const contentType = sample.headers.get('content-type') ?? 'application/json'
 
 let server: ReturnType<typeof createServer>
 if (kind === 'mock') {
   server = createServer(createApp(mock))
+} else if (kind === 'bare-msw') {
+  const app = express()
+  app.use(mswMiddleware([fixture.bare(mock)]))
+  server = createServer(app)
 } else if (kind === 'bare-http') {
   server = createServer((req, res) => {
     req.resume()
-    res.writeHead(sample.status, { 'content-type': contentType, 'content-length': bytes.length })
-    res.end(bytes)
+    req.on('end', () => {
+      res.writeHead(sample.status, { 'content-type': contentType, 'content-length': bytes.length })
+      res.end(bytes)
+    })
   })
-} else if (kind === 'bare-msw') {
-  const app = express()
-  app.use(
-    mswMiddleware([
-      http.all(
-        '*',
-        () =>
-          new HttpResponse(bytes, {
-            status: sample.status,
-            headers: { 'content-type': contentType },
-          }),
-      ),
-    ]),
-  )
-  server = createServer(app)
 } else {
   throw new Error(`unknown target ${kind}`)
 }

@@ -77,11 +77,15 @@ interface HookEmitter<T> {
   on(type: 'update', listener: () => void): void
 }
 
+/** The stored record type of a collection (with @msw/data's internal keys). */
+// biome-ignore lint/suspicious/noExplicitAny: any collection
+export type RecordOf<C extends Collection<any>> = ReturnType<C['all']>[number]
+
 /** Builds an index over a collection; `keyOf` must depend only on the record's fields. */
-export function indexBy<T extends object>(
-  // biome-ignore lint/suspicious/noExplicitAny: any collection whose records are T
-  collection: Collection<any>,
-  keyOf: (record: T) => string,
-): RecordIndex<T> {
-  return new RecordIndex<T>(collection as never, keyOf)
+// biome-ignore lint/suspicious/noExplicitAny: any collection
+export function indexBy<C extends Collection<any>>(
+  collection: C,
+  keyOf: (record: RecordOf<C>) => string,
+): RecordIndex<RecordOf<C>> {
+  return new RecordIndex<RecordOf<C>>(collection as never, keyOf)
 }

@@ -1,4 +1,4 @@
-import { en, Faker } from '@faker-js/faker'
+import { createFaker } from './faker.ts'
 import type { FaultRuleInput } from './faults.ts'
 import { createRandom, hashSeed } from './random.ts'
 import type { Session } from './session.ts'
@@ -25,9 +25,7 @@ export interface Scenario {
 export function worldFor(session: Session): World {
   return {
     async seed(vendor, fill, options = {}) {
-      const faker = new Faker({ locale: [en] })
-      faker.seed(hashSeed(session.seed, 'faker', vendor.name))
-      faker.setDefaultRefDate(new Date(session.clock.now()))
+      const faker = createFaker(hashSeed(session.seed, 'faker', vendor.name), session.clock.now())
       await fill({
         store: session.store(vendor),
         faker,

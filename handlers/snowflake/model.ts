@@ -34,27 +34,22 @@ export function createSnowflakeStore() {
   }
   return {
     ...collections,
-    databaseByName: indexBy<{ name: string }>(collections.databases, (d) => d.name),
-    schemaByKey: indexBy<{ database: string; name: string }>(collections.schemas, (s) =>
-      key(s.database, s.name),
-    ),
-    repositoryByKey: indexBy<ImageRepository>(collections.repositories, (r) =>
+    databaseByName: indexBy(collections.databases, (d) => d.name),
+    schemaByKey: indexBy(collections.schemas, (s) => key(s.database, s.name)),
+    repositoryByKey: indexBy(collections.repositories, (r) =>
       key(r.database_name, r.schema_name, r.name),
     ),
-    repositoriesBySchema: indexBy<ImageRepository>(collections.repositories, (r) =>
+    repositoriesBySchema: indexBy(collections.repositories, (r) =>
       key(r.database_name, r.schema_name),
     ),
-    imagesByRepository: indexBy<Image>(collections.images, (i) =>
+    imagesByRepository: indexBy(collections.images, (i) =>
       key(i.database_name, i.schema_name, i.repository_name),
     ),
-    tagsByRepository: indexBy<TagAssignmentRecord>(collections.tagAssignments, (t) =>
+    tagsByRepository: indexBy(collections.tagAssignments, (t) =>
       key(t.database_name, t.schema_name, t.repository_name),
     ),
-    tokenByValue: indexBy<{ token: string; access: string }>(collections.tokens, (t) => t.token),
-    resultByHandle: indexBy<{ handle: string; readyAt: number; status: number; body: string }>(
-      collections.results,
-      (r) => r.handle,
-    ),
+    tokenByValue: indexBy(collections.tokens, (t) => t.token),
+    resultByHandle: indexBy(collections.results, (r) => r.handle),
   }
 }
 
@@ -227,9 +222,7 @@ export async function setTags(
     return { definition, value }
   })
   for (const { definition, value } of resolved) {
-    const key = assignmentKey(ref, name, definition)
-    store.tagAssignments.deleteMany((q) => q.where(key))
-    await store.tagAssignments.create({ ...key, tag_value: value })
+    await replaceAssignment(store, ref, name, definition, value)
   }
   return 'Statement executed successfully.'
 }
@@ -248,8 +241,7 @@ export function unsetTags(
     throw repositoryNotFound(ref, name)
   }
   const definitions = tags.map((tag) => requireTag(store, ref, tag))
-  for (const definition of definitions)
-    store.tagAssignments.deleteMany((q) => q.where(assignmentKey(ref, name, definition)))
+  for (const definition of definitions) removeAssignment(store, ref, name, definition)
   return 'Statement executed successfully.'
 }
 
@@ -325,26 +317,50 @@ function requireTag(store: SnowflakeStore, ref: SchemaRef, tag: TagChange) {
   return definition
 }
 
-function assignmentKey(
+type TagObject = { database: string; schema: string; name: string }
+
+function removeAssignment(
+  store: SnowflakeStore,
   ref: SchemaRef,
   name: string,
-  tag: { database: string; schema: string; name: string },
-) {
-  return {
+  tag: TagObject,
+): void {
+  for (const assigned of store.tagsByRepository.all(key(ref.database, ref.schema, name))) {
+    if (
+      assigned.tag_database === tag.database &&
+      assigned.tag_schema === tag.schema &&
+      assigned.tag_name === tag.name
+    ) {
+      store.tagAssignments.delete(assigned)
+    }
+  }
+}
+
+async function replaceAssignment(
+  store: SnowflakeStore,
+  ref: SchemaRef,
+  name: string,
+  tag: TagObject,
+  value: string,
+): Promise<void> {
+  removeAssignment(store, ref, name, tag)
+  await store.tagAssignments.create({
     database_name: ref.database,
     schema_name: ref.schema,
     repository_name: name,
     tag_database: tag.database,
     tag_schema: tag.schema,
     tag_name: tag.name,
-  }
+    tag_value: value,
+  })
 }
 
 function dropRepository(store: SnowflakeStore, ref: SchemaRef, name: string): void {
-  const key = { database_name: ref.database, schema_name: ref.schema }
-  store.repositories.deleteMany((q) => q.where({ ...key, name }))
-  store.images.deleteMany((q) => q.where({ ...key, repository_name: name }))
-  store.tagAssignments.deleteMany((q) => q.where({ ...key, repository_name: name }))
+  // Delete through the indexes: deleteMany() would scan every record of each collection.
+  const repoKey = key(ref.database, ref.schema, name)
+  for (const repository of store.repositoryByKey.all(repoKey)) store.repositories.delete(repository)
+  for (const image of store.imagesByRepository.all(repoKey)) store.images.delete(image)
+  for (const tag of store.tagsByRepository.all(repoKey)) store.tagAssignments.delete(tag)
 }
 
 function repositoryNotFound(ref: SchemaRef, name: string): SnowflakeError {

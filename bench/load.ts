@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import path from 'node:path'
+import autocannon from 'autocannon'
+import { median } from './stats.ts'
+
+const HERE = import.meta.dirname
+
+/** A benchmark target process and its port. */
+export interface Target {
+  child: ChildProcess
+  port: number
+}
+
+/** Starts `bench/target-server.ts <kind> <fixture>` and waits for its port. */
+export async function startTarget(kind: string, fixture: string): Promise<Target> {
+  return startProcess(
+    process.execPath,
+    ['--import', 'tsx', path.join(HERE, 'target-server.ts'), kind, fixture],
+    /READY (\d+)/,
+  )
+}
+
+/** Spawns a server and resolves once its output names the port. */
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  cwd?: string,
+): Promise<Target> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const onData = (d: Buffer) => {
+      out += d
+      const match = ready.exec(out)
+      if (match) resolve({ child, port: Number(match[1]) })
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.once('exit', (code) =>
+      reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`)),
+    )
+  })
+}
+
+/** Median requests per second and p99 latency over some rounds. */
+export interface LoadFigures {
+  rps: number
+  p99: number
+}
+
+/** What to send. */
+export interface LoadRequest {
+  path: string
+  method: string
+  headers: Record<string, string>
+  body?: string
+}
+
+/** Runs autocannon (10 connections) against a port: one uncounted warm-up, then `rounds` rounds. */
+export async function measureLoad(
+  port: number,
+  request: LoadRequest,
+  rounds: number,
+  seconds: number,
+): Promise<LoadFigures> {
+  const figures: LoadFigures[] = []
+  for (let i = 0; i <= rounds; i++) {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}${request.path}`,
+      method: request.method as 'GET',
+      headers: request.headers,
+      body: request.body,
+      connections: 10,
+      duration: i === 0 ? 1 : seconds,
+    })
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(
+        `${request.method} ${request.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+      )
+    }
+    if (i > 0) figures.push({ rps: result.requests.average, p99: result.latency.p99 })
+  }
+  return { rps: median(figures.map((f) => f.rps)), p99: median(figures.map((f) => f.p99)) }
+}
