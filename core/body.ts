@@ -16,7 +16,9 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {})
+      // Not awaited: when msw has cloned the request, cancelling one branch of the tee settles
+      // only after every branch is cancelled.
+      reader.cancel().catch(() => {})
       throw tooLarge(maxBytes)
     }
     chunks.push(value)

@@ -20,6 +20,13 @@ export function mswMiddleware(handlers: HttpHandler[]) {
     try {
       const request = toFetchRequest(req, aborter.signal)
       const response = await getResponse(handlers, request)
+      // A body the handler refused unread (413) is drained, so the client can read the answer.
+      res.once('finish', () => {
+        if (!req.complete) {
+          req.removeAllListeners('data')
+          req.resume()
+        }
+      })
       if (!response) return next()
       if (response.type === 'error') {
         req.socket.destroy()
@@ -46,6 +53,33 @@ export function mswMiddleware(handlers: HttpHandler[]) {
   }
 }
 
+/**
+ * The request body as a web stream. Unlike `Readable.toWeb`, cancelling it (a 413 after the first
+ * megabyte) drains and discards the rest instead of destroying the socket, so the client still
+ * reads the answer and the connection stays usable.
+ */
+function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
+  const discard = () => {
+    req.removeAllListeners('data')
+    req.resume()
+  }
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+        if ((controller.desiredSize ?? 1) <= 0) req.pause()
+      })
+      req.once('end', () => controller.close())
+      req.once('error', (error) => controller.error(error))
+      req.pause()
+    },
+    pull() {
+      req.resume()
+    },
+    cancel: discard,
+  })
+}
+
 function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
   const host = req.headers.host ?? 'localhost'
   const url = new URL(req.originalUrl, `http://${host}`)
@@ -57,7 +91,7 @@ function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
   return new Request(url, {
     method: req.method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? requestBody(req) : undefined,
     // Node's fetch Request needs this to accept a streamed body.
     ...(hasBody ? { duplex: 'half' } : {}),
     signal,

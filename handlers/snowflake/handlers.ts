@@ -38,6 +38,8 @@ import {
 type Ctx = OperationContext<SnowflakeStore>
 
 const BASE = '/api/v2/databases/{database}/schemas/{schema}/image-repositories'
+/** A LIKE pattern matches identifiers of at most 255 characters; longer ones are refused. */
+const MAX_LIKE_LENGTH = 1024
 const READ_STATUSES = [200, 202, 400, 401, 403, 404, 405, 429, 500, 503, 504] as const
 const WRITE_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 429, 500, 503, 504] as const
 const TAG_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 410, 429, 500, 503, 504] as const
@@ -72,6 +74,11 @@ export const snowflakeOperations = [
     handle: (ctx) =>
       answer(ctx, async () => {
         const like = ctx.query.get('like') ?? undefined
+        if (like !== undefined && like.length > MAX_LIKE_LENGTH) {
+          throw SnowflakeError.badRequest(
+            `Invalid value for query parameter like: longer than ${MAX_LIKE_LENGTH} characters.`,
+          )
+        }
         return ok(listImageRepositories(ctx.store, schemaRef(ctx), like).map(serializeRepository))
       }),
   }),
