@@ -24,6 +24,8 @@ export function createFallbackIds(seed: number): Random {
 }
 
 const MAX_MOCK_DELAY_MS = 300_000
+/** Methods whose handlers only read; all others run one at a time per session. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * The msw handlers of one vendor, one per operation, each running the pipeline
@@ -195,7 +197,7 @@ async function runPipeline(
       if (op) applyPrefer(request, op)
       const mockDelay = parseMockDelay(request)
       if (mockDelay > 0) await sleep(mockDelay, request.signal)
-      response = await handle({
+      const context: OperationContext<unknown> = {
         request,
         url,
         params,
@@ -208,7 +210,10 @@ async function runPipeline(
         operationId,
         bodyText,
         readJson: async () => parseJsonBody(bodyText),
-      })
+      }
+      response = SAFE_METHODS.has(request.method)
+        ? await handle(context)
+        : await current.exclusive(() => handle(context))
     }
   } catch (error) {
     requestId ??= vendor.createRequestId(runtime.fallbackIds)

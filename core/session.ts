@@ -39,6 +39,7 @@ export class Session {
   lastUsed = Date.now()
   #stores = new Map<string, unknown>()
   #ready: Promise<void> = Promise.resolve()
+  #writes: Promise<unknown> = Promise.resolve()
 
   constructor(
     readonly name: string,
@@ -56,6 +57,16 @@ export class Session {
 
   get auth(): boolean {
     return this.settings.auth
+  }
+
+  /**
+   * Runs a state-changing handler after every earlier one has finished. @msw/data's writes are
+   * async, so without this two concurrent creates of one name could both pass the existence check.
+   */
+  exclusive<T>(work: () => Promise<T> | T): Promise<T> {
+    const run = this.#writes.then(work, work)
+    this.#writes = run.catch(() => {})
+    return run
   }
 
   /** This vendor's store in this session. */
