@@ -29,10 +29,14 @@ export function buildOpenApi(vendors: readonly AnyVendor[], controlPaths: PathsO
   for (const vendor of vendors) {
     if (vendor.operations.length === 0) continue
     tags.push({ name: vendor.name, description: vendor.title })
-    const security = Object.keys(vendor.securitySchemes ?? {}).map((name) => {
+    const names = Object.keys(vendor.securitySchemes ?? {}).map((name) => {
       securitySchemes[`${vendor.name}_${name}`] = vendor.securitySchemes?.[name] ?? {}
-      return { [`${vendor.name}_${name}`]: [] }
+      return `${vendor.name}_${name}`
     })
+    const security =
+      vendor.securityRequirement === 'all' && names.length > 0
+        ? [Object.fromEntries(names.map((name) => [name, []]))]
+        : names.map((name) => ({ [name]: [] }))
     for (const op of vendor.operations) {
       paths[op.path] = {
         ...paths[op.path],

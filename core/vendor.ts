@@ -117,6 +117,8 @@ export interface VendorModule<Store = unknown> {
   errorSchema?: z.ZodType
   /** OpenAPI security schemes the vendor accepts (name → scheme object). */
   securitySchemes?: Record<string, Record<string, unknown>>
+  /** `all`: every scheme is needed together (Cycle's token + hub); default `any` of them. */
+  securityRequirement?: 'any' | 'all'
   /** Throws the vendor's 401/403 when the request lacks credentials or rights. */
   authenticate?(ctx: AuthContext<Store>): void | Promise<void>
 }

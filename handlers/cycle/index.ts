@@ -1,13 +1,38 @@
 import { defineVendor } from '../../core/vendor.ts'
+import { authenticateCycle } from './auth.ts'
+import { renderCycleError } from './errors.ts'
+import { cycleOperations } from './handlers.ts'
+import { errorEnvelopeSchema } from './schemas.ts'
+import { createCycleStore } from './store.ts'
 
-/** Cycle.io (placeholder until the vendor lands; serves nothing). */
+export { CycleError } from './errors.ts'
+export type { CycleStore } from './store.ts'
+
+/** Cycle.io platform API: image sources and the jobs their deletion starts. */
 export const cycle = defineVendor({
   name: 'cycle',
   title: 'Cycle.io',
-  pathPrefixes: [],
+  pathPrefixes: ['/v1/images/sources', '/v1/jobs'],
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
-  createStore: () => ({}),
-  operations: [],
-  renderError: () => ({ status: 500, body: { message: 'not implemented' } }),
+  createStore: createCycleStore,
+  operations: cycleOperations,
+  renderError: renderCycleError,
+  authenticate: authenticateCycle,
+  errorSchema: errorEnvelopeSchema,
+  securityRequirement: 'all',
+  securitySchemes: {
+    bearerAuth: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key secret; the scenario’s keys carry capabilities, other tokens may do all',
+    },
+    hubAuth: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Hub-Id',
+      description: 'The hub the request acts in (required with bearerAuth)',
+    },
+  },
 })

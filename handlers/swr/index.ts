@@ -1,13 +1,42 @@
 import { defineVendor } from '../../core/vendor.ts'
+import { authenticateSwr } from './auth.ts'
+import { renderSwrError } from './errors.ts'
+import { swrOperations } from './handlers.ts'
+import { createSwrStore } from './model.ts'
+import { swrErrorBodySchema } from './schemas.ts'
 
-/** Huawei Cloud SWR (placeholder until the vendor lands; serves nothing). */
+export { SWR_CODES, SwrError } from './errors.ts'
+export type { SwrStore } from './model.ts'
+
+/**
+ * Huawei Cloud SWR: ListSharedReposDetails at `GET /v2/manage/shared-repositories`, with IAM-token
+ * or AK/SK (`SDK-HMAC-SHA256`) authentication. Unknown paths under `/v2/manage` get SWR's 404/405.
+ */
 export const swr = defineVendor({
   name: 'swr',
   title: 'Huawei Cloud SWR',
-  pathPrefixes: [],
+  pathPrefixes: ['/v2/manage'],
   requestIdHeader: 'X-Request-Id',
+  // Huawei request ids are 32 lower-case hex digits.
   createRequestId: (random) => random.hex(32),
-  createStore: () => ({}),
-  operations: [],
-  renderError: () => ({ status: 500, body: { message: 'not implemented' } }),
+  createStore: createSwrStore,
+  operations: swrOperations,
+  renderError: renderSwrError,
+  errorSchema: swrErrorBodySchema,
+  securitySchemes: {
+    IamToken: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Auth-Token',
+      description: 'An IAM token; the mock accepts any non-empty one.',
+    },
+    AkSkSignature: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        'SDK-HMAC-SHA256 Access={AK}, SignedHeaders={names}, Signature={hex}, with X-Sdk-Date. The default scenario knows AK MOCKACCESSKEYID0000 with SK mock-secret-access-key.',
+    },
+  },
+  authenticate: authenticateSwr,
 })

@@ -1,0 +1,172 @@
+import { type MockErrorReason, MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
+
+/**
+ * The Cycle error codes this mock uses, from the contract's `Error.code` enum, plus two of its own
+ * in Cycle's `<status>.<name>` form for transport statuses the contract has no code for
+ * (`405.method-not-allowed`, `413.payload-too-large`).
+ */
+export type CycleErrorCode =
+  | '400.invalid-syntax'
+  | '401.auth-invalid'
+  | '403.wrong-hub'
+  | '403.permissions'
+  | '403.invalid-state'
+  | '403.not-allowed'
+  | '404.uri'
+  | '404.image.source'
+  | '404.hub.integration'
+  | '404.job'
+  | '405.method-not-allowed'
+  | '409.duplicate-found'
+  | '413.payload-too-large'
+  | '415.invalid-content-type'
+  | '422.missing-argument'
+  | '422.invalid-argument'
+  | '422.invalid-input'
+  | '429.rate-limiting'
+  | '500.unknown'
+  | '503.not-ready'
+  | '504.not-available'
+
+/** Extra details on an error; `capability` names what a 403.permissions lacked. */
+export interface CycleErrorExtra {
+  capability?: string
+}
+
+/** A Cycle API error: HTTP status, Cycle code, title, detail, and optionally a JSON pointer. */
+export class CycleError extends Error {
+  override readonly name = 'CycleError'
+  constructor(
+    readonly status: number,
+    readonly code: CycleErrorCode,
+    readonly title: string,
+    readonly detail: string,
+    readonly source?: string,
+    readonly extra?: CycleErrorExtra,
+  ) {
+    super(detail)
+  }
+
+  /** `422.missing-argument` for a required field that is absent. */
+  static missingArgument(detail: string, source?: string): CycleError {
+    return new CycleError(422, '422.missing-argument', 'Missing argument', detail, source)
+  }
+
+  /** `422.invalid-argument` for a field or parameter with a wrong value. */
+  static invalidArgument(detail: string, source?: string): CycleError {
+    return new CycleError(422, '422.invalid-argument', 'Invalid argument', detail, source)
+  }
+
+  /** `404.image.source` for a source that does not exist in the hub. */
+  static sourceNotFound(id: string): CycleError {
+    return new CycleError(
+      404,
+      '404.image.source',
+      'Image source not found',
+      `No image source with ID '${id.slice(0, 80)}' exists in this hub.`,
+    )
+  }
+}
+
+/** The code a bare status gets: for faults, `Prefer: code=` and failures of the mock itself. */
+const CODE_OF_STATUS: Record<number, CycleErrorCode> = {
+  400: '400.invalid-syntax',
+  401: '401.auth-invalid',
+  403: '403.not-allowed',
+  404: '404.uri',
+  405: '405.method-not-allowed',
+  409: '409.duplicate-found',
+  413: '413.payload-too-large',
+  415: '415.invalid-content-type',
+  422: '422.invalid-input',
+  429: '429.rate-limiting',
+  500: '500.unknown',
+  503: '503.not-ready',
+  504: '504.not-available',
+}
+
+const CODE_OF_REASON: Partial<Record<MockErrorReason, CycleErrorCode>> = {
+  'malformed-json': '400.invalid-syntax',
+  'invalid-session': '400.invalid-syntax',
+  'invalid-prefer': '400.invalid-syntax',
+  'route-not-found': '404.uri',
+  'method-not-allowed': '405.method-not-allowed',
+  'payload-too-large': '413.payload-too-large',
+  'session-limit': '503.not-ready',
+}
+
+const TITLE_OF_CODE: Partial<Record<CycleErrorCode, string>> = {
+  '400.invalid-syntax': 'Invalid syntax',
+  '401.auth-invalid': 'Invalid authentication',
+  '403.not-allowed': 'Not allowed',
+  '404.uri': 'Route not found',
+  '405.method-not-allowed': 'Method not allowed',
+  '409.duplicate-found': 'Duplicate found',
+  '413.payload-too-large': 'Payload too large',
+  '415.invalid-content-type': 'Invalid content type',
+  '422.invalid-input': 'Invalid input',
+  '429.rate-limiting': 'Too many requests',
+  '500.unknown': 'Unknown error',
+  '503.not-ready': 'Service not ready',
+  '504.not-available': 'Service not available',
+}
+
+/** Details for statuses forced by fault rules or `Prefer: code=`, worded as Cycle would. */
+const INJECTED_DETAILS: Record<number, string> = {
+  429: 'Rate limit reached. Slow down and retry after the time given in Retry-After.',
+  500: 'An unknown error occurred on the platform. Please try again.',
+  503: 'The platform is not ready to serve this request. Retry after the time given in Retry-After.',
+  504: 'The platform did not answer in time. Please try again.',
+}
+
+/**
+ * Cycle's one error wrapper: `{error: {status, code, title, detail, source?, extra?}, data: null}`.
+ * @note Statuses with no Cycle code of their own get the nearest one: 405 and 413 the mock's
+ * `405.method-not-allowed` / `413.payload-too-large`, a forced 501 or 502 `500.unknown`.
+ */
+export function renderCycleError(error: unknown, _ctx: ErrorContext): RenderedError {
+  if (error instanceof CycleError) {
+    return envelope(error.status, error.code, error.title, error.detail, error.source, error.extra)
+  }
+  if (error instanceof MockStatusError) {
+    const status = error.status
+    const code =
+      (error.reason === 'injected' ? undefined : CODE_OF_REASON[error.reason]) ??
+      CODE_OF_STATUS[status] ??
+      (status >= 500 ? '500.unknown' : '400.invalid-syntax')
+    const detail =
+      error.reason === 'injected' ? (INJECTED_DETAILS[status] ?? error.message) : error.message
+    return envelope(status, code, TITLE_OF_CODE[code] ?? reasonPhrase(status), detail)
+  }
+  return envelope(
+    500,
+    '500.unknown',
+    'Unknown error',
+    'An unknown error occurred on the platform. Please try again.',
+  )
+}
+
+function envelope(
+  status: number,
+  code: CycleErrorCode,
+  title: string,
+  detail: string,
+  source?: string,
+  extra?: CycleErrorExtra,
+): RenderedError {
+  return {
+    status,
+    body: {
+      error: {
+        status,
+        code,
+        title,
+        detail,
+        ...(source === undefined ? {} : { source }),
+        ...(extra === undefined ? {} : { extra }),
+      },
+      data: null,
+    },
+  }
+}

@@ -1,0 +1,307 @@
+import { HttpResponse } from 'msw'
+import { z } from 'zod'
+import { defineOperation, type OperationContext } from '../../core/vendor.ts'
+import { type Caller, callerOf } from './auth.ts'
+import { CycleError } from './errors.ts'
+import { advanceJobs, findJob, pollJob, serializeJob } from './jobs.ts'
+import {
+  type CycleStore,
+  createImageSource,
+  deleteImageSource,
+  getImageSource,
+  getImageSources,
+  updateImageSource,
+  updateImageSourceAccess,
+} from './model.ts'
+import { parseInclude, parseListQuery, parseMeta } from './query.ts'
+import {
+  createImageSourceBodySchema,
+  cycleQuery,
+  imageSourceWireSchema,
+  jobDescriptorSchema,
+  jobWireSchema,
+  sourceIncludesSchema,
+  updateImageSourceAccessBodySchema,
+  updateImageSourceBodySchema,
+} from './schemas.ts'
+
+type Ctx = OperationContext<CycleStore>
+
+const SOURCES = '/v1/images/sources'
+
+/**
+ * Statuses `Prefer: code=` may force: the contract's `default` error response covers every status
+ * of its `Error.status` enum, plus 429 for its `429.rate-limiting` code.
+ */
+const ERROR_STATUSES = [400, 401, 403, 404, 409, 415, 422, 429, 500, 501, 502, 503, 504] as const
+
+const sourceDocument = z.object({ data: imageSourceWireSchema })
+const answers = (status: number, description: string, schema: z.ZodType) => ({
+  [status]: { description, schema },
+})
+
+/** The seven Cycle operations: image sources and the job a deletion hands back. */
+export const cycleOperations = [
+  defineOperation<CycleStore>({
+    id: 'getImageSources',
+    docs: {
+      query: cycleQuery.list,
+      responses: answers(
+        200,
+        'A page of the hub’s image sources',
+        z.object({
+          data: z.array(imageSourceWireSchema),
+          includes: sourceIncludesSchema.optional(),
+        }),
+      ),
+    },
+    method: 'GET',
+    path: SOURCES,
+    summary: 'List Image Sources',
+    statuses: [200, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, ({ hub }) => ok(getImageSources(ctx.store, hub.id, parseListQuery(ctx.query)))),
+  }),
+  defineOperation<CycleStore>({
+    id: 'createImageSource',
+    docs: {
+      requestBody: createImageSourceBodySchema,
+      responses: answers(201, 'The new image source', sourceDocument),
+    },
+    method: 'POST',
+    path: SOURCES,
+    summary: 'Create Image Source',
+    statuses: [201, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, async ({ hub, creator }) => {
+        const body = parseBody(createImageSourceBodySchema, await readBody(ctx))
+        const source = await createImageSource(
+          ctx.store,
+          hub.id,
+          creator,
+          body,
+          ctx.clock,
+          ctx.random,
+        )
+        return ok({ data: source }, 201)
+      }),
+  }),
+  defineOperation<CycleStore>({
+    id: 'getImageSource',
+    docs: {
+      query: cycleQuery.single,
+      responses: answers(
+        200,
+        'The image source',
+        sourceDocument.extend({ includes: sourceIncludesSchema.optional() }),
+      ),
+    },
+    method: 'GET',
+    path: `${SOURCES}/{sourceId}`,
+    summary: 'Get Image Source',
+    statuses: [200, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, ({ hub }) =>
+        ok(
+          getImageSource(
+            ctx.store,
+            hub.id,
+            sourceId(ctx),
+            parseInclude(ctx.query),
+            parseMeta(ctx.query),
+          ),
+        ),
+      ),
+  }),
+  defineOperation<CycleStore>({
+    id: 'updateImageSource',
+    docs: {
+      requestBody: updateImageSourceBodySchema,
+      responses: answers(200, 'The updated image source', sourceDocument),
+    },
+    method: 'PATCH',
+    path: `${SOURCES}/{sourceId}`,
+    summary: 'Update Image Source',
+    statuses: [200, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, async ({ hub }) => {
+        const body = parseBody(updateImageSourceBodySchema, await readBody(ctx))
+        const source = await updateImageSource(ctx.store, hub.id, sourceId(ctx), body, ctx.clock)
+        return ok({ data: source })
+      }),
+  }),
+  defineOperation<CycleStore>({
+    id: 'deleteImageSource',
+    docs: {
+      responses: answers(
+        202,
+        'The deletion job, to follow with getJob',
+        z.object({ data: jobDescriptorSchema }),
+      ),
+    },
+    method: 'DELETE',
+    path: `${SOURCES}/{sourceId}`,
+    summary: 'Delete Image Source',
+    statuses: [202, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, async ({ hub, creator }) => {
+        const descriptor = await deleteImageSource(
+          ctx.store,
+          hub.id,
+          sourceId(ctx),
+          creator,
+          ctx.clock,
+          ctx.random,
+        )
+        return ok({ data: descriptor }, 202)
+      }),
+  }),
+  defineOperation<CycleStore>({
+    id: 'updateImageSourceAccess',
+    docs: {
+      requestBody: updateImageSourceAccessBodySchema,
+      responses: answers(200, 'The image source with its new ACL', sourceDocument),
+    },
+    method: 'PATCH',
+    path: `${SOURCES}/{sourceId}/access`,
+    summary: 'Update Image Source Access',
+    statuses: [200, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, async ({ hub }) => {
+        const body = parseBody(updateImageSourceAccessBodySchema, await readBody(ctx))
+        const source = await updateImageSourceAccess(
+          ctx.store,
+          hub.id,
+          sourceId(ctx),
+          body.acl,
+          ctx.clock,
+        )
+        return ok({ data: source })
+      }),
+  }),
+  defineOperation<CycleStore>({
+    id: 'getJob',
+    docs: {
+      responses: answers(
+        200,
+        'The job, moved on by polls and the session clock',
+        z.object({ data: jobWireSchema }),
+      ),
+    },
+    method: 'GET',
+    path: '/v1/jobs/{jobId}',
+    summary: 'Get Job',
+    statuses: [200, ...ERROR_STATUSES],
+    handle: (ctx) =>
+      run(ctx, async ({ hub }) => {
+        const job = findJob(ctx.store, hub.id, ctx.params.jobId ?? '')
+        return ok({ data: serializeJob(await pollJob(ctx.store, job, ctx.clock.now())) })
+      }),
+  }),
+]
+
+/** Brings jobs up to date with the session clock, then runs the operation for its caller. */
+async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Response>) {
+  await advanceJobs(ctx.store, ctx.clock.now())
+  return handle(callerOf(ctx.store, ctx.request))
+}
+
+function ok(body: unknown, status = 200): Response {
+  return HttpResponse.json(body as Record<string, unknown>, { status })
+}
+
+function sourceId(ctx: Ctx): string {
+  return ctx.params.sourceId ?? ''
+}
+
+/** The JSON object body of a create or update; other media types are `415.invalid-content-type`. */
+async function readBody(ctx: Ctx): Promise<unknown> {
+  const type = ctx.request.headers.get('content-type')
+  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new CycleError(
+      415,
+      '415.invalid-content-type',
+      'Invalid content type',
+      `Content-Type '${type.slice(0, 80)}' is not supported; send application/json.`,
+    )
+  }
+  const body = await ctx.readJson()
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new CycleError(
+      422,
+      '422.invalid-input',
+      'Invalid input',
+      'The request body must be a JSON object.',
+    )
+  }
+  return body
+}
+
+/** Validates a body; the first problem becomes `422.missing-argument` or `422.invalid-argument`. */
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body)
+  if (parsed.success) return parsed.data
+  throw issueToError(parsed.error.issues[0] as z.core.$ZodIssue, body)
+}
+
+function issueToError(issue: z.core.$ZodIssue, body: unknown): CycleError {
+  const path = issue.path.map(String)
+  const field = path.join('.')
+  const value = valueAt(body, path)
+  if (issue.code === 'unrecognized_keys') {
+    const names = issue.keys.map((k) => (field ? `${field}.${k}` : k))
+    return CycleError.invalidArgument(
+      `Unknown field${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')}; this request does not accept ${names.length > 1 ? 'them' : 'it'}.`,
+      pointer([...path, issue.keys[0] ?? '']),
+    )
+  }
+  if (value === undefined) {
+    return CycleError.missingArgument(`The field '${field}' is required.`, pointer(path))
+  }
+  // zod reports an unknown discriminator with the values it knows in `options`.
+  const options = (issue as { options?: unknown[] }).options
+  if (issue.code === 'invalid_union' && options) {
+    return CycleError.invalidArgument(
+      `The field '${field}' must be one of ${options.map(String).join(', ')}; got ${shown(value)}.`,
+      pointer(path),
+    )
+  }
+  if (issue.code === 'invalid_value') {
+    return CycleError.invalidArgument(
+      `The field '${field}' must be one of ${issue.values.map(String).join(', ')}; got ${shown(value)}.`,
+      pointer(path),
+    )
+  }
+  if (issue.code === 'invalid_key') {
+    const parent = path.slice(0, -1).join('.')
+    const reason = issue.issues[0]?.message ?? issue.message
+    return CycleError.invalidArgument(
+      `The key '${path.at(-1)}' of '${parent}' is invalid: ${reason.replace(/^Invalid string: /, '')}.`,
+      pointer(path),
+    )
+  }
+  const reason = issue.message.replace(/^Invalid input: /, '')
+  return CycleError.invalidArgument(
+    `The field '${field || 'body'}' is invalid: ${reason}.`,
+    pointer(path),
+  )
+}
+
+function valueAt(body: unknown, path: string[]): unknown {
+  let current = body
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    current = (current as Record<string, unknown>)[part]
+  }
+  return current
+}
+
+/** A JSON pointer (RFC 6901) to a body field, for `error.source`. */
+function pointer(path: string[]): string {
+  return `/${path.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}

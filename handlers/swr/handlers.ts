@@ -1,0 +1,95 @@
+import { HttpResponse } from 'msw'
+import { z } from 'zod'
+import { defineOperation } from '../../core/vendor.ts'
+import { SwrError } from './errors.ts'
+import { listSharedRepositories, type SwrStore } from './model.ts'
+import { parseSharedReposQuery } from './query.ts'
+import {
+  listSharedReposQuerySchema,
+  type SharedRepository,
+  type ShowReposResp,
+  showReposRespSchema,
+} from './schemas.ts'
+
+/** The Content-Type values the contract allows (the SDK sends one even on a GET). */
+const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i
+
+/**
+ * Statuses `Prefer: code=` may force: the contract's 200/400/401/500 plus the gateway's 429 and
+ * 503, which every Huawei API can answer under throttling or overload.
+ */
+const STATUSES = [200, 400, 401, 429, 500, 503] as const
+
+/** The SWR operations the mock serves. */
+export const swrOperations = [
+  defineOperation<SwrStore>({
+    id: 'ListSharedReposDetails',
+    method: 'GET',
+    path: '/v2/manage/shared-repositories',
+    summary: 'List shared image repositories (shared by me / shared with me)',
+    statuses: STATUSES,
+    docs: {
+      query: listSharedReposQuerySchema,
+      headers: {
+        'Content-Type': 'Required: application/json or application/json;charset=utf-8.',
+        'X-Sdk-Date': 'Signing time (yyyyMMddTHHmmssZ) of an AK/SK-signed request.',
+      },
+      responses: {
+        200: {
+          description:
+            'The shared repositories. With limit and offset, Content-Range: {offset}-{count}/{total}.',
+          schema: z.array(showReposRespSchema),
+        },
+      },
+    },
+    handle(ctx) {
+      requireJsonContentType(ctx.request)
+      const query = parseSharedReposQuery(ctx.query)
+      const { items, total } = listSharedRepositories(ctx.store, query)
+      const headers: Record<string, string> = {}
+      if (query.page) headers['Content-Range'] = `${query.page.offset}-${items.length}/${total}`
+      return HttpResponse.json(
+        items.map((r) => serialize(r, total)),
+        { headers },
+      )
+    },
+  }),
+]
+
+function requireJsonContentType(request: Request): void {
+  const type = request.headers.get('content-type')
+  if (type === null) {
+    throw SwrError.invalidParameter(
+      'Invalid parameter: the Content-Type header is required; send application/json or application/json;charset=utf-8.',
+    )
+  }
+  if (!JSON_CONTENT_TYPE.test(type.trim())) {
+    throw SwrError.invalidParameter(
+      `Invalid parameter: Content-Type "${type.slice(0, 80)}" is not supported; send application/json or application/json;charset=utf-8.`,
+    )
+  }
+}
+
+/** All 18 fields of `ShowReposResp`, in the contract's order. */
+function serialize(r: SharedRepository, total: number): ShowReposResp {
+  return {
+    name: r.name,
+    category: r.category,
+    description: r.description,
+    size: r.size,
+    is_public: r.is_public,
+    num_images: r.num_images,
+    num_download: r.num_download,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    logo: r.logo,
+    url: r.url,
+    path: r.path,
+    internal_path: r.internal_path,
+    domain_name: r.domain_name,
+    namespace: r.namespace,
+    tags: [...r.tags],
+    status: r.status,
+    total_range: total,
+  }
+}
