@@ -1,6 +1,12 @@
 import { type HttpHandler, HttpResponse, http } from 'msw'
 import { createFaker } from '../core/faker.ts'
+import type { Scenario } from '../core/scenario.ts'
+import { CYCLE_HUBS, seedCycle } from '../fixtures/cycle.ts'
 import { buildImageRepository } from '../fixtures/snowflake.ts'
+import { seedSwr } from '../fixtures/swr.ts'
+import { getImageSources, updateImageSource } from '../handlers/cycle/model.ts'
+import { parseListQuery } from '../handlers/cycle/query.ts'
+import { cycle, swr } from '../handlers/index.ts'
 import { displayIdentifier } from '../handlers/snowflake/identifiers.ts'
 import {
   createImageRepository,
@@ -8,6 +14,8 @@ import {
   listImageRepositories,
 } from '../handlers/snowflake/model.ts'
 import type { ImageRepository } from '../handlers/snowflake/schemas.ts'
+import { listSharedRepositories } from '../handlers/swr/model.ts'
+import { parseSharedReposQuery } from '../handlers/swr/query.ts'
 import { createMock, type Mock } from '../index.ts'
 
 /** A benchmark workload: how to prepare the mock, which request to send, and its bare baseline. */
@@ -19,6 +27,8 @@ export interface BenchFixture {
   path: string
   headers: Record<string, string>
   body?: string
+  /** A scenario to start from instead of `empty`. */
+  scenario?: Scenario
   prepare(mock: Mock): Promise<void>
   /**
    * The same model logic as the operation, in one plain msw handler: no session lookup, auth,
@@ -51,6 +61,29 @@ export async function snowflakeRepositories(
 }
 
 const serialize = (r: ImageRepository) => ({ ...r, name: displayIdentifier(r.name) })
+
+/** 1,000 SWR repositories and 1,000 Cycle sources (with their accounts, keys and hubs). */
+const THOUSAND: Scenario = {
+  name: 'bench-1000',
+  description: '1,000 SWR repositories and 1,000 Cycle image sources',
+  async seed(world) {
+    await world.seed(swr, seedSwr, { count: 1000 })
+    await world.seed(cycle, seedCycle, { count: 1000 })
+  },
+}
+const SWR_HEADERS = { 'X-Auth-Token': 'bench', 'Content-Type': 'application/json' }
+const SWR_LIST =
+  '/v2/manage/shared-repositories?center=self&limit=20&offset=40&order_column=name&order_type=asc'
+const CYCLE_HEADERS = {
+  Authorization: 'Bearer bench',
+  'X-Hub-Id': CYCLE_HUBS.main.id,
+  'Content-Type': 'application/json',
+}
+const CYCLE_LIST = '/v1/images/sources?sort=-name&page[number]=3&page[size]=20&include=creators'
+const firstCycleSource = (mock: Mock) =>
+  mock.db.cycle.sources
+    .all()
+    .find((s) => s.hub_id === CYCLE_HUBS.main.id && s.state.current === 'live')!.id
 
 /** The workloads, by name. */
 export const FIXTURES: Record<string, BenchFixture> = {
@@ -121,6 +154,73 @@ export const FIXTURES: Record<string, BenchFixture> = {
         return HttpResponse.json({ status })
       }),
   },
+  'swr-list': {
+    title: 'SWR ListSharedReposDetails: 1,000 stored, center=self, sorted by name, page 3 of 20',
+    vendor: 'swr',
+    kind: 'read',
+    method: 'GET',
+    path: SWR_LIST,
+    headers: SWR_HEADERS,
+    scenario: THOUSAND,
+    prepare: async () => {},
+    bare: (mock) =>
+      http.get('*/v2/manage/shared-repositories', ({ request }) => {
+        const query = parseSharedReposQuery(new URL(request.url).searchParams)
+        const { items, total } = listSharedRepositories(mock.db.swr, query)
+        return HttpResponse.json(
+          items.map((r) => ({ ...r, total_range: total })),
+          { headers: { 'Content-Range': `40-${items.length}/${total}` } },
+        )
+      }),
+  },
+  'cycle-list': {
+    title: 'Cycle getImageSources: 1,000 stored, sort=-name, page 3 of 20, include=creators',
+    vendor: 'cycle',
+    kind: 'read',
+    method: 'GET',
+    path: CYCLE_LIST,
+    headers: CYCLE_HEADERS,
+    scenario: THOUSAND,
+    prepare: async () => {},
+    bare: (mock) =>
+      http.get('*/v1/images/sources', ({ request }) =>
+        HttpResponse.json(
+          getImageSources(
+            mock.db.cycle,
+            CYCLE_HUBS.main.id,
+            parseListQuery(new URL(request.url).searchParams),
+          ) as never,
+        ),
+      ),
+  },
+  'cycle-update': {
+    title: 'Cycle updateImageSource (PATCH name), 1,000 stored',
+    vendor: 'cycle',
+    kind: 'write',
+    method: 'PATCH',
+    path: '/v1/images/sources/{first}',
+    headers: CYCLE_HEADERS,
+    body: JSON.stringify({ name: 'renamed-by-bench' }),
+    scenario: THOUSAND,
+    prepare: async () => {},
+    bare: (mock) =>
+      http.patch('*/v1/images/sources/:id', async ({ params, request }) => {
+        const body = (await request.json()) as { name: string }
+        const updated = await updateImageSource(
+          mock.db.cycle,
+          CYCLE_HUBS.main.id,
+          String(params.id),
+          body,
+          mock.session.clock,
+        )
+        return HttpResponse.json({ data: updated } as never)
+      }),
+  },
+}
+
+/** The fixture's path with `{first}` filled with the first live Cycle source of the main hub. */
+export function fixturePath(fixture: BenchFixture, mock: Mock): string {
+  return fixture.path.replace('{first}', () => firstCycleSource(mock))
 }
 
 /**
@@ -128,7 +228,7 @@ export const FIXTURES: Record<string, BenchFixture> = {
  * sessions, journal, and a fault rule that is checked on every request but never fires.
  */
 export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
-  const mock = createMock({ scenario: 'empty' })
+  const mock = createMock({ scenario: fixture.scenario ?? 'empty' })
   await mock.ready
   await fixture.prepare(mock)
   mock.faults.add({
@@ -140,8 +240,12 @@ export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
 }
 
 /** The fixture's request, for `getResponse` and `fetch`. */
-export function fixtureRequest(fixture: BenchFixture, origin = 'http://bench.local'): Request {
-  return new Request(`${origin}${fixture.path}`, {
+export function fixtureRequest(
+  fixture: BenchFixture,
+  mock: Mock,
+  origin = 'http://bench.local',
+): Request {
+  return new Request(`${origin}${fixturePath(fixture, mock)}`, {
     method: fixture.method,
     headers: fixture.headers,
     body: fixture.body,

@@ -9,6 +9,8 @@ const HERE = import.meta.dirname
 export interface Target {
   child: ChildProcess
   port: number
+  /** What the process printed after the port (the bench target's request path). */
+  detail?: string
 }
 
 /** Starts `bench/target-server.ts <kind> <fixture>` and waits for its port. */
@@ -33,7 +35,7 @@ export function startProcess(
     const onData = (d: Buffer) => {
       out += d
       const match = ready.exec(out)
-      if (match) resolve({ child, port: Number(match[1]) })
+      if (match) resolve({ child, port: Number(match[1]), detail: match[2] })
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)

@@ -10,7 +10,7 @@ const fixture = FIXTURES[name]
 if (!fixture) throw new Error(`unknown fixture ${name}; known: ${Object.keys(FIXTURES).join(', ')}`)
 const mock = await prepareMock(fixture)
 const once = async () => {
-  const response = await getResponse(mock.handlers, fixtureRequest(fixture))
+  const response = await getResponse(mock.handlers, fixtureRequest(fixture, mock))
   if (!response || response.status >= 400) throw new Error(`unexpected answer ${response?.status}`)
   await response.arrayBuffer()
 }

@@ -53,7 +53,12 @@ if (wanted('load')) {
     for (const kind of ['bare-http', 'bare-msw', 'mock']) {
       const target = await startTarget(kind, name)
       try {
-        figures[kind] = await measureLoad(target.port, fixture, ROUNDS, SECONDS)
+        figures[kind] = await measureLoad(
+          target.port,
+          { ...fixture, path: target.detail ?? fixture.path },
+          ROUNDS,
+          SECONDS,
+        )
       } finally {
         target.child.kill()
       }
@@ -75,7 +80,7 @@ if (wanted('prism')) {
   } else {
     const fixture = FIXTURES['snowflake-list-50']!
     const mock = await prepareMock(fixture)
-    const items = await (await getResponse(mock.handlers, fixtureRequest(fixture)))!.json()
+    const items = await (await getResponse(mock.handlers, fixtureRequest(fixture, mock)))!.json()
     const prism = await startProcess(
       ensurePrism(),
       ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
@@ -90,7 +95,12 @@ if (wanted('prism')) {
     const target = await startTarget('mock', 'snowflake-list-50')
     let mockFigures: { rps: number; p99: number }
     try {
-      mockFigures = await measureLoad(target.port, fixture, ROUNDS, SECONDS)
+      mockFigures = await measureLoad(
+        target.port,
+        { ...fixture, path: target.detail ?? fixture.path },
+        ROUNDS,
+        SECONDS,
+      )
     } finally {
       target.child.kill()
     }
@@ -122,14 +132,14 @@ if (wanted('inprocess')) {
     const mock = await prepareMock(fixture)
     const server = setupServer(...mock.handlers)
     server.listen({ onUnhandledRequest: 'error' })
-    const sample = await (await fetch(fixtureRequest(fixture))).arrayBuffer()
+    const sample = await (await fetch(fixtureRequest(fixture, mock))).arrayBuffer()
     const bare = http.all(
       'http://bench.local/*',
       () => new HttpResponse(sample, { headers: { 'content-type': 'application/json' } }),
     )
     const time = async (n: number) => {
       const started = performance.now()
-      for (let i = 0; i < n; i++) await (await fetch(fixtureRequest(fixture))).arrayBuffer()
+      for (let i = 0; i < n; i++) await (await fetch(fixtureRequest(fixture, mock))).arrayBuffer()
       return ((performance.now() - started) * 1000) / n
     }
     const mockUs: number[] = []

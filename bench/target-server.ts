@@ -1,6 +1,6 @@
 /**
  * One benchmark target in its own process, so the load generator does not share its event loop.
- * Usage: tsx bench/target-server.ts <mock|bare-msw|bare-http> <fixture>; prints `READY <port>`.
+ * Usage: tsx bench/target-server.ts <mock|bare-msw|bare-http> <fixture>; prints `READY <port> <path>`.
  * - mock: the full pipeline (createApp: sessions, auth, faults, journal) over the fixture's data.
  * - bare-msw: the same Express adapter and the same model logic in one plain msw handler.
  * - bare-http: node:http answering the bytes the mock gave for the fixture's request.
@@ -11,14 +11,14 @@ import express from 'express'
 import { getResponse } from 'msw'
 import { createApp } from '../core/app.ts'
 import { mswMiddleware } from '../core/express-adapter.ts'
-import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
+import { FIXTURES, fixturePath, fixtureRequest, prepareMock } from './fixtures.ts'
 
 const [kind = 'mock', fixtureName = 'snowflake-list'] = process.argv.slice(2)
 const fixture = FIXTURES[fixtureName]
 if (!fixture) throw new Error(`unknown fixture ${fixtureName}`)
 
 const mock = await prepareMock(fixture)
-const sample = await getResponse(mock.handlers, fixtureRequest(fixture))
+const sample = await getResponse(mock.handlers, fixtureRequest(fixture, mock))
 if (!sample || sample.status >= 400)
   throw new Error(`the mock answered the fixture with ${sample?.status}`)
 const bytes = Buffer.from(await sample.arrayBuffer())
@@ -43,5 +43,8 @@ if (kind === 'mock') {
   throw new Error(`unknown target ${kind}`)
 }
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`)
+  // The path too: it may name a record only this process knows (the first Cycle source).
+  process.stdout.write(
+    `READY ${(server.address() as AddressInfo).port} ${fixturePath(fixture, mock)}\n`,
+  )
 })

@@ -11,8 +11,10 @@ import type { AnyVendor } from './vendor.ts'
 
 /** Options of {@link buildMock}; every one has a sensible default. */
 export interface MockOptions {
-  /** Scenario new sessions start from (default `default`). */
-  scenario?: string
+  /** Scenario new sessions start from (default `default`): a name, or a scenario of your own. */
+  scenario?: string | Scenario
+  /** More scenarios that sessions may be reset to (`POST /__mock/reset {"scenario": name}`). */
+  scenarios?: readonly Scenario[]
   /** Seed of every random stream (default 1). */
   seed?: number
   /** `false` accepts requests without credentials (the CLI's `--auth off`). */
@@ -70,7 +72,7 @@ export interface MockSession {
 export interface BuiltMock extends MockSession {
   handlers: HttpHandler[]
   runtime: Runtime
-  options: Required<Pick<MockOptions, 'scenario' | 'seed' | 'auth'>>
+  options: { scenario: string; seed: number; auth: boolean }
   vendors: readonly AnyVendor[]
   scenarios: ReadonlyMap<string, Scenario>
   /** The face of another session (created on first use). */
@@ -87,8 +89,13 @@ export interface MockRegistry {
 
 /** Wires vendors, scenarios and the pipeline into one mock with its own sessions. */
 export function buildMock(registry: MockRegistry, options: MockOptions = {}): BuiltMock {
-  const scenarios = new Map(registry.scenarios.map((s) => [s.name, s]))
-  const scenario = options.scenario ?? 'default'
+  const custom = [
+    ...(options.scenarios ?? []),
+    ...(typeof options.scenario === 'object' ? [options.scenario] : []),
+  ]
+  const scenarios = new Map([...registry.scenarios, ...custom].map((s) => [s.name, s]))
+  const scenario =
+    typeof options.scenario === 'object' ? options.scenario.name : (options.scenario ?? 'default')
   if (!scenarios.has(scenario)) {
     throw new RangeError(
       `unknown scenario "${scenario}"; known scenarios: ${[...scenarios.keys()].join(', ')}`,

@@ -1,20 +1,27 @@
 import type { Collection } from '@msw/data'
 
+// biome-ignore lint/suspicious/noExplicitAny: any collection
+type AnyCollection = Collection<any>
+
+/** The stored record type of a collection (with @msw/data's internal keys). */
+export type RecordOf<C extends AnyCollection> = ReturnType<C['all']>[number]
+
 /**
  * A hash index over an `@msw/data` collection, so point lookups and per-parent listings do not scan
  * every record. The collection stays the model: the index follows its create and delete hooks
  * incrementally and rebuilds itself lazily after an update (an update may change a key).
  * Buckets keep the collection's insertion order.
+ * @note Generic over the collection rather than the record, so declaration files can name it.
  */
-export class RecordIndex<T extends object> {
-  #buckets = new Map<string, T[]>()
+export class RecordIndex<C extends AnyCollection> {
+  #buckets = new Map<string, Array<RecordOf<C>>>()
   #dirty = true
 
   constructor(
-    private readonly collection: Collection<never> & { all(): T[] },
-    private readonly keyOf: (record: T) => string,
+    private readonly collection: C,
+    private readonly keyOf: (record: RecordOf<C>) => string,
   ) {
-    const hooks = (collection as unknown as { hooks: HookEmitter<T> }).hooks
+    const hooks = (collection as unknown as { hooks: HookEmitter<RecordOf<C>> }).hooks
     hooks.on('create', (event) => {
       if (!this.#dirty) this.#add(event.data.record)
     })
@@ -27,12 +34,12 @@ export class RecordIndex<T extends object> {
   }
 
   /** Every record with this key, in insertion order (a fresh array). */
-  all(key: string): T[] {
+  all(key: string): Array<RecordOf<C>> {
     return [...this.#bucket(key)]
   }
 
   /** The first record with this key. */
-  first(key: string): T | undefined {
+  first(key: string): RecordOf<C> | undefined {
     return this.#bucket(key)[0]
   }
 
@@ -41,25 +48,25 @@ export class RecordIndex<T extends object> {
     return this.#bucket(key).length
   }
 
-  #bucket(key: string): readonly T[] {
+  #bucket(key: string): ReadonlyArray<RecordOf<C>> {
     if (this.#dirty) this.#rebuild()
-    return this.#buckets.get(key) ?? EMPTY
+    return this.#buckets.get(key) ?? []
   }
 
   #rebuild(): void {
     this.#buckets = new Map()
-    for (const record of this.collection.all()) this.#add(record)
+    for (const record of this.collection.all() as Array<RecordOf<C>>) this.#add(record)
     this.#dirty = false
   }
 
-  #add(record: T): void {
+  #add(record: RecordOf<C>): void {
     const key = this.keyOf(record)
     const bucket = this.#buckets.get(key)
     if (bucket) bucket.push(record)
     else this.#buckets.set(key, [record])
   }
 
-  #remove(record: T): void {
+  #remove(record: RecordOf<C>): void {
     const key = this.keyOf(record)
     const bucket = this.#buckets.get(key)
     const at = bucket?.indexOf(record) ?? -1
@@ -69,23 +76,16 @@ export class RecordIndex<T extends object> {
   }
 }
 
-const EMPTY: readonly never[] = []
-
 interface HookEmitter<T> {
   on(type: 'create', listener: (event: { data: { record: T } }) => void): void
   on(type: 'delete', listener: (event: { data: { deletedRecord: T } }) => void): void
   on(type: 'update', listener: () => void): void
 }
 
-/** The stored record type of a collection (with @msw/data's internal keys). */
-// biome-ignore lint/suspicious/noExplicitAny: any collection
-export type RecordOf<C extends Collection<any>> = ReturnType<C['all']>[number]
-
 /** Builds an index over a collection; `keyOf` must depend only on the record's fields. */
-// biome-ignore lint/suspicious/noExplicitAny: any collection
-export function indexBy<C extends Collection<any>>(
+export function indexBy<C extends AnyCollection>(
   collection: C,
   keyOf: (record: RecordOf<C>) => string,
-): RecordIndex<RecordOf<C>> {
-  return new RecordIndex<RecordOf<C>>(collection as never, keyOf)
+): RecordIndex<C> {
+  return new RecordIndex(collection, keyOf)
 }

@@ -75,8 +75,9 @@ body { margin: 0; }
 .irm section { background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
   padding: .75rem 1rem; margin-bottom: 1rem; }
 .irm form { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 .5rem; }
-.irm label { display: inline-flex; flex-direction: column; font-size: .8rem; color: var(--muted); gap: .15rem; }
-.irm label.inline { flex-direction: row; align-items: center; gap: .35rem; }
+.irm .field { display: inline-flex; flex-direction: column; gap: .15rem; }
+.irm label { font-size: .8rem; color: var(--muted); }
+.irm label.inline { display: inline-flex; align-items: center; gap: .35rem; }
 .irm input, .irm select, .irm button { font: inherit; color: var(--fg); background: var(--bg);
   border: 1px solid var(--line); border-radius: 4px; padding: .2rem .4rem; }
 .irm button { cursor: pointer; }
@@ -112,15 +113,13 @@ const MARKUP = `<div class="irm">
 <section aria-labelledby="irm-session-heading">
   <h2 id="irm-session-heading">Session and scenario</h2>
   <form id="irm-session-form">
-    <label for="irm-session">Session
-      <input id="irm-session" name="session" list="irm-session-list" required pattern="[A-Za-z0-9._\\-]{1,64}" autocomplete="off" size="16">
-    </label>
+    <div class="field"><label for="irm-session">Session</label> <input id="irm-session" name="session" list="irm-session-list" required pattern="[A-Za-z0-9._\\-]{1,64}" autocomplete="off" size="16"></div>
     <datalist id="irm-session-list"></datalist>
     <button type="submit">Show session</button>
   </form>
   <form id="irm-reset-form">
-    <label for="irm-scenario">Scenario <select id="irm-scenario" name="scenario"></select></label>
-    <label for="irm-seed">Seed <input id="irm-seed" name="seed" type="number" min="0" max="4294967295" step="1" inputmode="numeric" size="10"></label>
+    <div class="field"><label for="irm-scenario">Scenario</label> <select id="irm-scenario" name="scenario"></select></div>
+    <div class="field"><label for="irm-seed">Seed</label> <input id="irm-seed" name="seed" type="number" min="0" max="4294967295" step="1" inputmode="numeric" size="10"></div>
     <button type="submit">Reset session</button>
   </form>
   <p class="muted">Reset re-seeds the session from the scenario and clears its fault rules, journal and clock.</p>
@@ -128,11 +127,11 @@ const MARKUP = `<div class="irm">
 <section aria-labelledby="irm-journal-heading">
   <h2 id="irm-journal-heading">Journal</h2>
   <form id="irm-journal-filters">
-    <label for="irm-filter-vendor">Vendor <select id="irm-filter-vendor" name="vendor"><option value="">any</option></select></label>
-    <label for="irm-filter-operation">Operation (glob) <input id="irm-filter-operation" name="operation" list="irm-operation-list" placeholder="snowflake.*" autocomplete="off" size="28"></label>
+    <div class="field"><label for="irm-filter-vendor">Vendor</label> <select id="irm-filter-vendor" name="vendor"><option value="">any</option></select></div>
+    <div class="field"><label for="irm-filter-operation">Operation (glob)</label> <input id="irm-filter-operation" name="operation" list="irm-operation-list" placeholder="snowflake.*" autocomplete="off" size="28"></div>
     <datalist id="irm-operation-list"></datalist>
-    <label for="irm-filter-status">Status <input id="irm-filter-status" name="status" type="number" min="0" max="599" step="1" inputmode="numeric" size="5"></label>
-    <label class="inline" for="irm-pause"><input id="irm-pause" type="checkbox"> Pause</label>
+    <div class="field"><label for="irm-filter-status">Status</label> <input id="irm-filter-status" name="status" type="number" min="0" max="599" step="1" inputmode="numeric" size="5"></div>
+    <div class="field"><span aria-hidden="true">&nbsp;</span><label for="irm-pause" class="inline"><input id="irm-pause" type="checkbox"> Pause</label></div>
   </form>
   <div class="scroll">
     <table id="irm-journal">
@@ -150,8 +149,8 @@ const MARKUP = `<div class="irm">
   <h2 id="irm-faults-heading">Fault switches</h2>
   <p class="muted">Each switch creates or removes a real fault rule (id <code>dash.&lt;operation&gt;</code>) in this session; the next request to that operation obeys it.</p>
   <form id="irm-switch-options">
-    <label for="irm-latency">Latency (ms) <input id="irm-latency" type="number" min="0" max="300000" step="100" value="1500" size="7"></label>
-    <label for="irm-op-filter">Find operation <input id="irm-op-filter" type="search" autocomplete="off" size="28"></label>
+    <div class="field"><label for="irm-latency">Latency (ms)</label> <input id="irm-latency" type="number" min="0" max="300000" step="100" value="1500" size="7"></div>
+    <div class="field"><label for="irm-op-filter">Find operation</label> <input id="irm-op-filter" type="search" autocomplete="off" size="28"></div>
   </form>
   <div class="scroll">
     <table id="irm-switches">
@@ -178,9 +177,9 @@ const MARKUP = `<div class="irm">
 </main>
 </div>`
 
-// Plain ES2017 for any browser, run as `function (root, options)`. It is a raw string, so it
-// must not contain a backtick or a dollar sign followed by a brace.
-const SCRIPT = String.raw`
+// Plain ES2017 for any browser, run as `function (root, options)`. It sits in a template literal,
+// so it must not contain a backtick, a dollar sign followed by a brace, or a backslash.
+const SCRIPT = `
 'use strict';
 options = options || {};
 var doc = root.ownerDocument || root;
@@ -253,10 +252,15 @@ async function refreshHealth() {
   $('version').textContent = 'v' + health.version;
   $('summary').textContent = 'session ' + health.session + ' · scenario ' + health.scenario + ' · seed ' + health.seed +
     ' · ' + health.sessions + (health.sessions === 1 ? ' session' : ' sessions') + ' · auth ' + (health.auth ? 'on' : 'off');
-  // Never overwrite what someone is typing or choosing.
-  if (!focused($('seed'))) $('seed').value = String(health.seed);
+  // Fill the reset form only when the session's scenario or seed changed, so a choice someone is
+  // still making survives the polling.
+  var shown = health.session + ' ' + health.scenario + ' ' + health.seed;
   st.scenario = health.scenario;
-  if (!focused($('scenario'))) $('scenario').value = health.scenario;
+  if (shown !== st.shownForm) {
+    st.shownForm = shown;
+    $('seed').value = String(health.seed);
+    $('scenario').value = health.scenario;
+  }
   var key = health.operations.map(function (o) { return o.id; }).join(',');
   if (key !== st.opKey) { st.opKey = key; st.operations = health.operations; buildOperations(); }
 }

@@ -1,0 +1,250 @@
+import {
+  ApiError,
+  type ApiSettings,
+  cycleClient,
+  type ImageRepository,
+  type ImageSource,
+  snowflakeClient,
+} from './clients.ts'
+import { type ExampleConfig, readConfig } from './config.ts'
+import type { RetryEvent } from './retry.ts'
+
+/**
+ * The example app: lists Snowflake image repositories and Cycle image sources, creates and
+ * deletes them, and shows every retry. It talks to the msw worker in this page by default, or to
+ * the standalone server with `?target=server&port=4010`.
+ */
+
+const env = (import.meta as unknown as { env?: Record<string, string | undefined> }).env ?? {}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id)
+  if (!node) throw new Error(`the page has no #${id}`)
+  return node as T
+}
+
+function setStatus(id: string, message: string, isError = false): void {
+  const status = byId(id)
+  status.textContent = message
+  status.classList.toggle('error', isError)
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof ApiError) return `${error.status} ${error.code}: ${error.message}`
+  return error instanceof Error ? error.message : String(error)
+}
+
+function cell(text: string, code = false): HTMLTableCellElement {
+  const td = document.createElement('td')
+  if (code) {
+    const c = document.createElement('code')
+    c.textContent = text
+    td.append(c)
+  } else {
+    td.textContent = text
+  }
+  return td
+}
+
+function logRetry(vendor: string, event: RetryEvent): void {
+  const item = document.createElement('li')
+  item.dataset.vendor = vendor
+  item.dataset.status = String(event.status)
+  item.dataset.delayMs = String(event.delayMs)
+  if (event.retryAfterMs !== undefined) item.dataset.retryAfterMs = String(event.retryAfterMs)
+  const what = event.status === 0 ? 'network error' : String(event.status)
+  const hint =
+    event.retryAfterMs === undefined ? '' : ` (Retry-After ${event.retryAfterMs / 1000} s)`
+  const path = new URL(event.url, location.href).pathname
+  item.textContent = `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${what}${hint}, retrying in ${event.delayMs} ms`
+  byId('retry-log').prepend(item)
+}
+
+function settingsFor(config: ExampleConfig): ApiSettings {
+  return {
+    origin: config.origin,
+    session: config.session,
+    snowflake: config.snowflake,
+    cycle: config.cycle,
+    retryBaseMs: config.retryBaseMs,
+    onRetry: logRetry,
+  }
+}
+
+function wireSnowflake(settings: ApiSettings) {
+  const client = snowflakeClient(settings)
+  const list = byId<HTMLTableSectionElement>('sf-list')
+  const render = (repos: ImageRepository[]) => {
+    list.replaceChildren(
+      ...repos.map((repo) => {
+        const row = document.createElement('tr')
+        row.dataset.name = repo.name
+        const remove = document.createElement('button')
+        remove.type = 'button'
+        remove.textContent = 'Delete'
+        remove.setAttribute('aria-label', `Delete repository ${repo.name}`)
+        remove.addEventListener('click', () => void removeRepo(repo.name))
+        const actions = document.createElement('td')
+        actions.append(remove)
+        row.append(
+          cell(repo.name),
+          cell(repo.repository_url, true),
+          cell(repo.owner),
+          cell(repo.created_on.slice(0, 10)),
+          actions,
+        )
+        return row
+      }),
+    )
+  }
+  const load = async (done?: string) => {
+    setStatus('sf-status', 'Loading repositories…')
+    try {
+      const repos = await client.list()
+      render(repos)
+      const count = `${repos.length} ${repos.length === 1 ? 'repository' : 'repositories'}`
+      setStatus('sf-status', done ? `${done}. ${count}.` : `${count}.`)
+    } catch (error) {
+      setStatus('sf-status', `Could not list repositories: ${describeError(error)}`, true)
+    }
+  }
+  const removeRepo = async (name: string) => {
+    setStatus('sf-status', `Deleting ${name}…`)
+    try {
+      await client.remove(name)
+      await load(`Deleted ${name}`)
+    } catch (error) {
+      setStatus('sf-status', `Could not delete ${name}: ${describeError(error)}`, true)
+    }
+  }
+  byId<HTMLFormElement>('sf-create').addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const input = byId<HTMLInputElement>('sf-name')
+    const name = input.value.trim()
+    setStatus('sf-status', `Creating ${name}…`)
+    try {
+      await client.create(name)
+      input.value = ''
+      await load(`Created ${name}`)
+    } catch (error) {
+      setStatus('sf-status', `Could not create ${name}: ${describeError(error)}`, true)
+    }
+  })
+  byId('sf-reload').addEventListener('click', () => void load())
+  return load
+}
+
+function wireCycle(settings: ApiSettings) {
+  const client = cycleClient(settings)
+  const list = byId<HTMLTableSectionElement>('cy-list')
+  byId('cy-hub').textContent = `hub ${settings.cycle.hubId}`
+  const render = (sources: ImageSource[]) => {
+    list.replaceChildren(
+      ...sources.map((source) => {
+        const row = document.createElement('tr')
+        row.dataset.id = source.id
+        row.dataset.name = source.name
+        const remove = document.createElement('button')
+        remove.type = 'button'
+        remove.textContent = 'Delete'
+        remove.setAttribute('aria-label', `Delete image source ${source.name}`)
+        remove.disabled = source.state.current !== 'live'
+        remove.addEventListener('click', () => void removeSource(source))
+        const actions = document.createElement('td')
+        actions.append(remove)
+        const target = source.origin.details?.target
+        row.append(
+          cell(source.name),
+          cell(source.identifier, true),
+          cell(target ? `${source.origin.type} ${target}` : source.origin.type),
+          cell(source.state.current),
+          actions,
+        )
+        return row
+      }),
+    )
+  }
+  const load = async (done?: string) => {
+    setStatus('cy-status', 'Loading image sources…')
+    try {
+      const sources = await client.list()
+      render(sources)
+      const count = `${sources.length} image ${sources.length === 1 ? 'source' : 'sources'}`
+      setStatus('cy-status', done ? `${done}. ${count}.` : `${count}.`)
+    } catch (error) {
+      setStatus('cy-status', `Could not list image sources: ${describeError(error)}`, true)
+    }
+  }
+  const removeSource = async (source: ImageSource) => {
+    setStatus('cy-status', `Deleting ${source.name}…`)
+    try {
+      await client.remove(source.id)
+      await load(`Deleting ${source.name} (job started)`)
+    } catch (error) {
+      setStatus('cy-status', `Could not delete ${source.name}: ${describeError(error)}`, true)
+    }
+  }
+  byId<HTMLFormElement>('cy-create').addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const name = byId<HTMLInputElement>('cy-name')
+    const target = byId<HTMLInputElement>('cy-target')
+    setStatus('cy-status', `Creating ${name.value}…`)
+    try {
+      const created = await client.create(name.value.trim(), target.value.trim())
+      name.value = ''
+      await load(`Created ${created.name}`)
+    } catch (error) {
+      setStatus('cy-status', `Could not create ${name.value}: ${describeError(error)}`, true)
+    }
+  })
+  byId('cy-reload').addEventListener('click', () => void load())
+  return load
+}
+
+async function main(): Promise<void> {
+  let config: ExampleConfig
+  try {
+    config = readConfig(location.search, env)
+  } catch (error) {
+    setStatus('target', `Bad settings: ${describeError(error)}`, true)
+    return
+  }
+  if (config.target === 'worker') {
+    setStatus('target', 'Starting the mock service worker…')
+    // Loaded only in worker mode, so the server mode ships none of the mock.
+    const { startWorker, mountDashboard } = await import('../../browser.ts')
+    const mock = await startWorker({ scenario: config.scenario, seed: config.seed, quiet: true })
+    // For poking at the mock from the console: imageRegistryMock.faults.add({...}).
+    Object.assign(globalThis, { imageRegistryMock: mock })
+    setStatus(
+      'target',
+      `Answered by the msw service worker in this page (scenario ${config.scenario}, seed ${config.seed}).`,
+    )
+    const panel = byId<HTMLDetailsElement>('dashboard-panel')
+    panel.hidden = false
+    let mounted: { unmount(): void } | undefined
+    panel.addEventListener('toggle', () => {
+      if (panel.open && !mounted)
+        mounted = mountDashboard(byId('dashboard'), { session: config.session })
+      else if (!panel.open && mounted) {
+        mounted.unmount()
+        mounted = undefined
+      }
+    })
+  } else {
+    setStatus('target', `Answered by the standalone server at ${config.origin}.`)
+    const anchor = document.createElement('a')
+    anchor.href = `${config.origin}/__mock/${config.session ? `?session=${encodeURIComponent(config.session)}` : ''}`
+    anchor.target = '_blank'
+    anchor.rel = 'noopener'
+    anchor.textContent = "Open the standalone server's dashboard"
+    const link = byId('dashboard-link')
+    link.append(anchor)
+    link.hidden = false
+  }
+  const settings = settingsFor(config)
+  await Promise.all([wireSnowflake(settings)(), wireCycle(settings)()])
+  document.body.dataset.ready = 'true'
+}
+
+main().catch((error) => setStatus('target', `Could not start: ${describeError(error)}`, true))

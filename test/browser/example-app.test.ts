@@ -1,0 +1,391 @@
+import { getResponse } from 'msw'
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { CYCLE_DEFAULTS } from '../../examples/src/config.ts'
+import { createMock } from '../../index.ts'
+import {
+  allowBrowserTimeouts,
+  CHROMIUM_NOTE,
+  type Chromium,
+  type ExampleServer,
+  HAVE_CHROMIUM,
+  launchChromium,
+  SETUP_TIMEOUT_MS,
+  type StandaloneServer,
+  serveExample,
+  startStandalone,
+} from './chromium.ts'
+
+const LIST = 'snowflake.listImageRepositories'
+
+const SNOWFLAKE_HEADERS = { Authorization: 'Bearer example-oauth-token' }
+const CYCLE_HEADERS = {
+  Authorization: `Bearer ${CYCLE_DEFAULTS.token}`,
+  'X-Hub-Id': CYCLE_DEFAULTS.hubId,
+}
+
+/** What a fresh mock with the same seed answers, asked through its own handlers in Node. */
+async function answerOf(path: string, headers: Record<string, string>): Promise<unknown> {
+  const mock = createMock()
+  await mock.ready
+  const response = await getResponse(
+    mock.handlers,
+    new Request(`http://mock.test${path}`, { headers }),
+  )
+  if (!response?.ok) throw new Error(`${path} answered ${response?.status} in Node`)
+  return response.json()
+}
+
+/** The repository names the default scenario puts in ML_PLATFORM.IMAGES, as the API lists them. */
+async function expectedRepositories(): Promise<string[]> {
+  const repos = (await answerOf(
+    '/api/v2/databases/ML_PLATFORM/schemas/IMAGES/image-repositories',
+    SNOWFLAKE_HEADERS,
+  )) as Array<{ name: string }>
+  return repos.map((r) => r.name)
+}
+
+/** The image source names of the default scenario's main hub, as the API lists them. */
+async function expectedSources(): Promise<string[]> {
+  const { data } = (await answerOf('/v1/images/sources', CYCLE_HEADERS)) as {
+    data: Array<{ name: string }>
+  }
+  return data.map((s) => s.name)
+}
+
+/** Cycle's part of the example runs once the vendor serves its operations. */
+const CYCLE_READY = createMock().vendors.some((v) => v.name === 'cycle' && v.operations.length > 0)
+
+async function rowNames(page: Page, tbody: string): Promise<string[]> {
+  return page
+    .locator(`${tbody} tr`)
+    .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.name ?? ''))
+}
+
+/** Calls the in-page mock's control API: the worker answers it like any other request. */
+async function control(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(`/__mock${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return {
+        status: response.status,
+        body: response.status === 204 ? null : await response.json(),
+      }
+    },
+    { method, path, body },
+  )
+}
+
+allowBrowserTimeouts()
+
+describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE}`, () => {
+  let browser: Chromium
+  let example: ExampleServer
+  let page: Page & { errors: string[] }
+
+  beforeAll(async () => {
+    ;[browser, example] = await Promise.all([launchChromium(), serveExample()])
+  }, SETUP_TIMEOUT_MS)
+  afterAll(async () => {
+    await browser?.close()
+    await example?.close()
+  })
+  afterEach(async () => {
+    expect(page.errors, 'the page threw no uncaught errors').toEqual([])
+    await page.close()
+  })
+
+  async function open(query = '') {
+    page = await browser.newPage()
+    await page.goto(`${example.url}/${query}`)
+    await page.locator('body[data-ready="true"]').waitFor()
+  }
+
+  describe('against the msw worker in the page', () => {
+    it('renders the Snowflake repositories the worker serves', async () => {
+      const expected = await expectedRepositories()
+      await open()
+      await expect.poll(() => rowNames(page, '#sf-list')).toEqual(expected)
+      expect(await page.locator('#sf-status').textContent()).toBe(
+        `${expected.length} repositories.`,
+      )
+      expect(await page.locator('#target').textContent()).toMatch(/msw service worker in this page/)
+      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      expect(body.entries.map((e: { status: number }) => e.status)).toEqual([200])
+    })
+
+    it('creates a repository and deletes it again', async () => {
+      await open()
+      await page.getByLabel('Repository name').fill('demo_repo')
+      await page.getByRole('button', { name: 'Create repository' }).click()
+      await page.locator('#sf-list tr[data-name="DEMO_REPO"]').waitFor()
+      expect(await page.locator('#sf-status').textContent()).toMatch(
+        /^Created demo_repo\. \d+ repositories\.$/,
+      )
+      await page.getByRole('button', { name: 'Delete repository DEMO_REPO' }).click()
+      await page.locator('#sf-list tr[data-name="DEMO_REPO"]').waitFor({ state: 'detached' })
+      expect(await page.locator('#sf-status').textContent()).toMatch(/^Deleted DEMO_REPO\./)
+      const { body } = await control(page, 'GET', '/journal?operation=snowflake.*Repository')
+      expect(
+        body.entries.map((e: { operation: string; status: number }) => [e.operation, e.status]),
+      ).toEqual([
+        ['snowflake.createImageRepository', 200],
+        ['snowflake.deleteImageRepository', 200],
+      ])
+    })
+
+    it('shows the vendor error when a create is refused', async () => {
+      await open()
+      const [first] = await rowNames(page, '#sf-list')
+      await page.getByLabel('Repository name').fill(first as string)
+      await page.getByRole('button', { name: 'Create repository' }).click()
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toMatch(new RegExp(`^Could not create ${first}: 409 002002: [\\s\\S]*already exists`))
+      expect(await page.locator('#sf-status').getAttribute('class')).toContain('error')
+    })
+
+    it('retries injected 503s, waiting at least Retry-After each time, until the list succeeds', async () => {
+      const expected = await expectedRepositories()
+      await open()
+      const added = await control(page, 'POST', '/faults', {
+        id: 'two-503s',
+        match: { operation: LIST },
+        effect: { status: 503, retryAfter: 1 },
+        times: 2,
+      })
+      expect(added.status).toBe(201)
+      const started = Date.now()
+      await page.getByRole('button', { name: 'Reload' }).first().click()
+      await expect
+        .poll(() => page.locator('#sf-status').textContent(), { timeout: 10_000 })
+        .toBe(`${expected.length} repositories.`)
+      expect(Date.now() - started, 'two waits of Retry-After: 1').toBeGreaterThanOrEqual(2000)
+      const retries = await page.locator('#retry-log li').evaluateAll((items) =>
+        items.map((li) => {
+          const { vendor, status, retryAfterMs, delayMs } = (li as HTMLElement).dataset
+          return { vendor, status, retryAfterMs, delayMs, text: li.textContent }
+        }),
+      )
+      expect(retries).toHaveLength(2)
+      for (const retry of retries) {
+        expect(retry).toMatchObject({ vendor: 'snowflake', status: '503', retryAfterMs: '1000' })
+        expect(Number(retry.delayMs)).toBeGreaterThanOrEqual(1000)
+        expect(retry.text).toMatch(
+          /^snowflake GET \/api\/v2\/.*: attempt [12] got 503 \(Retry-After 1 s\), retrying in \d+ ms$/,
+        )
+      }
+      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      expect(
+        body.entries.map((e: { status: number; fault: string | null }) => [e.status, e.fault]),
+      ).toEqual([
+        [200, null],
+        [503, 'two-503s'],
+        [503, 'two-503s'],
+        [200, null],
+      ])
+      const { body: faults } = await control(page, 'GET', '/faults')
+      expect(faults.rules[0]).toMatchObject({ id: 'two-503s', matched: 3, fired: 2 })
+    })
+
+    it('retries a throttled create (429) and creates the repository once', async () => {
+      await open()
+      await control(page, 'POST', '/faults', {
+        match: { operation: 'snowflake.createImageRepository' },
+        effect: { status: 429, retryAfter: 1 },
+        times: 1,
+      })
+      await page.getByLabel('Repository name').fill('after_429')
+      await page.getByRole('button', { name: 'Create repository' }).click()
+      await page.locator('#sf-list tr[data-name="AFTER_429"]').waitFor()
+      expect(await page.locator('#retry-log li').getAttribute('data-status')).toBe('429')
+      const { body } = await control(
+        page,
+        'GET',
+        '/journal?operation=snowflake.createImageRepository',
+      )
+      expect(body.entries.map((e: { status: number }) => e.status)).toEqual([429, 200])
+    })
+
+    it('gives up after five attempts and shows the last vendor error', async () => {
+      await open('?retryBase=10')
+      await control(page, 'POST', '/faults', {
+        match: { operation: LIST },
+        effect: { status: 503, retryAfter: 0 },
+      })
+      await page.getByRole('button', { name: 'Reload' }).first().click()
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toMatch(/^Could not list repositories: 503 \d{6}: /)
+      expect(await page.locator('#retry-log li').count()).toBe(4)
+      const { body } = await control(page, 'GET', `/journal?operation=${LIST}&status=503`)
+      expect(body.entries).toHaveLength(5)
+    })
+
+    it('shows the in-page mock dashboard, whose fault switch the app then obeys', async () => {
+      await open()
+      await page.getByText("Show the in-page mock's dashboard").click()
+      const dashboard = page.locator('#dashboard .irm[data-ready="true"]')
+      await dashboard.waitFor()
+      await expect
+        .poll(() => dashboard.locator(`#irm-journal-body tr[data-operation="${LIST}"]`).count())
+        .toBe(1)
+      await dashboard.getByLabel(`Fault for ${LIST}`).selectOption('503')
+      await expect
+        .poll(async () =>
+          (await control(page, 'GET', '/faults')).body.rules.map((r: { id: string }) => r.id),
+        )
+        .toEqual([`dash.${LIST}`])
+      await page.getByRole('button', { name: 'Reload' }).first().click()
+      await expect
+        .poll(() => page.locator('#retry-log li[data-status="503"]').count())
+        .toBeGreaterThan(0)
+      await dashboard.getByLabel(`Fault for ${LIST}`).selectOption('off')
+      await expect
+        .poll(() => page.locator('#sf-status').textContent(), { timeout: 10_000 })
+        .toMatch(/^\d+ repositories\.$/)
+      await expect
+        .poll(() =>
+          dashboard
+            .locator(`#irm-journal-body tr[data-operation="${LIST}"][data-status="503"]`)
+            .count(),
+        )
+        .toBeGreaterThan(0)
+    })
+
+    it('answers requests to the real vendor hosts too, with every header readable', async () => {
+      await open()
+      await control(page, 'POST', '/faults', {
+        match: { operation: LIST },
+        effect: { status: 503, retryAfter: 3 },
+        times: 1,
+      })
+      const answers = await page.evaluate(async () => {
+        const url =
+          'https://myorg-myaccount.snowflakecomputing.com/api/v2/databases/ML_PLATFORM/schemas/IMAGES/image-repositories'
+        const out: Array<{ status: number; retryAfter: string | null; requestId: string | null }> =
+          []
+        for (let i = 0; i < 2; i++) {
+          const response = await fetch(url, { headers: { Authorization: 'Bearer t' } })
+          out.push({
+            status: response.status,
+            retryAfter: response.headers.get('retry-after'),
+            requestId: response.headers.get('x-snowflake-request-id'),
+          })
+        }
+        return out
+      })
+      expect(answers).toEqual([
+        { status: 503, retryAfter: '3', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+        { status: 200, retryAfter: null, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      ])
+    })
+
+    it.skipIf(!CYCLE_READY)('renders, creates and deletes Cycle image sources', async () => {
+      const expected = await expectedSources()
+      await open()
+      await expect.poll(() => rowNames(page, '#cy-list')).toEqual(expected)
+      expect(await page.locator('#cy-hub').textContent()).toBe(`hub ${CYCLE_DEFAULTS.hubId}`)
+      await page.getByLabel('Source name').fill('example source')
+      await page.getByRole('button', { name: 'Create source' }).click()
+      const row = page.locator('#cy-list tr[data-name="example source"]')
+      await row.waitFor()
+      expect(
+        await row.locator('td').evaluateAll((cells) => cells.slice(0, 4).map((c) => c.textContent)),
+      ).toEqual(['example source', 'example-source', 'docker-hub nginx:latest', 'live'])
+      await page.getByRole('button', { name: 'Delete image source example source' }).click()
+      await expect
+        .poll(() => page.locator('#cy-status').textContent())
+        .toMatch(/^Deleting example source \(job started\)\. \d+ image sources\.$/)
+      expect(await row.locator('td').nth(3).textContent(), 'the delete job has started').toBe(
+        'deleting',
+      )
+      expect(
+        await page.getByRole('button', { name: 'Delete image source example source' }).isDisabled(),
+      ).toBe(true)
+      const { body } = await control(page, 'GET', '/journal?vendor=cycle')
+      expect(
+        body.entries.map((e: { operation: string; status: number }) => [e.operation, e.status]),
+      ).toEqual([
+        ['cycle.getImageSources', 200],
+        ['cycle.createImageSource', 201],
+        ['cycle.getImageSources', 200],
+        ['cycle.deleteImageSource', 202],
+        ['cycle.getImageSources', 200],
+      ])
+    })
+
+    it.skipIf(!CYCLE_READY)(
+      'retries a throttled Cycle create and shows Cycle’s envelope on a 409',
+      async () => {
+        await open()
+        await control(page, 'POST', '/faults', [
+          {
+            match: { operation: 'cycle.createImageSource' },
+            effect: { status: 429, retryAfter: 1 },
+            times: 1,
+          },
+          { match: { operation: 'cycle.createImageSource' }, effect: { status: 409 }, after: 1 },
+        ])
+        await page.getByLabel('Source name').fill('throttled')
+        await page.getByRole('button', { name: 'Create source' }).click()
+        await page.locator('#cy-list tr[data-name="throttled"]').waitFor()
+        expect(
+          await page.locator('#retry-log li[data-vendor="cycle"]').getAttribute('data-status'),
+        ).toBe('429')
+        await page.getByLabel('Source name').fill('refused')
+        await page.getByRole('button', { name: 'Create source' }).click()
+        await expect
+          .poll(() => page.locator('#cy-status').textContent())
+          .toMatch(/^Could not create refused: 409 409\.duplicate-found: Duplicate found/)
+      },
+    )
+  })
+
+  describe('against the standalone server (?target=server&port=…)', () => {
+    let server: StandaloneServer
+    beforeAll(async () => {
+      server = await startStandalone()
+    })
+    afterAll(() => server?.close())
+
+    it('renders the same repositories across origins (CORS) and links the server’s dashboard', async () => {
+      const expected = await expectedRepositories()
+      const port = new URL(server.url).port
+      await open(`?target=server&port=${port}&session=example`)
+      await expect.poll(() => rowNames(page, '#sf-list')).toEqual(expected)
+      expect(await page.locator('#target').textContent()).toBe(
+        `Answered by the standalone server at ${server.url}.`,
+      )
+      expect(await page.locator('#dashboard-link a').getAttribute('href')).toBe(
+        `${server.url}/__mock/?session=example`,
+      )
+      expect(server.mock.forSession('example').journal.find({ operation: LIST })).toHaveLength(1)
+      expect(server.mock.journal.find(), 'the default session saw nothing').toEqual([])
+    })
+
+    it('retries a 503 the server injects, reading Retry-After across origins', async () => {
+      const port = new URL(server.url).port
+      server.mock.forSession('retry').faults.add({
+        match: { operation: LIST },
+        effect: { status: 503, retryAfter: 1 },
+        times: 1,
+      })
+      await open(`?target=server&port=${port}&session=retry`)
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toMatch(/^\d+ repositories\.$/)
+      expect(await page.locator('#retry-log li').getAttribute('data-retry-after-ms')).toBe('1000')
+      expect(
+        server.mock
+          .forSession('retry')
+          .journal.find({ operation: LIST })
+          .map((e) => e.status),
+      ).toEqual([503, 200])
+    })
+  })
+})

@@ -1,0 +1,286 @@
+import type { Locator, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  allowBrowserTimeouts,
+  CHROMIUM_NOTE,
+  type Chromium,
+  HAVE_CHROMIUM,
+  launchChromium,
+  SETUP_TIMEOUT_MS,
+  type StandaloneServer,
+  startStandalone,
+} from '../browser/chromium.ts'
+
+const AUTH = { Authorization: 'Bearer test-oauth-token' }
+const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const LIST = 'snowflake.listImageRepositories'
+const FETCH = 'snowflake.fetchImageRepository'
+
+allowBrowserTimeouts()
+
+describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`, () => {
+  let browser: Chromium
+  let server: StandaloneServer
+  let page: Page & { errors: string[] }
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+  }, SETUP_TIMEOUT_MS)
+  afterAll(() => browser?.close())
+  beforeEach(async () => {
+    server = await startStandalone()
+  })
+  afterEach(async () => {
+    expect(page.errors, 'the page threw no uncaught errors').toEqual([])
+    await page.close()
+    await server.close()
+  })
+
+  /** Opens the dashboard from the standalone server, polling fast so tests stay quick. */
+  async function open(query = '') {
+    page = await browser.newPage()
+    await page.goto(`${server.url}/__mock/?poll=100${query}`)
+    await page.locator('.irm[data-ready="true"]').waitFor()
+    // Marks this document: a reload would lose it, so later checks prove updates came live.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }))
+  }
+
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { ...AUTH, ...init.headers } })
+  const journalRows = () => page.locator('#irm-journal-body tr')
+  const switchRow = (operation: string): Locator =>
+    page.locator(`#irm-switches tr[data-operation="${operation}"]`)
+  const counters = async (row: Locator) => ({
+    matched: await row.locator('[data-counter=matched]').textContent(),
+    fired: await row.locator('[data-counter=fired]').textContent(),
+  })
+  const stillSameDocument = () =>
+    page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument === true)
+
+  it('shows a request in the journal as it happens, without a reload', async () => {
+    await open()
+    expect(await journalRows().count()).toBe(0)
+    expect(await page.locator('#irm-journal-empty').isVisible()).toBe(true)
+    expect((await api(REPOS)).status).toBe(200)
+    const row = page.locator(`#irm-journal-body tr[data-operation="${LIST}"]`)
+    await row.waitFor()
+    expect(await row.locator('td').evaluateAll((cells) => cells.map((c) => c.textContent))).toEqual(
+      [
+        '1',
+        expect.stringMatching(/^\d\d:\d\d:\d\d$/),
+        LIST,
+        `GET ${REPOS}`,
+        '200',
+        expect.stringMatching(/^\d+$/),
+        '',
+      ],
+    )
+    expect(await page.locator('#irm-journal-empty').isVisible()).toBe(false)
+    await api(`${REPOS}/missing_repo`)
+    await expect.poll(() => journalRows().count()).toBe(2)
+    expect(await journalRows().first().getAttribute('data-operation'), 'newest first').toBe(FETCH)
+    expect(await stillSameDocument()).toBe(true)
+  })
+
+  it('filters the journal by vendor, operation and status', async () => {
+    await api(REPOS)
+    await api(`${REPOS}/missing_repo`)
+    await api(`${REPOS}/missing_repo`)
+    await open()
+    await expect.poll(() => journalRows().count()).toBe(3)
+    await page.getByLabel('Status').fill('404')
+    await page.getByLabel('Status').blur()
+    await expect.poll(() => journalRows().count()).toBe(2)
+    expect(
+      await journalRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))),
+    ).toEqual(['404', '404'])
+    await page.getByLabel('Status').fill('')
+    await page.getByLabel('Status').blur()
+    await page.getByLabel('Operation (glob)').fill('*.list*')
+    await page.getByLabel('Operation (glob)').blur()
+    await expect.poll(() => journalRows().count()).toBe(1)
+    expect(await journalRows().first().getAttribute('data-operation')).toBe(LIST)
+    await page.getByLabel('Operation (glob)').fill('')
+    await page.getByLabel('Operation (glob)').blur()
+    const vendors = await page
+      .getByLabel('Vendor')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))
+    expect(vendors).toEqual([
+      '',
+      ...server.mock.vendors.filter((v) => v.operations.length > 0).map((v) => v.name),
+    ])
+    const other = vendors.find((v) => v !== '' && v !== 'snowflake') as string
+    await page.getByLabel('Vendor').selectOption(other)
+    await expect.poll(() => journalRows().count()).toBe(0)
+    await page.getByLabel('Vendor').selectOption('snowflake')
+    await expect.poll(() => journalRows().count()).toBe(3)
+    await api(REPOS)
+    await expect
+      .poll(() => journalRows().count(), { message: 'a filtered view still updates live' })
+      .toBe(4)
+  })
+
+  it('toggles a fault (503, 409, 429, latency, reset, off) that the next request obeys, with hit counters', async () => {
+    await open()
+    const row = switchRow(LIST)
+    const fault = page.getByLabel(`Fault for ${LIST}`)
+    expect(await fault.inputValue()).toBe('off')
+    expect(await counters(row)).toEqual({ matched: '0', fired: '0' })
+
+    await fault.selectOption('503')
+    await expect.poll(() => server.mock.faults.list().map((r) => r.id)).toEqual([`dash.${LIST}`])
+    let response = await api(REPOS)
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toBe('1')
+    expect(response.headers.get('x-mock-fault')).toBe(`dash.${LIST}`)
+    expect((await response.json()).request_id).toBe(response.headers.get('x-snowflake-request-id'))
+    await expect.poll(() => counters(row)).toEqual({ matched: '1', fired: '1' })
+    const rule = page.locator(`#irm-rules-body tr[data-rule="dash.${LIST}"]`)
+    expect(
+      await rule.locator('td').evaluateAll((cells) => cells.map((c) => c.textContent)),
+    ).toEqual([`operation=${LIST}`, 'status=503 retryAfter=1', '', '1', '1', 'Remove'])
+    await expect.poll(() => page.locator(`#irm-journal-body tr[data-status="503"]`).count()).toBe(1)
+    expect(await page.locator('#irm-journal-body tr .fault').first().textContent()).toBe(
+      `dash.${LIST}`,
+    )
+
+    await fault.selectOption('409')
+    await expect.poll(() => server.mock.faults.list()[0]?.effect).toEqual({ status: 409 })
+    for (let i = 0; i < 2; i++) {
+      response = await api(REPOS)
+      expect(response.status).toBe(409)
+      expect((await response.json()).code).toMatch(/^\d{6}$/)
+    }
+    await expect
+      .poll(() => counters(row), { message: 'the new rule counts afresh' })
+      .toEqual({ matched: '2', fired: '2' })
+
+    await fault.selectOption('429')
+    await expect.poll(() => server.mock.faults.list()[0]?.effect?.status).toBe(429)
+    response = await api(REPOS)
+    expect(response.status).toBe(429)
+    expect(response.headers.get('retry-after')).toBe('1')
+
+    await page.getByLabel('Latency (ms)').fill('400')
+    await fault.selectOption('latency')
+    await expect.poll(() => server.mock.faults.list()[0]?.effect).toEqual({ delayMs: 400 })
+    const started = performance.now()
+    response = await api(REPOS)
+    expect(response.status).toBe(200)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390)
+
+    await fault.selectOption('reset')
+    await expect.poll(() => server.mock.faults.list()[0]?.effect).toEqual({ network: 'reset' })
+    await expect(api(REPOS)).rejects.toThrow(TypeError)
+    await expect
+      .poll(() =>
+        page.locator('#irm-journal-body tr[data-status="0"] .status').first().textContent(),
+      )
+      .toBe('network reset')
+
+    await fault.selectOption('off')
+    await expect.poll(() => server.mock.faults.list()).toEqual([])
+    expect((await api(REPOS)).status).toBe(200)
+    await expect.poll(() => counters(row)).toEqual({ matched: '0', fired: '0' })
+    expect(await page.locator('#irm-rules-empty').isVisible()).toBe(true)
+    expect(await page.locator('#irm-announce').textContent()).toBe(`${LIST}: fault off`)
+    expect(await stillSameDocument()).toBe(true)
+  })
+
+  it('shows rules made elsewhere with live counters, and removes them one by one or all at once', async () => {
+    server.mock.faults.add({
+      id: 'slow-fetch',
+      match: { operation: FETCH },
+      effect: { delayMs: 5 },
+      times: 3,
+    })
+    server.mock.faults.add({
+      id: `dash.${LIST}`,
+      match: { operation: LIST },
+      effect: { status: 418 },
+    })
+    await open()
+    const rule = page.locator('#irm-rules-body tr[data-rule="slow-fetch"]')
+    expect(await rule.locator('td').nth(2).textContent()).toBe('times=3')
+    expect(
+      await page.getByLabel(`Fault for ${LIST}`).inputValue(),
+      'an unknown effect shows as custom',
+    ).toBe('other')
+    await api(`${REPOS}/missing_repo`)
+    await api(`${REPOS}/missing_repo`)
+    await expect.poll(() => rule.locator('[data-counter=fired]').textContent()).toBe('2')
+    await page.getByRole('button', { name: 'Remove rule slow-fetch' }).click()
+    await rule.waitFor({ state: 'detached' })
+    expect(server.mock.faults.list().map((r) => r.id)).toEqual([`dash.${LIST}`])
+    await page.getByRole('button', { name: 'Remove all fault rules' }).click()
+    await expect.poll(() => server.mock.faults.list()).toEqual([])
+    await expect.poll(() => page.locator('#irm-rules-body tr').count()).toBe(0)
+  })
+
+  it('switches session and resets it to another scenario', async () => {
+    await api(REPOS)
+    await open()
+    await expect.poll(() => journalRows().count()).toBe(1)
+    expect(await page.locator('#irm-summary').textContent()).toMatch(
+      /^session default · scenario default · seed 1 · 1 session · auth on$/,
+    )
+    await page.getByLabel('Session', { exact: true }).fill('demo')
+    await page.getByRole('button', { name: 'Show session' }).click()
+    await expect.poll(() => page.locator('#irm-summary').textContent()).toMatch(/^session demo · /)
+    expect(await journalRows().count(), 'the demo session has its own, empty journal').toBe(0)
+    await api(REPOS, { headers: { 'X-Mock-Session': 'demo' } })
+    await expect.poll(() => journalRows().count()).toBe(1)
+
+    await page.getByLabel('Scenario', { exact: true }).selectOption('empty')
+    await page.getByLabel('Seed', { exact: true }).fill('7')
+    await page.getByRole('button', { name: 'Reset session' }).click()
+    await expect
+      .poll(() => page.locator('#irm-announce').textContent())
+      .toBe('Session demo reset to scenario empty, seed 7')
+    await expect
+      .poll(() => page.locator('#irm-summary').textContent())
+      .toMatch(/scenario empty · seed 7/)
+    expect(await journalRows().count(), 'reset clears the journal').toBe(0)
+    const demo = await api(REPOS, { headers: { 'X-Mock-Session': 'demo' } })
+    expect(await demo.json()).toEqual([])
+    expect(server.mock.session.scenario, 'the default session is untouched').toBe('default')
+    const sessions = await page
+      .locator('#irm-session-list option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))
+    expect(sessions.sort()).toEqual(['default', 'demo'])
+  })
+
+  it('opens on the session named in ?session=', async () => {
+    await api(REPOS, { headers: { 'X-Mock-Session': 'linked' } })
+    await open('&session=linked')
+    expect(await page.getByLabel('Session', { exact: true }).inputValue()).toBe('linked')
+    await expect.poll(() => journalRows().count()).toBe(1)
+  })
+
+  it('says so in the status region when the control API is unreachable, and recovers', async () => {
+    await open()
+    await page.route('**/__mock/faults', (route) => route.abort())
+    await expect
+      .poll(() => page.locator('#irm-announce').textContent())
+      .toMatch(/^Cannot reach the mock control API at \/__mock: /)
+    expect(await page.locator('#irm-announce').getAttribute('class')).toBe('error')
+    await page.unroute('**/__mock/faults')
+    await expect.poll(() => page.locator('#irm-announce').textContent()).toBe('Connected again')
+  })
+
+  it('gives every control an accessible name', async () => {
+    await open()
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, button')]
+        .filter((node) => {
+          const control = node as HTMLInputElement
+          const labelled = (control.labels?.length ?? 0) > 0
+          return !labelled && !control.getAttribute('aria-label') && !control.textContent?.trim()
+        })
+        .map((node) => node.outerHTML),
+    )
+    expect(unnamed).toEqual([])
+    expect(await page.getByRole('status').count()).toBe(1)
+  })
+})
