@@ -10,8 +10,9 @@
  * ```
  */
 
-import { en, Faker } from '@faker-js/faker'
+import type { Faker } from '@faker-js/faker'
 import { expect } from 'vitest'
+import { createFaker } from './core/faker.ts'
 import type { JournalEntry, JournalQuery } from './core/journal.ts'
 
 export * as cycleFixtures from './fixtures/cycle.ts'
@@ -161,10 +162,7 @@ export function setupMatchers(
  * `snowflakeFixtures.buildImageRepository(fixtureFaker(7), mock.db.snowflake, ref, mock.clock.now())`.
  */
 export function fixtureFaker(seed = 1, refDate?: number | Date): Faker {
-  const faker = new Faker({ locale: [en] })
-  faker.seed(seed)
-  if (refDate !== undefined) faker.setDefaultRefDate(new Date(refDate))
-  return faker
+  return createFaker(seed, refDate === undefined ? undefined : new Date(refDate).getTime())
 }
 
 setupMatchers()
