@@ -2,8 +2,9 @@ import type { Scenario } from '../core/scenario.ts'
 import { defaultScenario } from './default.ts'
 
 /**
- * The default data with faults preset for retry demos: a list that fails twice with 503 before it
- * works, creates throttled every third time, fetches that are slow, and a few dropped connections.
+ * The default data with faults preset for retry demos: a Snowflake list that fails twice with 503
+ * before it works, creates throttled every third time, Cycle lists throttled every fourth time,
+ * SWR lists failing one time in five, slow fetches, and a few dropped connections.
  * Inspect or change them with GET/POST/DELETE /__mock/faults.
  */
 export const flakyScenario: Scenario = {
@@ -25,6 +26,19 @@ export const flakyScenario: Scenario = {
       every: 3,
     },
     { id: 'slow-fetch', match: { operation: 'snowflake.fetch*' }, effect: { delayMs: 400 } },
+    {
+      id: 'cycle-list-429-every-4th',
+      match: { operation: 'cycle.getImageSources' },
+      effect: { status: 429, retryAfter: 1 },
+      every: 4,
+    },
+    {
+      id: 'swr-list-503-20pct',
+      match: { operation: 'swr.ListSharedReposDetails' },
+      effect: { status: 503, retryAfter: 1 },
+      probability: 0.2,
+      seed: 7,
+    },
     {
       id: 'images-reset-10pct',
       match: { operation: 'snowflake.listImagesInRepository' },

@@ -1,13 +1,35 @@
 import { defineVendor } from '../../core/vendor.ts'
+import { authenticateRhacs } from './auth.ts'
+import { renderRhacsError } from './errors.ts'
+import { rhacsOperations } from './handlers.ts'
+import { createRhacsStore } from './model.ts'
+import { rhacsErrorWireSchema } from './schemas.ts'
 
-/** Red Hat Advanced Cluster Security (placeholder until the vendor lands; serves nothing). */
+export { RhacsError } from './errors.ts'
+export type { RhacsStore } from './model.ts'
+
+/** Red Hat Advanced Cluster Security (StackRox Central) v1 ImageService. */
 export const rhacs = defineVendor({
   name: 'rhacs',
   title: 'Red Hat Advanced Cluster Security',
-  pathPrefixes: [],
+  pathPrefixes: ['/v1/images', '/v1/imagescount', '/v1/export/images', '/v1/watchedimages'],
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
-  createStore: () => ({}),
-  operations: [],
-  renderError: () => ({ status: 500, body: { message: 'not implemented' } }),
+  createStore: createRhacsStore,
+  operations: rhacsOperations,
+  renderError: renderRhacsError,
+  errorSchema: rhacsErrorWireSchema,
+  securitySchemes: {
+    bearer: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'A Central API token; any token is Admin unless the scenario lists it',
+    },
+    basic: {
+      type: 'http',
+      scheme: 'basic',
+      description: 'Central basic auth (`admin` and the scenario users)',
+    },
+  },
+  authenticate: authenticateRhacs,
 })

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  RHACS_ADMIN_BASIC,
+  RHACS_ANALYST_BASIC,
+  RHACS_ANALYST_TOKEN,
+} from '../../fixtures/rhacs.ts'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+import { expectRhacsError, expectRhacsShape } from './contract.ts'
+import { basic, bearer, call } from './helpers.ts'
+
+describe.each(TRANSPORTS)('RHACS authentication (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  it('answers 401 without an Authorization header', async () => {
+    await expectRhacsError(await h.fetch('/v1/images'), 401, 16, 'credentials not found')
+  })
+
+  it('answers 401 for a scheme other than Bearer or Basic', async () => {
+    await expectRhacsError(
+      await h.fetch('/v1/imagescount', { headers: { Authorization: 'Token abc' } }),
+      401,
+      16,
+      'credentials not found',
+    )
+  })
+
+  it('accepts any bearer token the scenario does not list, with Admin rights', async () => {
+    const response = await h.fetch('/v1/images/cache/invalidate', {
+      headers: bearer('some-api-token'),
+    })
+    expect(response.status).toBe(200)
+  })
+
+  it('lets a view-only token read', async () => {
+    const response = await h.fetch('/v1/imagescount', { headers: bearer(RHACS_ANALYST_TOKEN) })
+    expect(response.status).toBe(200)
+    expectRhacsShape('v1CountImagesResponse', await response.json())
+  })
+
+  it("accepts the scenario's Basic admin and any unlisted Basic user", async () => {
+    const admin = await h.fetch('/v1/images/cache/invalidate', {
+      headers: basic(RHACS_ADMIN_BASIC.username, RHACS_ADMIN_BASIC.password),
+    })
+    expect(admin.status).toBe(200)
+    const other = await h.fetch('/v1/imagescount', { headers: basic('ci-bot', 'x') })
+    expect(other.status).toBe(200)
+  })
+
+  it('answers 401 for a listed Basic user with the wrong password', async () => {
+    await expectRhacsError(
+      await h.fetch('/v1/imagescount', { headers: basic(RHACS_ADMIN_BASIC.username, 'guess') }),
+      401,
+      16,
+      'credentials not found: invalid username or password',
+    )
+  })
+
+  it('answers 401 for Basic credentials that are not base64 user:password', async () => {
+    await expectRhacsError(
+      await h.fetch('/v1/imagescount', { headers: { Authorization: 'Basic !!!' } }),
+      401,
+      16,
+      'credentials not found: malformed basic credentials',
+    )
+  })
+
+  it('gives a listed Basic user its role: the analyst may read but not delete', async () => {
+    const headers = basic(RHACS_ANALYST_BASIC.username, RHACS_ANALYST_BASIC.password)
+    expect((await h.fetch('/v1/imagescount', { headers })).status).toBe(200)
+    await expectRhacsError(
+      await h.fetch('/v1/images?query.query=', { method: 'DELETE', headers }),
+      403,
+      7,
+      'not authorized: "READ_WRITE_ACCESS" for "Image"',
+    )
+  })
+
+  it('checks credentials before parameters: 401, not 400, for a bad query without them', async () => {
+    await expectRhacsError(
+      await h.fetch('/v1/images?pagination.limit=abc'),
+      401,
+      16,
+      'credentials not found',
+    )
+  })
+})
+
+describe.each(TRANSPORTS)('RHACS errors from the mock itself (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  it('answers Prefer: code=429 in the RHACS envelope with Retry-After', async () => {
+    const response = await call(h, '/v1/images', { headers: { Prefer: 'code=429' } })
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
+    await expectRhacsError(response, 429, 8, 'too many requests: rate limit exceeded, retry later')
+  })
+
+  it('answers Prefer: code=503 in the RHACS envelope with Retry-After', async () => {
+    const response = await call(h, '/v1/watchedimages', { headers: { Prefer: 'code=503' } })
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
+    await expectRhacsError(
+      response,
+      503,
+      14,
+      'service unavailable: Central is not ready to serve requests, retry later',
+    )
+  })
+
+  it('answers forced errors of the export as a stream error line', async () => {
+    const response = await call(h, '/v1/export/images', { headers: { Prefer: 'code=503' } })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/)
+    const body = await response.json()
+    expect(body.error).toMatchObject({ code: 14, details: [] })
+    expectRhacsShape('exportLine', body)
+  })
+
+  it('answers a fault rule with the RHACS envelope', async () => {
+    h.mock.faults.add({
+      match: { operation: 'rhacs.ImageService_GetWatchedImages' },
+      effect: { status: 503, retryAfter: 7 },
+      times: 1,
+    })
+    const failed = await call(h, '/v1/watchedimages')
+    expect(failed.headers.get('retry-after')).toBe('7')
+    await expectRhacsError(failed, 503, 14, /service unavailable/)
+    expect((await call(h, '/v1/watchedimages')).status).toBe(200)
+  })
+
+  it('answers 404 in the RHACS envelope for an unknown path under /v1/images', async () => {
+    await expectRhacsError(
+      await call(h, '/v1/images/sha256:abc/layers'),
+      404,
+      5,
+      'No Red Hat Advanced Cluster Security endpoint at GET /v1/images/sha256:abc/layers',
+    )
+  })
+
+  it('answers 405 with Allow for a method the path does not take', async () => {
+    const response = await call(h, '/v1/watchedimages', { method: 'PUT' })
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'POST'])
+    await expectRhacsError(response, 405, 12, 'Method PUT is not allowed on /v1/watchedimages')
+  })
+
+  it('answers 400 for an invalid X-Mock-Session, still in the RHACS envelope', async () => {
+    await expectRhacsError(
+      await call(h, '/v1/images', { headers: { 'X-Mock-Session': 'no spaces allowed' } }),
+      400,
+      3,
+      /X-Mock-Session must be/,
+    )
+  })
+})
