@@ -2,11 +2,14 @@ import { type HttpHandler, HttpResponse, http } from 'msw'
 import { createFaker } from '../core/faker.ts'
 import type { Scenario } from '../core/scenario.ts'
 import { CYCLE_HUBS, seedCycle } from '../fixtures/cycle.ts'
+import { seedRhacs } from '../fixtures/rhacs.ts'
 import { buildImageRepository } from '../fixtures/snowflake.ts'
 import { seedSwr } from '../fixtures/swr.ts'
 import { getImageSources, updateImageSource } from '../handlers/cycle/model.ts'
 import { parseListQuery } from '../handlers/cycle/query.ts'
-import { cycle, swr } from '../handlers/index.ts'
+import { cycle, rhacs, swr } from '../handlers/index.ts'
+import { encodeListImage } from '../handlers/rhacs/encoding.ts'
+import { ImageView, listImages, watchImage } from '../handlers/rhacs/model.ts'
 import { displayIdentifier } from '../handlers/snowflake/identifiers.ts'
 import {
   createImageRepository,
@@ -62,15 +65,18 @@ export async function snowflakeRepositories(
 
 const serialize = (r: ImageRepository) => ({ ...r, name: displayIdentifier(r.name) })
 
-/** 1,000 SWR repositories and 1,000 Cycle sources (with their accounts, keys and hubs). */
+/** 1,000 records each for RHACS, SWR and Cycle (with their accounts, keys and hubs). */
 const THOUSAND: Scenario = {
   name: 'bench-1000',
-  description: '1,000 SWR repositories and 1,000 Cycle image sources',
+  description: '1,000 RHACS images, SWR repositories and Cycle image sources',
   async seed(world) {
+    await world.seed(rhacs, seedRhacs, { count: 1000 })
     await world.seed(swr, seedSwr, { count: 1000 })
     await world.seed(cycle, seedCycle, { count: 1000 })
   },
 }
+const RHACS_LIST =
+  '/v1/images?query=Image%20Registry%3Aquay.io%2BImage%20CVE%20Count%3A%3E3&pagination.limit=50&pagination.offset=100&pagination.sortOption.field=Image%20Risk%20Priority'
 const SWR_HEADERS = { 'X-Auth-Token': 'bench', 'Content-Type': 'application/json' }
 const SWR_LIST =
   '/v2/manage/shared-repositories?center=self&limit=20&offset=40&order_column=name&order_type=asc'
@@ -152,6 +158,52 @@ export const FIXTURES: Record<string, BenchFixture> = {
           mock.session.clock,
         )
         return HttpResponse.json({ status })
+      }),
+  },
+  'rhacs-list': {
+    title:
+      'RHACS ListImages: 1,000 stored, query Image Registry:quay.io+Image CVE Count:>3, by risk, 50 from 100',
+    vendor: 'rhacs',
+    kind: 'read',
+    method: 'GET',
+    path: RHACS_LIST,
+    headers: { Authorization: 'Bearer bench' },
+    scenario: THOUSAND,
+    prepare: async () => {},
+    bare: (mock) =>
+      http.get('*/v1/images', () => {
+        const view = new ImageView(mock.db.rhacs, mock.clock.now())
+        const images = listImages(view, 'Image Registry:quay.io+Image CVE Count:>3', {
+          limit: 50,
+          offset: 100,
+          sortField: 'Image Risk Priority',
+          reversed: false,
+        })
+        return HttpResponse.json({
+          images: images.map((image) => encodeListImage(image, view)),
+        } as never)
+      }),
+  },
+  'rhacs-watch': {
+    title: 'RHACS WatchImage (POST), 1,000 images stored',
+    vendor: 'rhacs',
+    kind: 'write',
+    method: 'POST',
+    path: '/v1/watchedimages',
+    headers: { Authorization: 'Bearer bench', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'quay.io/acme/bench:1.0' }),
+    scenario: THOUSAND,
+    prepare: async () => {},
+    bare: (mock) =>
+      http.post('*/v1/watchedimages', async ({ request }) => {
+        const { name } = (await request.json()) as { name: string }
+        return HttpResponse.json(
+          (await watchImage(
+            mock.db.rhacs,
+            { random: mock.session.random, clock: mock.session.clock },
+            name,
+          )) as never,
+        )
       }),
   },
   'swr-list': {

@@ -89,3 +89,47 @@ export function indexBy<C extends AnyCollection>(
 ): RecordIndex<C> {
   return new RecordIndex(collection, keyOf)
 }
+
+/**
+ * Counts writes to some collections, so a projection derived from them (counts, rankings) can be
+ * cached across requests and rebuilt only after a change.
+ */
+export class ChangeCounter {
+  #version = 0
+
+  constructor(...collections: AnyCollection[]) {
+    for (const collection of collections) {
+      const hooks = (collection as unknown as { hooks: HookEmitter<unknown> }).hooks
+      const bump = () => {
+        this.#version++
+      }
+      hooks.on('create', bump)
+      hooks.on('delete', bump)
+      hooks.on('update', bump)
+    }
+  }
+
+  /** Changes with every create, update or delete in the watched collections. */
+  get version(): number {
+    return this.#version
+  }
+}
+
+/** A value derived from collections, recomputed only when they changed since the last read. */
+export class CachedProjection<T> {
+  #version = -1
+  #value: T | undefined
+
+  constructor(
+    private readonly changes: ChangeCounter,
+    private readonly compute: () => T,
+  ) {}
+
+  get value(): T {
+    if (this.#version !== this.changes.version || this.#value === undefined) {
+      this.#value = this.compute()
+      this.#version = this.changes.version
+    }
+    return this.#value
+  }
+}

@@ -1,6 +1,7 @@
 import { Collection } from '@msw/data'
 import type { Clock } from '../../core/clock.ts'
 import type { Random } from '../../core/random.ts'
+import { CachedProjection, ChangeCounter, indexBy } from '../../core/record-index.ts'
 import { protoTimestamp, templateFor } from './catalog.ts'
 import { computeStats, type EncodeLookup, type ImageStats, isSnoozed } from './encoding.ts'
 import { GrpcCode, RhacsError } from './errors.ts'
@@ -37,7 +38,7 @@ const DAY = 86_400_000
 
 /** One session's Central: images, the CVE feed, watched images, clusters, integrations, credentials. */
 export function createRhacsStore() {
-  return {
+  const collections = {
     images: new Collection({ schema: imageRecordSchema }),
     cves: new Collection({ schema: cveRecordSchema }),
     watchedImages: new Collection({ schema: watchedImageSchema }),
@@ -45,6 +46,24 @@ export function createRhacsStore() {
     integrations: new Collection({ schema: integrationSchema }),
     credentials: new Collection({ schema: credentialSchema }),
   }
+  const changes = new ChangeCounter(collections.images, collections.cves)
+  return {
+    ...collections,
+    imageById: indexBy(collections.images, (image) => image.id),
+    /** What every read derives from images and CVEs, kept until either changes (never exported). */
+    derived: new CachedProjection(changes, () => deriveImageData(collections.cves.all())),
+  }
+}
+
+/** Per-store derived data: the CVE feed by id, per-image stats, risk ranks. */
+interface DerivedImageData {
+  cves: Map<string, CveRecord>
+  stats: WeakMap<ImageRecord, ImageStats | null>
+  ranks: Map<string, number> | undefined
+}
+
+function deriveImageData(cves: readonly CveRecord[]): DerivedImageData {
+  return { cves: new Map(cves.map((c) => [c.cve, c])), stats: new WeakMap(), ranks: undefined }
 }
 
 export type RhacsStore = ReturnType<typeof createRhacsStore>
@@ -60,30 +79,29 @@ export const DEFAULT_SORT_FIELD = 'Last Updated'
  * each computed at most once.
  */
 export class ImageView implements EncodeLookup {
-  readonly #cves: Map<string, CveRecord>
-  readonly #stats = new WeakMap<ImageRecord, ImageStats | null>()
-  #ranks: Map<string, number> | undefined
+  readonly #derived: DerivedImageData
 
   constructor(
     readonly store: RhacsStore,
     readonly now: number,
   ) {
-    this.#cves = new Map(store.cves.all().map((c) => [c.cve, c]))
+    // Shared across requests until images or CVEs change: stats and ranks are costly at 10,000.
+    this.#derived = store.derived.value
   }
 
   cve(id: string): CveRecord | undefined {
-    return this.#cves.get(id)
+    return this.#derived.cves.get(id)
   }
 
   cvss(id: string): number {
-    return this.#cves.get(id)?.cvss ?? 0
+    return this.#derived.cves.get(id)?.cvss ?? 0
   }
 
   stats(image: ImageRecord): ImageStats | null {
-    let stats = this.#stats.get(image)
+    let stats = this.#derived.stats.get(image)
     if (stats === undefined) {
       stats = computeStats(image.scan, (id) => this.cvss(id))
-      this.#stats.set(image, stats)
+      this.#derived.stats.set(image, stats)
     }
     return stats
   }
@@ -93,13 +111,13 @@ export class ImageView implements EncodeLookup {
    * @note Central recomputes ranks in the background; here they are exact at every read.
    */
   priority(image: ImageRecord): number {
-    if (!this.#ranks) {
+    if (!this.#derived.ranks) {
       const ordered = [...this.store.images.all()].sort(
         (a, b) => b.riskScore - a.riskScore || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       )
-      this.#ranks = new Map(ordered.map((img, i) => [img.id, i + 1]))
+      this.#derived.ranks = new Map(ordered.map((img, i) => [img.id, i + 1]))
     }
-    return this.#ranks.get(image.id) ?? 0
+    return this.#derived.ranks.get(image.id) ?? 0
   }
 }
 
@@ -321,7 +339,7 @@ export function deleteImages(
 export function getImage(store: RhacsStore, id: string): ImageRecord {
   if (id === '') throw RhacsError.invalidArgs('id must be specified')
   const digest = normalizeDigest(id)
-  const image = store.images.findFirst((q) => q.where((r) => r.id === digest))
+  const image = store.imageById.first(digest)
   if (!image) throw RhacsError.notFound(`image with id ${JSON.stringify(id)} does not exist`)
   return image
 }
@@ -433,7 +451,7 @@ async function saveScannedImage(
   const cvss = new Map(store.cves.all().map((c) => [c.cve, c.cvss]))
   const cvssOf = (id: string) => cvss.get(id) ?? 0
   const existing = parsed.digest
-    ? store.images.findFirst((q) => q.where((image) => image.id === parsed.digest))
+    ? store.imageById.first(parsed.digest)
     : findByName(store, name.fullName)
   const template = templateFor(name.registry, name.remote, name.tag || 'latest')
   if (existing) {

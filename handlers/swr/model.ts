@@ -1,4 +1,5 @@
 import { Collection } from '@msw/data'
+import { indexBy } from '../../core/record-index.ts'
 import { SWR_CODES, SwrError } from './errors.ts'
 import type { SharedReposQuery } from './query.ts'
 import {
@@ -11,10 +12,16 @@ import {
 
 /** One session's SWR account: the tenant, its access keys and the repositories shared either way. */
 export function createSwrStore() {
-  return {
+  const collections = {
     accounts: new Collection({ schema: accountSchema }),
     accessKeys: new Collection({ schema: accessKeySchema }),
     sharedRepositories: new Collection({ schema: sharedRepositorySchema }),
+  }
+  return {
+    ...collections,
+    // Narrow the candidates before filtering, so a name or namespace query does not scan.
+    repositoriesByName: indexBy(collections.sharedRepositories, (r) => r.name),
+    repositoriesByNamespace: indexBy(collections.sharedRepositories, (r) => r.namespace),
   }
 }
 
@@ -61,14 +68,18 @@ export interface SharedReposPage {
 export function listSharedRepositories(store: SwrStore, query: SharedReposQuery): SharedReposPage {
   const own = requireAccount(store).domainName
   const self = query.center === 'self'
-  const matched = store.sharedRepositories
-    .all()
-    .filter(
-      (r) =>
-        (r.domain_name === own) === self &&
-        (query.namespace === undefined || r.namespace === query.namespace) &&
-        (query.name === undefined || r.name === query.name),
-    )
+  const candidates =
+    query.name !== undefined
+      ? store.repositoriesByName.all(query.name)
+      : query.namespace !== undefined
+        ? store.repositoriesByNamespace.all(query.namespace)
+        : store.sharedRepositories.all()
+  const matched = candidates.filter(
+    (r) =>
+      (r.domain_name === own) === self &&
+      (query.namespace === undefined || r.namespace === query.namespace) &&
+      (query.name === undefined || r.name === query.name),
+  )
   const order = query.order ?? { column: 'updated_at', type: 'desc' }
   const direction = order.type === 'asc' ? 1 : -1
   const primary = PRIMARY[order.column]
