@@ -4,7 +4,8 @@ import { defaultScenario } from './default.ts'
 /**
  * The default data with faults preset for retry demos: a Snowflake list that fails twice with 503
  * before it works, creates throttled every third time, Cycle lists throttled every fourth time,
- * SWR lists failing one time in five, slow fetches, and a few dropped connections.
+ * SWR lists failing one time in five, slow RHACS lists and Snowflake fetches, and a few dropped
+ * connections.
  * Inspect or change them with GET/POST/DELETE /__mock/faults.
  */
 export const flakyScenario: Scenario = {
@@ -24,6 +25,11 @@ export const flakyScenario: Scenario = {
       match: { operation: '*.create*' },
       effect: { status: 429, retryAfter: 2 },
       every: 3,
+    },
+    {
+      id: 'rhacs-list-slow',
+      match: { operation: 'rhacs.ImageService_ListImages' },
+      effect: { delayMs: 600 },
     },
     { id: 'slow-fetch', match: { operation: 'snowflake.fetch*' }, effect: { delayMs: 400 } },
     {
