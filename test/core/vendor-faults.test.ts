@@ -2,8 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CYCLE_HUBS } from '../../fixtures/cycle.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
+interface VendorCase {
+  vendor: string
+  operation: string
+  path: string
+  headers: Record<string, string>
+  requestIdHeader: string | undefined
+  check(body: Record<string, unknown>, status: number, requestId: string): void
+}
+
 /** One read per vendor, with the credentials it needs, and how its error envelope looks. */
-const VENDORS = [
+const VENDORS: VendorCase[] = [
   {
     vendor: 'snowflake',
     operation: 'snowflake.listImageRepositories',
