@@ -56,7 +56,7 @@ export function createRhacsStore() {
 }
 
 /** Per-store derived data: the CVE feed by id, per-image stats, risk ranks. */
-interface DerivedImageData {
+export interface DerivedImageData {
   cves: Map<string, CveRecord>
   stats: WeakMap<ImageRecord, ImageStats | null>
   ranks: Map<string, number> | undefined
