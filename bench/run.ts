@@ -165,7 +165,7 @@ if (wanted('startup')) {
   const s = await measureStartup(Math.max(ROUNDS, 3), 4700)
   out.push(
     '',
-    '## Start-up and memory (built server, `node dist/server.js`)',
+    '## Start-up and memory (bundled server, `node dist/cli.mjs`, what `npx image-registry-mock` runs)',
     '',
     '| measure | mock | baseline | ratio | target |',
     '|---|---:|---:|---:|---|',

@@ -58,7 +58,7 @@ export async function soak(seconds: number): Promise<SoakFigures> {
   )
   const server = await startProcess(
     process.execPath,
-    ['dist/server.js', '--port', '0', '--faults', rules],
+    ['dist/cli.mjs', '--port', '0', '--faults', rules],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
     ROOT,
   )

@@ -1,5 +1,5 @@
 /**
- * Start-up to first answer and resident memory of the built standalone server (`dist/server.js`,
+ * Start-up to first answer and resident memory of the bundled standalone server (`dist/cli.mjs`,
  * what `npx image-registry-mock` runs), beside a bare node:http server started the same way.
  */
 import { spawn } from 'node:child_process'
@@ -46,7 +46,7 @@ export async function measureStartup(rounds: number, basePort: number) {
     const port = basePort + i
     const mock = await timeToFirstAnswer(
       process.execPath,
-      ['dist/server.js', '--port', String(port)],
+      ['dist/cli.mjs', '--port', String(port)],
       port,
     )
     mockMs.push(mock.ms)

@@ -8,6 +8,7 @@ describe('the published package', () => {
     expect(files).toContain('dist/index.d.ts')
     expect(files).toContain('dist/node.js')
     expect(files).toContain('bin/image-registry-mock.js')
+    expect(files).toContain('dist/cli.mjs')
     expect(
       files.filter((f) => /^(test|bench|examples|core|handlers)\//.test(f) || f.endsWith('.map')),
     ).toEqual([])
