@@ -3,7 +3,7 @@ import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
 import type { ClockOptions } from './clock.ts'
 import type { FaultRule } from './faults.ts'
 import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
-import { createFallbackIds, type Runtime, vendorFallbacks, vendorHandlers } from './pipeline.ts'
+import { createFallbackIds, type Runtime, routingHandler } from './pipeline.ts'
 import type { Scenario } from './scenario.ts'
 import { DEFAULT_SESSION, type Session, SessionManager } from './session.ts'
 import { type CollectionMap, exportCollections, importCollections } from './state.ts'
@@ -161,8 +161,7 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
   }
   // Vendor operations first: they are the hot path, and msw tries handlers in order.
   mock.handlers = [
-    ...registry.vendors.flatMap((v) => vendorHandlers(v, runtime, options.baseUrls?.[v.name])),
-    ...registry.vendors.flatMap((v) => vendorFallbacks(v, runtime, options.baseUrls?.[v.name])),
+    routingHandler(registry.vendors, runtime, options.baseUrls),
     ...registry.controlHandlers(mock),
   ]
   return mock

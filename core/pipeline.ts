@@ -27,47 +27,73 @@ const MAX_MOCK_DELAY_MS = 300_000
 /** Methods whose handlers only read; all others run one at a time per session. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/**
- * The msw handlers of one vendor, one per operation, each running the pipeline
- * session → body → auth → faults → Prefer/X-Mock-Delay → handler → journal.
- */
-export function vendorHandlers(
-  vendor: AnyVendor,
-  runtime: Runtime,
-  baseUrl?: string,
-): HttpHandler[] {
-  // The most literal template first: `{name}:get-tags` must win over `{name}`.
-  const patterns = vendor.operations
-    .map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
-    .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path))
-  return patterns.map(({ op, pattern }) =>
-    http[op.method.toLowerCase() as 'get'](pattern.regexp, ({ request }) =>
-      runOperation(vendor, op, request, pathParams(pattern, request.url), runtime),
-    ),
-  )
-}
-
-/** The 404/405 catch-alls; they go after every vendor's operations so no vendor shadows another. */
-export function vendorFallbacks(
-  vendor: AnyVendor,
-  runtime: Runtime,
-  baseUrl?: string,
-): HttpHandler[] {
-  const patterns = vendor.operations.map((op) => ({ op, pattern: compilePath(op.path, baseUrl) }))
-  return vendor.pathPrefixes.map((prefix) =>
-    http.all(compilePrefix(prefix, baseUrl), ({ request }) =>
-      unmatched(vendor, patterns, request, runtime),
-    ),
-  )
+interface Route {
+  vendor: AnyVendor
+  op: OperationDefinition<unknown>
+  pattern: PathPattern
 }
 
 /**
- * Path parameters from our own pattern rather than msw's: msw 2 and 3 differ in what they extract
- * from a RegExp path, and a badly percent-encoded segment must stay a vendor 4xx, not a throw.
+ * One msw handler that routes every vendor operation through the pipeline
+ * session → body → auth → faults → Prefer/X-Mock-Delay → handler → journal, and answers the
+ * vendor's own 404/405 for anything else under a vendor's prefixes. Other requests (the control
+ * API, the user's own handlers) fall through.
+ * @note One handler rather than one per operation: msw parses cookies and matches the URL for
+ * every handler it tries, which made 30 operation handlers cost more than the whole pipeline.
+ * Operations stay individually defined and are matched by the same compiled templates, in order:
+ * vendors as listed, and within a vendor the most literal template first (`{name}:get-tags`
+ * before `{name}`).
  */
-function pathParams(pattern: PathPattern, href: string): Record<string, string> {
-  const url = new URL(href)
-  const groups = pattern.regexp.exec(`${url.origin}${url.pathname}`)?.groups ?? {}
+export function routingHandler(
+  vendors: readonly AnyVendor[],
+  runtime: Runtime,
+  baseUrls: Record<string, string> = {},
+): HttpHandler {
+  const routes: Route[] = vendors.flatMap((vendor) =>
+    vendor.operations
+      .map((op) => ({ vendor, op, pattern: compilePath(op.path, baseUrls[vendor.name]) }))
+      .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path)),
+  )
+  const fallbacks = vendors.flatMap((vendor) =>
+    vendor.pathPrefixes.map((prefix) => ({
+      vendor,
+      regexp: compilePrefix(prefix, baseUrls[vendor.name]),
+    })),
+  )
+  return http.all(/.*/, ({ request }) => {
+    const url = new URL(request.url)
+    const href = `${url.origin}${url.pathname}`
+    for (const route of routes) {
+      if (route.op.method !== request.method) continue
+      const match = route.pattern.regexp.exec(href)
+      if (match)
+        return runOperation(
+          route.vendor,
+          route.op,
+          request,
+          decodeParams(match.groups ?? {}),
+          runtime,
+        )
+    }
+    for (const fallback of fallbacks) {
+      if (fallback.regexp.test(href)) {
+        return unmatched(
+          fallback.vendor,
+          routes.filter((r) => r.vendor === fallback.vendor),
+          request,
+          runtime,
+        )
+      }
+    }
+    return undefined
+  })
+}
+
+/**
+ * Path parameters, percent-decoded, from our own pattern rather than msw's (msw 2 and 3 differ in
+ * what they extract from a RegExp path); a badly encoded segment stays as sent, for a vendor 4xx.
+ */
+function decodeParams(groups: Record<string, string>): Record<string, string> {
   const params: Record<string, string> = {}
   for (const [name, raw] of Object.entries(groups)) {
     try {
