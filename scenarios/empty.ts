@@ -1,9 +1,5 @@
 import type { Scenario } from '../core/scenario.ts'
-import { seedCycle } from '../fixtures/cycle.ts'
-import { seedRhacs } from '../fixtures/rhacs.ts'
-import { seedSnowflake } from '../fixtures/snowflake.ts'
-import { seedSwr } from '../fixtures/swr.ts'
-import { cycle, rhacs, snowflake, swr } from '../handlers/index.ts'
+import { seedEveryVendor } from './every-vendor.ts'
 
 /**
  * The accounts exist (Snowflake databases and schemas, Cycle hubs, credentials) but hold no
@@ -12,10 +8,5 @@ import { cycle, rhacs, snowflake, swr } from '../handlers/index.ts'
 export const emptyScenario: Scenario = {
   name: 'empty',
   description: 'Accounts, databases and credentials, but no repositories, images or sources',
-  async seed(world) {
-    await world.seed(snowflake, seedSnowflake, { count: 0 })
-    await world.seed(rhacs, seedRhacs, { count: 0 })
-    await world.seed(swr, seedSwr, { count: 0 })
-    await world.seed(cycle, seedCycle, { count: 0 })
-  },
+  seed: (world) => seedEveryVendor(world, { count: 0 }),
 }
