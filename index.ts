@@ -5,7 +5,9 @@ import { scenarios } from './scenarios/index.ts'
 export type { FaultRule, FaultRuleInput } from './core/faults.ts'
 export type { JournalEntry, JournalQuery } from './core/journal.ts'
 export type { MockOptions, MockSession, MockState } from './core/mock.ts'
-export type { Scenario } from './core/scenario.ts'
+export type { Scenario, World } from './core/scenario.ts'
+export type { ScenarioOptions } from './core/vendor.ts'
+export { seedEveryVendor } from './scenarios/every-vendor.ts'
 export type { MockDb } from './handlers/index.ts'
 export { scenarios, vendors }
 
