@@ -164,3 +164,12 @@ describe('the standalone server for browsers on another origin', () => {
     }
   })
 })
+
+describe('version', () => {
+  it('reports the package version in health', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { VERSION } = await import('../../core/version.ts')
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    expect(VERSION).toBe(pkg.version)
+  })
+})
