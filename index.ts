@@ -7,8 +7,8 @@ export type { JournalEntry, JournalQuery } from './core/journal.ts'
 export type { MockOptions, MockSession, MockState } from './core/mock.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
-export { seedEveryVendor } from './scenarios/every-vendor.ts'
 export type { MockDb } from './handlers/index.ts'
+export { seedEveryVendor } from './scenarios/every-vendor.ts'
 export { scenarios, vendors }
 
 /** An in-process mock: hand `mock.handlers` to msw's `setupServer` or `setupWorker`. */
@@ -26,7 +26,7 @@ export interface Mock extends BuiltMock {
 export function createMock(options: MockOptions = {}): Mock {
   const built = buildMock({ vendors, scenarios, controlHandlers }, options)
   const dbOf = (name: string): MockDb => {
-    const session = built.forSession(name).session
+    const session = built.session(name).raw
     const [snowflake, cycle, rhacs, swr] = vendors
     return {
       snowflake: session.store(snowflake),

@@ -55,7 +55,7 @@ export interface ExpectedRequest {
   requestId?: unknown
 }
 
-/** Anything with a request journal: a mock from `createMock()`, or `mock.forSession(name)`. */
+/** Anything with a request journal: a mock from `createMock()`, or `mock.session(name)`. */
 export interface JournalOwner {
   journal: { find(query?: JournalQuery): JournalEntry[] }
 }
@@ -171,7 +171,7 @@ function journalOf(received: unknown, matcher: string): JournalOwner['journal'] 
   const journal = (received as Partial<JournalOwner> | null)?.journal
   if (typeof journal?.find !== 'function') {
     throw new TypeError(
-      `${matcher}() needs a mock from createMock() or mock.forSession(name); got ${describeValue(received)}`,
+      `${matcher}() needs a mock from createMock() or mock.session(name); got ${describeValue(received)}`,
     )
   }
   return journal

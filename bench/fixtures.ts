@@ -155,7 +155,7 @@ export const FIXTURES: Record<string, BenchFixture> = {
           SNOWFLAKE_SCHEMA,
           name.toUpperCase(),
           'orReplace',
-          mock.session.clock,
+          mock.raw.clock,
         )
         return HttpResponse.json({ status })
       }),
@@ -200,7 +200,7 @@ export const FIXTURES: Record<string, BenchFixture> = {
         return HttpResponse.json(
           (await watchImage(
             mock.db.rhacs,
-            { random: mock.session.random, clock: mock.session.clock },
+            { random: mock.raw.random, clock: mock.raw.clock },
             name,
           )) as never,
         )
@@ -263,7 +263,7 @@ export const FIXTURES: Record<string, BenchFixture> = {
           CYCLE_HUBS.main.id,
           String(params.id),
           body,
-          mock.session.clock,
+          mock.raw.clock,
         )
         return HttpResponse.json({ data: updated } as never)
       }),

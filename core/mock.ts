@@ -44,7 +44,8 @@ export interface MockSession {
   readonly name: string
   /** Resolves once the scenario has filled the stores. */
   readonly ready: Promise<void>
-  readonly session: Session
+  /** The underlying session: stores, clock, random streams (for advanced use). */
+  readonly raw: Session
   faults: {
     add(rule: unknown): FaultRule
     addAll(rules: unknown[]): FaultRule[]
@@ -75,8 +76,8 @@ export interface BuiltMock extends MockSession {
   options: { scenario: string; seed: number; auth: boolean }
   vendors: readonly AnyVendor[]
   scenarios: ReadonlyMap<string, Scenario>
-  /** The face of another session (created on first use). */
-  forSession(name: string): MockSession
+  /** The face of another session (created on first use), as `X-Mock-Session: name` selects it. */
+  session(name: string): MockSession
 }
 
 /** Ingredients that the library entry supplies. */
@@ -132,24 +133,24 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     fallbackIds: createFallbackIds(seed),
   }
   const faces = new Map<string, MockSession>()
-  const forSession = (name: string): MockSession => {
+  const faceOf = (name: string): MockSession => {
     let face = faces.get(name)
-    if (!face || face.session !== sessions.get(name)) {
+    if (!face || face.raw !== sessions.get(name)) {
       face = sessionFace(sessions.get(name), registry.vendors)
       faces.set(name, face)
     }
     return face
   }
-  const defaultFace = forSession(DEFAULT_SESSION)
+  const defaultFace = faceOf(DEFAULT_SESSION)
   const mock: BuiltMock = {
     ...defaultFace,
     get name() {
       return DEFAULT_SESSION
     },
     get ready() {
-      return forSession(DEFAULT_SESSION).ready
+      return faceOf(DEFAULT_SESSION).ready
     },
-    get session() {
+    get raw() {
       return sessions.get(DEFAULT_SESSION)
     },
     handlers: [],
@@ -157,7 +158,7 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     options: { scenario, seed, auth: options.auth ?? true },
     vendors: registry.vendors,
     scenarios,
-    forSession,
+    session: faceOf,
   }
   // Vendor operations first: they are the hot path, and msw tries handlers in order.
   mock.handlers = [
@@ -173,7 +174,7 @@ function sessionFace(session: Session, vendors: readonly AnyVendor[]): MockSessi
     get ready() {
       return session.ready
     },
-    session,
+    raw: session,
     faults: {
       add: (rule) => session.faults.add(rule),
       addAll: (rules) => session.faults.addAll(rules),

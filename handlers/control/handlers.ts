@@ -25,7 +25,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   const face = (request: Request) => {
     const name = request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION
     try {
-      return mock.forSession(name)
+      return mock.session(name)
     } catch (error) {
       if (error instanceof MockStatusError) throw new ControlError(error.status, error.message)
       throw error
@@ -76,8 +76,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         status: 'ok',
         version: VERSION,
         session: session.name,
-        scenario: session.session.scenario,
-        seed: session.session.seed,
+        scenario: session.raw.scenario,
+        seed: session.raw.seed,
         sessions: mock.runtime.sessions.size,
         auth: mock.options.auth,
         operations: mock.vendors.flatMap((v) =>
@@ -97,8 +97,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       await session.reset(body.data)
       return HttpResponse.json({
         session: session.name,
-        scenario: session.session.scenario,
-        seed: session.session.seed,
+        scenario: session.raw.scenario,
+        seed: session.raw.seed,
       })
     }),
     route('get', '/scenarios', () =>
@@ -139,7 +139,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         entries,
         size: session.journal.size,
         dropped: session.journal.dropped,
-        limit: session.session.journal.limit,
+        limit: session.raw.journal.limit,
       })
     }),
     route('delete', '/journal', (request) => {

@@ -364,13 +364,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       expect(await page.locator('#dashboard-link a').getAttribute('href')).toBe(
         `${server.url}/__mock/?session=example`,
       )
-      expect(server.mock.forSession('example').journal.find({ operation: LIST })).toHaveLength(1)
+      expect(server.mock.session('example').journal.find({ operation: LIST })).toHaveLength(1)
       expect(server.mock.journal.find(), 'the default session saw nothing').toEqual([])
     })
 
     it('retries a 503 the server injects, reading Retry-After across origins', async () => {
       const port = new URL(server.url).port
-      server.mock.forSession('retry').faults.add({
+      server.mock.session('retry').faults.add({
         match: { operation: LIST },
         effect: { status: 503, retryAfter: 1 },
         times: 1,
@@ -382,7 +382,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       expect(await page.locator('#retry-log li').getAttribute('data-retry-after-ms')).toBe('1000')
       expect(
         server.mock
-          .forSession('retry')
+          .session('retry')
           .journal.find({ operation: LIST })
           .map((e) => e.status),
       ).toEqual([503, 200])

@@ -244,7 +244,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     expect(await journalRows().count(), 'reset clears the journal').toBe(0)
     const demo = await api(REPOS, { headers: { 'X-Mock-Session': 'demo' } })
     expect(await demo.json()).toEqual([])
-    expect(server.mock.session.scenario, 'the default session is untouched').toBe('default')
+    expect(server.mock.raw.scenario, 'the default session is untouched').toBe('default')
     const sessions = await page
       .locator('#irm-session-list option')
       .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))

@@ -63,15 +63,15 @@ describe.each(TRANSPORTS)('vitest matchers over the journal (%s)', (transport) =
       )
     })
 
-    it('reads the journal of another session through mock.forSession', async () => {
+    it('reads the journal of another session through mock.session', async () => {
       await create('matcher_session', { ...JSON_AUTH, 'X-Mock-Session': 'other' })
-      expect(h.mock.forSession('other')).toHaveReceived(CREATE, { times: 1 })
+      expect(h.mock.session('other')).toHaveReceived(CREATE, { times: 1 })
       expect(h.mock).not.toHaveReceived(CREATE)
     })
 
     it('refuses a subject without a journal and a bad count with a clear message', () => {
       expect(() => expect({}).toHaveReceived(CREATE)).toThrow(
-        /toHaveReceived\(\) needs a mock from createMock\(\) or mock\.forSession\(name\); got Object/,
+        /toHaveReceived\(\) needs a mock from createMock\(\) or mock\.session\(name\); got Object/,
       )
       expect(() => expect(h.mock).toHaveReceived(CREATE, { times: -1 })).toThrow(
         /times must be a whole number ≥ 0; got number -1/,
