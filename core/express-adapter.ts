@@ -44,6 +44,12 @@ export function mswMiddleware(handlers: HttpHandler[]) {
         res.end()
         return
       }
+      // A body of known length (every JSON answer) is written at once; piping a web stream costs
+      // more than the rest of the request. Bodies without a length (the NDJSON export) stream.
+      if (response.headers.has('content-length')) {
+        res.end(Buffer.from(await response.arrayBuffer()))
+        return
+      }
       const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
       body.on('error', () => req.socket.destroy())
       body.pipe(res)
