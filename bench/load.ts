@@ -18,7 +18,7 @@ export async function startTarget(kind: string, fixture: string): Promise<Target
   return startProcess(
     process.execPath,
     ['--import', 'tsx', path.join(HERE, 'target-server.ts'), kind, fixture],
-    /READY (\d+)/,
+    /READY (\d+) (\S+)\n/,
   )
 }
 
