@@ -79,7 +79,7 @@ async function perRequestUs(
         mock.handlers,
         new Request(`http://bench.local${path}`, { headers }),
       )
-      if (!response || response.status !== 200)
+      if (response?.status !== 200)
         throw new Error(`${path} answered ${response?.status}: ${await response?.text()}`)
       await response.arrayBuffer()
     }

@@ -13,6 +13,8 @@ await build({
   minify: true,
   legalComments: 'linked',
   // Some bundled CommonJS packages call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
