@@ -92,7 +92,8 @@ function parseSort(query: URLSearchParams): SortKey[] {
   return listParam(query, 'sort').map((raw) => {
     const descending = raw.startsWith('-')
     const key = descending ? raw.slice(1) : raw
-    if (!(key in SORT_KEYS)) {
+    // Own keys only: `in` would also find Object.prototype's (`__proto__`, `valueOf`…).
+    if (!Object.hasOwn(SORT_KEYS, key)) {
       throw CycleError.invalidArgument(
         `Cannot sort image sources by '${raw.slice(0, 40)}'; sort by ${Object.keys(SORT_KEYS).join(', ')}, with a leading - for descending.`,
       )

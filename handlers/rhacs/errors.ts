@@ -80,6 +80,9 @@ const INJECTED_MESSAGES: Record<number, string> = {
 /** The operation whose errors are stream chunks (`{"error": {...}}`) rather than a status body. */
 export const STREAMING_OPERATION = 'ImageService_ExportImages'
 
+/** Longest message an error carries; longer ones (echoing huge input) are cut. */
+const MAX_MESSAGE = 1024
+
 /**
  * A StackRox Central API error: a gRPC code and a message. The HTTP status follows from the code
  * (grpc-gateway's mapping) unless `httpStatus` pins it, as for 405 and 413.
@@ -93,7 +96,8 @@ export class RhacsError extends Error {
     message: string,
     httpStatus?: number,
   ) {
-    super(message)
+    // Messages echo the caller's input; a 1 MB query must not come back twice (message, error).
+    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message)
     this.status = httpStatus ?? HTTP_STATUS_OF_CODE[code] ?? 500
   }
 

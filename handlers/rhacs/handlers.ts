@@ -526,7 +526,8 @@ function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
     }
     for (const [key, value] of Object.entries(parsed)) {
       const name = camel(key)
-      const type = fields[name]
+      // Own keys only: a body field named `constructor` must not find Object's.
+      const type = Object.hasOwn(fields, name) ? fields[name] : undefined
       if (type === undefined || value === null) continue
       if (typeof value !== (type === 'string' ? 'string' : 'boolean')) {
         throw RhacsError.badRequest(

@@ -235,14 +235,55 @@ function compileValue<S>(field: SearchField<S>, raw: string, now: number): Value
   }
 }
 
+const MAX_REGEX_LENGTH = 1024
+
+/**
+ * Why a pattern could backtrack for ever, or undefined. Central matches with Go's RE2, which runs in
+ * linear time; JavaScript's engine backtracks, so a repeated group that itself repeats or
+ * alternates (`(a+)+`, `(.*.*)*`, `(a|a)*`) could stall the whole mock.
+ * @note The mock refuses those patterns with a 400; Central would evaluate them.
+ */
+function backtrackingRisk(pattern: string): string | undefined {
+  if (pattern.length > MAX_REGEX_LENGTH)
+    return `patterns are limited to ${MAX_REGEX_LENGTH} characters`
+  const source = pattern.replace(/\\./g, '_')
+  const groups: Array<{ risky: boolean }> = []
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]
+    if (ch === '[') {
+      const end = source.indexOf(']', i + 1)
+      i = end === -1 ? source.length : end
+    } else if (ch === '(') groups.push({ risky: false })
+    else if (ch === ')') {
+      const group = groups.pop()
+      const next = source[i + 1]
+      const repeated = next === '*' || next === '+' || next === '{'
+      if (group?.risky && repeated)
+        return 'a repeated group may not itself repeat or alternate (it could backtrack without end)'
+      const parent = groups.at(-1)
+      if (parent && (group?.risky || repeated)) parent.risky = true
+    } else if ((ch === '*' || ch === '+' || ch === '{' || ch === '|') && groups.length > 0) {
+      ;(groups.at(-1) as { risky: boolean }).risky = true
+    }
+  }
+  return undefined
+}
+
+/** Echoed input is cut, so a 1 MB query does not come back twice in the error. */
+function shorten(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
 function stringMatcher(m: Modified): (value: string) => boolean {
   if (m.mode === 'exact') return (v) => v === m.value
   if (m.mode === 'regex') {
+    const risk = backtrackingRisk(m.value)
+    if (risk) throw new SearchSyntaxError(`invalid regexp ${shorten(m.value)}: ${risk}`)
     let regexp: RegExp
     try {
       regexp = new RegExp(m.value, 'i')
     } catch (error) {
-      throw new SearchSyntaxError(`invalid regexp ${m.value}: ${(error as Error).message}`)
+      throw new SearchSyntaxError(`invalid regexp ${shorten(m.value)}: ${(error as Error).message}`)
     }
     return (v) => regexp.test(v)
   }

@@ -16,6 +16,9 @@ export const MAX_SIGNATURE_SKEW_MS = 15 * 60_000
 
 const IAM = 'Incorrect IAM authentication information'
 
+/** An HTTP header name (RFC 9110 `token`), lower-cased as SignedHeaders carries it. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
+
 /**
  * Accepts an IAM token (`X-Auth-Token`, any non-empty value) or an AK/SK-signed request
  * (`Authorization: SDK-HMAC-SHA256 …` with `X-Sdk-Date`), verified against the scenario's access
@@ -74,6 +77,13 @@ export async function authenticateSwr({
   if (!near(Date.now()) && !near(clock.now())) {
     throw SwrError.unauthorized(
       `${IAM}: the signature has expired: X-Sdk-Date ${sdkDate} is more than 15 minutes away from the server time ${formatSdkDate(Date.now())}.`,
+    )
+  }
+  // Checked before any lookup: Headers.get() throws on a name that is not a token.
+  const malformed = parsed.signedHeaders.find((name) => !HEADER_NAME.test(name))
+  if (malformed !== undefined) {
+    throw SwrError.unauthorized(
+      `${IAM}: SignedHeaders names "${clip(malformed)}", which is not a header name.`,
     )
   }
   const missing = parsed.signedHeaders.find(
