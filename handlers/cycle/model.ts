@@ -94,16 +94,16 @@ export function getImageSources(
 ): SourceDocument<ServedSource[]> {
   const { identifier, search, state } = query.filter
   const needle = search?.toLowerCase()
-  const matching = store.sourcesByHub.all(hubId).filter((source) => {
+  const sorted = sortedSources(store, hubId, query.sort.length > 0 ? query.sort : DEFAULT_SORT)
+  const matching = sorted.filter((source) => {
     if (state ? !state.includes(source.state.current) : source.state.current === 'deleted')
       return false
     if (identifier !== undefined && source.identifier !== identifier) return false
     if (needle !== undefined && !searchText(source).includes(needle)) return false
     return true
   })
-  const sorted = sortSources(matching, query.sort.length > 0 ? query.sort : DEFAULT_SORT)
   const start = (query.page.number - 1) * query.page.size
-  const page = sorted.slice(start, start + query.page.size)
+  const page = matching.slice(start, start + query.page.size)
   return document(store, page, query.include, query.meta)
 }
 
@@ -345,6 +345,20 @@ function searchText(source: ImageSource): string {
     .filter((part): part is string => typeof part === 'string')
     .join('\n')
     .toLowerCase()
+}
+
+const MAX_SORTED_CACHE = 32
+
+/** The hub's sources in this order, sorted once per store version and order. */
+function sortedSources(store: CycleStore, hubId: string, keys: readonly SortKey[]): ImageSource[] {
+  const cacheKey = `${hubId}|${keys.map((k) => `${k.descending ? '-' : ''}${k.key}`).join(',')}`
+  const version = store.sourceChanges.version
+  const cached = store.sortedSources.get(cacheKey)
+  if (cached?.version === version) return cached.sources
+  if (store.sortedSources.size >= MAX_SORTED_CACHE) store.sortedSources.clear()
+  const sources = sortSources(store.sourcesByHub.all(hubId), keys)
+  store.sortedSources.set(cacheKey, { version, sources })
+  return sources
 }
 
 function sortSources(sources: ImageSource[], keys: readonly SortKey[]): ImageSource[] {

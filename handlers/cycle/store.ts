@@ -1,9 +1,10 @@
 import { Collection } from '@msw/data'
-import { indexBy } from '../../core/record-index.ts'
+import { ChangeCounter, indexBy } from '../../core/record-index.ts'
 import {
   accountSchema,
   apiKeySchema,
   hubSchema,
+  type ImageSource,
   imageSchema,
   imageSourceSchema,
   integrationSchema,
@@ -42,6 +43,10 @@ export function createCycleStore() {
     sourcesByHub: indexBy(collections.sources, (s) => s.hub_id),
     imagesBySource: indexBy(collections.images, (i) => i.source_id),
     jobById: indexBy(collections.jobs, (j) => j.id),
+    /** Bumps on every source write; sorted listings below are valid for one version. */
+    sourceChanges: new ChangeCounter(collections.sources),
+    /** A hub's sources in one sort order, by `hub|sort`: sorting 100,000 per request would dominate. */
+    sortedSources: new Map<string, { version: number; sources: ImageSource[] }>(),
   }
 }
 
