@@ -7,7 +7,7 @@
  * scale, soak).
  */
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { getResponse, HttpResponse, http } from 'msw'
@@ -25,6 +25,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600)
 const ONLY = process.env.BENCH_ONLY?.split(',')
 const ROOT = path.resolve(import.meta.dirname, '..')
+const RESULTS = path.join(ROOT, 'bench', 'results.md')
 const wanted = (section: string) => !ONLY || ONLY.includes(section)
 
 const out: string[] = [
@@ -35,6 +36,23 @@ const out: string[] = [
   'The mock runs with auth, sessions, the journal and one inactive fault rule on. Regenerate with `npm run bench`.',
 ]
 const log = (line: string) => console.log(line)
+
+/**
+ * With BENCH_ONLY, keeps the sections of the previous results.md that this run did not measure,
+ * so one section can be re-measured without the ten-minute soak. Sections are `## ` headings,
+ * matched by their text before any parenthesis.
+ */
+function mergeSections(fresh: string): string {
+  if (!ONLY || !existsSync(RESULTS)) return fresh
+  const split = (text: string) => text.split(/\n(?=## )/)
+  const title = (section: string) => section.split('\n', 1)[0]!.split(' (')[0]!
+  const [freshHeader, ...freshSections] = split(fresh)
+  const [, ...oldSections] = split(readFileSync(RESULTS, 'utf8').trimEnd())
+  const byTitle = new Map(freshSections.map((s) => [title(s), s]))
+  const merged = oldSections.map((s) => byTitle.get(title(s)) ?? s)
+  for (const s of freshSections) if (!oldSections.some((o) => title(o) === title(s))) merged.push(s)
+  return [freshHeader, ...merged].join('\n')
+}
 
 execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
 
@@ -123,17 +141,17 @@ if (wanted('inprocess')) {
     '',
     '## In-process: µs per intercepted fetch (msw/node)',
     '',
-    'Baseline: one bare msw handler returning the same bytes, in the same process and run.',
+    'Baselines in the same process and run: (c) one bare msw handler returning the same bytes (no model work at all); (b) one bare msw handler running the same model logic (no sessions, auth, faults or journal). The mock / (b) ratio is the cost of the pipeline; mock / (c) adds the model work itself.',
     '',
-    '| workload | mock µs | bare msw µs | ratio |',
-    '|---|---:|---:|---:|',
+    '| workload | mock µs | (b) msw + model µs | (c) msw, same bytes µs | mock / (b) | mock / (c) |',
+    '|---|---:|---:|---:|---:|---:|',
   )
   for (const [name, fixture] of Object.entries(FIXTURES)) {
     const mock = await prepareMock(fixture)
     const server = setupServer(...mock.handlers)
     server.listen({ onUnhandledRequest: 'error' })
     const sample = await (await fetch(fixtureRequest(fixture, mock))).arrayBuffer()
-    const bare = http.all(
+    const sameBytes = http.all(
       'http://bench.local/*',
       () => new HttpResponse(sample, { headers: { 'content-type': 'application/json' } }),
     )
@@ -142,22 +160,26 @@ if (wanted('inprocess')) {
       for (let i = 0; i < n; i++) await (await fetch(fixtureRequest(fixture, mock))).arrayBuffer()
       return ((performance.now() - started) * 1000) / n
     }
-    const mockUs: number[] = []
-    const bareUs: number[] = []
+    const rounds = { mock: [] as number[], model: [] as number[], bytes: [] as number[] }
     for (let round = 0; round <= ROUNDS; round++) {
       server.resetHandlers(...mock.handlers)
       const m = await time(1500)
-      server.resetHandlers(bare)
+      server.resetHandlers(fixture.bare(mock))
       const b = await time(1500)
+      server.resetHandlers(sameBytes)
+      const c = await time(1500)
       if (round > 0) {
-        mockUs.push(m)
-        bareUs.push(b)
+        rounds.mock.push(m)
+        rounds.model.push(b)
+        rounds.bytes.push(c)
       }
     }
     server.close()
-    const [m, b] = [median(mockUs), median(bareUs)]
-    out.push(`| ${fixture.title} | ${fmt(m, 1)} | ${fmt(b, 1)} | ${fmt(m / b, 2)} |`)
-    log(`in-process ${name}: ${fmt(m, 1)} µs vs ${fmt(b, 1)} µs`)
+    const [m, b, c] = [median(rounds.mock), median(rounds.model), median(rounds.bytes)]
+    out.push(
+      `| ${fixture.title} | ${fmt(m, 1)} | ${fmt(b, 1)} | ${fmt(c, 1)} | ${fmt(m / b, 2)} | ${fmt(m / c, 2)} |`,
+    )
+    log(`in-process ${name}: ${fmt(m, 1)} µs, (b) ${fmt(b, 1)} µs, (c) ${fmt(c, 1)} µs`)
   }
 }
 
@@ -218,5 +240,5 @@ if (wanted('soak') && SOAK_SECONDS > 0) {
   log(`soak: ${fmt(s.requests)} requests, RSS ${fmt(s.rssAtCapMb)} → ${fmt(s.rssEndMb)} MB`)
 }
 
-writeFileSync(path.join(ROOT, 'bench', 'results.md'), `${out.join('\n')}\n`)
+writeFileSync(RESULTS, `${mergeSections(out.join('\n'))}\n`)
 log('wrote bench/results.md')
