@@ -99,7 +99,7 @@ export function getImageSources(
     if (state ? !state.includes(source.state.current) : source.state.current === 'deleted')
       return false
     if (identifier !== undefined && source.identifier !== identifier) return false
-    if (needle !== undefined && !searchText(source).includes(needle)) return false
+    if (needle !== undefined && !searchTextOf(store, source).includes(needle)) return false
     return true
   })
   const start = (query.page.number - 1) * query.page.size
@@ -325,6 +325,16 @@ function defaultName(origin: ImageOrigin): string {
     default:
       return 'Image source'
   }
+}
+
+/** The lowercased search text of a source, built once per stored record. */
+function searchTextOf(store: CycleStore, source: ImageSource): string {
+  let text = store.searchText.get(source)
+  if (text === undefined) {
+    text = searchText(source)
+    store.searchText.set(source, text)
+  }
+  return text
 }
 
 function searchText(source: ImageSource): string {

@@ -47,6 +47,8 @@ export function createCycleStore() {
     sourceChanges: new ChangeCounter(collections.sources),
     /** A hub's sources in one sort order, by `hub|sort`: sorting 100,000 per request would dominate. */
     sortedSources: new Map<string, { version: number; sources: ImageSource[] }>(),
+    /** `filter[search]` text per stored record; an update stores a new record, so it never goes stale. */
+    searchText: new WeakMap<ImageSource, string>(),
   }
 }
 
