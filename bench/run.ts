@@ -51,7 +51,7 @@ function mergeSections(fresh: string): string {
   const byTitle = new Map(freshSections.map((s) => [title(s), s]))
   const merged = oldSections.map((s) => byTitle.get(title(s)) ?? s)
   for (const s of freshSections) if (!oldSections.some((o) => title(o) === title(s))) merged.push(s)
-  return [freshHeader, ...merged].map((s) => s.trimEnd()).join('\n\n')
+  return [freshHeader ?? '', ...merged].map((section) => section.trimEnd()).join('\n\n')
 }
 
 execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' })
