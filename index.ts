@@ -1,5 +1,13 @@
 import { type BuiltMock, buildMock, type MockOptions } from './core/mock.ts'
-import { controlHandlers, type MockDb, vendors } from './handlers/index.ts'
+import {
+  controlHandlers,
+  cycle,
+  type MockDb,
+  rhacs,
+  snowflake,
+  swr,
+  vendors,
+} from './handlers/index.ts'
 import { scenarios } from './scenarios/index.ts'
 
 export type { FaultRule, FaultRuleInput } from './core/faults.ts'
@@ -27,7 +35,6 @@ export function createMock(options: MockOptions = {}): Mock {
   const built = buildMock({ vendors, scenarios, controlHandlers }, options)
   const dbOf = (name: string): MockDb => {
     const session = built.session(name).raw
-    const [snowflake, cycle, rhacs, swr] = vendors
     return {
       snowflake: session.store(snowflake),
       cycle: session.store(cycle),

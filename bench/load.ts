@@ -85,3 +85,22 @@ export async function measureLoad(
   }
   return { rps: median(figures.map((f) => f.rps)), p99: median(figures.map((f) => f.p99)) }
 }
+
+/** Loads a started target (on the path it printed, if any), then stops it. */
+export async function measureAndStop(
+  target: Target,
+  request: LoadRequest,
+  rounds: number,
+  seconds: number,
+): Promise<LoadFigures> {
+  try {
+    return await measureLoad(
+      target.port,
+      { ...request, path: target.detail ?? request.path },
+      rounds,
+      seconds,
+    )
+  } finally {
+    target.child.kill()
+  }
+}

@@ -13,7 +13,7 @@ import path from 'node:path'
 import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
-import { measureLoad, startProcess, startTarget } from './load.ts'
+import { measureAndStop, startProcess, startTarget } from './load.ts'
 import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
 import { measureLargeSeeding, measureScale } from './scale.ts'
 import { soak } from './soak.ts'
@@ -69,17 +69,7 @@ if (wanted('load')) {
   for (const [name, fixture] of Object.entries(FIXTURES)) {
     const figures: Record<string, { rps: number; p99: number }> = {}
     for (const kind of ['bare-http', 'bare-msw', 'mock']) {
-      const target = await startTarget(kind, name)
-      try {
-        figures[kind] = await measureLoad(
-          target.port,
-          { ...fixture, path: target.detail ?? fixture.path },
-          ROUNDS,
-          SECONDS,
-        )
-      } finally {
-        target.child.kill()
-      }
+      figures[kind] = await measureAndStop(await startTarget(kind, name), fixture, ROUNDS, SECONDS)
     }
     const [a, b, m] = [figures['bare-http']!, figures['bare-msw']!, figures.mock!]
     out.push(
@@ -104,24 +94,18 @@ if (wanted('prism')) {
       ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
       /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
     )
-    let prismFigures: { rps: number; p99: number }
-    try {
-      prismFigures = await measureLoad(prism.port, { ...fixture, path: LIST_PATH }, ROUNDS, SECONDS)
-    } finally {
-      prism.child.kill()
-    }
-    const target = await startTarget('mock', 'snowflake-list-50')
-    let mockFigures: { rps: number; p99: number }
-    try {
-      mockFigures = await measureLoad(
-        target.port,
-        { ...fixture, path: target.detail ?? fixture.path },
-        ROUNDS,
-        SECONDS,
-      )
-    } finally {
-      target.child.kill()
-    }
+    const prismFigures = await measureAndStop(
+      prism,
+      { ...fixture, path: LIST_PATH },
+      ROUNDS,
+      SECONDS,
+    )
+    const mockFigures = await measureAndStop(
+      await startTarget('mock', 'snowflake-list-50'),
+      fixture,
+      ROUNDS,
+      SECONDS,
+    )
     out.push(
       'The same 50 repositories: Prism serves them as the list example of the official spec (static mode); the mock from its model, with the whole pipeline on.',
       '',

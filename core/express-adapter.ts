@@ -22,10 +22,7 @@ export function mswMiddleware(handlers: HttpHandler[]) {
       const response = await getResponse(handlers, request)
       // A body the handler refused unread (413) is drained, so the client can read the answer.
       res.once('finish', () => {
-        if (!req.complete) {
-          req.removeAllListeners('data')
-          req.resume()
-        }
+        if (!req.complete) discardRest(req)
       })
       if (!response) return next()
       if (response.type === 'error') {
@@ -65,10 +62,6 @@ export function mswMiddleware(handlers: HttpHandler[]) {
  * reads the answer and the connection stays usable.
  */
 function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
-  const discard = () => {
-    req.removeAllListeners('data')
-    req.resume()
-  }
   return new ReadableStream<Uint8Array>({
     start(controller) {
       req.on('data', (chunk: Buffer) => {
@@ -82,8 +75,14 @@ function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
     pull() {
       req.resume()
     },
-    cancel: discard,
+    cancel: () => discardRest(req),
   })
+}
+
+/** Reads and drops whatever of the body is still coming, keeping the connection usable. */
+function discardRest(req: ExpressRequest): void {
+  req.removeAllListeners('data')
+  req.resume()
 }
 
 function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {

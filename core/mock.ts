@@ -141,25 +141,15 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     }
     return face
   }
-  const defaultFace = faceOf(DEFAULT_SESSION)
-  const mock: BuiltMock = {
-    ...defaultFace,
-    get name() {
-      return DEFAULT_SESSION
-    },
-    get ready() {
-      return faceOf(DEFAULT_SESSION).ready
-    },
-    get raw() {
-      return sessions.get(DEFAULT_SESSION)
-    },
-    handlers: [],
+  // The mock is the default session's face (its getters stay live) plus what the whole mock has.
+  const mock: BuiltMock = Object.assign(faceOf(DEFAULT_SESSION), {
+    handlers: [] as HttpHandler[],
     runtime,
     options: { scenario, seed, auth: options.auth ?? true },
     vendors: registry.vendors,
     scenarios,
     session: faceOf,
-  }
+  })
   // Vendor operations first: they are the hot path, and msw tries handlers in order.
   mock.handlers = [
     routingHandler(registry.vendors, runtime, options.baseUrls),

@@ -1,25 +1,21 @@
 /** A compiled OpenAPI path template (`/v1/images/{id}`), matched against absolute URLs. */
 export interface PathPattern {
-  template: string
   regexp: RegExp
-  params: string[]
 }
 
 /**
- * Compiles an OpenAPI path template into a RegExp with named groups, for msw. A parameter stops at
- * `/` and at the literal character that follows it, so `{name}:set-tags` and `{name}` both work;
+ * Compiles an OpenAPI path template into a RegExp with named groups. A parameter stops at `/` and
+ * at the literal character that follows it, so `{name}:set-tags` and `{name}` both work;
  * parameters may still contain `:` when nothing literal follows (RHACS `sha256:…` ids).
  * With no base URL the pattern matches any origin, as a frontend mocking several hosts needs.
  */
 export function compilePath(template: string, baseUrl?: string): PathPattern {
-  const params: string[] = []
   let source = ''
   const tokens = template.split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? ''
     const param = /^\{(.+)\}$/.exec(token)?.[1]
     if (param) {
-      params.push(param)
       const following = tokens[i + 1]?.[0]
       const stop = following && following !== '/' ? escapeClass(following) : ''
       source += `(?<${param}>[^/${stop}]+)`
@@ -27,10 +23,17 @@ export function compilePath(template: string, baseUrl?: string): PathPattern {
       source += escapeRegExp(token)
     }
   }
-  const origin = baseUrl
-    ? escapeRegExp(baseUrl.replace(/\/+$/, ''))
-    : '[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+'
-  return { template, regexp: new RegExp(`^${origin}${source}/?$`), params }
+  return { regexp: new RegExp(`^${originSource(baseUrl)}${source}/?$`) }
+}
+
+/** Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). */
+export function compilePrefix(prefix: string, baseUrl?: string): RegExp {
+  return new RegExp(`^${originSource(baseUrl)}${escapeRegExp(prefix)}(?:[/:?].*)?$`)
+}
+
+/** The URL origin part of a pattern: the base URL exactly, or any origin. */
+function originSource(baseUrl?: string): string {
+  return baseUrl ? escapeRegExp(baseUrl.replace(/\/+$/, '')) : '[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+'
 }
 
 function escapeRegExp(text: string): string {

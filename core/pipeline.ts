@@ -3,7 +3,7 @@ import { parseJsonBody, readBodyText } from './body.ts'
 import { MockStatusError } from './errors.ts'
 import type { FaultRule } from './faults.ts'
 import { BODY_PREVIEW_CHARS } from './journal.ts'
-import { compilePath, type PathPattern } from './path-pattern.ts'
+import { compilePath, compilePrefix, type PathPattern } from './path-pattern.ts'
 import { createRandom, type Random } from './random.ts'
 import type { Session, SessionManager } from './session.ts'
 import type { AnyVendor, OperationContext, OperationDefinition } from './vendor.ts'
@@ -49,11 +49,15 @@ export function routingHandler(
   runtime: Runtime,
   baseUrls: Record<string, string> = {},
 ): HttpHandler {
-  const routes: Route[] = vendors.flatMap((vendor) =>
-    vendor.operations
-      .map((op) => ({ vendor, op, pattern: compilePath(op.path, baseUrls[vendor.name]) }))
-      .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path)),
+  const routesOf = new Map<AnyVendor, Route[]>(
+    vendors.map((vendor) => [
+      vendor,
+      vendor.operations
+        .map((op) => ({ vendor, op, pattern: compilePath(op.path, baseUrls[vendor.name]) }))
+        .sort((a, b) => literalLength(b.op.path) - literalLength(a.op.path)),
+    ]),
   )
+  const routes = [...routesOf.values()].flat()
   const fallbacks = vendors.flatMap((vendor) =>
     vendor.pathPrefixes.map((prefix) => ({
       vendor,
@@ -66,26 +70,23 @@ export function routingHandler(
     for (const route of routes) {
       if (route.op.method !== request.method) continue
       const match = route.pattern.regexp.exec(href)
-      if (match)
-        return runOperation(
-          route.vendor,
-          route.op,
-          request,
-          decodeParams(match.groups ?? {}),
-          runtime,
-        )
-    }
-    for (const fallback of fallbacks) {
-      if (fallback.regexp.test(href)) {
-        return unmatched(
-          fallback.vendor,
-          routes.filter((r) => r.vendor === fallback.vendor),
-          request,
-          runtime,
+      if (match) {
+        const params = decodeParams(match.groups ?? {})
+        return runPipeline(route.vendor, route.op, request, url, params, runtime, (ctx) =>
+          route.op.handle(ctx),
         )
       }
     }
-    return undefined
+    const fallback = fallbacks.find((f) => f.regexp.test(href))
+    if (!fallback) return undefined
+    return unmatched(
+      fallback.vendor,
+      routesOf.get(fallback.vendor) ?? [],
+      request,
+      url,
+      href,
+      runtime,
+    )
   })
 }
 
@@ -109,23 +110,17 @@ function literalLength(template: string): number {
   return template.replace(/\{[^}]+\}/g, '').length
 }
 
-function compilePrefix(prefix: string, baseUrl?: string): RegExp {
-  const origin = baseUrl
-    ? baseUrl.replace(/\/+$/, '').replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
-    : '[a-zA-Z][a-zA-Z0-9+.-]*://[^/]+'
-  return new RegExp(`^${origin}${prefix.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}(?:[/:?].*)?$`)
-}
-
+/** The vendor's 405 (with Allow) when another method serves this path, else its 404. */
 async function unmatched(
   vendor: AnyVendor,
-  patterns: Array<{ op: OperationDefinition<unknown>; pattern: PathPattern }>,
+  routes: readonly Route[],
   request: Request,
+  url: URL,
+  href: string,
   runtime: Runtime,
 ): Promise<Response> {
-  const url = new URL(request.url)
-  const href = `${url.origin}${url.pathname}`
   const allowed = [
-    ...new Set(patterns.filter((p) => p.pattern.regexp.test(href)).map((p) => p.op.method)),
+    ...new Set(routes.filter((r) => r.pattern.regexp.test(href)).map((r) => r.op.method)),
   ]
   const error =
     allowed.length > 0
@@ -139,33 +134,23 @@ async function unmatched(
           `No ${vendor.title} endpoint at ${request.method} ${url.pathname}`,
           'route-not-found',
         )
-  const response = await runPipeline(vendor, undefined, request, {}, runtime, () => {
+  const response = await runPipeline(vendor, undefined, request, url, {}, runtime, () => {
     throw error
   })
   if (allowed.length > 0) response.headers.set('Allow', allowed.join(', '))
   return response
 }
 
-function runOperation(
-  vendor: AnyVendor,
-  op: OperationDefinition<unknown>,
-  request: Request,
-  params: Record<string, string>,
-  runtime: Runtime,
-): Promise<Response> {
-  return runPipeline(vendor, op, request, params, runtime, (ctx) => op.handle(ctx))
-}
-
 async function runPipeline(
   vendor: AnyVendor,
   op: OperationDefinition<unknown> | undefined,
   request: Request,
+  url: URL,
   params: Record<string, string>,
   runtime: Runtime,
   handle: (ctx: OperationContext<unknown>) => Response | Promise<Response>,
 ): Promise<Response> {
   const started = performance.now()
-  const url = new URL(request.url)
   const operationId = `${vendor.name}.${op?.id ?? 'unmatched'}`
   let session: Session | undefined
   let requestId: string | undefined

@@ -1,4 +1,5 @@
 import { type HttpHandler, HttpResponse, http } from 'msw'
+import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError, FaultRuleError } from '../../core/faults.ts'
 import type { JournalQuery } from '../../core/journal.ts'
@@ -22,14 +23,12 @@ class ControlError extends Error {
 
 /** The `/__mock` control API, scoped to the caller's `X-Mock-Session`. Never journaled. */
 export function controlHandlers(mock: BuiltMock): HttpHandler[] {
-  const face = (request: Request) => {
-    const name = request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION
-    try {
-      return mock.session(name)
-    } catch (error) {
-      if (error instanceof MockStatusError) throw new ControlError(error.status, error.message)
-      throw error
-    }
+  const face = (request: Request) =>
+    mock.session(request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION)
+  /** The JSON body, read within the same size limit as vendor requests; `empty` when there is none. */
+  const readControlJson = async (request: Request, empty?: unknown): Promise<unknown> => {
+    const text = await readBodyText(request, mock.runtime.maxBodyBytes)
+    return empty !== undefined && text.trim() === '' ? empty : parseJsonBody(text)
   }
   const route = (
     method: 'get' | 'post' | 'put' | 'delete',
@@ -40,7 +39,9 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       try {
         return await respond(request, params as Record<string, string>)
       } catch (error) {
-        if (error instanceof ControlError) return controlError(error.status, error.message)
+        if (error instanceof ControlError || error instanceof MockStatusError) {
+          return controlError(error.status, error.message)
+        }
         if (
           error instanceof FaultRuleError ||
           error instanceof RangeError ||
@@ -171,19 +172,6 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
 
 function controlError(status: number, message: string): Response {
   return HttpResponse.json({ error: { status, message } }, { status })
-}
-
-async function readControlJson(request: Request, empty?: unknown): Promise<unknown> {
-  const text = await request.text()
-  if (text.trim() === '') {
-    if (empty !== undefined) return empty
-    throw new ControlError(400, 'a JSON body is required')
-  }
-  try {
-    return JSON.parse(text)
-  } catch (error) {
-    throw new ControlError(400, `body is not valid JSON: ${(error as Error).message}`)
-  }
 }
 
 function parseJournalQuery(params: URLSearchParams): JournalQuery {

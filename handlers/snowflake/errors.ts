@@ -54,8 +54,13 @@ export class SnowflakeError extends Error {
     super(message)
   }
 
+  /** An error with the code the mock uses for this status. */
+  static ofStatus(status: number, message: string): SnowflakeError {
+    return new SnowflakeError(status, STATUS_CODES[status] ?? String(390000 + status), message)
+  }
+
   static badRequest(message: string): SnowflakeError {
-    return new SnowflakeError(400, STATUS_CODES[400] as string, message)
+    return SnowflakeError.ofStatus(400, message)
   }
 
   static notFound(kind: string, name: string): SnowflakeError {
@@ -76,7 +81,7 @@ export function renderSnowflakeError(error: unknown, ctx: ErrorContext): Rendere
     ;({ status, code, message } = error)
   } else if (error instanceof MockStatusError) {
     status = error.status
-    code = STATUS_CODES[status] ?? String(390000 + status)
+    code = SnowflakeError.ofStatus(status, '').code
     message =
       error.reason === 'injected'
         ? (STATUS_MESSAGES[status] ?? `${reasonPhrase(status)}.`)

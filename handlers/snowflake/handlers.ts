@@ -333,18 +333,13 @@ function booleanParam(ctx: Ctx, name: string): boolean {
 async function readJsonBody(ctx: Ctx): Promise<unknown> {
   const type = ctx.request.headers.get('content-type')
   if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new SnowflakeError(
+    throw SnowflakeError.ofStatus(
       415,
-      '391915',
       `Unsupported media type '${type}'. The API supports application/json only.`,
     )
   }
-  try {
-    return await ctx.readJson()
-  } catch (error) {
-    if (error instanceof MockStatusError) throw SnowflakeError.badRequest(error.message)
-    throw error
-  }
+  // Malformed JSON is a MockStatusError 400, which the Snowflake error wrapper renders.
+  return ctx.readJson()
 }
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {

@@ -163,6 +163,21 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
     expect((await list()).status).toBe(200)
   })
 
+  it('drops a timed-out request at the server-side ceiling when the client never gives up', async () => {
+    await h.close()
+    h = await startHarness(transport, { timeoutCeilingMs: 150 })
+    h.mock.faults.add({
+      match: { operation: 'snowflake.listImageRepositories' },
+      effect: { network: 'timeout' },
+      times: 1,
+    })
+    const started = performance.now()
+    await expect(list()).rejects.toThrow(TypeError)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+    expect(h.mock.journal.find()[0]).toMatchObject({ network: 'timeout', status: 0 })
+    expect((await list()).status).toBe(200)
+  })
+
   it('replays the same pattern for the same probability seed, and another for another seed', async () => {
     const pattern = async (seed: number) => {
       await h.fetch('/__mock/faults', { method: 'DELETE' })
