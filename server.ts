@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { createApp } from './core/app.ts'
 import { VERSION } from './core/version.ts'
 import { createMock } from './index.ts'
+import { createApp } from './server/app.ts'
 
 const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.

@@ -4,8 +4,8 @@
  */
 import type { AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
-import { createApp } from '../core/app.ts'
 import { createMock } from '../index.ts'
+import { createApp } from '../server/app.ts'
 
 const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`
 const report = (label: string) => {

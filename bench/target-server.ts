@@ -9,8 +9,8 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { getResponse } from 'msw'
-import { createApp } from '../core/app.ts'
-import { mswMiddleware } from '../core/express-adapter.ts'
+import { createApp } from '../server/app.ts'
+import { mswMiddleware } from '../server/express-adapter.ts'
 import { FIXTURES, fixturePath, fixtureRequest, prepareMock } from './fixtures.ts'
 
 const [kind = 'mock', fixtureName = 'snowflake-list'] = process.argv.slice(2)

@@ -8,19 +8,34 @@ export type MockErrorReason =
   | 'invalid-session'
   | 'session-limit'
   | 'invalid-prefer'
+  | 'invalid-query'
   | 'timeout'
+
+/**
+ * Every expected failure: an HTTP status and a message. Vendor errors (`SnowflakeError`,
+ * `RhacsError`, `SwrError`, `CycleError`) and the pipeline's own {@link MockStatusError} extend it,
+ * so the render step tells an expected outcome from a bug by class, never by shape.
+ */
+export abstract class MockError extends Error {
+  abstract readonly status: number
+}
 
 /**
  * A failure raised by the mock's cross-cutting pipeline rather than a vendor model. Each vendor's
  * error renderer turns it into that vendor's envelope, so clients never see a foreign shape.
  */
-export class MockStatusError extends Error {
+export class MockStatusError extends MockError {
   override readonly name = 'MockStatusError'
   constructor(
     readonly status: number,
     message: string,
     readonly reason: MockErrorReason,
-    readonly extra: { retryAfter?: number; bodyOverride?: unknown } = {},
+    readonly extra: {
+      retryAfter?: number
+      bodyOverride?: unknown
+      /** Headers the answer carries besides the vendor's own (e.g. `Allow` on a 405). */
+      headers?: Record<string, string>
+    } = {},
   ) {
     super(message)
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { reasonPhrase } from './errors.ts'
-import type { AnyVendor, OperationDefinition } from './vendor.ts'
+import type { AnyOperation, AnyVendor } from './vendor.ts'
 import { VERSION } from './version.ts'
 
 type JsonObject = Record<string, unknown>
@@ -65,18 +65,14 @@ export function buildOpenApi(vendors: readonly AnyVendor[], controlPaths: PathsO
   }
 }
 
-function operationObject(
-  vendor: AnyVendor,
-  op: OperationDefinition<unknown>,
-  security: JsonObject[],
-): JsonObject {
+function operationObject(vendor: AnyVendor, op: AnyOperation, security: JsonObject[]): JsonObject {
   const parameters: JsonObject[] = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
     name: m[1],
     in: 'path',
     required: true,
     schema: { type: 'string' },
   }))
-  const query = op.docs?.query
+  const query = op.query ?? op.docs?.query
   if (query) {
     for (const [name, schema] of Object.entries(query.shape as Record<string, z.ZodType>)) {
       const optional = schema.safeParse(undefined).success

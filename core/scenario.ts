@@ -1,13 +1,13 @@
+import type { Clock } from './clock.ts'
 import { createFaker } from './faker.ts'
 import type { FaultRuleInput } from './faults.ts'
 import { createRandom, hashSeed } from './random.ts'
-import type { Session } from './session.ts'
-import type { ScenarioOptions, SeedContext, VendorModule } from './vendor.ts'
+import type { AnyVendor, ScenarioOptions, SeedContext, VendorOf } from './vendor.ts'
 
 /** Lets a scenario fill one vendor's store with a seeded faker and random stream of its own. */
 export interface World {
   seed<Store>(
-    vendor: VendorModule<Store>,
+    vendor: VendorOf<Store>,
     fill: (ctx: SeedContext<Store>) => Promise<void>,
     options?: ScenarioOptions,
   ): Promise<void>
@@ -21,13 +21,24 @@ export interface Scenario {
   faults?: readonly FaultRuleInput[]
 }
 
+/** What a scenario fills: a session's seed, clock and stores (the session, seen narrowly). */
+export interface SeedTarget {
+  readonly seed: number
+  readonly clock: Clock
+  store(vendor: AnyVendor): unknown
+}
+
 /** Builds the World for a session: each vendor gets streams derived from the seed and its name. */
-export function worldFor(session: Session): World {
+export function worldFor(session: SeedTarget): World {
   return {
-    async seed(vendor, fill, options = {}) {
+    async seed<Store>(
+      vendor: VendorOf<Store>,
+      fill: (ctx: SeedContext<Store>) => Promise<void>,
+      options: ScenarioOptions = {},
+    ) {
       const faker = createFaker(hashSeed(session.seed, 'faker', vendor.name), session.clock.now())
       await fill({
-        store: session.store(vendor),
+        store: session.store(vendor) as Store,
         faker,
         random: createRandom(hashSeed(session.seed, 'fixtures', vendor.name)),
         clock: session.clock,

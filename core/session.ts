@@ -4,7 +4,7 @@ import { FaultEngine } from './faults.ts'
 import { Journal } from './journal.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import { type Scenario, worldFor } from './scenario.ts'
-import type { AnyVendor, VendorModule } from './vendor.ts'
+import type { AnyVendor, VendorOf } from './vendor.ts'
 
 /** The header that selects a session. */
 export const SESSION_HEADER = 'x-mock-session'
@@ -70,7 +70,7 @@ export class Session {
   }
 
   /** This vendor's store in this session. */
-  store<Store>(vendor: VendorModule<Store>): Store {
+  store<Store>(vendor: VendorOf<Store>): Store {
     let store = this.#stores.get(vendor.name) as Store | undefined
     if (store === undefined) {
       store = vendor.createStore()

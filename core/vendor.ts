@@ -2,20 +2,35 @@ import type { Faker } from '@faker-js/faker'
 import type { z } from 'zod'
 import type { Clock } from './clock.ts'
 import type { Random } from './random.ts'
-import type { Session } from './session.ts'
 
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** What a handler gets: the parsed request and the session it belongs to. */
-export interface OperationContext<Store> {
+/** A query schema: one object whose properties are the operation's query parameters. */
+// biome-ignore lint/suspicious/noExplicitAny: any object schema, whatever its shape
+export type QuerySchema = z.ZodObject<any>
+
+/** The query an operation without a schema gets: nothing parsed. */
+export type NoQuery = z.ZodObject<Record<string, never>>
+
+/**
+ * What a handler gets: the parsed request, the caller and this session's store, clock and random
+ * stream. Nothing else of the session: handlers serve one vendor's model, never the mock.
+ */
+export interface OperationContext<
+  Store,
+  Principal = undefined,
+  Query extends QuerySchema = NoQuery,
+> {
   request: Request
   url: URL
   /** Path parameters, already percent-decoded. */
   params: Record<string, string>
-  query: URLSearchParams
+  /** The query, parsed by the operation's {@link OperationDefinition.query} schema. */
+  query: z.output<Query>
   store: Store
-  session: Session
+  /** Who is calling, as the vendor's `authenticate` returned it (undefined for `auth: false`). */
+  principal: Principal
   clock: Clock
   /** The session's model random stream (ids, digests of new records). */
   random: Random
@@ -24,31 +39,55 @@ export interface OperationContext<Store> {
   operationId: string
   /** The raw request body ('' when none). */
   bodyText: string
-  /** Parses the body as JSON; throws a 400 {@link MockStatusError} when it is not. */
+  /** Parses the body as JSON; throws a 400 `MockStatusError` when it is not. */
   readJson(): Promise<unknown>
+  /**
+   * The vendor's envelope for an error, for outcomes answered later rather than thrown now
+   * (Snowflake's async results). Renders through the pipeline's one render step.
+   */
+  renderError(error: unknown): RenderedError
 }
 
-/** One vendor operation: its contract identity and its handler. */
-export interface OperationDefinition<Store> {
+/**
+ * One vendor operation: its contract identity, the permission it needs and its handler.
+ * @typeParam Permission what the vendor's authorizer checks (`null` where the vendor has no
+ * per-operation rights): a required field, so an operation cannot silently skip the check.
+ */
+export interface OperationDefinition<
+  Store,
+  Principal = undefined,
+  Permission = null,
+  Query extends QuerySchema = NoQuery,
+> {
   /** The vendor's own operationId, e.g. `listImageRepositories`. */
   id: string
   method: HttpMethod
   /** OpenAPI path template, served at the same path as the real API. */
   path: string
   summary: string
+  /** What the caller must hold; handed to the vendor's `authenticate`. */
+  permission: Permission
+  /**
+   * The query parameters: the one definition that both parses requests (unknown parameters are
+   * ignored, as the vendors' gateways do) and documents them in `/__mock/openapi.json`.
+   */
+  query?: Query
   /** Statuses the contract lists; `Prefer: code=` accepts only these when given. */
   statuses?: readonly number[]
   /** `false` for operations that need no credentials. */
   auth?: boolean
-  /** What `/__mock/openapi.json` says about the operation, from the zod schemas the handler uses. */
+  /** What `/__mock/openapi.json` says about the operation beyond its query. */
   docs?: OperationDocs
-  handle(ctx: OperationContext<Store>): Response | Promise<Response>
+  handle(ctx: OperationContext<Store, Principal, Query>): Response | Promise<Response>
 }
 
 /** The published contract of one operation. */
 export interface OperationDocs {
-  /** Query parameters as one object schema; optional properties are optional parameters. */
-  query?: z.ZodObject
+  /**
+   * @deprecated Documents a query the handler still parses by hand; move it to
+   * {@link OperationDefinition.query} so the schema parses what it documents.
+   */
+  query?: QuerySchema
   /** Request headers the operation reads, beyond auth (name → description). */
   headers?: Record<string, string>
   requestBody?: z.ZodType
@@ -66,21 +105,26 @@ export interface RenderedError {
 /** What the error renderer knows about the failed request. */
 export interface ErrorContext {
   requestId: string
-  /** `<vendor>.<operationId>`, or `<vendor>.*` for unrouted requests. */
+  /** `<vendor>.<operationId>`, or `<vendor>.unmatched` for unrouted requests. */
   operationId: string
   method: string
   path: string
 }
 
 /** What a vendor's authenticate() gets. */
-export interface AuthContext<Store> {
+export interface AuthContext<Store, Permission = null> {
   request: Request
-  store: Store
-  session: Session
-  operation: OperationDefinition<Store>
   url: URL
   bodyText: string
+  store: Store
   clock: Clock
+  /** The operation's id and the permission its definition names. */
+  operation: { id: string; permission: Permission }
+  /**
+   * `false` when auth is off (`--auth off`): refuse nothing, but still return who the request
+   * acts as (Cycle's hub, for instance).
+   */
+  enforce: boolean
 }
 
 /** What a vendor's seeding function gets. */
@@ -101,7 +145,7 @@ export interface ScenarioOptions {
 }
 
 /** Everything the core needs to serve one vendor. */
-export interface VendorModule<Store = unknown> {
+export interface VendorModule<Store = unknown, Principal = undefined, Permission = null> {
   name: string
   title: string
   /** Path prefixes the vendor owns: unmatched requests under them get the vendor's 404 / 405. */
@@ -110,7 +154,8 @@ export interface VendorModule<Store = unknown> {
   createRequestId(random: Random): string
   /** A fresh, empty store: an object of `@msw/data` collections only (state export relies on it). */
   createStore(): Store
-  operations: ReadonlyArray<OperationDefinition<Store>>
+  // biome-ignore lint/suspicious/noExplicitAny: each operation has its own query schema
+  operations: ReadonlyArray<OperationDefinition<Store, Principal, Permission, any>>
   /** Turns any thrown value into the vendor's error envelope (the vendor's one error wrapper). */
   renderError(error: unknown, ctx: ErrorContext): RenderedError
   /** The vendor's error envelope, for the published contract. */
@@ -119,22 +164,38 @@ export interface VendorModule<Store = unknown> {
   securitySchemes?: Record<string, Record<string, unknown>>
   /** `all`: every scheme is needed together (Cycle's token + hub); default `any` of them. */
   securityRequirement?: 'any' | 'all'
-  /** Throws the vendor's 401/403 when the request lacks credentials or rights. */
-  authenticate?(ctx: AuthContext<Store>): void | Promise<void>
+  /**
+   * Identifies the caller and checks the operation's permission: returns the principal handlers
+   * see as `ctx.principal`, or throws the vendor's 401/403.
+   */
+  authenticate?(ctx: AuthContext<Store, Permission>): Principal | Promise<Principal>
 }
 
-/** Keeps the Store type of a vendor module while letting modules sit in one list. */
-export function defineVendor<Store>(vendor: VendorModule<Store>): VendorModule<Store> {
+/** Keeps the Store, Principal and Permission types of a vendor module while listing it. */
+export function defineVendor<Store, Principal = undefined, Permission = null>(
+  vendor: VendorModule<Store, Principal, Permission>,
+): VendorModule<Store, Principal, Permission> {
   return vendor
 }
 
-/** Keeps handler types tied to a vendor's store. */
-export function defineOperation<Store>(
-  operation: OperationDefinition<Store>,
-): OperationDefinition<Store> {
-  return operation
+/**
+ * A vendor's typed `defineOperation`: ties every operation to the vendor's store, principal and
+ * permission types, and infers each operation's query type from its schema.
+ */
+export function operationsFor<Store, Principal = undefined, Permission = null>() {
+  return <Query extends QuerySchema = NoQuery>(
+    operation: OperationDefinition<Store, Principal, Permission, Query>,
+  ): OperationDefinition<Store, Principal, Permission, Query> => operation
 }
 
 /** Any vendor, whatever its store (stores are invariant, so lists need this). */
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of vendors
-export type AnyVendor = VendorModule<any>
+export type AnyVendor = VendorModule<any, any, any>
+
+/** A vendor with this store, whatever its principal and permission types. */
+// biome-ignore lint/suspicious/noExplicitAny: any principal and permission types
+export type VendorOf<Store> = VendorModule<Store, any, any>
+
+/** Any operation of any vendor. */
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of operations
+export type AnyOperation = OperationDefinition<any, any, any, any>

@@ -1,4 +1,4 @@
-import type { AnyVendor, VendorModule } from '../core/vendor.ts'
+import type { AnyVendor, VendorOf } from '../core/vendor.ts'
 import { cycle } from './cycle/index.ts'
 import { rhacs } from './rhacs/index.ts'
 import { snowflake } from './snowflake/index.ts'
@@ -13,7 +13,7 @@ export { cycle, rhacs, snowflake, swr }
  */
 export const vendors = [snowflake, cycle, rhacs, swr] as const satisfies readonly AnyVendor[]
 
-type StoreOf<V> = V extends VendorModule<infer S> ? S : never
+type StoreOf<V> = V extends VendorOf<infer S> ? S : never
 
 /** The typed stores of one session, by vendor. */
 export interface MockDb {

@@ -1,4 +1,9 @@
-import { type MockErrorReason, MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import {
+  MockError,
+  type MockErrorReason,
+  MockStatusError,
+  reasonPhrase,
+} from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
 /**
@@ -35,7 +40,7 @@ export interface CycleErrorExtra {
 }
 
 /** A Cycle API error: HTTP status, Cycle code, title, detail, and optionally a JSON pointer. */
-export class CycleError extends Error {
+export class CycleError extends MockError {
   override readonly name = 'CycleError'
   constructor(
     readonly status: number,

@@ -1,7 +1,7 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import { defineOperation, type OperationContext } from '../../core/vendor.ts'
-import { type Caller, callerOf } from './auth.ts'
+import type { OperationContext } from '../../core/vendor.ts'
+import { type Caller, cycleOperation } from './auth.ts'
 import { CycleError } from './errors.ts'
 import { advanceJobs, findJob, pollJob, serializeJob } from './jobs.ts'
 import {
@@ -25,7 +25,7 @@ import {
   updateImageSourceBodySchema,
 } from './schemas.ts'
 
-type Ctx = OperationContext<CycleStore>
+type Ctx = OperationContext<CycleStore, Caller>
 
 const SOURCES = '/v1/images/sources'
 
@@ -42,8 +42,9 @@ const answers = (status: number, description: string, schema: z.ZodType) => ({
 
 /** The seven Cycle operations: image sources and the job a deletion hands back. */
 export const cycleOperations = [
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'getImageSources',
+    permission: 'images-sources-view',
     docs: {
       query: cycleQuery.list,
       responses: answers(
@@ -60,10 +61,13 @@ export const cycleOperations = [
     summary: 'List Image Sources',
     statuses: [200, ...ERROR_STATUSES],
     handle: (ctx) =>
-      run(ctx, ({ hub }) => ok(getImageSources(ctx.store, hub.id, parseListQuery(ctx.query)))),
+      run(ctx, ({ hub }) =>
+        ok(getImageSources(ctx.store, hub.id, parseListQuery(ctx.url.searchParams))),
+      ),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'createImageSource',
+    permission: 'images-sources-manage',
     docs: {
       requestBody: createImageSourceBodySchema,
       responses: answers(201, 'The new image source', sourceDocument),
@@ -86,8 +90,9 @@ export const cycleOperations = [
         return ok({ data: source }, 201)
       }),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'getImageSource',
+    permission: 'images-sources-view',
     docs: {
       query: cycleQuery.single,
       responses: answers(
@@ -107,14 +112,15 @@ export const cycleOperations = [
             ctx.store,
             hub.id,
             sourceId(ctx),
-            parseInclude(ctx.query),
-            parseMeta(ctx.query),
+            parseInclude(ctx.url.searchParams),
+            parseMeta(ctx.url.searchParams),
           ),
         ),
       ),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'updateImageSource',
+    permission: 'images-sources-manage',
     docs: {
       requestBody: updateImageSourceBodySchema,
       responses: answers(200, 'The updated image source', sourceDocument),
@@ -130,8 +136,9 @@ export const cycleOperations = [
         return ok({ data: source })
       }),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'deleteImageSource',
+    permission: 'images-sources-manage',
     docs: {
       responses: answers(
         202,
@@ -156,8 +163,9 @@ export const cycleOperations = [
         return ok({ data: descriptor }, 202)
       }),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'updateImageSourceAccess',
+    permission: 'images-sources-manage',
     docs: {
       requestBody: updateImageSourceAccessBodySchema,
       responses: answers(200, 'The image source with its new ACL', sourceDocument),
@@ -179,8 +187,9 @@ export const cycleOperations = [
         return ok({ data: source })
       }),
   }),
-  defineOperation<CycleStore>({
+  cycleOperation({
     id: 'getJob',
+    permission: 'apionly-jobs-view',
     docs: {
       responses: answers(
         200,
@@ -203,7 +212,7 @@ export const cycleOperations = [
 /** Brings jobs up to date with the session clock, then runs the operation for its caller. */
 async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Response>) {
   await advanceJobs(ctx.store, ctx.clock.now())
-  return handle(callerOf(ctx.store, ctx.request))
+  return handle(ctx.principal)
 }
 
 function ok(body: unknown, status = 200): Response {

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../../core/vendor.ts'
+import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { RhacsError } from './errors.ts'
 import type { RhacsStore } from './model.ts'
 import type { AccessLevel, Credential } from './schemas.ts'
@@ -6,19 +6,14 @@ import type { AccessLevel, Credential } from './schemas.ts'
 type Resource = 'Image' | 'WatchedImage'
 type Needed = 'READ_ACCESS' | 'READ_WRITE_ACCESS'
 
-/** Central's per-RPC authorizer for ImageService (`service_impl.go`). */
-const REQUIRED: Record<string, readonly [Resource, Needed]> = {
-  ImageService_GetImage: ['Image', 'READ_ACCESS'],
-  ImageService_CountImages: ['Image', 'READ_ACCESS'],
-  ImageService_ListImages: ['Image', 'READ_ACCESS'],
-  ImageService_ExportImages: ['Image', 'READ_ACCESS'],
-  ImageService_DeleteImages: ['Image', 'READ_WRITE_ACCESS'],
-  ImageService_InvalidateScanAndRegistryCaches: ['Image', 'READ_WRITE_ACCESS'],
-  ImageService_ScanImage: ['Image', 'READ_WRITE_ACCESS'],
-  ImageService_GetWatchedImages: ['WatchedImage', 'READ_ACCESS'],
-  ImageService_WatchImage: ['WatchedImage', 'READ_WRITE_ACCESS'],
-  ImageService_UnwatchImage: ['WatchedImage', 'READ_WRITE_ACCESS'],
+/** What one RPC needs, as Central's per-RPC authorizer for ImageService says (`service_impl.go`). */
+export interface RhacsPermission {
+  resource: Resource
+  access: Needed
 }
+
+/** RHACS's `defineOperation`: each RPC names the resource and access it needs. */
+export const rhacsOperation = operationsFor<RhacsStore, undefined, RhacsPermission>()
 
 function permits(level: AccessLevel, needed: Needed): boolean {
   return level === 'READ_WRITE_ACCESS' || (level === 'READ_ACCESS' && needed === 'READ_ACCESS')
@@ -42,7 +37,13 @@ function decodeBasic(encoded: string): [string, string] | null {
  * a listed token or user gets its role's access to `Image` and `WatchedImage`, and a listed user
  * must give the right password.
  */
-export function authenticateRhacs({ request, store, operation }: AuthContext<RhacsStore>): void {
+export function authenticateRhacs({
+  request,
+  store,
+  operation,
+  enforce,
+}: AuthContext<RhacsStore, RhacsPermission>): undefined {
+  if (!enforce) return undefined
   const header = request.headers.get('authorization')
   if (!header) throw RhacsError.noCredentials()
   const match = /^(Bearer|Basic)\s+(\S+)\s*$/i.exec(header)
@@ -65,9 +66,9 @@ export function authenticateRhacs({ request, store, operation }: AuthContext<Rha
       throw RhacsError.noCredentials('invalid username or password')
     }
   }
-  const required = REQUIRED[operation.id]
-  if (!required || !credential) return
-  const [resource, needed] = required
+  if (!credential) return undefined
+  const { resource, access } = operation.permission
   const level = resource === 'Image' ? credential.image : credential.watchedImage
-  if (!permits(level, needed)) throw RhacsError.notAuthorized(needed, resource)
+  if (!permits(level, access)) throw RhacsError.notAuthorized(access, resource)
+  return undefined
 }

@@ -1,4 +1,4 @@
-import { MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import { MockError, MockStatusError, reasonPhrase } from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
 /** gRPC status codes, as StackRox Central puts them in `code`. */
@@ -87,7 +87,7 @@ const MAX_MESSAGE = 1024
  * A StackRox Central API error: a gRPC code and a message. The HTTP status follows from the code
  * (grpc-gateway's mapping) unless `httpStatus` pins it, as for 405 and 413.
  */
-export class RhacsError extends Error {
+export class RhacsError extends MockError {
   override readonly name = 'RhacsError'
   readonly status: number
 

@@ -1,6 +1,7 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import { defineOperation, type OperationContext, type OperationDocs } from '../../core/vendor.ts'
+import type { OperationContext, OperationDocs } from '../../core/vendor.ts'
+import { rhacsOperation } from './auth.ts'
 import { encodeImage, encodeListImage } from './encoding.ts'
 import { GrpcCode, RhacsError, streamErrorChunk } from './errors.ts'
 import {
@@ -75,8 +76,9 @@ const empty = z.strictObject({})
 
 /** Every REST operation of ImageService, at its real path. */
 export const rhacsOperations = [
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_ListImages',
+    permission: { resource: 'Image', access: 'READ_ACCESS' },
     docs: {
       query: z.object({
         query: z.string().optional().describe(QUERY_DOC),
@@ -92,7 +94,7 @@ export const rhacsOperations = [
     path: '/v1/images',
     summary: 'ListImages returns all the images that match the input query.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       const query = params.string('query')
       const pagination = params.pagination('pagination')
       const view = new ImageView(ctx.store, ctx.clock.now())
@@ -100,8 +102,9 @@ export const rhacsOperations = [
       return HttpResponse.json({ images: images.map((image) => encodeListImage(image, view)) })
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_CountImages',
+    permission: { resource: 'Image', access: 'READ_ACCESS' },
     docs: {
       query: z.object({
         query: z.string().optional().describe(QUERY_DOC),
@@ -117,7 +120,7 @@ export const rhacsOperations = [
     path: '/v1/imagescount',
     summary: 'CountImages returns a count of images that match the input query.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       const query = params.string('query')
       // Parsed (so malformed values still get a 400) but ignored, as Central ignores them.
       params.pagination('pagination')
@@ -125,8 +128,9 @@ export const rhacsOperations = [
       return HttpResponse.json({ count: countImages(view, query) })
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_DeleteImages',
+    permission: { resource: 'Image', access: 'READ_WRITE_ACCESS' },
     docs: {
       query: z.object({
         'query.query': z
@@ -146,7 +150,7 @@ export const rhacsOperations = [
     path: '/v1/images',
     summary: 'DeleteImage removes the images based on a query',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       if (params.has('query')) throw unsupportedMessage('query', 'v1.RawQuery')
       if (params.has('query.pagination')) throw unsupportedMessage('pagination', 'v1.Pagination')
       const confirm = params.bool('confirm')
@@ -160,8 +164,9 @@ export const rhacsOperations = [
       return HttpResponse.json(deleteImages(view, query, pagination, confirm))
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_GetImage',
+    permission: { resource: 'Image', access: 'READ_ACCESS' },
     docs: {
       query: z.object({
         includeSnoozed: z.boolean().optional().describe('Keep snoozed (deferred) CVEs'),
@@ -174,7 +179,7 @@ export const rhacsOperations = [
     path: '/v1/images/{id}',
     summary: 'GetImage returns the image given its ID.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       const includeSnoozed = params.bool('includeSnoozed')
       const stripDescription = params.bool('stripDescription')
       const image = getImage(ctx.store, ctx.params.id ?? '')
@@ -182,8 +187,9 @@ export const rhacsOperations = [
       return HttpResponse.json(encodeImage(image, view, { includeSnoozed, stripDescription }))
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_ExportImages',
+    permission: { resource: 'Image', access: 'READ_ACCESS' },
     docs: {
       query: z.object({
         timeout: z
@@ -206,7 +212,7 @@ export const rhacsOperations = [
     path: '/v1/export/images',
     summary: 'ExportImages streams every image that matches the query, one JSON object per line.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       const timeout = params.int32('timeout')
       const query = params.string('query')
       const view = new ImageView(ctx.store, ctx.clock.now())
@@ -219,8 +225,9 @@ export const rhacsOperations = [
       })
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_ScanImage',
+    permission: { resource: 'Image', access: 'READ_WRITE_ACCESS' },
     docs: {
       requestBody: z.object({
         imageName: z.string().describe('e.g. `nginx:1.25`, `quay.io/org/app@sha256:…`'),
@@ -261,8 +268,9 @@ export const rhacsOperations = [
       )
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_InvalidateScanAndRegistryCaches',
+    permission: { resource: 'Image', access: 'READ_WRITE_ACCESS' },
     docs: { responses: ok('Caches dropped', empty) },
     statuses: STATUSES,
     method: 'GET',
@@ -273,8 +281,9 @@ export const rhacsOperations = [
       return HttpResponse.json({})
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_GetWatchedImages',
+    permission: { resource: 'WatchedImage', access: 'READ_ACCESS' },
     docs: {
       responses: ok(
         'The watched names',
@@ -289,8 +298,9 @@ export const rhacsOperations = [
       return HttpResponse.json({ watchedImages: getWatchedImages(ctx.store) })
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_WatchImage',
+    permission: { resource: 'WatchedImage', access: 'READ_WRITE_ACCESS' },
     docs: {
       requestBody: z.object({
         name: z.string().describe('Fully qualified name with a tag and without a digest'),
@@ -323,8 +333,9 @@ export const rhacsOperations = [
       return HttpResponse.json(outcome)
     },
   }),
-  defineOperation<RhacsStore>({
+  rhacsOperation({
     id: 'ImageService_UnwatchImage',
+    permission: { resource: 'WatchedImage', access: 'READ_WRITE_ACCESS' },
     docs: {
       query: z.object({
         name: z
@@ -339,7 +350,7 @@ export const rhacsOperations = [
     path: '/v1/watchedimages',
     summary: 'UnwatchImage marks an image name to no longer be watched.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.query)
+      const params = new GatewayParams(ctx.url.searchParams)
       unwatchImage(ctx.store, params.string('name'))
       return HttpResponse.json({})
     },

@@ -1,14 +1,14 @@
-import type { AuthContext } from '../../core/vendor.ts'
+import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import type { SnowflakeStore } from './model.ts'
 
 const TOKEN_TYPES = ['KEYPAIR_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const
-const WRITE_OPERATIONS = new Set([
-  'createImageRepository',
-  'deleteImageRepository',
-  'setTags',
-  'unsetTags',
-])
+
+/** What an operation does to the schema: a `read` token is refused `write`s. */
+export type SnowflakeAccess = 'read' | 'write'
+
+/** Snowflake's `defineOperation`: each operation says whether it reads or writes. */
+export const snowflakeOperation = operationsFor<SnowflakeStore, undefined, SnowflakeAccess>()
 
 /**
  * `Authorization: Bearer …` is required. `X-Snowflake-Authorization-Token-Type` may name the token
@@ -19,7 +19,9 @@ export function authenticateSnowflake({
   request,
   store,
   operation,
-}: AuthContext<SnowflakeStore>): void {
+  enforce,
+}: AuthContext<SnowflakeStore, SnowflakeAccess>): undefined {
+  if (!enforce) return undefined
   const header = request.headers.get('authorization')
   const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
   if (!token) {
@@ -41,11 +43,12 @@ export function authenticateSnowflake({
     throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
   }
   const known = store.tokenByValue.first(token)
-  if (known?.access === 'read' && WRITE_OPERATIONS.has(operation.id)) {
+  if (known?.access === 'read' && operation.permission === 'write') {
     throw new SnowflakeError(
       403,
       SNOWFLAKE_CODES.insufficientPrivileges,
       'SQL access control error:\nInsufficient privileges to operate on schema.',
     )
   }
+  return undefined
 }

@@ -1,4 +1,4 @@
-import { MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import { MockError, MockStatusError, reasonPhrase } from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
 /**
@@ -44,7 +44,7 @@ const STATUS_MESSAGES: Record<number, string> = {
 }
 
 /** A Snowflake API error: HTTP status, Snowflake code and message. */
-export class SnowflakeError extends Error {
+export class SnowflakeError extends MockError {
   override readonly name = 'SnowflakeError'
   constructor(
     readonly status: number,

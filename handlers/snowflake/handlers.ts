@@ -1,9 +1,10 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import { MockStatusError } from '../../core/errors.ts'
+import { MockError } from '../../core/errors.ts'
 import { describeZodError } from '../../core/faults.ts'
-import { defineOperation, type OperationContext } from '../../core/vendor.ts'
-import { renderSnowflakeError, SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import type { OperationContext } from '../../core/vendor.ts'
+import { snowflakeOperation } from './auth.ts'
+import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { displayIdentifier, resolveIdentifier } from './identifiers.ts'
 import {
   CREATE_MODES,
@@ -60,8 +61,9 @@ const IN_PROGRESS =
 
 /** Every Snowflake image-repository operation of the contract, plus fetchResult. */
 export const snowflakeOperations = [
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'listImageRepositories',
+    permission: 'read',
     docs: {
       query: snowflakeQuery.list,
       headers: ASYNC_HEADERS,
@@ -73,7 +75,7 @@ export const snowflakeOperations = [
     statuses: WRITE_STATUSES,
     handle: (ctx) =>
       answer(ctx, async () => {
-        const like = ctx.query.get('like') ?? undefined
+        const like = ctx.url.searchParams.get('like') ?? undefined
         if (like !== undefined && like.length > MAX_LIKE_LENGTH) {
           throw SnowflakeError.badRequest(
             `Invalid value for query parameter like: longer than ${MAX_LIKE_LENGTH} characters.`,
@@ -82,8 +84,9 @@ export const snowflakeOperations = [
         return ok(listImageRepositories(ctx.store, schemaRef(ctx), like).map(serializeRepository))
       }),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'createImageRepository',
+    permission: 'write',
     docs: {
       query: snowflakeQuery.create,
       headers: ASYNC_HEADERS,
@@ -107,8 +110,9 @@ export const snowflakeOperations = [
         return ok({ status: await createImageRepository(ctx.store, ref, name, mode, ctx.clock) })
       }),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'fetchImageRepository',
+    permission: 'read',
     docs: { headers: ASYNC_HEADERS, responses: success('The repository', imageRepositorySchema) },
     method: 'GET',
     path: `${BASE}/{name}`,
@@ -119,8 +123,9 @@ export const snowflakeOperations = [
         ok(serializeRepository(fetchImageRepository(ctx.store, schemaRef(ctx), repoName(ctx)))),
       ),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'deleteImageRepository',
+    permission: 'write',
     docs: { query: snowflakeQuery.ifExists, headers: ASYNC_HEADERS, responses: success('Dropped') },
     method: 'DELETE',
     path: `${BASE}/{name}`,
@@ -133,8 +138,9 @@ export const snowflakeOperations = [
         }),
       ),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'listImagesInRepository',
+    permission: 'read',
     docs: {
       headers: ASYNC_HEADERS,
       responses: success('The images, newest first', z.array(imageWireSchema)),
@@ -156,8 +162,9 @@ export const snowflakeOperations = [
         ),
       ),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'setTags',
+    permission: 'write',
     docs: {
       query: snowflakeQuery.ifExists,
       headers: ASYNC_HEADERS,
@@ -181,8 +188,9 @@ export const snowflakeOperations = [
         return ok({ status: await setTags(ctx.store, ref, name, tags, exists) })
       }),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'unsetTags',
+    permission: 'write',
     docs: {
       query: snowflakeQuery.ifExists,
       headers: ASYNC_HEADERS,
@@ -202,8 +210,9 @@ export const snowflakeOperations = [
         return ok({ status: unsetTags(ctx.store, ref, name, tags, exists) })
       }),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'getTags',
+    permission: 'read',
     docs: {
       query: snowflakeQuery.getTags,
       headers: ASYNC_HEADERS,
@@ -219,8 +228,9 @@ export const snowflakeOperations = [
         return ok(getTags(ctx.store, schemaRef(ctx), repoName(ctx)))
       }),
   }),
-  defineOperation<SnowflakeStore>({
+  snowflakeOperation({
     id: 'fetchResult',
+    permission: 'read',
     docs: {
       query: snowflakeQuery.fetchResult,
       responses: {
@@ -233,7 +243,7 @@ export const snowflakeOperations = [
     summary: 'Check result status or fetch request',
     statuses: [200, 202, 400, 401, 403, 404, 405, 408, 409, 500, 503, 504],
     handle(ctx) {
-      const page = ctx.query.get('page')
+      const page = ctx.url.searchParams.get('page')
       if (page !== null && !/^\d{1,15}$/.test(page)) {
         throw SnowflakeError.badRequest(
           `Invalid value '${page}' for query parameter page; expected an integer ≥ 0.`,
@@ -267,13 +277,8 @@ async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Response> 
   try {
     outcome = await run()
   } catch (error) {
-    if (!(error instanceof SnowflakeError) && !(error instanceof MockStatusError)) throw error
-    const rendered = renderSnowflakeError(error, {
-      requestId: ctx.requestId,
-      operationId: ctx.operationId,
-      method: ctx.request.method,
-      path: ctx.url.pathname,
-    })
+    if (!(error instanceof MockError)) throw error
+    const rendered = ctx.renderError(error)
     outcome = { status: rendered.status, body: rendered.body }
   }
   return accepted(await storeAsyncResult(ctx.store, outcome, ctx.clock, ctx.random))
@@ -306,7 +311,7 @@ function repoName(ctx: Ctx): string {
 }
 
 function createMode(ctx: Ctx): CreateMode {
-  const raw = ctx.query.get('createMode')
+  const raw = ctx.url.searchParams.get('createMode')
   if (raw === null) return 'errorIfExists'
   if (!(CREATE_MODES as readonly string[]).includes(raw)) {
     throw SnowflakeError.badRequest(
@@ -321,7 +326,7 @@ function ifExists(ctx: Ctx): boolean {
 }
 
 function booleanParam(ctx: Ctx, name: string): boolean {
-  const raw = ctx.query.get(name)
+  const raw = ctx.url.searchParams.get(name)
   if (raw === null) return false
   if (raw === 'true' || raw === 'false') return raw === 'true'
   throw SnowflakeError.badRequest(

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../../core/vendor.ts'
+import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SwrError } from './errors.ts'
 import { findSecretKey, type SwrStore } from './model.ts'
 import {
@@ -10,6 +10,9 @@ import {
   sameSignature,
   sign,
 } from './signer.ts'
+
+/** SWR's `defineOperation`: IAM rights are not modelled, so operations need no permission. */
+export const swrOperation = operationsFor<SwrStore, undefined, null>()
 
 /** How far `X-Sdk-Date` may be from the server's time, as Huawei's API gateway allows. */
 export const MAX_SIGNATURE_SKEW_MS = 15 * 60_000
@@ -35,7 +38,9 @@ export async function authenticateSwr({
   url,
   bodyText,
   clock,
-}: AuthContext<SwrStore>): Promise<void> {
+  enforce,
+}: AuthContext<SwrStore>): Promise<undefined> {
+  if (!enforce) return undefined
   const authorization = request.headers.get('authorization')
   const token = request.headers.get('x-auth-token')
   // A signature is always verified; a token alone decides only when nothing claims to be signed.

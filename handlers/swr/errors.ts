@@ -1,4 +1,4 @@
-import { MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import { MockError, MockStatusError, reasonPhrase } from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
 /**
@@ -34,7 +34,7 @@ export function swrCodeFor(status: number): string {
 }
 
 /** An SWR API error: HTTP status, `SVCSTG.SWR.*` code, message and an optional detail. */
-export class SwrError extends Error {
+export class SwrError extends MockError {
   override readonly name = 'SwrError'
   constructor(
     readonly status: number,

@@ -1,8 +1,8 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import { defineOperation } from '../../core/vendor.ts'
+import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
-import { listSharedRepositories, type SwrStore } from './model.ts'
+import { listSharedRepositories } from './model.ts'
 import { parseSharedReposQuery } from './query.ts'
 import {
   listSharedReposQuerySchema,
@@ -22,8 +22,9 @@ const STATUSES = [200, 400, 401, 429, 500, 503] as const
 
 /** The SWR operations the mock serves. */
 export const swrOperations = [
-  defineOperation<SwrStore>({
+  swrOperation({
     id: 'ListSharedReposDetails',
+    permission: null,
     method: 'GET',
     path: '/v2/manage/shared-repositories',
     summary: 'List shared image repositories (shared by me / shared with me)',
@@ -44,7 +45,7 @@ export const swrOperations = [
     },
     handle(ctx) {
       requireJsonContentType(ctx.request)
-      const query = parseSharedReposQuery(ctx.query)
+      const query = parseSharedReposQuery(ctx.url.searchParams)
       const { items, total } = listSharedRepositories(ctx.store, query)
       const headers: Record<string, string> = {}
       if (query.page) headers['Content-Range'] = `${query.page.offset}-${items.length}/${total}`

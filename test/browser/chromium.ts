@@ -7,9 +7,9 @@ import path from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { build, type PreviewServer, preview } from 'vite'
 import { vi } from 'vitest'
-import { createApp } from '../../core/app.ts'
 import type { MockOptions } from '../../core/mock.ts'
 import { createMock, type Mock } from '../../index.ts'
+import { createApp } from '../../server/app.ts'
 
 /** Debian's chromium; the browser tests run only where it is installed. */
 export const CHROMIUM_PATH = '/usr/bin/chromium'

@@ -1,9 +1,9 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setupServer } from 'msw/node'
-import { createApp } from '../../core/app.ts'
 import type { MockOptions } from '../../core/mock.ts'
 import { createMock, type Mock } from '../../index.ts'
+import { createApp } from '../../server/app.ts'
 
 /** How a test reaches the mock: in-process through msw/node, or over HTTP through Express. */
 export type Transport = 'msw' | 'express'

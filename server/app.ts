@@ -1,6 +1,6 @@
 import express, { type Express } from 'express'
+import type { BuiltMock } from '../core/mock.ts'
 import { mswMiddleware } from './express-adapter.ts'
-import type { BuiltMock } from './mock.ts'
 
 /**
  * The standalone server's Express app: every vendor at its real path plus `/__mock`, all through

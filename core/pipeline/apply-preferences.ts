@@ -1,0 +1,55 @@
+import { MockStatusError } from '../errors.ts'
+import { sleep } from '../sleep.ts'
+import type { AnyOperation } from '../vendor.ts'
+import type { Step } from './exchange.ts'
+
+const MAX_MOCK_DELAY_MS = 300_000
+
+/**
+ * Per-request wishes without a rule: `Prefer: code=NNN` forces an error status with the vendor's
+ * body (as Prism does) and `X-Mock-Delay: ms` adds latency. Needs a routed operation.
+ */
+export const applyPreferences: Step = async (exchange) => {
+  const { operation, request } = exchange
+  if (!operation) return
+  applyPreferCode(request, operation)
+  const delay = parseMockDelay(request)
+  if (delay > 0) await sleep(delay, request.signal)
+}
+
+function applyPreferCode(request: Request, operation: AnyOperation): void {
+  const prefer = request.headers.get('prefer')
+  if (!prefer) return
+  const match = /(?:^|[,;\s])code=([^,;\s]*)/i.exec(prefer)
+  if (!match) return
+  const code = Number(match[1])
+  if (!Number.isInteger(code) || code < 100 || code > 599) {
+    throw new MockStatusError(
+      400,
+      `Prefer: code=${match[1]} is not an HTTP status code`,
+      'invalid-prefer',
+    )
+  }
+  if (operation.statuses && !operation.statuses.includes(code)) {
+    throw new MockStatusError(
+      400,
+      `Prefer: code=${code} is not a status ${operation.id} returns; it returns ${operation.statuses.join(', ')}`,
+      'invalid-prefer',
+    )
+  }
+  if (code >= 400) throw new MockStatusError(code, `Forced by Prefer: code=${code}`, 'injected')
+}
+
+function parseMockDelay(request: Request): number {
+  const raw = request.headers.get('x-mock-delay')
+  if (raw === null) return 0
+  const ms = Number(raw)
+  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_MOCK_DELAY_MS) {
+    throw new MockStatusError(
+      400,
+      `X-Mock-Delay must be whole milliseconds from 0 to ${MAX_MOCK_DELAY_MS}; got "${raw.slice(0, 40)}"`,
+      'invalid-prefer',
+    )
+  }
+  return ms
+}

@@ -1,0 +1,59 @@
+import type { FaultRule } from '../faults.ts'
+import { createRandom, type Random } from '../random.ts'
+import type { Session, SessionManager } from '../session.ts'
+import type { AnyOperation, AnyVendor } from '../vendor.ts'
+
+/** Settings shared by every request of one mock. */
+export interface Runtime {
+  sessions: SessionManager
+  maxBodyBytes: number
+  /** A `network: timeout` fault gives up after this long, so abandoned requests cannot leak. */
+  timeoutCeilingMs: number
+  /** Request ids for failures that happen before a session exists. */
+  fallbackIds: Random
+}
+
+/** Creates the runtime's fallback id stream. */
+export function createFallbackIds(seed: number): Random {
+  return createRandom(seed ^ 0x5eed)
+}
+
+/**
+ * One request on its way through the pipeline. The router fills the first block; each step reads
+ * what earlier steps wrote and adds its own part. A step answers by setting `response`.
+ */
+export interface Exchange {
+  readonly vendor: AnyVendor
+  /** The operation serving this method and path, or undefined when none does. */
+  readonly operation: AnyOperation | undefined
+  /** Methods that serve this path when `operation` is undefined (an empty list: no route). */
+  readonly allowed: readonly string[]
+  readonly request: Request
+  readonly url: URL
+  /** Path parameters, percent-decoded. */
+  readonly params: Record<string, string>
+  readonly runtime: Runtime
+  /** `<vendor>.<operationId>`, or `<vendor>.unmatched`. */
+  readonly operationId: string
+  /** `performance.now()` when the request arrived. */
+  readonly started: number
+
+  session?: Session
+  requestId?: string
+  bodyText: string
+  principal?: unknown
+  /** The fault rules whose effects applied, in order (the last one decided the answer, if any). */
+  faults: FaultRule[]
+  /** Set when the answer is a dropped connection rather than a status. */
+  network: 'reset' | 'timeout' | null
+  response?: Response
+}
+
+/** One named stage of the pipeline. */
+export type Step = (exchange: Exchange) => void | Promise<void>
+
+/** The request's session, for steps that run after `resolveSession`. */
+export function sessionOf(exchange: Exchange): Session {
+  if (!exchange.session) throw new Error('pipeline order: resolveSession must run first')
+  return exchange.session
+}

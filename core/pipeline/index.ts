@@ -1,0 +1,49 @@
+import { applyPreferences } from './apply-preferences.ts'
+import { authenticate } from './authenticate.ts'
+import type { Exchange, Step } from './exchange.ts'
+import { injectFaults } from './inject-faults.ts'
+import { readBody } from './read-body.ts'
+import { recordJournal } from './record-journal.ts'
+import { refuseUnrouted } from './refuse-unrouted.ts'
+import { renderError } from './render-error.ts'
+import { resolveSession } from './resolve-session.ts'
+import { runOperation } from './run-operation.ts'
+import { stampHeaders } from './stamp-headers.ts'
+
+export { createFallbackIds, type Exchange, type Runtime } from './exchange.ts'
+
+/**
+ * The request steps, in order. Each may answer (set `response`), which ends the list; a throw
+ * goes to {@link renderError}. Unrouted requests pass the session and body steps (so they are
+ * journaled and counted against the size limit) and stop at `refuseUnrouted`.
+ */
+export const REQUEST_STEPS: readonly Step[] = [
+  resolveSession,
+  readBody,
+  refuseUnrouted,
+  authenticate,
+  injectFaults,
+  applyPreferences,
+  runOperation,
+]
+
+/** Steps every answer passes, whatever produced it. */
+export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void> = [
+  stampHeaders,
+  recordJournal,
+]
+
+/** Runs one exchange through the request steps, the error step and the response steps. */
+export async function runPipeline(exchange: Exchange): Promise<Response> {
+  try {
+    for (const step of REQUEST_STEPS) {
+      await step(exchange)
+      if (exchange.response) break
+    }
+    if (!exchange.response) throw new Error(`${exchange.operationId} answered nothing`)
+  } catch (error) {
+    renderError(exchange, error)
+  }
+  for (const step of RESPONSE_STEPS) step(exchange)
+  return exchange.response as Response
+}

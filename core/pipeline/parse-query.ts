@@ -1,0 +1,38 @@
+import { MockStatusError } from '../errors.ts'
+import type { AnyOperation } from '../vendor.ts'
+
+/**
+ * The query as the operation's schema reads it: a parameter given once is a string, one given
+ * more often is a string array (a schema that wants one value refuses the array). Unknown
+ * parameters are dropped, as the vendors' gateways ignore them.
+ * @throws MockStatusError 400 (`invalid-query`) naming the first parameter that does not parse.
+ */
+export function parseQuery(operation: AnyOperation, params: URLSearchParams): unknown {
+  if (!operation.query) return {}
+  const raw = queryRecord(params)
+  const parsed = operation.query.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const name = issue?.path.join('.') || 'query'
+  const given = raw[String(issue?.path[0] ?? '')]
+  const message = Array.isArray(given)
+    ? `is given ${given.length} times; give it once`
+    : (issue?.message ?? 'is invalid')
+  throw new MockStatusError(
+    400,
+    `Invalid value for query parameter ${name}: ${message}`,
+    'invalid-query',
+  )
+}
+
+/** The query as a record: one string per parameter given once, an array for repeated ones. */
+export function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (const [key, value] of params) {
+    const existing = out[key]
+    if (existing === undefined) out[key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else out[key] = [existing, value]
+  }
+  return out
+}

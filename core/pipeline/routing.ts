@@ -1,0 +1,124 @@
+import { type HttpHandler, http } from 'msw'
+import { compilePath, compilePrefix } from '../path-pattern.ts'
+import type { AnyOperation, AnyVendor } from '../vendor.ts'
+import type { Runtime } from './exchange.ts'
+import { runPipeline } from './index.ts'
+
+interface Route {
+  vendor: AnyVendor
+  operation: AnyOperation
+  regexp: RegExp
+  literal: number
+}
+
+interface Territory {
+  vendor: AnyVendor
+  regexp: RegExp
+  literal: number
+}
+
+/**
+ * One msw handler that routes every vendor operation through the pipeline, and answers the
+ * vendor's own 404/405 for anything else under a vendor's path prefixes. It claims only those
+ * requests (its msw path is the union of the vendors' prefixes), so msw's unhandled-request
+ * guard still sees every other URL and the control API's handlers get theirs.
+ * @note One handler rather than one per operation: msw parses cookies and matches the URL for
+ * every handler it tries, which made 30 operation handlers cost more than the whole pipeline.
+ * Operations stay individually defined; one table across all vendors holds them, the most
+ * literal template first (`{name}:get-tags` before `{name}`, Cycle's `/v1/images/sources` before
+ * RHACS's `/v1/images/{id}`), so the order vendors are listed in never decides a route.
+ */
+export function routingHandler(
+  vendors: readonly AnyVendor[],
+  runtime: Runtime,
+  baseUrls: Record<string, string> = {},
+): HttpHandler {
+  const routes: Route[] = vendors
+    .flatMap((vendor) =>
+      vendor.operations.map((operation) => ({
+        vendor,
+        operation: operation as AnyOperation,
+        regexp: compilePath(operation.path, baseUrls[vendor.name]).regexp,
+        literal: literalLength(operation.path),
+      })),
+    )
+    .sort((a, b) => b.literal - a.literal)
+  const territories: Territory[] = vendors
+    .flatMap((vendor) =>
+      vendor.pathPrefixes.map((prefix) => ({
+        vendor,
+        regexp: compilePrefix(prefix, baseUrls[vendor.name]),
+        literal: prefix.length,
+      })),
+    )
+    .sort((a, b) => b.literal - a.literal)
+  const claimed = new RegExp(territories.map((t) => `(?:${t.regexp.source})`).join('|'))
+
+  return http.all(claimed, ({ request }) => {
+    const url = new URL(request.url)
+    const href = `${url.origin}${url.pathname}`
+    for (const route of routes) {
+      if (route.operation.method !== request.method) continue
+      const match = route.regexp.exec(href)
+      if (match) {
+        return runPipeline({
+          vendor: route.vendor,
+          operation: route.operation,
+          allowed: [],
+          request,
+          url,
+          params: decodeParams(match.groups ?? {}),
+          runtime,
+          operationId: `${route.vendor.name}.${route.operation.id}`,
+          started: performance.now(),
+          bodyText: '',
+          faults: [],
+          network: null,
+        })
+      }
+    }
+    const territory = territories.find((t) => t.regexp.test(href))
+    if (!territory) return undefined
+    const allowed = [
+      ...new Set(
+        routes
+          .filter((r) => r.vendor === territory.vendor && r.regexp.test(href))
+          .map((r) => r.operation.method),
+      ),
+    ]
+    return runPipeline({
+      vendor: territory.vendor,
+      operation: undefined,
+      allowed,
+      request,
+      url,
+      params: {},
+      runtime,
+      operationId: `${territory.vendor.name}.unmatched`,
+      started: performance.now(),
+      bodyText: '',
+      faults: [],
+      network: null,
+    })
+  })
+}
+
+/**
+ * Path parameters, percent-decoded, from our own pattern rather than msw's (msw 2 and 3 differ in
+ * what they extract from a RegExp path); a badly encoded segment stays as sent, for a vendor 4xx.
+ */
+function decodeParams(groups: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const [name, raw] of Object.entries(groups)) {
+    try {
+      params[name] = decodeURIComponent(raw)
+    } catch {
+      params[name] = raw
+    }
+  }
+  return params
+}
+
+function literalLength(template: string): number {
+  return template.replace(/\{[^}]+\}/g, '').length
+}

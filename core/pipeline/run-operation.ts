@@ -1,0 +1,37 @@
+import { parseJsonBody } from '../body.ts'
+import type { OperationContext } from '../vendor.ts'
+import { type Step, sessionOf } from './exchange.ts'
+import { parseQuery } from './parse-query.ts'
+import { renderFor } from './render-error.ts'
+
+/** Methods whose handlers only read; all others run one at a time per session. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Parses the query with the operation's schema and runs its handler; state-changing methods run
+ * one at a time per session. Needs the session, request id, body and principal.
+ */
+export const runOperation: Step = async (exchange) => {
+  const { operation, request, url, vendor } = exchange
+  if (!operation) return
+  const session = sessionOf(exchange)
+  const bodyText = exchange.bodyText
+  const context: OperationContext<unknown, unknown> = {
+    request,
+    url,
+    params: exchange.params,
+    query: parseQuery(operation, url.searchParams) as Record<string, never>,
+    store: session.store(vendor),
+    principal: exchange.principal,
+    clock: session.clock,
+    random: session.random,
+    requestId: exchange.requestId ?? '',
+    operationId: exchange.operationId,
+    bodyText,
+    readJson: async () => parseJsonBody(bodyText),
+    renderError: (error) => renderFor(exchange, error),
+  }
+  exchange.response = SAFE_METHODS.has(request.method)
+    ? await operation.handle(context)
+    : await session.exclusive(() => operation.handle(context))
+}
