@@ -19,11 +19,9 @@ export function mswMiddleware(handlers: HttpHandler[]) {
     })
     try {
       const request = toFetchRequest(req, aborter.signal)
+      // GET and HEAD bodies go to no handler: discard them as they arrive.
+      if (request.body === null) req.resume()
       const response = await getResponse(handlers, request)
-      // A body the handler refused unread (413) is drained, so the client can read the answer.
-      res.once('finish', () => {
-        if (!req.complete) discardRest(req)
-      })
       if (!response) return next()
       if (response.type === 'error') {
         req.socket.destroy()
@@ -38,18 +36,24 @@ export function mswMiddleware(handlers: HttpHandler[]) {
       const cookies = response.headers.getSetCookie()
       if (cookies.length > 0) res.setHeader('set-cookie', cookies)
       if (!response.body) {
+        await requestBodyDone(req)
         res.end()
         return
       }
       // A body of known length (every JSON answer) is written at once; piping a web stream costs
       // more than the rest of the request. Bodies without a length (the NDJSON export) stream.
       if (response.headers.has('content-length')) {
-        res.end(Buffer.from(await response.arrayBuffer()))
+        const bytes = Buffer.from(await response.arrayBuffer())
+        await requestBodyDone(req)
+        res.end(bytes)
         return
       }
       const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
       body.on('error', () => req.socket.destroy())
-      body.pipe(res)
+      body.pipe(res, { end: false })
+      body.once('end', () => {
+        requestBodyDone(req).then(() => res.end())
+      })
     } catch (error) {
       next(error)
     }
@@ -76,6 +80,21 @@ function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
       req.resume()
     },
     cancel: () => discardRest(req),
+  })
+}
+
+/**
+ * Resolves once the client has sent its whole body, discarding what no handler read (a GET's body,
+ * the rest after a 413). Ending the answer earlier lets Node close a `Connection: close` socket
+ * with unread bytes in it, which the kernel turns into a reset the client sees mid-answer.
+ */
+function requestBodyDone(req: ExpressRequest): Promise<void> {
+  if (req.complete) return Promise.resolve()
+  discardRest(req)
+  return new Promise((resolve) => {
+    req.once('end', resolve)
+    req.once('close', resolve)
+    req.once('error', () => resolve())
   })
 }
 

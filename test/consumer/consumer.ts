@@ -19,7 +19,8 @@ export interface ConsumerSetup {
   nodeMajor?: number
 }
 
-const CONSUMER_TEST = `import { setupServer } from 'msw/node'
+const CONSUMER_TEST = `import { createServer } from 'node:http'
+import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createMock, ERROR_ON_UNHANDLED, type MockDb } from 'image-registry-mock/node'
 
@@ -50,6 +51,22 @@ it('sees an injected 503 with Retry-After', async () => {
   expect(failed.headers.get('retry-after')).toBe('2')
   expect((await failed.json()).code).toMatch(/^\\d{6}$/)
   expect((await fetch(url, { headers })).status).toBe(200)
+})
+
+it('lets no unrelated request reach the network', async () => {
+  let reached = 0
+  const real = createServer((_req, res) => { reached++; res.end('real') })
+  await new Promise<void>((resolve) => real.listen(0, '127.0.0.1', resolve))
+  const port = (real.address() as { port: number }).port
+  const quiet = console.error
+  console.error = () => {}
+  try {
+    await expect(fetch(\`http://127.0.0.1:\${port}/anything\`)).rejects.toThrow()
+  } finally {
+    console.error = quiet
+    real.close()
+  }
+  expect(reached).toBe(0)
 })
 `
 
