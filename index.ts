@@ -1,13 +1,5 @@
 import { type BuiltMock, buildMock, type MockOptions } from './core/mock.ts'
-import {
-  controlHandlers,
-  cycle,
-  type MockDb,
-  rhacs,
-  snowflake,
-  swr,
-  vendors,
-} from './handlers/index.ts'
+import { controlHandlers, type MockDb, registrations, vendors } from './handlers/index.ts'
 import { scenarios } from './scenarios/index.ts'
 
 export type { FaultRule, FaultRuleInput } from './core/faults.ts'
@@ -35,12 +27,9 @@ export function createMock(options: MockOptions = {}): Mock {
   const built = buildMock({ vendors, scenarios, controlHandlers }, options)
   const dbOf = (name: string): MockDb => {
     const session = built.session(name).raw
-    return {
-      snowflake: session.store(snowflake),
-      cycle: session.store(cycle),
-      rhacs: session.store(rhacs),
-      swr: session.store(swr),
-    }
+    return Object.fromEntries(
+      registrations.map(({ key, vendor }) => [key, session.store(vendor)]),
+    ) as MockDb
   }
   return Object.defineProperties(built as Mock, {
     db: { get: () => dbOf('default'), enumerable: true },
