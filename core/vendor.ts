@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker'
 import type { z } from 'zod'
 import type { Clock } from './clock.ts'
+import type { MockError } from './errors.ts'
 import type { Random } from './random.ts'
 
 /** HTTP methods the vendors use. */
@@ -158,6 +159,8 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   operations: ReadonlyArray<OperationDefinition<Store, Principal, Permission, any>>
   /** Turns any thrown value into the vendor's error envelope (the vendor's one error wrapper). */
   renderError(error: unknown, ctx: ErrorContext): RenderedError
+  /** The vendor's error for a query its schema refuses (default: its 400 for `invalid-query`). */
+  invalidQuery?(message: string): MockError
   /** The vendor's error envelope, for the published contract. */
   errorSchema?: z.ZodType
   /** OpenAPI security schemes the vendor accepts (name → scheme object). */

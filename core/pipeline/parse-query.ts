@@ -1,13 +1,19 @@
-import { MockStatusError } from '../errors.ts'
-import type { AnyOperation } from '../vendor.ts'
+import { type MockError, MockStatusError } from '../errors.ts'
+import type { AnyOperation, AnyVendor } from '../vendor.ts'
 
 /**
  * The query as the operation's schema reads it: a parameter given once is a string, one given
  * more often is a string array (a schema that wants one value refuses the array). Unknown
  * parameters are dropped, as the vendors' gateways ignore them.
- * @throws MockStatusError 400 (`invalid-query`) naming the first parameter that does not parse.
+ * @throws the vendor's `invalidQuery` error (default: a 400 `MockStatusError`, `invalid-query`)
+ * for the first parameter that does not parse. A schema's own messages are whole sentences and
+ * pass through as they are; zod's generic ones are prefixed with the parameter's name.
  */
-export function parseQuery(operation: AnyOperation, params: URLSearchParams): unknown {
+export function parseQuery(
+  vendor: AnyVendor,
+  operation: AnyOperation,
+  params: URLSearchParams,
+): unknown {
   if (!operation.query) return {}
   const raw = queryRecord(params)
   const parsed = operation.query.safeParse(raw)
@@ -15,14 +21,19 @@ export function parseQuery(operation: AnyOperation, params: URLSearchParams): un
   const issue = parsed.error.issues[0]
   const name = issue?.path.join('.') || 'query'
   const given = raw[String(issue?.path[0] ?? '')]
-  const message = Array.isArray(given)
-    ? `is given ${given.length} times; give it once`
-    : (issue?.message ?? 'is invalid')
-  throw new MockStatusError(
-    400,
-    `Invalid value for query parameter ${name}: ${message}`,
-    'invalid-query',
-  )
+  const message =
+    issue?.code === 'custom'
+      ? issue.message
+      : `Invalid value for query parameter ${name}: ${
+          Array.isArray(given)
+            ? `it is given ${given.length} times; give it once`
+            : (issue?.message ?? 'it is invalid')
+        }`
+  throw invalid(vendor, message)
+}
+
+function invalid(vendor: AnyVendor, message: string): MockError {
+  return vendor.invalidQuery?.(message) ?? new MockStatusError(400, message, 'invalid-query')
 }
 
 /** The query as a record: one string per parameter given once, an array for repeated ones. */

@@ -20,7 +20,7 @@ export const runOperation: Step = async (exchange) => {
     request,
     url,
     params: exchange.params,
-    query: parseQuery(operation, url.searchParams) as Record<string, never>,
+    query: parseQuery(vendor, operation, url.searchParams) as Record<string, never>,
     store: session.store(vendor),
     principal: exchange.principal,
     clock: session.clock,

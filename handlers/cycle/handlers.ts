@@ -1,6 +1,6 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import type { OperationContext } from '../../core/vendor.ts'
+import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { type Caller, cycleOperation } from './auth.ts'
 import { CycleError } from './errors.ts'
 import { advanceJobs, findJob, pollJob, serializeJob } from './jobs.ts'
@@ -13,10 +13,9 @@ import {
   updateImageSource,
   updateImageSourceAccess,
 } from './model.ts'
-import { parseInclude, parseListQuery, parseMeta } from './query.ts'
+import { cycleQuery, toListQuery } from './query.ts'
 import {
   createImageSourceBodySchema,
-  cycleQuery,
   imageSourceWireSchema,
   jobDescriptorSchema,
   jobWireSchema,
@@ -25,7 +24,7 @@ import {
   updateImageSourceBodySchema,
 } from './schemas.ts'
 
-type Ctx = OperationContext<CycleStore, Caller>
+type Ctx = OperationContext<CycleStore, Caller, QuerySchema>
 
 const SOURCES = '/v1/images/sources'
 
@@ -45,8 +44,8 @@ export const cycleOperations = [
   cycleOperation({
     id: 'getImageSources',
     permission: 'images-sources-view',
+    query: cycleQuery.list,
     docs: {
-      query: cycleQuery.list,
       responses: answers(
         200,
         'A page of the hub’s image sources',
@@ -61,9 +60,7 @@ export const cycleOperations = [
     summary: 'List Image Sources',
     statuses: [200, ...ERROR_STATUSES],
     handle: (ctx) =>
-      run(ctx, ({ hub }) =>
-        ok(getImageSources(ctx.store, hub.id, parseListQuery(ctx.url.searchParams))),
-      ),
+      run(ctx, ({ hub }) => ok(getImageSources(ctx.store, hub.id, toListQuery(ctx.query)))),
   }),
   cycleOperation({
     id: 'createImageSource',
@@ -93,8 +90,8 @@ export const cycleOperations = [
   cycleOperation({
     id: 'getImageSource',
     permission: 'images-sources-view',
+    query: cycleQuery.single,
     docs: {
-      query: cycleQuery.single,
       responses: answers(
         200,
         'The image source',
@@ -112,8 +109,8 @@ export const cycleOperations = [
             ctx.store,
             hub.id,
             sourceId(ctx),
-            parseInclude(ctx.url.searchParams),
-            parseMeta(ctx.url.searchParams),
+            new Set(ctx.query.include),
+            new Set(ctx.query.meta),
           ),
         ),
       ),

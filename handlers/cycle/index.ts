@@ -1,6 +1,6 @@
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateCycle } from './auth.ts'
-import { renderCycleError } from './errors.ts'
+import { CycleError, renderCycleError } from './errors.ts'
 import { cycleOperations } from './handlers.ts'
 import { errorEnvelopeSchema } from './schemas.ts'
 import { createCycleStore } from './store.ts'
@@ -18,6 +18,7 @@ export const cycle = defineVendor({
   createStore: createCycleStore,
   operations: cycleOperations,
   renderError: renderCycleError,
+  invalidQuery: (message) => CycleError.invalidArgument(message),
   authenticate: authenticateCycle,
   errorSchema: errorEnvelopeSchema,
   securityRequirement: 'all',

@@ -1,13 +1,6 @@
+import { z } from 'zod'
 import { CycleError } from './errors.ts'
-import {
-  type ListQuery,
-  SORT_KEYS,
-  SOURCE_INCLUDES,
-  SOURCE_METAS,
-  type SortKey,
-  type SourceInclude,
-  type SourceMeta,
-} from './model.ts'
+import { type ListQuery, SORT_KEYS, SOURCE_INCLUDES, SOURCE_METAS, type SortKey } from './model.ts'
 import { IMAGE_SOURCE_STATES } from './schemas.ts'
 
 /** Results per page when `page[size]` is not given, as the contract says. */
@@ -17,110 +10,163 @@ export const DEFAULT_PAGE_SIZE = 20
 export const MAX_PAGE_SIZE = 100
 
 const FILTER_KEYS = ['identifier', 'search', 'state'] as const
+const PAGE_KEYS = ['number', 'size'] as const
+
+/** A parameter as the pipeline hands it over: one string, or an array when repeated. */
+const raw = z.union([z.string(), z.array(z.string())])
 
 /**
  * Values of a list parameter. The contract describes comma-separated lists (`include=a,b`) but
  * declares `style: form`, whose default explodes them (`include=a&include=b`); both are accepted.
  */
-function listParam(query: URLSearchParams, name: string): string[] {
-  return query
-    .getAll(name)
-    .flatMap((value) => value.split(','))
-    .map((value) => value.trim())
-    .filter((value) => value !== '')
+function listOf<T extends string>(name: string, allowed: readonly T[], what: string) {
+  return raw
+    .optional()
+    .transform((value, ctx) => {
+      const values = [value ?? []]
+        .flat()
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter((v) => v !== '')
+      const wrong = values.find((v) => !(allowed as readonly string[]).includes(v))
+      if (wrong !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${wrong.slice(0, 40)}' is not a valid ${name} value; use ${allowed.join(', ')}.`,
+        })
+        return z.NEVER
+      }
+      return values as T[]
+    })
+    .describe(what)
 }
 
-/** `include=creators,integrations`; anything else is `422.invalid-argument`. */
-export function parseInclude(query: URLSearchParams): Set<SourceInclude> {
-  return new Set(oneOf(listParam(query, 'include'), SOURCE_INCLUDES, 'include'))
+/** The last value given (a repeated filter keeps the last, as form decoding does). */
+const lastText = (what: string) =>
+  raw
+    .optional()
+    .transform((value) => (Array.isArray(value) ? value.at(-1) : value))
+    .describe(what)
+
+function pageValue(which: 'number' | 'size', what: string) {
+  const max = which === 'size' ? MAX_PAGE_SIZE : Number.MAX_SAFE_INTEGER
+  const range = which === 'size' ? `from 1 to ${MAX_PAGE_SIZE}` : 'of 1 or more'
+  return raw
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined
+      const text = (Array.isArray(value) ? (value[0] ?? '') : value).trim()
+      const number = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN
+      if (number >= 1 && number <= max) return number
+      ctx.addIssue({
+        code: 'custom',
+        message: `page[${which}] must be a whole number ${range}; got '${text.slice(0, 40)}'.`,
+      })
+      return z.NEVER
+    })
+    .describe(what)
 }
 
-/** `meta=images_count`; anything else is `422.invalid-argument`. */
-export function parseMeta(query: URLSearchParams): Set<SourceMeta> {
-  return new Set(oneOf(listParam(query, 'meta'), SOURCE_METAS, 'meta'))
-}
+const sortKeys = raw
+  .optional()
+  .transform((value, ctx): SortKey[] => {
+    const keys: SortKey[] = []
+    for (const item of [value ?? []].flat().flatMap((v) => v.split(','))) {
+      const text = item.trim()
+      if (text === '') continue
+      const descending = text.startsWith('-')
+      const key = descending ? text.slice(1) : text
+      // Own keys only: `in` would also find Object.prototype's (`__proto__`, `valueOf`…).
+      if (!Object.hasOwn(SORT_KEYS, key)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Cannot sort image sources by '${text.slice(0, 40)}'; sort by ${Object.keys(SORT_KEYS).join(', ')}, with a leading - for descending.`,
+        })
+        return z.NEVER
+      }
+      keys.push({ key, descending })
+    }
+    return keys
+  })
+  .describe('Comma-separated keys, - for descending, e.g. name,-events.created')
 
-/** Every list parameter of getImageSources, validated. */
-export function parseListQuery(query: URLSearchParams): ListQuery {
-  const filter: ListQuery['filter'] = {}
-  const page = { number: 1, size: DEFAULT_PAGE_SIZE }
-  for (const name of new Set(query.keys())) {
+/** `filter[x]` and `page[x]` outside the contract's keys are refused, not ignored. */
+function refuseUnknownBrackets(query: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  for (const name of Object.keys(query)) {
     const filterKey = /^filter\[(.*)\]$/.exec(name)?.[1]
-    if (filterKey !== undefined) {
-      if (!(FILTER_KEYS as readonly string[]).includes(filterKey)) {
-        throw CycleError.invalidArgument(
-          `filter[${filterKey.slice(0, 40)}] is not a filter of image sources; use ${FILTER_KEYS.map((k) => `filter[${k}]`).join(', ')}.`,
-        )
-      }
-      const values = query.getAll(name)
-      if (filterKey === 'state') {
-        const states = oneOf(
-          values
-            .flatMap((v) => v.split(','))
-            .map((v) => v.trim())
-            .filter(Boolean),
-          IMAGE_SOURCE_STATES,
-          'filter[state]',
-        )
-        // An empty filter[state]= filters nothing, like an absent one.
-        if (states.length > 0) filter.state = states
-      } else {
-        filter[filterKey as 'identifier' | 'search'] = values.at(-1) ?? ''
-      }
-      continue
+    if (filterKey !== undefined && !(FILTER_KEYS as readonly string[]).includes(filterKey)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `filter[${filterKey.slice(0, 40)}] is not a filter of image sources; use ${FILTER_KEYS.map((k) => `filter[${k}]`).join(', ')}.`,
+      })
     }
     const pageKey = /^page\[(.*)\]$/.exec(name)?.[1]
-    if (pageKey !== undefined) {
-      if (pageKey !== 'number' && pageKey !== 'size') {
-        throw CycleError.invalidArgument(
-          `page[${pageKey.slice(0, 40)}] is not a paging parameter; use page[number] and page[size].`,
-        )
-      }
-      page[pageKey] = pageValue(pageKey, query.get(name) ?? '')
+    if (pageKey !== undefined && !(PAGE_KEYS as readonly string[]).includes(pageKey)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `page[${pageKey.slice(0, 40)}] is not a paging parameter; use page[number] and page[size].`,
+      })
     }
   }
+}
+
+const include = () =>
+  listOf('include', SOURCE_INCLUDES, 'Comma-separated (or repeated): creators, integrations')
+const meta = () => listOf('meta', SOURCE_METAS, 'Comma-separated (or repeated): images_count')
+
+/**
+ * Query parameters per operation: the one definition that parses requests and documents them.
+ * Every refusal is Cycle's `422.invalid-argument` (the vendor's `invalidQuery`).
+ */
+export const cycleQuery = {
+  single: z.object({ include: include(), meta: meta() }),
+  list: z
+    .looseObject({
+      include: include(),
+      meta: meta(),
+      'filter[identifier]': lastText('Only sources with exactly this identifier'),
+      'filter[search]': lastText('Case-insensitive text in ID, name, identifier, type or origin'),
+      'filter[state]': listOf(
+        'filter[state]',
+        IMAGE_SOURCE_STATES,
+        'Comma-separated states: live, deleting, deleted (default: not deleted)',
+      ),
+      sort: sortKeys,
+      'page[number]': pageValue('number', 'Page to return, from 1'),
+      'page[size]': pageValue('size', 'Sources per page, 1 to 100 (default 20)'),
+    })
+    .superRefine(refuseUnknownBrackets),
+}
+
+/** getImageSources' parsed query as the model takes it. */
+export function toListQuery(query: z.output<typeof cycleQuery.list>): ListQuery {
+  const filter: ListQuery['filter'] = {}
+  if (query['filter[identifier]'] !== undefined) filter.identifier = query['filter[identifier]']
+  if (query['filter[search]'] !== undefined) filter.search = query['filter[search]']
+  // An empty filter[state]= filters nothing, like an absent one.
+  if (query['filter[state]'].length > 0) filter.state = query['filter[state]']
   return {
-    include: parseInclude(query),
-    meta: parseMeta(query),
+    include: new Set(query.include),
+    meta: new Set(query.meta),
     filter,
-    sort: parseSort(query),
-    page,
+    sort: query.sort,
+    page: {
+      number: query['page[number]'] ?? 1,
+      size: query['page[size]'] ?? DEFAULT_PAGE_SIZE,
+    },
   }
 }
 
-function parseSort(query: URLSearchParams): SortKey[] {
-  return listParam(query, 'sort').map((raw) => {
-    const descending = raw.startsWith('-')
-    const key = descending ? raw.slice(1) : raw
-    // Own keys only: `in` would also find Object.prototype's (`__proto__`, `valueOf`…).
-    if (!Object.hasOwn(SORT_KEYS, key)) {
-      throw CycleError.invalidArgument(
-        `Cannot sort image sources by '${raw.slice(0, 40)}'; sort by ${Object.keys(SORT_KEYS).join(', ')}, with a leading - for descending.`,
-      )
-    }
-    return { key, descending }
-  })
-}
-
-function pageValue(which: 'number' | 'size', raw: string): number {
-  const value = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN
-  const max = which === 'size' ? MAX_PAGE_SIZE : Number.MAX_SAFE_INTEGER
-  if (!(value >= 1 && value <= max)) {
-    const range = which === 'size' ? `from 1 to ${MAX_PAGE_SIZE}` : 'of 1 or more'
-    throw CycleError.invalidArgument(
-      `page[${which}] must be a whole number ${range}; got '${raw.slice(0, 40)}'.`,
-    )
+/** Parses a getImageSources query outside a request (benchmarks, model tests). */
+export function parseListQuery(params: URLSearchParams): ListQuery {
+  const record: Record<string, string | string[]> = {}
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    record[key] = values.length === 1 ? (values[0] as string) : values
   }
-  return value
-}
-
-function oneOf<T extends string>(values: string[], allowed: readonly T[], name: string): T[] {
-  for (const value of values) {
-    if (!(allowed as readonly string[]).includes(value)) {
-      throw CycleError.invalidArgument(
-        `'${value.slice(0, 40)}' is not a valid ${name} value; use ${allowed.join(', ')}.`,
-      )
-    }
-  }
-  return values as T[]
+  const parsed = cycleQuery.list.safeParse(record)
+  if (!parsed.success) throw CycleError.invalidArgument(parsed.error.issues[0]?.message ?? '')
+  return toListQuery(parsed.data)
 }

@@ -413,25 +413,3 @@ export const errorEnvelopeSchema = z.object({
   }),
   data: z.null(),
 })
-
-const listText = (what: string) => z.string().optional().describe(what)
-
-/** Query parameters, per operation, as the handlers accept them. */
-export const cycleQuery = {
-  single: z.object({
-    include: listText('Comma-separated (or repeated): creators, integrations'),
-    meta: listText('Comma-separated (or repeated): images_count'),
-  }),
-  list: z.object({
-    include: listText('Comma-separated (or repeated): creators, integrations'),
-    meta: listText('Comma-separated (or repeated): images_count'),
-    'filter[identifier]': listText('Only sources with exactly this identifier'),
-    'filter[search]': listText('Case-insensitive text in ID, name, identifier, type or origin'),
-    'filter[state]': listText(
-      'Comma-separated states: live, deleting, deleted (default: not deleted)',
-    ),
-    sort: listText('Comma-separated keys, - for descending, e.g. name,-events.created'),
-    'page[number]': listText('Page to return, from 1'),
-    'page[size]': listText('Sources per page, 1 to 100 (default 20)'),
-  }),
-}

@@ -90,11 +90,10 @@ describe.each(TRANSPORTS)('Cycle scenarios and determinism (%s)', (transport) =>
 })
 
 describe('the large Cycle scenario', () => {
-  it('seeds 10,000 sources well under 3 s and pages through them quickly', async () => {
+  it('seeds 10,000 sources and pages through them in name order (speed: npm run bench, scale)', async () => {
     const faker = new Faker({ locale: [en] })
     faker.seed(1)
     const store = createCycleStore()
-    const started = performance.now()
     await seedCycle({
       store,
       faker,
@@ -102,16 +101,13 @@ describe('the large Cycle scenario', () => {
       clock: createClock(),
       options: { count: 10_000 },
     })
-    expect(performance.now() - started).toBeLessThan(3000)
     expect(store.sourcesByHub.count(HUB)).toBe(10_000)
 
-    const listed = performance.now()
     const page = getImageSources(
       store,
       HUB,
       parseListQuery(new URLSearchParams('page[number]=500&page[size]=20&sort=name')),
     )
-    expect(performance.now() - listed).toBeLessThan(500)
     expect(page.data).toHaveLength(20)
     const names = page.data.map((s) => s.name.toLowerCase())
     expect(names).toEqual([...names].sort())

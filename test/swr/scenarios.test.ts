@@ -62,13 +62,10 @@ describe.each(TRANSPORTS)('SWR scenarios (%s)', (transport) => {
 })
 
 describe('SWR seeding and state', () => {
-  it('seeds 10,000 repositories well under 3 s', async () => {
+  it('seeds 10,000 repositories (speed: npm run bench, scale)', async () => {
     const store = createSwrStore()
-    const started = performance.now()
     await seedSwr(seedContext(store, 10_000))
-    const elapsed = performance.now() - started
     expect(store.sharedRepositories.count()).toBe(10_000)
-    expect(elapsed, `seeding took ${Math.round(elapsed)} ms`).toBeLessThan(3000)
   })
 
   it('gives byte-identical answers for the same seed and different data for another', async () => {
