@@ -74,7 +74,8 @@ function operationObject(vendor: AnyVendor, op: AnyOperation, security: JsonObje
   }))
   const query = op.query ?? op.docs?.query
   if (query) {
-    for (const [name, schema] of Object.entries(query.shape as Record<string, z.ZodType>)) {
+    const params = query instanceof z.ZodPipe ? query.in : query
+    for (const [name, schema] of Object.entries(params.shape as Record<string, z.ZodType>)) {
       const optional = schema.safeParse(undefined).success
       parameters.push({
         name,

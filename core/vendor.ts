@@ -7,9 +7,12 @@ import type { Random } from './random.ts'
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
-/** A query schema: one object whose properties are the operation's query parameters. */
-// biome-ignore lint/suspicious/noExplicitAny: any object schema, whatever its shape
-export type QuerySchema = z.ZodObject<any>
+/**
+ * A query schema: one object whose properties are the operation's query parameters (each given
+ * as a string, or a string array when repeated), optionally piped into what the handler takes.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any object schema, whatever its shape and output
+export type QuerySchema = z.ZodObject<any> | z.ZodPipe<z.ZodObject<any>, any>
 
 /** The query an operation without a schema gets: nothing parsed. */
 export type NoQuery = z.ZodObject<Record<string, never>>

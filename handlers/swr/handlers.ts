@@ -3,13 +3,8 @@ import { z } from 'zod'
 import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
-import { parseSharedReposQuery } from './query.ts'
-import {
-  listSharedReposQuerySchema,
-  type SharedRepository,
-  type ShowReposResp,
-  showReposRespSchema,
-} from './schemas.ts'
+import { sharedReposQuery } from './query.ts'
+import { type SharedRepository, type ShowReposResp, showReposRespSchema } from './schemas.ts'
 
 /** The Content-Type values the contract allows (the SDK sends one even on a GET). */
 const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i
@@ -29,8 +24,8 @@ export const swrOperations = [
     path: '/v2/manage/shared-repositories',
     summary: 'List shared image repositories (shared by me / shared with me)',
     statuses: STATUSES,
+    query: sharedReposQuery,
     docs: {
-      query: listSharedReposQuerySchema,
       headers: {
         'Content-Type': 'Required: application/json or application/json;charset=utf-8.',
         'X-Sdk-Date': 'Signing time (yyyyMMddTHHmmssZ) of an AK/SK-signed request.',
@@ -45,7 +40,7 @@ export const swrOperations = [
     },
     handle(ctx) {
       requireJsonContentType(ctx.request)
-      const query = parseSharedReposQuery(ctx.url.searchParams)
+      const query = ctx.query
       const { items, total } = listSharedRepositories(ctx.store, query)
       const headers: Record<string, string> = {}
       if (query.page) headers['Content-Range'] = `${query.page.offset}-${items.length}/${total}`

@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { SwrError } from './errors.ts'
 
 /** Which side of sharing to list. */
@@ -39,32 +40,77 @@ const ORDER_TYPES = ['asc', 'desc'] as const
 // row, no two separators side by side), ends with a letter or digit; 1-64 characters.
 const NAMESPACE = /^[a-z](?:[a-z0-9]|(?:[.-]|_{1,2})(?=[a-z0-9]))*$/
 
+/** One value of a parameter that may be given once; a repeated one is SWR's 400. */
+function once(key: string, description: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => {
+      if (!Array.isArray(value)) return value
+      throw SwrError.invalidParameter(
+        key === 'filter'
+          ? `Invalid parameter: filter is given ${value.length} times; put every condition into one filter, e.g. filter=center::self|name::busybox.`
+          : `Invalid parameter: ${key} is given ${value.length} times; give it once.`,
+      )
+    })
+    .describe(description)
+}
+
 /**
- * Reads both query forms into one {@link SharedReposQuery}. A parameter may come in both forms
- * when the values agree (Huawei's SDKs require `center` even when `filter` carries it).
+ * ListSharedReposDetails' query: both forms, discrete (`center=self`) and legacy
+ * (`filter=center::self|…`), read into one {@link SharedReposQuery}. The one definition that
+ * parses requests and documents them. A parameter may come in both forms when the values agree
+ * (Huawei's SDKs require `center` even when `filter` carries it).
  *
  * @note `offset` must be 0 or a multiple of `limit`, and `limit`/`offset` and
  * `order_column`/`order_type` only come in pairs, as the contract's parameter notes say; the mock
- * refuses other combinations with a 400 rather than guessing.
+ * refuses other combinations with a 400 rather than guessing. Refusals are SWR's own errors
+ * (`SwrError.invalidParameter`), thrown while parsing.
  */
+export const sharedReposQuery = z
+  .object({
+    center: once(
+      'center',
+      'self: repositories this account shares; thirdparty: repositories shared with it. Required, here or inside filter.',
+    ),
+    namespace: once('namespace', 'Organization name (exact match).'),
+    name: once('name', 'Repository name (exact match).'),
+    limit: once(
+      'limit',
+      'Page size, at least 1. Only together with offset; then Content-Range is set.',
+    ),
+    offset: once('offset', 'Start index: 0 or a multiple of limit. Only together with limit.'),
+    order_column: once(
+      'order_column',
+      'Sort column: name, updated_at, updated_time (= updated_at) or tag_count. Only together with order_type.',
+    ),
+    order_type: once('order_type', 'asc or desc. Only together with order_column.'),
+    filter: once(
+      'filter',
+      'Legacy form: center::{center}|name::{name}|limit::{limit}|offset::{offset}|namespace::…|order_column::…|order_type::…',
+    ),
+  })
+  .transform((given) => toSharedReposQuery(given))
+
+/** Parses a query outside a request (benchmarks, model tests). */
 export function parseSharedReposQuery(params: URLSearchParams): SharedReposQuery {
+  const record: Record<string, string | string[]> = {}
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key)
+    record[key] = values.length === 1 ? (values[0] as string) : values
+  }
+  return sharedReposQuery.parse(record)
+}
+
+function toSharedReposQuery(
+  given: Partial<Record<QueryKey | 'filter', string | undefined>>,
+): SharedReposQuery {
   const raw = new Map<QueryKey, string>()
   for (const key of QUERY_KEYS) {
-    const values = params.getAll(key)
-    if (values.length > 1) {
-      throw SwrError.invalidParameter(
-        `Invalid parameter: ${key} is given ${values.length} times; give it once.`,
-      )
-    }
-    if (values.length === 1) raw.set(key, values[0] as string)
+    const value = given[key]
+    if (value !== undefined) raw.set(key, value)
   }
-  const filters = params.getAll('filter')
-  if (filters.length > 1) {
-    throw SwrError.invalidParameter(
-      `Invalid parameter: filter is given ${filters.length} times; put every condition into one filter, e.g. filter=center::self|name::busybox.`,
-    )
-  }
-  if (filters.length === 1) mergeFilter(raw, filters[0] as string)
+  if (given.filter !== undefined) mergeFilter(raw, given.filter)
 
   for (const [key, value] of raw) {
     if (value === '')

@@ -87,36 +87,3 @@ export const swrErrorBodySchema = z.object({
     }),
   ),
 })
-
-/** The query parameters of ListSharedReposDetails, as the published contract of the mock. */
-export const listSharedReposQuerySchema = z.object({
-  center: z
-    .enum(['self', 'thirdparty'])
-    .optional()
-    .describe(
-      'self: repositories this account shares; thirdparty: repositories shared with it. Required, here or inside filter.',
-    ),
-  namespace: z.string().min(1).max(64).optional().describe('Organization name (exact match).'),
-  name: z.string().optional().describe('Repository name (exact match).'),
-  limit: z
-    .string()
-    .regex(/^[0-9]+$/)
-    .optional()
-    .describe('Page size, at least 1. Only together with offset; then Content-Range is set.'),
-  offset: z
-    .string()
-    .regex(/^[0-9]+$/)
-    .optional()
-    .describe('Start index: 0 or a multiple of limit. Only together with limit.'),
-  order_column: z
-    .enum(['name', 'updated_at', 'updated_time', 'tag_count'])
-    .optional()
-    .describe('Sort column (updated_time = updated_at). Only together with order_type.'),
-  order_type: z.enum(['asc', 'desc']).optional().describe('Only together with order_column.'),
-  filter: z
-    .string()
-    .optional()
-    .describe(
-      'Legacy form: center::{center}|name::{name}|limit::{limit}|offset::{offset}|namespace::…|order_column::…|order_type::…',
-    ),
-})
