@@ -162,6 +162,8 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   operations: ReadonlyArray<OperationDefinition<Store, Principal, Permission, any>>
   /** Turns any thrown value into the vendor's error envelope (the vendor's one error wrapper). */
   renderError(error: unknown, ctx: ErrorContext): RenderedError
+  /** A query parameter's name as the vendor's gateway reads it (default: as sent). */
+  queryKey?(name: string): string
   /** The vendor's error for a query its schema refuses (default: its 400 for `invalid-query`). */
   invalidQuery?(message: string): MockError
   /** The vendor's error envelope, for the published contract. */

@@ -15,7 +15,7 @@ export function parseQuery(
   params: URLSearchParams,
 ): unknown {
   if (!operation.query) return {}
-  const raw = queryRecord(params)
+  const raw = queryRecord(params, vendor.queryKey)
   const parsed = operation.query.safeParse(raw)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
@@ -37,9 +37,13 @@ function invalid(vendor: AnyVendor, message: string): MockError {
 }
 
 /** The query as a record: one string per parameter given once, an array for repeated ones. */
-export function queryRecord(params: URLSearchParams): Record<string, string | string[]> {
+export function queryRecord(
+  params: URLSearchParams,
+  keyOf: (name: string) => string = (name) => name,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
-  for (const [key, value] of params) {
+  for (const [name, value] of params) {
+    const key = keyOf(name)
     const existing = out[key]
     if (existing === undefined) out[key] = value
     else if (Array.isArray(existing)) existing.push(value)

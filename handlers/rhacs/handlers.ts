@@ -5,6 +5,15 @@ import { rhacsOperation } from './auth.ts'
 import { encodeImage, encodeListImage } from './encoding.ts'
 import { GrpcCode, RhacsError, streamErrorChunk } from './errors.ts'
 import {
+  camel,
+  gatewayBool,
+  gatewayInt32,
+  gatewayMessage,
+  gatewayString,
+  paginationOf,
+  paginationShape,
+} from './gateway-query.ts'
+import {
   countImages,
   deleteImages,
   exportImages,
@@ -12,7 +21,6 @@ import {
   getWatchedImages,
   ImageView,
   listImages,
-  type Pagination,
   type RhacsStore,
   scanImage,
   unwatchImage,
@@ -35,7 +43,6 @@ type Ctx = OperationContext<RhacsStore>
 export const EXPORT_MS_PER_IMAGE = 2
 
 const EXPORT_BATCH_IMAGES = 50
-const AGGREGATIONS = ['UNSET', 'COUNT', 'MIN', 'MAX'] as const
 
 /**
  * Statuses Central's gateway can answer (every gRPC code it maps); the contract lists only
@@ -47,28 +54,6 @@ const QUERY_DOC =
   'Search query: `Field:value[,value…][+Field:value…]`, e.g. `Image Registry:quay.io+Image CVE Count:>5`. Values match by prefix; `"exact"`, `r/regex`, `!` negation, `>`/`<`/`>=`/`<=`/`==` on numbers and dates, `30d` relative days, `*` any value.'
 
 /** `v1.Pagination` as query parameters under a prefix. */
-function paginationDocs(prefix: string) {
-  return {
-    [`${prefix}.limit`]: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('Page size; 0 or more than 1000 means 1000'),
-    [`${prefix}.offset`]: z.number().int().min(0).optional(),
-    [`${prefix}.sortOption.field`]: z
-      .string()
-      .optional()
-      .describe('Search-field label to sort by (default `Last Updated`)'),
-    [`${prefix}.sortOption.reversed`]: z.boolean().optional(),
-    [`${prefix}.sortOption.aggregateBy.aggrFunc`]: z
-      .enum(AGGREGATIONS)
-      .optional()
-      .describe('Accepted and ignored: not supported over REST'),
-    [`${prefix}.sortOption.aggregateBy.distinct`]: z.boolean().optional(),
-  }
-}
-
 const ok = (description: string, schema?: z.ZodType): OperationDocs['responses'] => ({
   200: { description, ...(schema ? { schema } : {}) },
 })
@@ -79,11 +64,13 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_ListImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
+    query: z
+      .object({
+        query: gatewayString('query').describe(QUERY_DOC),
+        ...paginationShape('pagination'),
+      })
+      .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) })),
     docs: {
-      query: z.object({
-        query: z.string().optional().describe(QUERY_DOC),
-        ...paginationDocs('pagination'),
-      }),
       responses: ok(
         'The matching images (ListImage projection), sorted and paged',
         z.strictObject({ images: z.array(listImageWireSchema) }),
@@ -94,9 +81,7 @@ export const rhacsOperations = [
     path: '/v1/images',
     summary: 'ListImages returns all the images that match the input query.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      const query = params.string('query')
-      const pagination = params.pagination('pagination')
+      const { query, pagination } = ctx.query
       const view = new ImageView(ctx.store, ctx.clock.now())
       const images = listImages(view, query, pagination)
       return HttpResponse.json({ images: images.map((image) => encodeListImage(image, view)) })
@@ -105,11 +90,13 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_CountImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
+    query: z
+      .object({
+        query: gatewayString('query').describe(QUERY_DOC),
+        ...paginationShape('pagination'),
+      })
+      .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) })),
     docs: {
-      query: z.object({
-        query: z.string().optional().describe(QUERY_DOC),
-        ...paginationDocs('pagination'),
-      }),
       responses: ok(
         'How many images match; pagination is ignored',
         z.strictObject({ count: z.number().int() }),
@@ -120,26 +107,34 @@ export const rhacsOperations = [
     path: '/v1/imagescount',
     summary: 'CountImages returns a count of images that match the input query.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      const query = params.string('query')
-      // Parsed (so malformed values still get a 400) but ignored, as Central ignores them.
-      params.pagination('pagination')
+      // Pagination is parsed (so malformed values still get a 400) but ignored, as Central does.
       const view = new ImageView(ctx.store, ctx.clock.now())
-      return HttpResponse.json({ count: countImages(view, query) })
+      return HttpResponse.json({ count: countImages(view, ctx.query.query) })
     },
   }),
   rhacsOperation({
     id: 'ImageService_DeleteImages',
     permission: { resource: 'Image', access: 'READ_WRITE_ACCESS' },
+    query: z
+      .looseObject({
+        query: gatewayMessage('query', 'v1.RawQuery'),
+        'query.pagination': gatewayMessage('pagination', 'v1.Pagination'),
+        confirm: gatewayBool('confirm').describe('false (default) only counts: a dry run'),
+        'query.query': gatewayString('query.query').describe(
+          `${QUERY_DOC} Some query.* parameter is required (it scopes the delete).`,
+        ),
+        ...paginationShape('query.pagination'),
+      })
+      .transform((q) => ({
+        confirm: q.confirm ?? false,
+        query: q['query.query'] ?? '',
+        pagination: paginationOf('query.pagination', q),
+        // A RawQuery exists once any of its fields is given, even as `query.query=`.
+        scoped: Object.entries(q).some(
+          ([key, value]) => key.startsWith('query.') && value !== undefined,
+        ),
+      })),
     docs: {
-      query: z.object({
-        'query.query': z
-          .string()
-          .optional()
-          .describe(`${QUERY_DOC} Some query.* parameter is required (it scopes the delete).`),
-        ...paginationDocs('query.pagination'),
-        confirm: z.boolean().optional().describe('false (default) only counts: a dry run'),
-      }),
       responses: ok(
         'How many images matched (and were deleted unless a dry run)',
         z.strictObject({ numDeleted: z.number().int(), dryRun: z.boolean() }),
@@ -150,14 +145,9 @@ export const rhacsOperations = [
     path: '/v1/images',
     summary: 'DeleteImage removes the images based on a query',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      if (params.has('query')) throw unsupportedMessage('query', 'v1.RawQuery')
-      if (params.has('query.pagination')) throw unsupportedMessage('pagination', 'v1.Pagination')
-      const confirm = params.bool('confirm')
-      const query = params.string('query.query')
-      const pagination = params.pagination('query.pagination')
+      const { confirm, query, pagination, scoped } = ctx.query
       // A RawQuery exists once any of its fields is given, even as `query.query=`.
-      if (!params.hasUnder('query.')) {
+      if (!scoped) {
         throw new RhacsError(GrpcCode.invalidArgument, 'a scoping query is required')
       }
       const view = new ImageView(ctx.store, ctx.clock.now())
@@ -167,11 +157,11 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_GetImage',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
+    query: z.object({
+      includeSnoozed: gatewayBool('includeSnoozed').describe('Keep snoozed (deferred) CVEs'),
+      stripDescription: gatewayBool('stripDescription').describe('Blank every CVE summary'),
+    }),
     docs: {
-      query: z.object({
-        includeSnoozed: z.boolean().optional().describe('Keep snoozed (deferred) CVEs'),
-        stripDescription: z.boolean().optional().describe('Blank every CVE summary'),
-      }),
       responses: ok('The image', imageWireSchema),
     },
     statuses: STATUSES,
@@ -179,9 +169,8 @@ export const rhacsOperations = [
     path: '/v1/images/{id}',
     summary: 'GetImage returns the image given its ID.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      const includeSnoozed = params.bool('includeSnoozed')
-      const stripDescription = params.bool('stripDescription')
+      const includeSnoozed = ctx.query.includeSnoozed ?? false
+      const stripDescription = ctx.query.stripDescription ?? false
       const image = getImage(ctx.store, ctx.params.id ?? '')
       const view = new ImageView(ctx.store, ctx.clock.now())
       return HttpResponse.json(encodeImage(image, view, { includeSnoozed, stripDescription }))
@@ -190,15 +179,13 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_ExportImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
+    query: z.object({
+      timeout: gatewayInt32('timeout').describe(
+        'Seconds before the stream ends with a DeadlineExceeded error line; 0 = none',
+      ),
+      query: gatewayString('query').describe(QUERY_DOC),
+    }),
     docs: {
-      query: z.object({
-        timeout: z
-          .number()
-          .int()
-          .optional()
-          .describe('Seconds before the stream ends with a DeadlineExceeded error line; 0 = none'),
-        query: z.string().optional().describe(QUERY_DOC),
-      }),
       responses: {
         200: {
           description:
@@ -212,9 +199,8 @@ export const rhacsOperations = [
     path: '/v1/export/images',
     summary: 'ExportImages streams every image that matches the query, one JSON object per line.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      const timeout = params.int32('timeout')
-      const query = params.string('query')
+      const timeout = ctx.query.timeout ?? 0
+      const query = ctx.query.query ?? ''
       const view = new ImageView(ctx.store, ctx.clock.now())
       const images = exportImages(view, query)
       // A negative timeout is a deadline already past: the walk fails before its first image.
@@ -336,13 +322,12 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_UnwatchImage',
     permission: { resource: 'WatchedImage', access: 'READ_WRITE_ACCESS' },
+    query: z.object({
+      name: gatewayString('name').describe(
+        'The watched name, exactly as GetWatchedImages lists it',
+      ),
+    }),
     docs: {
-      query: z.object({
-        name: z
-          .string()
-          .optional()
-          .describe('The watched name, exactly as GetWatchedImages lists it'),
-      }),
       responses: ok('No longer watched (whether or not it was)', empty),
     },
     statuses: STATUSES,
@@ -350,8 +335,7 @@ export const rhacsOperations = [
     path: '/v1/watchedimages',
     summary: 'UnwatchImage marks an image name to no longer be watched.',
     handle(ctx) {
-      const params = new GatewayParams(ctx.url.searchParams)
-      unwatchImage(ctx.store, params.string('name'))
+      unwatchImage(ctx.store, ctx.query.name ?? '')
       return HttpResponse.json({})
     },
   }),
@@ -393,117 +377,6 @@ function exportStream(
     },
     { highWaterMark: 1 },
   )
-}
-
-function unsupportedMessage(field: string, type: string): RhacsError {
-  return RhacsError.badRequest(`parsing field "${field}": unsupported message type: "${type}"`)
-}
-
-const camel = (segment: string) =>
-  segment.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
-
-/**
- * Query parameters as grpc-gateway reads them into a request message: each path segment may be
- * the proto name (`sort_option`) or the JSON name (`sortOption`); unknown parameters are
- * ignored; a scalar given twice, or not parseable as its type, is a 400.
- */
-class GatewayParams {
-  readonly #values = new Map<string, string[]>()
-
-  constructor(query: URLSearchParams) {
-    for (const [key, value] of query) {
-      const canonical = key.split('.').map(camel).join('.')
-      const list = this.#values.get(canonical)
-      if (list) list.push(value)
-      else this.#values.set(canonical, [value])
-    }
-  }
-
-  has(name: string): boolean {
-    return this.#values.has(name)
-  }
-
-  hasUnder(prefix: string): boolean {
-    return [...this.#values.keys()].some((key) => key.startsWith(prefix))
-  }
-
-  #single(name: string): string | undefined {
-    const values = this.#values.get(name)
-    if (!values) return undefined
-    if (values.length > 1) {
-      throw RhacsError.badRequest(`too many values for field "${name}": ${values.join(', ')}`)
-    }
-    return values[0]
-  }
-
-  string(name: string): string {
-    return this.#single(name) ?? ''
-  }
-
-  bool(name: string): boolean {
-    const raw = this.#single(name)
-    if (raw === undefined) return false
-    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(raw)) return true
-    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(raw)) return false
-    throw RhacsError.badRequest(
-      `parsing field "${leaf(name)}": strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`,
-    )
-  }
-
-  int32(name: string): number {
-    const raw = this.#single(name)
-    if (raw === undefined) return 0
-    if (!/^[+-]?\d+$/.test(raw)) {
-      throw RhacsError.badRequest(
-        `parsing field "${leaf(name)}": strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`,
-      )
-    }
-    const value = Number(raw)
-    if (value > 2_147_483_647 || value < -2_147_483_648) {
-      throw RhacsError.badRequest(
-        `parsing field "${leaf(name)}": strconv.ParseInt: parsing ${JSON.stringify(raw)}: value out of range`,
-      )
-    }
-    return value
-  }
-
-  /**
-   * `v1.Pagination` under a prefix. `aggregateBy` is validated and ignored (the API documents it
-   * as unsupported over REST).
-   * @note Central passes a negative limit or offset on to its database, which fails; the mock
-   * answers 400.
-   */
-  pagination(prefix: string): Pagination {
-    const limit = this.int32(`${prefix}.limit`)
-    const offset = this.int32(`${prefix}.offset`)
-    if (limit < 0 || offset < 0) {
-      const which = limit < 0 ? 'limit' : 'offset'
-      throw RhacsError.invalidArgs(
-        `${prefix}.${which} must not be negative; got ${limit < 0 ? limit : offset}`,
-      )
-    }
-    const aggregation = this.#single(`${prefix}.sortOption.aggregateBy.aggrFunc`)
-    if (
-      aggregation !== undefined &&
-      !(AGGREGATIONS as readonly string[]).includes(aggregation) &&
-      !/^[0-3]$/.test(aggregation)
-    ) {
-      throw RhacsError.badRequest(
-        `parsing field "aggrFunc": ${JSON.stringify(aggregation)} is not a valid value`,
-      )
-    }
-    this.bool(`${prefix}.sortOption.aggregateBy.distinct`)
-    return {
-      limit,
-      offset,
-      sortField: this.string(`${prefix}.sortOption.field`),
-      reversed: this.bool(`${prefix}.sortOption.reversed`),
-    }
-  }
-}
-
-function leaf(name: string): string {
-  return name.split('.').pop() ?? name
 }
 
 type BodyFieldType = 'string' | 'bool'

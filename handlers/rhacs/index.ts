@@ -1,6 +1,7 @@
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateRhacs } from './auth.ts'
 import { renderRhacsError } from './errors.ts'
+import { canonicalQueryKey } from './gateway-query.ts'
 import { rhacsOperations } from './handlers.ts'
 import { createRhacsStore } from './model.ts'
 import { rhacsErrorWireSchema } from './schemas.ts'
@@ -18,6 +19,7 @@ export const rhacs = defineVendor({
   createStore: createRhacsStore,
   operations: rhacsOperations,
   renderError: renderRhacsError,
+  queryKey: canonicalQueryKey,
   errorSchema: rhacsErrorWireSchema,
   securitySchemes: {
     bearer: {
