@@ -3,11 +3,18 @@ import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import type { SnowflakeStore } from './model.ts'
 
 const TOKEN_TYPES = ['KEYPAIR_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const
-const WRITE_OPERATIONS = new Set([
-  'createImageRepository',
-  'deleteImageRepository',
-  'setTags',
-  'unsetTags',
+/** Operations that change state, with the object a role needs privileges on to run them. */
+const WRITE_OPERATIONS = new Map([
+  ['createDatabase', 'account'],
+  ['deleteDatabase', 'database'],
+  ['undropDatabase', 'account'],
+  ['createSchema', 'database'],
+  ['deleteSchema', 'schema'],
+  ['undropSchema', 'database'],
+  ['createImageRepository', 'schema'],
+  ['deleteImageRepository', 'schema'],
+  ['setTags', 'schema'],
+  ['unsetTags', 'schema'],
 ])
 
 /**
@@ -41,11 +48,12 @@ export function authenticateSnowflake({
     throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
   }
   const known = store.tokenByValue.first(token)
-  if (known?.access === 'read' && WRITE_OPERATIONS.has(operation.id)) {
+  const object = WRITE_OPERATIONS.get(operation.id)
+  if (known?.access === 'read' && object) {
     throw new SnowflakeError(
       403,
       SNOWFLAKE_CODES.insufficientPrivileges,
-      'SQL access control error:\nInsufficient privileges to operate on schema.',
+      `SQL access control error:\nInsufficient privileges to operate on ${object}.`,
     )
   }
 }
