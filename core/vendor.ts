@@ -17,6 +17,17 @@ export type QuerySchema = z.ZodObject<any> | z.ZodPipe<z.ZodObject<any>, any>
 /** The query an operation without a schema gets: nothing parsed. */
 export type NoQuery = z.ZodObject<Record<string, never>>
 
+/** Why a query did not parse: the parameter, what was sent and what was expected. */
+export interface QueryIssue {
+  parameter: string
+  /** The value as sent (an array when the parameter was repeated). */
+  value: string | string[] | undefined
+  /** A whole sentence when the schema wrote it; otherwise zod's phrase (`expected true or false`). */
+  message: string
+  /** True when `message` is the schema's own sentence, to be shown as it is. */
+  ownMessage: boolean
+}
+
 /**
  * What a handler gets: the parsed request, the caller and this session's store, clock and random
  * stream. Nothing else of the session: handlers serve one vendor's model, never the mock.
@@ -165,7 +176,7 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   /** A query parameter's name as the vendor's gateway reads it (default: as sent). */
   queryKey?(name: string): string
   /** The vendor's error for a query its schema refuses (default: its 400 for `invalid-query`). */
-  invalidQuery?(message: string): MockError
+  invalidQuery?(issue: QueryIssue): MockError
   /** The vendor's error envelope, for the published contract. */
   errorSchema?: z.ZodType
   /** OpenAPI security schemes the vendor accepts (name → scheme object). */

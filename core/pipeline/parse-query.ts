@@ -1,5 +1,5 @@
-import { type MockError, MockStatusError } from '../errors.ts'
-import type { AnyOperation, AnyVendor } from '../vendor.ts'
+import { MockStatusError } from '../errors.ts'
+import type { AnyOperation, AnyVendor, QueryIssue } from '../vendor.ts'
 
 /**
  * The query as the operation's schema reads it: a parameter given once is a string, one given
@@ -19,21 +19,26 @@ export function parseQuery(
   const parsed = operation.query.safeParse(raw)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]
-  const name = issue?.path.join('.') || 'query'
-  const given = raw[String(issue?.path[0] ?? '')]
-  const message =
-    issue?.code === 'custom'
-      ? issue.message
-      : `Invalid value for query parameter ${name}: ${
-          Array.isArray(given)
-            ? `it is given ${given.length} times; give it once`
-            : (issue?.message ?? 'it is invalid')
-        }`
-  throw invalid(vendor, message)
-}
-
-function invalid(vendor: AnyVendor, message: string): MockError {
-  return vendor.invalidQuery?.(message) ?? new MockStatusError(400, message, 'invalid-query')
+  const parameter = String(issue?.path[0] ?? 'query')
+  const value = raw[parameter]
+  const found: QueryIssue = {
+    parameter,
+    value,
+    message: Array.isArray(value)
+      ? `it is given ${value.length} times; give it once`
+      : (issue?.message ?? 'it is invalid'),
+    ownMessage: issue?.code === 'custom' && !Array.isArray(value),
+  }
+  throw (
+    vendor.invalidQuery?.(found) ??
+    new MockStatusError(
+      400,
+      found.ownMessage
+        ? found.message
+        : `Invalid value for query parameter ${parameter}: ${found.message}`,
+      'invalid-query',
+    )
+  )
 }
 
 /** The query as a record: one string per parameter given once, an array for repeated ones. */

@@ -18,7 +18,10 @@ export const cycle = defineVendor({
   createStore: createCycleStore,
   operations: cycleOperations,
   renderError: renderCycleError,
-  invalidQuery: (message) => CycleError.invalidArgument(message),
+  invalidQuery: (issue) =>
+    CycleError.invalidArgument(
+      issue.ownMessage ? issue.message : `${issue.parameter}: ${issue.message}.`,
+    ),
   authenticate: authenticateCycle,
   errorSchema: errorEnvelopeSchema,
   securityRequirement: 'all',

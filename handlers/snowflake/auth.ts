@@ -4,8 +4,11 @@ import type { SnowflakeStore } from './model.ts'
 
 const TOKEN_TYPES = ['KEYPAIR_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const
 
-/** What an operation does to the schema: a `read` token is refused `write`s. */
-export type SnowflakeAccess = 'read' | 'write'
+/**
+ * What an operation needs: `read`, or a write with the object a role needs privileges on (named
+ * in the 403). A token the scenario lists with `read` access is refused every write.
+ */
+export type SnowflakeAccess = 'read' | { write: 'account' | 'database' | 'schema' }
 
 /** Snowflake's `defineOperation`: each operation says whether it reads or writes. */
 export const snowflakeOperation = operationsFor<SnowflakeStore, undefined, SnowflakeAccess>()
@@ -43,11 +46,12 @@ export function authenticateSnowflake({
     throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
   }
   const known = store.tokenByValue.first(token)
-  if (known?.access === 'read' && operation.permission === 'write') {
+  const needed = operation.permission
+  if (known?.access === 'read' && needed !== 'read') {
     throw new SnowflakeError(
       403,
       SNOWFLAKE_CODES.insufficientPrivileges,
-      'SQL access control error:\nInsufficient privileges to operate on schema.',
+      `SQL access control error:\nInsufficient privileges to operate on ${needed.write}.`,
     )
   }
   return undefined

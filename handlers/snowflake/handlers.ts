@@ -1,14 +1,9 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
-import { MockError } from '../../core/errors.ts'
-import { describeZodError } from '../../core/faults.ts'
-import type { OperationContext } from '../../core/vendor.ts'
 import { snowflakeOperation } from './auth.ts'
-import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import { SnowflakeError } from './errors.ts'
 import { displayIdentifier, resolveIdentifier } from './identifiers.ts'
 import {
-  CREATE_MODES,
-  type CreateMode,
   createImageRepository,
   deleteImageRepository,
   fetchImageRepository,
@@ -17,12 +12,20 @@ import {
   listImageRepositories,
   listImagesInRepository,
   type SchemaRef,
-  type SnowflakeStore,
   setTags,
-  storeAsyncResult,
   type TagChange,
   unsetTags,
 } from './model.ts'
+import {
+  ASYNC_HEADERS,
+  accepted,
+  answer,
+  type Ctx,
+  ok,
+  parseBody,
+  readJsonBody,
+  success,
+} from './respond.ts'
 import {
   acceptedResponseSchema,
   createImageRepositoryBodySchema,
@@ -30,42 +33,23 @@ import {
   imageRepositorySchema,
   imageWireSchema,
   snowflakeQuery,
-  successResponseSchema,
   tagAssignmentInputSchema,
   tagAssignmentWireSchema,
   tagReferenceInputSchema,
 } from './schemas.ts'
 
-type Ctx = OperationContext<SnowflakeStore>
-
 const BASE = '/api/v2/databases/{database}/schemas/{schema}/image-repositories'
-/** A LIKE pattern matches identifiers of at most 255 characters; longer ones are refused. */
-const MAX_LIKE_LENGTH = 1024
 const READ_STATUSES = [200, 202, 400, 401, 403, 404, 405, 429, 500, 503, 504] as const
 const WRITE_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 429, 500, 503, 504] as const
 const TAG_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 410, 429, 500, 503, 504] as const
-const ASYNC_HEADERS = {
-  Prefer: '`respond-async` answers 202 and leaves the result at /api/v2/results/{handle}',
-}
-const accepted202 = {
-  description: 'Accepted (Prefer: respond-async); poll the Location',
-  schema: acceptedResponseSchema,
-}
-const success = (description: string, schema: z.ZodType = successResponseSchema) => ({
-  200: { description, schema },
-  202: accepted202,
-})
-
-const IN_PROGRESS =
-  'Request execution in progress. Use the provided location header or result handler ID to perform query monitoring and management.'
 
 /** Every Snowflake image-repository operation of the contract, plus fetchResult. */
 export const snowflakeOperations = [
   snowflakeOperation({
     id: 'listImageRepositories',
     permission: 'read',
+    query: snowflakeQuery.list,
     docs: {
-      query: snowflakeQuery.list,
       headers: ASYNC_HEADERS,
       responses: success('The repositories, by name', z.array(imageRepositorySchema)),
     },
@@ -75,20 +59,15 @@ export const snowflakeOperations = [
     statuses: WRITE_STATUSES,
     handle: (ctx) =>
       answer(ctx, async () => {
-        const like = ctx.url.searchParams.get('like') ?? undefined
-        if (like !== undefined && like.length > MAX_LIKE_LENGTH) {
-          throw SnowflakeError.badRequest(
-            `Invalid value for query parameter like: longer than ${MAX_LIKE_LENGTH} characters.`,
-          )
-        }
+        const { like } = ctx.query
         return ok(listImageRepositories(ctx.store, schemaRef(ctx), like).map(serializeRepository))
       }),
   }),
   snowflakeOperation({
     id: 'createImageRepository',
-    permission: 'write',
+    permission: { write: 'schema' },
+    query: snowflakeQuery.create,
     docs: {
-      query: snowflakeQuery.create,
       headers: ASYNC_HEADERS,
       requestBody: createImageRepositoryBodySchema,
       responses: success('Created (or kept, with ifNotExists)'),
@@ -100,14 +79,16 @@ export const snowflakeOperations = [
     handle: (ctx) =>
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
-        const mode = createMode(ctx)
+        const { createMode = 'errorIfExists' } = ctx.query
         const body = parseBody(
           createImageRepositoryBodySchema,
           await readJsonBody(ctx),
           'ImageRepository',
         )
         const name = resolveIdentifier(body.name, 'image repository name')
-        return ok({ status: await createImageRepository(ctx.store, ref, name, mode, ctx.clock) })
+        return ok({
+          status: await createImageRepository(ctx.store, ref, name, createMode, ctx.clock),
+        })
       }),
   }),
   snowflakeOperation({
@@ -125,8 +106,9 @@ export const snowflakeOperations = [
   }),
   snowflakeOperation({
     id: 'deleteImageRepository',
-    permission: 'write',
-    docs: { query: snowflakeQuery.ifExists, headers: ASYNC_HEADERS, responses: success('Dropped') },
+    permission: { write: 'schema' },
+    query: snowflakeQuery.ifExists,
+    docs: { headers: ASYNC_HEADERS, responses: success('Dropped') },
     method: 'DELETE',
     path: `${BASE}/{name}`,
     summary: 'Deletes an image repository.',
@@ -134,7 +116,12 @@ export const snowflakeOperations = [
     handle: (ctx) =>
       answer(ctx, async () =>
         ok({
-          status: deleteImageRepository(ctx.store, schemaRef(ctx), repoName(ctx), ifExists(ctx)),
+          status: deleteImageRepository(
+            ctx.store,
+            schemaRef(ctx),
+            repoName(ctx),
+            ctx.query.ifExists ?? false,
+          ),
         }),
       ),
   }),
@@ -164,9 +151,9 @@ export const snowflakeOperations = [
   }),
   snowflakeOperation({
     id: 'setTags',
-    permission: 'write',
+    permission: { write: 'schema' },
+    query: snowflakeQuery.ifExists,
     docs: {
-      query: snowflakeQuery.ifExists,
       headers: ASYNC_HEADERS,
       requestBody: z.array(tagAssignmentInputSchema),
       responses: success('Tags set'),
@@ -179,7 +166,7 @@ export const snowflakeOperations = [
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
         const name = repoName(ctx)
-        const exists = ifExists(ctx)
+        const exists = ctx.query.ifExists ?? false
         const tags = parseTagList(
           await readJsonBody(ctx),
           tagAssignmentInputSchema,
@@ -190,9 +177,9 @@ export const snowflakeOperations = [
   }),
   snowflakeOperation({
     id: 'unsetTags',
-    permission: 'write',
+    permission: { write: 'schema' },
+    query: snowflakeQuery.ifExists,
     docs: {
-      query: snowflakeQuery.ifExists,
       headers: ASYNC_HEADERS,
       requestBody: z.array(tagReferenceInputSchema),
       responses: success('Tags unset'),
@@ -205,7 +192,7 @@ export const snowflakeOperations = [
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
         const name = repoName(ctx)
-        const exists = ifExists(ctx)
+        const exists = ctx.query.ifExists ?? false
         const tags = parseTagList(await readJsonBody(ctx), tagReferenceInputSchema, 'TagReference')
         return ok({ status: unsetTags(ctx.store, ref, name, tags, exists) })
       }),
@@ -213,8 +200,8 @@ export const snowflakeOperations = [
   snowflakeOperation({
     id: 'getTags',
     permission: 'read',
+    query: snowflakeQuery.getTags,
     docs: {
-      query: snowflakeQuery.getTags,
       headers: ASYNC_HEADERS,
       responses: success('The tags set on the repository', z.array(tagAssignmentWireSchema)),
     },
@@ -224,15 +211,15 @@ export const snowflakeOperations = [
     statuses: TAG_STATUSES,
     handle: (ctx) =>
       answer(ctx, async () => {
-        booleanParam(ctx, 'withLineage')
+        ctx.query
         return ok(getTags(ctx.store, schemaRef(ctx), repoName(ctx)))
       }),
   }),
   snowflakeOperation({
     id: 'fetchResult',
     permission: 'read',
+    query: snowflakeQuery.fetchResult,
     docs: {
-      query: snowflakeQuery.fetchResult,
       responses: {
         200: { description: "The finished operation's own body (or its error)" },
         202: { description: 'Still running', schema: acceptedResponseSchema },
@@ -243,12 +230,6 @@ export const snowflakeOperations = [
     summary: 'Check result status or fetch request',
     statuses: [200, 202, 400, 401, 403, 404, 405, 408, 409, 500, 503, 504],
     handle(ctx) {
-      const page = ctx.url.searchParams.get('page')
-      if (page !== null && !/^\d{1,15}$/.test(page)) {
-        throw SnowflakeError.badRequest(
-          `Invalid value '${page}' for query parameter page; expected an integer ≥ 0.`,
-        )
-      }
       const handle = ctx.params.result_handler ?? ''
       const result = fetchResult(ctx.store, handle, ctx.clock)
       if (result.pending) return accepted(handle)
@@ -256,48 +237,6 @@ export const snowflakeOperations = [
     },
   }),
 ]
-
-interface Outcome {
-  status: number
-  body: unknown
-}
-
-const ok = (body: unknown): Outcome => ({ status: 200, body })
-
-/**
- * Runs an operation now and answers 200, or with `Prefer: respond-async` (or `code=202`) stores
- * the outcome, errors included, and answers 202 with a `Location` to poll.
- */
-async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Response> {
-  if (!wantsAsync(ctx.request)) {
-    const outcome = await run()
-    return HttpResponse.json(outcome.body as object, { status: outcome.status })
-  }
-  let outcome: Outcome
-  try {
-    outcome = await run()
-  } catch (error) {
-    if (!(error instanceof MockError)) throw error
-    const rendered = ctx.renderError(error)
-    outcome = { status: rendered.status, body: rendered.body }
-  }
-  return accepted(await storeAsyncResult(ctx.store, outcome, ctx.clock, ctx.random))
-}
-
-function accepted(handle: string): Response {
-  return HttpResponse.json(
-    { code: SNOWFLAKE_CODES.asyncInProgress, message: IN_PROGRESS, resultHandler: handle },
-    { status: 202, headers: { Location: `/api/v2/results/${handle}` } },
-  )
-}
-
-function wantsAsync(request: Request): boolean {
-  const prefer = request.headers.get('prefer') ?? ''
-  return (
-    /(?:^|[,;\s])respond-async(?:$|[,;\s])/i.test(prefer) ||
-    /(?:^|[,;\s])code=202(?:$|[,;\s])/.test(prefer)
-  )
-}
 
 function schemaRef(ctx: Ctx): SchemaRef {
   return {
@@ -308,52 +247,6 @@ function schemaRef(ctx: Ctx): SchemaRef {
 
 function repoName(ctx: Ctx): string {
   return resolveIdentifier(ctx.params.name ?? '', 'image repository name')
-}
-
-function createMode(ctx: Ctx): CreateMode {
-  const raw = ctx.url.searchParams.get('createMode')
-  if (raw === null) return 'errorIfExists'
-  if (!(CREATE_MODES as readonly string[]).includes(raw)) {
-    throw SnowflakeError.badRequest(
-      `Invalid value '${raw.slice(0, 80)}' for query parameter createMode; expected one of ${CREATE_MODES.join(', ')}.`,
-    )
-  }
-  return raw as CreateMode
-}
-
-function ifExists(ctx: Ctx): boolean {
-  return booleanParam(ctx, 'ifExists')
-}
-
-function booleanParam(ctx: Ctx, name: string): boolean {
-  const raw = ctx.url.searchParams.get(name)
-  if (raw === null) return false
-  if (raw === 'true' || raw === 'false') return raw === 'true'
-  throw SnowflakeError.badRequest(
-    `Invalid value '${raw.slice(0, 80)}' for query parameter ${name}; expected true or false.`,
-  )
-}
-
-/** The contract's 415: a body is JSON unless another media type is named. */
-async function readJsonBody(ctx: Ctx): Promise<unknown> {
-  const type = ctx.request.headers.get('content-type')
-  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw SnowflakeError.ofStatus(
-      415,
-      `Unsupported media type '${type}'. The API supports application/json only.`,
-    )
-  }
-  // Malformed JSON is a MockStatusError 400, which the Snowflake error wrapper renders.
-  return ctx.readJson()
-}
-
-function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(body)
-  if (!parsed.success)
-    throw SnowflakeError.badRequest(
-      `Invalid ${what} in request body: ${describeZodError(parsed.error)}.`,
-    )
-  return parsed.data
 }
 
 function parseTagList(

@@ -1,14 +1,16 @@
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateSnowflake } from './auth.ts'
-import { renderSnowflakeError } from './errors.ts'
+import { databaseOperations } from './databases.ts'
+import { renderSnowflakeError, SnowflakeError } from './errors.ts'
 import { snowflakeOperations } from './handlers.ts'
 import { createSnowflakeStore, uuidFrom } from './model.ts'
 import { errorResponseSchema } from './schemas.ts'
+import { schemaOperations } from './schemas-ops.ts'
 
 export { SnowflakeError } from './errors.ts'
 export type { SnowflakeStore } from './model.ts'
 
-/** Snowflake REST API v2: image repositories and the result API. */
+/** Snowflake REST API v2: databases, schemas, image repositories and the result API. */
 export const snowflake = defineVendor({
   name: 'snowflake',
   title: 'Snowflake',
@@ -16,8 +18,15 @@ export const snowflake = defineVendor({
   requestIdHeader: 'X-Snowflake-Request-ID',
   createRequestId: uuidFrom,
   createStore: createSnowflakeStore,
-  operations: snowflakeOperations,
+  operations: [...databaseOperations, ...schemaOperations, ...snowflakeOperations],
   renderError: renderSnowflakeError,
+  invalidQuery: ({ parameter, value, message }) => {
+    const given = Array.isArray(value) ? value.join(', ') : (value ?? '')
+    const shown = given.length > 80 ? `${given.slice(0, 80)}…` : given
+    return SnowflakeError.badRequest(
+      `Invalid value '${shown}' for query parameter ${parameter}; ${message}.`,
+    )
+  },
   authenticate: authenticateSnowflake,
   errorSchema: errorResponseSchema,
   securitySchemes: {

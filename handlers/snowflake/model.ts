@@ -7,7 +7,9 @@ import { compileLike, displayIdentifier } from './identifiers.ts'
 import {
   accountSchema,
   asyncResultSchema,
+  type CreateMode,
   databaseSchema,
+  droppedContainerSchema,
   type Image,
   type ImageRepository,
   imageRepositorySchema,
@@ -25,6 +27,8 @@ export function createSnowflakeStore() {
     accounts: new Collection({ schema: accountSchema }),
     databases: new Collection({ schema: databaseSchema }),
     schemas: new Collection({ schema: schemaSchema }),
+    /** Dropped databases and schemas within (or past) their Time Travel retention. */
+    dropped: new Collection({ schema: droppedContainerSchema }),
     tagDefinitions: new Collection({ schema: tagDefinitionSchema }),
     repositories: new Collection({ schema: imageRepositorySchema }),
     images: new Collection({ schema: imageSchema }),
@@ -36,17 +40,27 @@ export function createSnowflakeStore() {
     ...collections,
     databaseByName: indexBy(collections.databases, (d) => d.name),
     schemaByKey: indexBy(collections.schemas, (s) => key(s.database, s.name)),
+    schemasByDatabase: indexBy(collections.schemas, (s) => s.database),
+    tagDefinitionsBySchema: indexBy(collections.tagDefinitions, (t) => key(t.database, t.schema)),
+    droppedByKey: indexBy(collections.dropped, (d) => key(d.kind, d.database, d.name)),
+    droppedByParent: indexBy(collections.dropped, (d) =>
+      key(d.kind, d.kind === 'SCHEMA' ? d.database : ''),
+    ),
     repositoryByKey: indexBy(collections.repositories, (r) =>
       key(r.database_name, r.schema_name, r.name),
     ),
     repositoriesBySchema: indexBy(collections.repositories, (r) =>
       key(r.database_name, r.schema_name),
     ),
+    repositoryByUrl: indexBy(collections.repositories, (r) => r.repository_url),
     imagesByRepository: indexBy(collections.images, (i) =>
       key(i.database_name, i.schema_name, i.repository_name),
     ),
     tagsByRepository: indexBy(collections.tagAssignments, (t) =>
       key(t.database_name, t.schema_name, t.repository_name),
+    ),
+    tagAssignmentsByTagSchema: indexBy(collections.tagAssignments, (t) =>
+      key(t.tag_database, t.tag_schema),
     ),
     tokenByValue: indexBy(collections.tokens, (t) => t.token),
     resultByHandle: indexBy(collections.results, (r) => r.handle),
@@ -54,7 +68,7 @@ export function createSnowflakeStore() {
 }
 
 /** Identifiers cannot contain NUL, so it separates key parts safely. */
-function key(...parts: string[]): string {
+export function key(...parts: string[]): string {
   return parts.join('\u0000')
 }
 
@@ -65,10 +79,6 @@ export interface SchemaRef {
   database: string
   schema: string
 }
-
-/** The createMode values of the contract. */
-export const CREATE_MODES = ['errorIfExists', 'orReplace', 'ifNotExists'] as const
-export type CreateMode = (typeof CREATE_MODES)[number]
 
 /** Throws Snowflake's 404 unless the database and schema exist. */
 export function requireSchema(store: SnowflakeStore, ref: SchemaRef): void {
@@ -137,6 +147,7 @@ export async function createImageRepository(
   clock: Clock,
 ): Promise<string> {
   requireSchema(store, ref)
+  requireUnquoted(ref, name)
   const existing = findRepository(store, ref, name)
   const shown = displayIdentifier(name)
   if (existing && mode === 'errorIfExists') {
@@ -147,6 +158,22 @@ export async function createImageRepository(
     )
   }
   if (existing && mode === 'ifNotExists') return `${shown} already exists, statement succeeded.`
+  const url = repositoryUrl(store, ref, name)
+  const holder = store.repositoryByUrl.first(url)
+  if (
+    holder &&
+    (holder.database_name !== ref.database ||
+      holder.schema_name !== ref.schema ||
+      holder.name !== name)
+  ) {
+    // Unreachable through the API (names are unquoted, so the URL determines the key), but state
+    // imported through the control API may hold any names: never hand out a URL twice.
+    throw new SnowflakeError(
+      409,
+      SNOWFLAKE_CODES.alreadyExists,
+      `SQL compilation error:\nRepository URL '${url}' already belongs to image repository ${displayIdentifier(holder.database_name)}.${displayIdentifier(holder.schema_name)}.${displayIdentifier(holder.name)}.`,
+    )
+  }
   if (existing) dropRepository(store, ref, name)
   const owner = store.accounts.all()[0]?.defaultRole ?? 'ACCOUNTADMIN'
   await store.repositories.create({
@@ -154,11 +181,34 @@ export async function createImageRepository(
     database_name: ref.database,
     schema_name: ref.schema,
     created_on: snowflakeTimestamp(clock.now()),
-    repository_url: repositoryUrl(store, ref, name),
+    repository_url: url,
     owner,
     owner_role_type: 'ROLE',
   })
   return `Image Repository ${shown} successfully created.`
+}
+
+/**
+ * Snowflake supports image repositories only under unquoted names, and only in databases and
+ * schemas with unquoted names: the repository URL lower-cases all three, so a case-sensitive or
+ * special-character name would not survive it (and `my_repo` and `"my_repo"` would share one URL).
+ * A quoted name that reads the same unquoted (`"MY_REPO"`) is the same identifier and is fine.
+ * @note Snowflake documents the restriction (CREATE IMAGE REPOSITORY, "Quoted names for special
+ * characters or case-sensitive names are not supported") but publishes no error text or code for
+ * it; this is a 400 with the mock's request-error code, naming the offending identifier.
+ */
+function requireUnquoted(ref: SchemaRef, name: string): void {
+  const parts: Array<[string, string]> = [
+    ['image repository name', name],
+    ['database name', ref.database],
+    ['schema name', ref.schema],
+  ]
+  for (const [what, resolved] of parts) {
+    if (displayIdentifier(resolved) === resolved) continue
+    throw SnowflakeError.badRequest(
+      `SQL compilation error:\nImage repositories do not support the quoted ${what} ${displayIdentifier(resolved)}: quoted names with special characters or case-sensitive names are not supported for image repositories or the databases and schemas that hold them, because the repository URL lower-cases them. Use an unquoted identifier (letters, digits, _ and $).`,
+    )
+  }
 }
 
 /** DROP IMAGE REPOSITORY [IF EXISTS]; returns the status message. */

@@ -8,11 +8,79 @@ export const accountSchema = z.object({
   defaultRole: z.string(),
 })
 
-/** A database the scenario defines; names are stored resolved (upper case unless quoted). */
-export const databaseSchema = z.object({ name: z.string() })
+/** The createMode values of the contract, shared by every create operation. */
+export const CREATE_MODES = ['errorIfExists', 'orReplace', 'ifNotExists'] as const
+export type CreateMode = (typeof CREATE_MODES)[number]
 
-/** A schema within a database. */
-export const schemaSchema = z.object({ database: z.string(), name: z.string() })
+/** Database and schema kinds (contract `Database.kind`, `Schema.kind`). */
+export const CONTAINER_KINDS = ['PERMANENT', 'TRANSIENT'] as const
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'OFF'] as const
+const TRACE_LEVELS = ['ALWAYS', 'ON_EVENT', 'OFF'] as const
+/** Snowflake's largest Time Travel retention (Enterprise edition), in days. */
+export const MAX_RETENTION_DAYS = 90
+
+/**
+ * The parameters a database or schema carries (contract `Database` / `Schema`, writable part),
+ * with Snowflake's defaults filled in when stored.
+ */
+const containerParameters = {
+  data_retention_time_in_days: z.number().int(),
+  max_data_extension_time_in_days: z.number().int(),
+  default_ddl_collation: z.string(),
+  log_level: z.string(),
+  trace_level: z.string(),
+  suspend_task_after_num_failures: z.number().int(),
+  user_task_managed_initial_warehouse_size: z.string(),
+  user_task_timeout_ms: z.number().int(),
+  serverless_task_min_statement_size: z.string(),
+  serverless_task_max_statement_size: z.string(),
+}
+
+/** A stored database; names are stored resolved (upper case unless quoted), times in Snowflake's form. */
+export const databaseSchema = z.object({
+  name: z.string(),
+  created_on: z.string(),
+  kind: z.enum(CONTAINER_KINDS),
+  owner: z.string(),
+  owner_role_type: z.string(),
+  comment: z.string(),
+  ...containerParameters,
+})
+
+/** A stored schema within a database. */
+export const schemaSchema = z.object({
+  database: z.string(),
+  name: z.string(),
+  created_on: z.string(),
+  kind: z.enum(CONTAINER_KINDS),
+  owner: z.string(),
+  owner_role_type: z.string(),
+  comment: z.string(),
+  managed_access: z.boolean(),
+  pipe_execution_paused: z.boolean(),
+  ...containerParameters,
+})
+
+/**
+ * A dropped database or schema kept for Time Travel: everything its drop removed, as JSON, so
+ * undrop restores exactly that. `database` is the database's own name for a dropped database.
+ */
+export const droppedContainerSchema = z.object({
+  kind: z.enum(['DATABASE', 'SCHEMA']),
+  database: z.string(),
+  name: z.string(),
+  /** Session-clock milliseconds of the drop. */
+  droppedAt: z.number(),
+  retentionDays: z.number().int(),
+  /** The dropped database or schema record itself, as JSON (for `history` listings). */
+  container: z.string(),
+  /** `{databases, schemas, tagDefinitions, repositories, images, tagAssignments}` as removed. */
+  records: z.string(),
+})
+
+export type StoredDatabase = z.infer<typeof databaseSchema>
+export type StoredSchema = z.infer<typeof schemaSchema>
+export type DroppedContainer = z.infer<typeof droppedContainerSchema>
 
 /** A tag object that setTags may assign (Snowflake requires the tag to exist). */
 export const tagDefinitionSchema = z.object({
@@ -112,6 +180,94 @@ export const tagReferenceInputSchema = z
   })
   .strict()
 
+const required = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) })
+const int = (min: number, max: number) =>
+  z
+    .number({ error: 'must be an integer' })
+    .int({ error: 'must be an integer' })
+    .min(min, { error: `must be from ${min} to ${max}` })
+    .max(max, { error: `must be from ${min} to ${max}` })
+const text = z.string({ error: 'must be a string' })
+const flag = z.boolean({ error: 'must be true or false' })
+const readOnly = z.unknown().optional()
+
+/** Writable parameters shared by the Database and Schema bodies. */
+const containerBodyParameters = {
+  kind: z.enum(CONTAINER_KINDS, { error: 'must be PERMANENT or TRANSIENT' }).optional(),
+  comment: text.optional(),
+  data_retention_time_in_days: int(0, MAX_RETENTION_DAYS).optional(),
+  max_data_extension_time_in_days: int(0, MAX_RETENTION_DAYS).optional(),
+  default_ddl_collation: text.optional(),
+  log_level: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  trace_level: z
+    .enum(TRACE_LEVELS, { error: `must be one of ${TRACE_LEVELS.join(', ')}` })
+    .optional(),
+  suspend_task_after_num_failures: int(0, 1_000_000).optional(),
+  user_task_managed_initial_warehouse_size: text.optional(),
+  user_task_timeout_ms: int(1, 604_800_000).optional(),
+  serverless_task_min_statement_size: text.optional(),
+  serverless_task_max_statement_size: text.optional(),
+  // Read-only fields of the contract: accepted and ignored, as Snowflake does.
+  created_on: readOnly,
+  is_default: readOnly,
+  is_current: readOnly,
+  owner: readOnly,
+  options: readOnly,
+  retention_time: readOnly,
+  dropped_on: readOnly,
+  budget: readOnly,
+  owner_role_type: readOnly,
+}
+
+/** A createDatabase body (contract `Database`): `name` plus writable parameters. */
+export const createDatabaseBodySchema = z
+  .object({ name: required('a string'), origin: readOnly, ...containerBodyParameters })
+  .strict()
+
+/** A createSchema body (contract `Schema`): `name` plus writable parameters. */
+export const createSchemaBodySchema = z
+  .object({
+    name: required('a string'),
+    database_name: readOnly,
+    managed_access: flag.optional(),
+    pipe_execution_paused: flag.optional(),
+    ...containerBodyParameters,
+  })
+  .strict()
+
+export type CreateDatabaseBody = z.infer<typeof createDatabaseBodySchema>
+export type CreateSchemaBody = z.infer<typeof createSchemaBodySchema>
+
+const wireParameters = {
+  ...containerParameters,
+  created_on: z.string(),
+  name: z.string(),
+  kind: z.enum(CONTAINER_KINDS),
+  is_default: z.boolean(),
+  is_current: z.boolean(),
+  owner: z.string(),
+  comment: z.string(),
+  options: z.string(),
+  retention_time: z.number().int(),
+  dropped_on: z.string().nullable(),
+  owner_role_type: z.string(),
+}
+
+/** A database as listDatabases and fetchDatabase return it (contract `Database`). */
+export const databaseWireSchema = z.object({ ...wireParameters, origin: z.string() })
+
+/** A schema as listSchemas and fetchSchema return it (contract `Schema`). */
+export const schemaWireSchema = z.object({
+  ...wireParameters,
+  database_name: z.string(),
+  managed_access: z.boolean(),
+  pipe_execution_paused: z.boolean(),
+})
+
+export type DatabaseWire = z.infer<typeof databaseWireSchema>
+export type SchemaWire = z.infer<typeof schemaWireSchema>
+
 export type ImageRepository = z.infer<typeof imageRepositorySchema>
 export type Image = z.infer<typeof imageSchema>
 export type TagAssignmentRecord = z.infer<typeof tagAssignmentRecordSchema>
@@ -150,17 +306,65 @@ export const errorResponseSchema = z.object({
   request_id: z.string(),
 })
 
-const booleanText = z.enum(['true', 'false'])
+/** A LIKE pattern matches identifiers of at most 255 characters; longer ones are refused. */
+export const MAX_LIKE_LENGTH = 1024
 
-/** Query parameters, per operation, as the handlers accept them. */
+/** `true` or `false`, as Snowflake's boolean query parameters are written. */
+const booleanParam = z
+  .enum(['true', 'false'], { error: 'expected true or false' })
+  .transform((value) => value === 'true')
+const boundedText = (description: string) =>
+  z
+    .string()
+    .max(MAX_LIKE_LENGTH, { error: `longer than ${MAX_LIKE_LENGTH} characters` })
+    .describe(description)
+const like = boundedText('SQL LIKE pattern (% and _, \\ escapes), case-insensitive')
+const createMode = z.enum(CREATE_MODES, {
+  error: `expected one of ${CREATE_MODES.join(', ')}`,
+})
+/** SHOW-style filters and paging of listDatabases and listSchemas (contract common parameters). */
+const showQuery = z.object({
+  like: like.optional(),
+  startsWith: boundedText('Case-sensitive name prefix').optional(),
+  showLimit: z.coerce
+    .number({ error: 'expected an integer from 1 to 10000' })
+    .int({ error: 'expected an integer from 1 to 10000' })
+    .min(1, { error: 'expected an integer from 1 to 10000' })
+    .max(10_000, { error: 'expected an integer from 1 to 10000' })
+    .optional()
+    .describe('At most this many rows'),
+  fromName: boundedText(
+    'With showLimit: start at the first name (case-sensitive, in name order) not before this one',
+  ).optional(),
+  history: booleanParam.optional().describe('Also list dropped objects still in Time Travel'),
+})
+
+/** Query parameters, per operation, as the handlers accept them (and the docs describe them). */
 export const snowflakeQuery = {
-  list: z.object({
-    like: z.string().optional().describe('SQL LIKE pattern (% and _), case-insensitive'),
+  list: z.object({ like: like.optional() }),
+  create: z.object({ createMode: createMode.optional() }),
+  ifExists: z.object({ ifExists: booleanParam.optional() }),
+  getTags: z.object({ withLineage: booleanParam.optional() }),
+  fetchResult: z.object({
+    page: z
+      .string()
+      .regex(/^\d{1,15}$/, { error: 'expected an integer ≥ 0' })
+      .optional()
+      .describe('Result page (accepted; results are never split)'),
   }),
-  create: z.object({
-    createMode: z.enum(['errorIfExists', 'orReplace', 'ifNotExists']).optional(),
+  show: showQuery,
+  createContainer: z.object({
+    createMode: createMode.optional(),
+    kind: z
+      .string()
+      .regex(/^(?:transient|permanent)?$/i, { error: 'expected transient, permanent or empty' })
+      .optional()
+      .describe('Deprecated: `transient`, `permanent` or empty; a kind in the body wins'),
   }),
-  ifExists: z.object({ ifExists: booleanText.optional() }),
-  getTags: z.object({ withLineage: booleanText.optional() }),
-  fetchResult: z.object({ page: z.string().regex(/^\d+$/).optional() }),
+  deleteContainer: z.object({
+    ifExists: booleanParam.optional(),
+    restrict: booleanParam
+      .optional()
+      .describe('Refuse the drop while foreign keys from elsewhere reference its tables'),
+  }),
 }

@@ -139,11 +139,88 @@ describe.each(TRANSPORTS)('Snowflake image repositories (%s)', (transport) => {
       })
     })
 
-    it('keeps the case of a double-quoted name and returns it quoted', async () => {
-      expect((await post(REPOS, { name: '"Mixed Case"' })).status).toBe(200)
-      const fetched = await (await get(`${REPOS}/${encodeURIComponent('"Mixed Case"')}`)).json()
-      expect(fetched.name).toBe('"Mixed Case"')
-      expect((await get(`${REPOS}/${encodeURIComponent('mixed_case')}`)).status).toBe(404)
+    it.each(['"my_repo"', '"Mixed Case"'])(
+      'refuses the quoted name %s with a 400 that says why, and stores nothing',
+      async (name) => {
+        const before = await (await get(REPOS)).json()
+        const error = await expectError(
+          await post(REPOS, { name }),
+          400,
+          '391902',
+          /quoted names with special characters or case-sensitive names are not supported for image repositories/,
+        )
+        expect(error.message).toContain(`image repository name ${name}`)
+        expect(error.message).toMatch(/repository URL lower-cases/)
+        expect(await (await get(REPOS)).json()).toEqual(before)
+      },
+    )
+
+    it('accepts a quoted name that reads the same unquoted ("MY_REPO" is MY_REPO)', async () => {
+      expect((await post(REPOS, { name: '"MY_REPO"' })).status).toBe(200)
+      const fetched = await (await get(`${REPOS}/my_repo`)).json()
+      expectSnowflakeShape('ImageRepository', fetched)
+      expect(fetched.name).toBe('MY_REPO')
+    })
+
+    it('never gives two repositories one repository_url: my_repo then "my_repo"', async () => {
+      expect((await post(REPOS, { name: 'my_repo' })).status).toBe(200)
+      expect((await post(REPOS, { name: '"my_repo"' })).status).toBe(400)
+      const urls: string[] = []
+      for (const schema of ['ml_platform/schemas/public', 'ml_platform/schemas/images']) {
+        const list = await (await get(`/api/v2/databases/${schema}/image-repositories`)).json()
+        urls.push(...list.map((r: { repository_url: string }) => r.repository_url))
+      }
+      expect(urls).toContain(
+        'myorg-ml-prod.registry.snowflakecomputing.com/ml_platform/images/my_repo',
+      )
+      expect(new Set(urls).size).toBe(urls.length)
+    })
+
+    it('refuses a repository in a database or schema whose name is quoted', async () => {
+      const json = { ...AUTH, 'Content-Type': 'application/json' }
+      expect((await post('/api/v2/databases', { name: '"Team Db"' }, json)).status).toBe(200)
+      await expectError(
+        await post(
+          `/api/v2/databases/${encodeURIComponent('"Team Db"')}/schemas/public/image-repositories`,
+          { name: 'repo' },
+        ),
+        400,
+        '391902',
+        /do not support the quoted database name "Team Db"/,
+      )
+      expect(
+        (await post('/api/v2/databases/ml_platform/schemas', { name: '"lower"' }, json)).status,
+      ).toBe(200)
+      await expectError(
+        await post(
+          `/api/v2/databases/ml_platform/schemas/${encodeURIComponent('"lower"')}/image-repositories`,
+          { name: 'repo' },
+        ),
+        400,
+        '391902',
+        /do not support the quoted schema name "lower"/,
+      )
+    })
+
+    it('refuses a URL that imported state already gave to another repository', async () => {
+      const state = await (await h.fetch('/__mock/state')).json()
+      state.stores.snowflake.repositories.push({
+        name: 'legacy',
+        database_name: 'ML_PLATFORM',
+        schema_name: 'IMAGES',
+        created_on: '2025-01-01T00:00:00.000+00:00',
+        repository_url: 'myorg-ml-prod.registry.snowflakecomputing.com/ml_platform/images/legacy',
+        owner: 'SYSADMIN',
+        owner_role_type: 'ROLE',
+      })
+      const put = await h.fetch('/__mock/state', { method: 'PUT', body: JSON.stringify(state) })
+      expect(put.status).toBe(200)
+      await expectError(
+        await post(REPOS, { name: 'legacy' }),
+        409,
+        '002002',
+        /Repository URL '.*\/ml_platform\/images\/legacy' already belongs to image repository ML_PLATFORM.IMAGES."legacy"/,
+      )
     })
 
     it('returns 409 when createMode=errorIfExists and the name exists', async () => {
