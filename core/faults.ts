@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { compileGlob, globProblem } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
+import type { TextMatcher } from './wildcard.ts'
 
 const globSchema = z.string().superRefine((glob, ctx) => {
   const problem = globProblem(glob)
@@ -71,8 +72,8 @@ export interface FaultRequest {
 
 interface ActiveRule {
   rule: FaultRule
-  operation?: RegExp
-  path?: RegExp
+  operation?: TextMatcher
+  path?: TextMatcher
   random: Random
 }
 

@@ -1,15 +1,17 @@
+import { compileWildcard, type TextMatcher, type WildcardToken } from './wildcard.ts'
+
 /**
- * Matches `*` (any run of characters) and `?` (one character); everything else is literal.
- * Operation ids match case-insensitively; paths are case-sensitive, as URLs are.
+ * Compiles a glob: `*` matches any run of characters (empty included), `?` exactly one; every
+ * other character is literal. Operation ids match case-insensitively; paths are case-sensitive,
+ * as URLs are. Matching takes at most O(n·m) for a text of n and a glob of m characters (O(n + m)
+ * without `?`), never backtracking; see {@link compileWildcard}.
  */
-export function compileGlob(glob: string, { ignoreCase = true } = {}): RegExp {
-  let source = '^'
-  for (const ch of glob) {
-    if (ch === '*') source += '.*'
-    else if (ch === '?') source += '.'
-    else source += ch.replace(/[\\^$.|+()[\]{}]/g, '\\$&')
-  }
-  return new RegExp(`${source}$`, ignoreCase ? 'i' : '')
+export function compileGlob(glob: string, { ignoreCase = true } = {}): TextMatcher {
+  return compileWildcard(globTokens(glob), { ignoreCase })
+}
+
+function* globTokens(glob: string): Generator<WildcardToken> {
+  for (const ch of glob) yield ch === '*' ? 'any' : ch === '?' ? 'one' : { literal: ch }
 }
 
 /** Why a glob is unusable, or undefined when it is fine. */

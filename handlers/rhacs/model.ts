@@ -2,7 +2,7 @@ import { Collection } from '@msw/data'
 import type { Clock } from '../../core/clock.ts'
 import type { Random } from '../../core/random.ts'
 import { CachedProjection, ChangeCounter, indexBy } from '../../core/record-index.ts'
-import { protoTimestamp, templateFor } from './catalog.ts'
+import { templateFor } from './catalog/template-for.ts'
 import { computeStats, type EncodeLookup, type ImageStats, isSnoozed } from './encoding.ts'
 import { GrpcCode, RhacsError } from './errors.ts'
 import {
@@ -12,6 +12,7 @@ import {
   parseImageName,
   taggedFullName,
 } from './image-name.ts'
+import { protoTimestamp } from './proto-timestamp.ts'
 import {
   type CveRecord,
   clusterSchema,

@@ -1,3 +1,5 @@
+import { RE2JS } from 're2js'
+
 /**
  * StackRox's search query language, evaluated in memory: `Field:v1,v2+Field2:v`.
  *
@@ -5,7 +7,8 @@
  *   ignores labels that are not search fields of the category.
  * - Values of one field are OR-ed, fields are AND-ed.
  * - Strings match by case-insensitive prefix; `"exact"` matches exactly; `r/regex` matches a
- *   case-insensitive regular expression anywhere in the value; `!` negates any of these.
+ *   case-insensitive RE2 regular expression anywhere in the value (in linear time); `!` negates
+ *   any of these.
  * - Numbers take `>`, `<`, `>=`, `<=`, `==` (or `=`) and ranges `1-5` (both ends exclusive).
  * - Dates take `01/02/2006` (that day, UTC), `>01/02/2006`, relative days (`>30d`: more than 30
  *   days ago; `<7d`: within the last 7 days), day ranges `7d-30d` and `tr/<ms>-<ms>`.
@@ -235,38 +238,30 @@ function compileValue<S>(field: SearchField<S>, raw: string, now: number): Value
   }
 }
 
+/** The longest `r/` pattern the mock compiles; longer ones are a 400. */
 const MAX_REGEX_LENGTH = 1024
 
 /**
- * Why a pattern could backtrack for ever, or undefined. Central matches with Go's RE2, which runs in
- * linear time; JavaScript's engine backtracks, so a repeated group that itself repeats or
- * alternates (`(a+)+`, `(.*.*)*`, `(a|a)*`) could stall the whole mock.
- * @note The mock refuses those patterns with a 400; Central would evaluate them.
+ * Compiles an `r/` value as Central does: the value is lower-cased (`GetValueAndModifiersFromString`),
+ * checked with Go's `regexp.Compile` (RE2 syntax; an error is `invalid regexp <value>: <error>`) and
+ * matched case-insensitively anywhere in the field (PostgreSQL's `~*`). RE2JS, a port of RE2, runs
+ * in time linear in the value for any pattern, so no pattern can stall the mock.
+ * @note The mock refuses patterns over {@link MAX_REGEX_LENGTH} characters; Central has no such
+ * limit (RE2 itself refuses programs that grow too large, e.g. nested repeat counts over 1000).
  */
-function backtrackingRisk(pattern: string): string | undefined {
-  if (pattern.length > MAX_REGEX_LENGTH)
-    return `patterns are limited to ${MAX_REGEX_LENGTH} characters`
-  const source = pattern.replace(/\\./g, '_')
-  const groups: Array<{ risky: boolean }> = []
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i]
-    if (ch === '[') {
-      const end = source.indexOf(']', i + 1)
-      i = end === -1 ? source.length : end
-    } else if (ch === '(') groups.push({ risky: false })
-    else if (ch === ')') {
-      const group = groups.pop()
-      const next = source[i + 1]
-      const repeated = next === '*' || next === '+' || next === '{'
-      if (group?.risky && repeated)
-        return 'a repeated group may not itself repeat or alternate (it could backtrack without end)'
-      const parent = groups.at(-1)
-      if (parent && (group?.risky || repeated)) parent.risky = true
-    } else if ((ch === '*' || ch === '+' || ch === '{' || ch === '|') && groups.length > 0) {
-      ;(groups.at(-1) as { risky: boolean }).risky = true
-    }
+function compileRegex(pattern: string): (value: string) => boolean {
+  if (pattern.length > MAX_REGEX_LENGTH) {
+    throw new SearchSyntaxError(
+      `invalid regexp ${shorten(pattern)}: patterns are limited to ${MAX_REGEX_LENGTH} characters`,
+    )
   }
-  return undefined
+  let regexp: RE2JS
+  try {
+    regexp = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE)
+  } catch (error) {
+    throw new SearchSyntaxError(`invalid regexp ${shorten(pattern)}: ${(error as Error).message}`)
+  }
+  return (value) => regexp.test(value)
 }
 
 /** Echoed input is cut, so a 1 MB query does not come back twice in the error. */
@@ -276,17 +271,7 @@ function shorten(text: string, max = 200): string {
 
 function stringMatcher(m: Modified): (value: string) => boolean {
   if (m.mode === 'exact') return (v) => v === m.value
-  if (m.mode === 'regex') {
-    const risk = backtrackingRisk(m.value)
-    if (risk) throw new SearchSyntaxError(`invalid regexp ${shorten(m.value)}: ${risk}`)
-    let regexp: RegExp
-    try {
-      regexp = new RegExp(m.value, 'i')
-    } catch (error) {
-      throw new SearchSyntaxError(`invalid regexp ${shorten(m.value)}: ${(error as Error).message}`)
-    }
-    return (v) => regexp.test(v)
-  }
+  if (m.mode === 'regex') return compileRegex(m.value)
   const prefix = m.value.toLowerCase()
   return (v) => v.toLowerCase().startsWith(prefix)
 }

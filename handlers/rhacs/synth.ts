@@ -1,15 +1,11 @@
 import type { Random } from '../../core/random.ts'
-import {
-  CVE_FEED,
-  type ImageTemplate,
-  LANGUAGE_PROFILES,
-  type LanguageKey,
-  OS_PROFILES,
-  type PackageDefinition,
-  protoTimestamp,
-  SCANNER_DATA_SOURCE,
-  SCANNER_VERSION,
-} from './catalog.ts'
+import { cveFeed } from './catalog/cve-feed.ts'
+import type { ImageTemplate } from './catalog/image-templates.ts'
+import { LANGUAGE_PROFILES, type LanguageKey } from './catalog/language-profiles.ts'
+import { OS_PROFILES } from './catalog/os-profiles.ts'
+import type { PackageDefinition } from './catalog/package-definition.ts'
+import { SCANNER_DATA_SOURCE, SCANNER_VERSION } from './catalog/scanner.ts'
+import { protoTimestamp } from './proto-timestamp.ts'
 import type {
   DataSource,
   ImageMetadata,
@@ -21,7 +17,13 @@ import type {
 } from './schemas.ts'
 
 const DAY = 86_400_000
-const PUBLISHED = new Map(CVE_FEED.map((c) => [c.cve, Date.parse(c.publishedOn ?? '')]))
+let published: ReadonlyMap<string, number> | undefined
+
+/** Publication instants of the feed's CVEs (epoch ms), built on first use like the feed. */
+function publishedByCve(): ReadonlyMap<string, number> {
+  published ??= new Map(cveFeed().map((c) => [c.cve, Date.parse(c.publishedOn ?? '')]))
+  return published
+}
 
 const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
@@ -228,7 +230,7 @@ function finding(
   scanTime: number,
   firstSeen: number,
 ): StoredVulnerability {
-  const published = PUBLISHED.get(cve) ?? firstSeen - 365 * DAY
+  const published = publishedByCve().get(cve) ?? firstSeen - 365 * DAY
   const imageFirst = Math.min(scanTime, Math.max(firstSeen, published))
   const systemFirst = Math.max(published, imageFirst - random.int(0, 200) * DAY)
   const fixAvailable =

@@ -1,3 +1,4 @@
+import { compileWildcard, type TextMatcher, type WildcardToken } from '../../core/wildcard.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 
 const UNQUOTED = /^[A-Za-z_][A-Za-z0-9_$]*$/
@@ -33,20 +34,24 @@ export function displayIdentifier(resolved: string): string {
   return /^[A-Z_][A-Z0-9_$]*$/.test(resolved) ? resolved : `"${resolved.replaceAll('"', '""')}"`
 }
 
-/** Compiles a SQL LIKE pattern (`%`, `_`, `\` escape) into a case-insensitive RegExp. */
-export function compileLike(pattern: string): RegExp {
-  let source = '^'
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] as string
-    if (ch === '\\' && i + 1 < pattern.length) {
-      source += escapeRegExp(pattern[++i] as string)
-    } else if (ch === '%') source += '[\\s\\S]*'
-    else if (ch === '_') source += '[\\s\\S]'
-    else source += escapeRegExp(ch)
-  }
-  return new RegExp(`${source}$`, 'i')
+/**
+ * Compiles a SQL LIKE pattern as `SHOW … LIKE '<pattern>'` reads it: `%` matches any run of
+ * characters (empty included), `_` exactly one, `\` makes the next character literal (a trailing
+ * `\` is itself literal); case-insensitive. `test(name)` says whether a whole name matches.
+ * Matching never backtracks: at most O(n·m) for a name of n and a pattern of m characters, O(n + m)
+ * without `_` (see {@link compileWildcard}).
+ */
+export function compileLike(pattern: string): TextMatcher {
+  return compileWildcard(likeTokens(pattern), { ignoreCase: true })
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
+function* likeTokens(pattern: string): Generator<WildcardToken> {
+  const chars = [...pattern]
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string
+    if (ch === '\\' && i + 1 < chars.length) yield { literal: chars[++i] as string }
+    else if (ch === '%') yield 'any'
+    else if (ch === '_') yield 'one'
+    else yield { literal: ch }
+  }
 }

@@ -1,0 +1,140 @@
+/**
+ * Wildcard patterns (globs, SQL LIKE) matched without regular expressions, so that a pattern a
+ * caller sends can never make the matcher backtrack: a JavaScript RegExp built from `%%%%…a` or
+ * `*.*.*…` takes time exponential in the number of wildcards, and it blocks every session.
+ */
+
+/** A compiled pattern; `test` says whether a whole text matches it. */
+export interface TextMatcher {
+  test(text: string): boolean
+}
+
+/**
+ * One element of a wildcard pattern: a literal character (one code point), `one` (exactly one
+ * character: glob `?`, LIKE `_`) or `any` (any run of characters, empty included: glob `*`,
+ * LIKE `%`).
+ */
+export type WildcardToken = { literal: string } | 'one' | 'any'
+
+/** Matches any single character inside a segment. */
+const ONE = -1
+
+/**
+ * Compiles wildcard tokens into a matcher of whole texts. Characters are code points; with
+ * `ignoreCase` each is compared by its lower-case form (when that is one code point, else as is).
+ *
+ * The pattern is split at its `any` tokens into segments. The first segment must match at the
+ * start, the last at the end, and the ones between are found left to right, each at its leftmost
+ * place after the previous one (leftmost is always safe: it leaves the most text to the rest).
+ *
+ * Cost, for a text of n characters and a pattern of m tokens: O(m) to compile; O(n + m) to test
+ * when no segment between two `any` holds a `one` (those segments are found with Knuth-Morris-Pratt,
+ * which never moves back in the text), and at most O(n·m) otherwise (such segments are compared at
+ * each place). There is no backtracking across segments, so the cost never grows exponentially.
+ */
+export function compileWildcard(
+  tokens: Iterable<WildcardToken>,
+  { ignoreCase }: { ignoreCase: boolean },
+): TextMatcher {
+  const segments: number[][] = [[]]
+  for (const token of tokens) {
+    if (token === 'any') segments.push([])
+    else if (token === 'one') segments.at(-1)?.push(ONE)
+    else segments.at(-1)?.push(fold(token.literal.codePointAt(0) ?? 0, ignoreCase))
+  }
+  const head = segments[0] as number[]
+  if (segments.length === 1) {
+    return {
+      test(text) {
+        const units = codePoints(text, ignoreCase)
+        return units.length === head.length && matchesAt(head, units, 0)
+      },
+    }
+  }
+  const tail = segments.at(-1) as number[]
+  // Empty segments come from `**` or `%%`: they match anywhere, so they need no search.
+  const middle = segments
+    .slice(1, -1)
+    .filter((segment) => segment.length > 0)
+    .map(compileSegment)
+  return {
+    test(text) {
+      const units = codePoints(text, ignoreCase)
+      const end = units.length - tail.length
+      if (end < head.length) return false
+      if (!matchesAt(head, units, 0) || !matchesAt(tail, units, end)) return false
+      let from = head.length
+      for (const segment of middle) {
+        const at = segment.find(units, from, end)
+        if (at === -1) return false
+        from = at + segment.length
+      }
+      return true
+    },
+  }
+}
+
+interface Segment {
+  length: number
+  /** The leftmost index in [from, end - length] where the segment matches, or -1. */
+  find(units: Int32Array, from: number, end: number): number
+}
+
+function compileSegment(atoms: number[]): Segment {
+  const { length } = atoms
+  if (atoms.includes(ONE)) {
+    return {
+      length,
+      find(units, from, end) {
+        for (let at = from; at + length <= end; at++) if (matchesAt(atoms, units, at)) return at
+        return -1
+      },
+    }
+  }
+  // Knuth-Morris-Pratt: failure[i] is the length of the longest proper border of atoms[0..i].
+  const failure = new Int32Array(length)
+  for (let i = 1, k = 0; i < length; i++) {
+    while (k > 0 && atoms[i] !== atoms[k]) k = failure[k - 1] as number
+    if (atoms[i] === atoms[k]) k++
+    failure[i] = k
+  }
+  return {
+    length,
+    find(units, from, end) {
+      for (let i = from, k = 0; i < end; i++) {
+        while (k > 0 && units[i] !== atoms[k]) k = failure[k - 1] as number
+        if (units[i] === atoms[k]) k++
+        if (k === length) return i - length + 1
+      }
+      return -1
+    },
+  }
+}
+
+function matchesAt(atoms: number[], units: Int32Array, at: number): boolean {
+  for (let i = 0; i < atoms.length; i++) {
+    const atom = atoms[i] as number
+    if (atom !== ONE && atom !== units[at + i]) return false
+  }
+  return true
+}
+
+function codePoints(text: string, ignoreCase: boolean): Int32Array {
+  const units = new Int32Array(text.length)
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) as number
+    if (cp > 0xffff) i++
+    units[n++] = fold(cp, ignoreCase)
+  }
+  return units.subarray(0, n)
+}
+
+function fold(cp: number, ignoreCase: boolean): number {
+  if (!ignoreCase) return cp
+  if (cp < 0x80) return cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp
+  const lower = String.fromCodePoint(cp).toLowerCase()
+  const folded = lower.codePointAt(0) as number
+  // 'İ' lower-cases to two code points; such characters are compared as they are.
+  return lower.length === String.fromCodePoint(folded).length ? folded : cp
+}
