@@ -4,8 +4,11 @@ import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { VERSION } from './core/version.ts'
-import { createMock } from './index.ts'
+import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
+import { DataFileError } from './server/document.ts'
+import { isScenarioFile, loadScenarioFile } from './server/scenario-file.ts'
+import { readStateFile, restoreSessions, StateFileWriter } from './server/state-file.ts'
 
 const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.
@@ -15,13 +18,18 @@ Usage: image-registry-mock [options]
 Options:
   --port <n>            port to listen on (default: $PORT or 4010)
   --host <addr>         address to bind (default: 127.0.0.1)
-  --scenario <name>     starting scenario: default, empty, large, flaky (default: default)
+  --scenario <name|file>
+                        starting scenario: default, empty, large, flaky (default: default),
+                        or a JSON/YAML file in the format GET /__mock/state writes
   --seed <n>            seed of every random stream (default: 1)
   --auth <on|off>       require vendor credentials (default: on)
   --fault <spec>        add a fault rule, repeatable: 'OPERATION:STATUS[:times=N][:after=N]
                         [:every=N][:probability=P][:retryAfter=S][:delayMs=MS]', or
                         'OPERATION:reset' / 'OPERATION:timeout'; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON file (an array of rules)
+  --state <file>        keep every session in this file across restarts: loaded at start
+                        (created from the scenario when missing), rewritten within 250 ms
+                        of each change and on exit; --fault/--faults apply only to a new file
   --max-sessions <n>    live sessions at most (default: 100)
   --max-body-bytes <n>  largest accepted request body (default: 1048576)
   -h, --help            show this help
@@ -88,28 +96,50 @@ export async function main(): Promise<void> {
     fail(`--auth must be "on" or "off"; got "${values.auth}"`)
 
   let mock: ReturnType<typeof createMock>
+  let writer: StateFileWriter | undefined
+  let restored: string[] = []
   try {
+    const scenarioFile =
+      values.scenario && isScenarioFile(values.scenario)
+        ? await loadScenarioFile(
+            values.scenario,
+            vendors,
+            scenarios.map((s) => s.name),
+          )
+        : undefined
     mock = createMock({
-      scenario: values.scenario,
-      seed: intOption('seed', values.seed, 1),
+      scenario: scenarioFile?.scenario ?? values.scenario,
+      seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
     })
     await mock.ready
-    const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
-    if (values.faults) {
-      const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
-      if (!Array.isArray(fromFile))
-        fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
-      rules.push(...fromFile)
+    const saved = values.state ? await readStateFile(values.state) : undefined
+    if (saved && values.state) {
+      restored = await restoreSessions(mock, saved, values.state)
+    } else {
+      const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
+      if (values.faults) {
+        const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
+        if (!Array.isArray(fromFile))
+          fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
+        rules.push(...fromFile)
+      }
+      mock.faults.addAll(rules)
     }
-    mock.faults.addAll(rules)
+    if (values.state) {
+      writer = new StateFileWriter(mock, values.state)
+      // Creates the file at once, so a bad path fails here rather than on the first change.
+      await writer.flush()
+    }
   } catch (error) {
+    if (error instanceof DataFileError) fail(error.message)
     fail((error as Error).message)
   }
 
   const server: Server = createApp(mock).listen(port, host)
+  writer?.watch(server)
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE')
       fail(`port ${port} on ${host} is already in use; pick another with --port or PORT`)
@@ -124,6 +154,13 @@ export async function main(): Promise<void> {
     const lines = [
       `image-registry-mock ${VERSION} listening on ${url}`,
       `scenario ${mock.options.scenario}, seed ${mock.options.seed}, auth ${mock.options.auth ? 'on' : 'off'}${mock.faults.list().length ? `, ${mock.faults.list().length} fault rule(s)` : ''}`,
+      ...(values.state
+        ? [
+            restored.length > 0
+              ? `state: ${values.state} (restored session(s): ${restored.join(', ')}${values.fault || values.faults ? '; --fault/--faults ignored, the saved rules are kept' : ''})`
+              : `state: ${values.state} (new)`,
+          ]
+        : []),
       `control API: ${url}/__mock/health`,
       'operations:',
       ...mock.vendors.flatMap((v) =>
@@ -134,8 +171,13 @@ export async function main(): Promise<void> {
   })
   const stop = (signal: string) => {
     process.stdout.write(`received ${signal}, shutting down\n`)
-    server.close(() => process.exit(0))
+    const closed = new Promise((resolve) => server.close(resolve))
     server.closeAllConnections()
+    // The last changes reach the state file before the process ends.
+    Promise.all([closed, writer?.close()]).then(
+      () => process.exit(0),
+      (error: Error) => fail(`cannot write ${values.state}: ${error.message}`),
+    )
   }
   process.once('SIGINT', () => stop('SIGINT'))
   process.once('SIGTERM', () => stop('SIGTERM'))
@@ -151,6 +193,7 @@ function parseCli() {
       auth: { type: 'string', default: 'on' },
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },
+      state: { type: 'string' },
       'max-sessions': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

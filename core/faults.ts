@@ -114,7 +114,11 @@ export class FaultEngine {
     const parsed = faultRuleSchema.safeParse(input)
     if (!parsed.success) throw new FaultRuleError(describeZodError(parsed.error))
     const position = this.#added++
-    const id = parsed.data.id ?? `rule-${position + 1}`
+    let id = parsed.data.id ?? `rule-${position + 1}`
+    // After an import (a saved state) the numbering may have gaps: pick the next free number.
+    if (parsed.data.id === undefined) {
+      while (this.#rules.some((r) => r.rule.id === id)) id = `rule-${++this.#added}`
+    }
     if (this.#rules.some((r) => r.rule.id === id))
       throw new FaultRuleError(`a rule with id "${id}" already exists`)
     const operation = parsed.data.match.operation
@@ -169,6 +173,18 @@ export class FaultEngine {
     const before = this.#rules.length
     this.#rules = this.#rules.filter((r) => r.rule.id !== id)
     return this.#rules.length !== before
+  }
+
+  /**
+   * Sets a rule's counters, as a saved state recorded them, so that `times`, `after` and `every`
+   * carry on where they stopped instead of starting again. Returns false for an unknown id.
+   */
+  restoreCounters(id: string, counters: { matched: number; fired: number }): boolean {
+    const active = this.#rules.find((r) => r.rule.id === id)
+    if (!active) return false
+    active.rule.matched = counters.matched
+    active.rule.fired = counters.fired
+    return true
   }
 
   clear(): void {

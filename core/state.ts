@@ -29,6 +29,22 @@ function collectionsOf(store: CollectionMap): Array<[string, AnyCollection]> {
   )
 }
 
+/**
+ * A record that fails its collection's schema. `path` locates the first problem from the vendor
+ * name down (`['snowflake', 'repositories', 3, 'name']`), so callers can name it in their own
+ * document's terms; `reason` is the schema's message for it.
+ */
+export class StateRecordError extends TypeError {
+  override readonly name = 'StateRecordError'
+  constructor(
+    message: string,
+    readonly path: ReadonlyArray<string | number>,
+    readonly reason: string,
+  ) {
+    super(message)
+  }
+}
+
 /** Plain-JSON copy of every collection of a store. */
 export function exportCollections(store: CollectionMap): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {}
@@ -47,26 +63,41 @@ export async function importCollections(
   data: unknown,
   vendor: string,
 ): Promise<void> {
+  const refuse = (path: Array<string | number>, reason: string) =>
+    new StateRecordError(`state.${path.join('.')} ${reason}`, path, reason)
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new TypeError(`state.${vendor} must be an object of collections`)
+    throw refuse([vendor], 'must be an object of collections')
   }
   const collections = new Map(collectionsOf(store))
-  for (const [name, records] of Object.entries(data)) {
+  for (const [name, records] of Object.entries(data as object)) {
     const collection = collections.get(name)
-    if (!collection)
-      throw new TypeError(`state.${vendor}.${name} is not a collection of this vendor`)
-    if (!Array.isArray(records)) throw new TypeError(`state.${vendor}.${name} must be an array`)
+    if (!collection) {
+      throw refuse(
+        [vendor, name],
+        `is not a collection of this vendor (it has ${[...collections.keys()].join(', ')})`,
+      )
+    }
+    if (!Array.isArray(records)) throw refuse([vendor, name], 'must be an array')
     for (const [i, record] of records.entries()) {
       // Validate first: a failed create() would also log the issues to the console.
       const checked = await (collection as unknown as WithSchema).options.schema[
         '~standard'
       ].validate(record)
       if (checked.issues) {
+        const keys = (issue: (typeof checked.issues)[number]) =>
+          (issue.path ?? []).map((p) => {
+            const key = typeof p === 'object' ? p.key : p
+            return typeof key === 'number' ? key : String(key)
+          })
         const problems = checked.issues.map(
-          (issue) =>
-            `${issue.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.') || 'record'}: ${issue.message}`,
+          (issue) => `${keys(issue).join('.') || 'record'}: ${issue.message}`,
         )
-        throw new TypeError(`state.${vendor}.${name}[${i}] is invalid: ${problems.join('; ')}`)
+        const first = checked.issues[0]!
+        throw new StateRecordError(
+          `state.${vendor}.${name}[${i}] is invalid: ${problems.join('; ')}`,
+          [vendor, name, i, ...keys(first)],
+          first.message,
+        )
       }
       await collection.create(record)
     }

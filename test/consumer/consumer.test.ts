@@ -1,9 +1,24 @@
-import { describe, expect, it } from 'vitest'
-import { packedFiles, runConsumerCheck } from './consumer.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { packRepository, runConsumerCheck } from './consumer.ts'
+
+// One real `npm pack` for both tests: its prepack builds dist/ itself, so the tests never depend
+// on an earlier `npm run build` (or on another test having built it).
+let dir: string
+let packed: ReturnType<typeof packRepository>
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'irm-pack-'))
+  packed = packRepository(dir)
+}, 300_000)
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
 
 describe('the published package', () => {
   it('packs only what a user needs', () => {
-    const files = packedFiles()
+    const { files } = packed
     expect(files).toContain('dist/index.js')
     expect(files).toContain('dist/index.d.ts')
     expect(files).toContain('dist/node.js')
@@ -15,7 +30,7 @@ describe('the published package', () => {
   })
 
   it('installs into a fresh project and works with its msw 2: vitest, tsc and npx', async () => {
-    const { mswVersion, health } = await runConsumerCheck({ msw: '^2.12.0' })
+    const { mswVersion, health } = await runConsumerCheck({ msw: '^2.12.0' }, packed.tarball)
     expect(mswVersion).toMatch(/^2\./)
     expect(health).toMatchObject({ status: 'ok', scenario: 'default', seed: 1 })
   }, 300_000)

@@ -100,29 +100,29 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** Packs the repository once per process; returns the tarball path. */
-export function packRepository(into: string): string {
+/**
+ * Packs the repository into `into` as `npm pack` does for a release: its `prepack` script builds
+ * `dist/` first, so nothing has to be built beforehand. Returns the tarball and the files in it.
+ */
+export function packRepository(into: string): { tarball: string; files: string[] } {
   const output = run('npm', ['pack', '--pack-destination', into, '--json'], REPO)
-  const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string }>
+  const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
+    filename: string
+    files: Array<{ path: string }>
+  }>
   if (!packed) throw new Error(`npm pack printed no file: ${output}`)
-  return path.join(into, packed.filename)
-}
-
-/** Files `npm pack` would publish. */
-export function packedFiles(): string[] {
-  const output = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], REPO)
-  return (
-    JSON.parse(output.slice(output.indexOf('['))) as Array<{ files: Array<{ path: string }> }>
-  )[0]!.files.map((f) => f.path)
+  return { tarball: path.join(into, packed.filename), files: packed.files.map((f) => f.path) }
 }
 
 /** Runs the whole consumer check; throws with the failing command's output. Returns what it saw. */
 export async function runConsumerCheck(
   setup: ConsumerSetup,
+  /** A tarball packed already (see {@link packRepository}); default: pack now. */
+  packed?: string,
 ): Promise<{ nodeVersion: string; mswVersion: string; health: unknown }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-consumer-'))
   try {
-    const tarball = packRepository(dir)
+    const tarball = packed ?? packRepository(dir).tarball
     const devDependencies: Record<string, string> = {
       'image-registry-mock': `file:${tarball}`,
       msw: setup.msw,

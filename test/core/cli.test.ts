@@ -1,15 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { buildServerBundle } from '../support/cli-process.ts'
 
-// The sources, through tsx: the packed bin is exercised by the consumer test.
-const SERVER = path.resolve(import.meta.dirname, '../../server.ts')
+// The server bundle as `npm start` runs it, built here once (compiling the sources through tsx in
+// every test took seconds per start); the packed bin is exercised by the consumer test.
+let bundle: Awaited<ReturnType<typeof buildServerBundle>>
+beforeAll(async () => {
+  bundle = await buildServerBundle()
+})
+afterAll(() => bundle?.dispose())
 const children: ChildProcess[] = []
 
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], {
+  const child = spawn(process.execPath, [bundle.file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

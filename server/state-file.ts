@@ -1,0 +1,234 @@
+import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import path from 'node:path'
+import type { BuiltMock, MockState } from '../core/mock.ts'
+import { createRandom, hashSeed } from '../core/random.ts'
+import { DEFAULT_SESSION, SESSION_HEADER } from '../core/session.ts'
+import { StateRecordError } from '../core/state.ts'
+import { DataFileError, problemAt } from './document.ts'
+
+/** Names the kind of file, so a stray JSON file is not taken for a state file. */
+export const STATE_FILE_FORMAT = 'image-registry-mock-state'
+/** Bumped whenever the layout changes; a file of another version is refused, never guessed at. */
+export const STATE_FILE_VERSION = 1
+
+/**
+ * The `--state` file: every session as `GET /__mock/state` exports it (stores, fault rules with
+ * their counters, clock, scenario and seed), keyed by session name.
+ */
+export interface StateFile {
+  format: typeof STATE_FILE_FORMAT
+  version: typeof STATE_FILE_VERSION
+  sessions: Record<string, MockState>
+}
+
+/**
+ * Reads a state file; `undefined` when there is none yet. Throws a {@link DataFileError} for a
+ * file that is not valid JSON, not a state file, or of another format version.
+ */
+export async function readStateFile(file: string): Promise<StateFile | undefined> {
+  const name = path.basename(file)
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new DataFileError(`${name}: cannot read ${file}: ${(error as Error).message}`)
+  }
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    throw new DataFileError(`${name}: not valid JSON: ${(error as Error).message}`)
+  }
+  const { format, version, sessions } = (document ?? {}) as Partial<StateFile>
+  if (format !== STATE_FILE_FORMAT) {
+    throw problemAt(file, ['format'], `not an image-registry-mock state file`)
+  }
+  if (version !== STATE_FILE_VERSION) {
+    throw new DataFileError(
+      `${name}: state file format version ${JSON.stringify(version)}, but this image-registry-mock reads version ${STATE_FILE_VERSION}; start with another --state file (or move this one away) to begin afresh`,
+    )
+  }
+  if (typeof sessions !== 'object' || sessions === null || Array.isArray(sessions)) {
+    throw problemAt(file, ['sessions'], 'must be an object keyed by session name')
+  }
+  return { format, version, sessions }
+}
+
+/**
+ * Rebuilds every session of a state file in the mock: stores, fault rules and their counters,
+ * clock, scenario and seed. Random streams continue from a point derived from the saved clock, so
+ * ids minted after a restart do not repeat those minted before it. Returns the session names.
+ */
+export async function restoreSessions(
+  mock: BuiltMock,
+  state: StateFile,
+  file: string,
+): Promise<string[]> {
+  const names = Object.keys(state.sessions)
+  for (const name of names) {
+    const saved = state.sessions[name]!
+    try {
+      const face = mock.session(name)
+      await face.ready
+      await face.importState(saved)
+      const session = face.raw
+      if (mock.scenarios.has(saved.scenario)) session.scenario = saved.scenario
+      if (Number.isInteger(saved.seed)) session.seed = saved.seed
+      const at = session.clock.now()
+      session.random = createRandom(hashSeed(session.seed, 'model', name, 'restored', at))
+      session.requestIds = createRandom(hashSeed(session.seed, 'request-ids', name, 'restored', at))
+      for (const rule of saved.faults ?? []) {
+        if (
+          typeof rule.id === 'string' &&
+          Number.isInteger(rule.matched) &&
+          Number.isInteger(rule.fired)
+        )
+          session.faults.restoreCounters(rule.id, rule)
+      }
+    } catch (error) {
+      if (error instanceof StateRecordError) {
+        throw problemAt(file, ['sessions', name, 'stores', ...error.path], error.reason)
+      }
+      throw problemAt(file, ['sessions', name], (error as Error).message)
+    }
+  }
+  return names
+}
+
+/**
+ * Writes `text` to `file` so that a reader, or a restart after a crash or `kill -9`, sees either
+ * the old or the new content, never a mix: a temporary file in the same directory, fsync, rename
+ * over the target, then fsync of the directory so the rename itself is durable.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = path.dirname(path.resolve(file))
+  const temporary = path.join(dir, `.${path.basename(file)}.tmp`)
+  const handle = await open(temporary, 'w', 0o644)
+  try {
+    await handle.writeFile(text)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  await rename(temporary, file)
+  try {
+    const directory = await open(dir, 'r')
+    try {
+      await directory.sync()
+    } finally {
+      await directory.close()
+    }
+  } catch {
+    // Some platforms (Windows) cannot open a directory for fsync; the rename is still atomic.
+  }
+}
+
+/** Options of {@link StateFileWriter}. */
+export interface StateFileWriterOptions {
+  /** Longest time (ms) a change waits before it is written (default 250). */
+  delayMs?: number
+  /** Where write failures are reported (default: stderr). */
+  onError?: (error: Error) => void
+}
+
+/**
+ * Keeps the `--state` file current. The server reports which session each request touched
+ * ({@link watch}); within `delayMs` of the first unsaved change, the changed sessions are exported
+ * again (the others come from a cache) and the whole file is replaced atomically. So after a
+ * `kill -9` at most the last `delayMs` plus one write of changes are lost.
+ *
+ * Every vendor request changes its session (the virtual clock moves per request), and so does
+ * every control-API request other than GET, HEAD and OPTIONS; a GET that creates a session is
+ * caught too. Changes made in-process, outside HTTP, are not seen: call {@link touch} for them.
+ */
+export class StateFileWriter {
+  readonly #mock: BuiltMock
+  readonly #file: string
+  readonly #delayMs: number
+  readonly #onError: (error: Error) => void
+  readonly #cache = new Map<string, string>()
+  #dirty = new Set<string>()
+  #timer: NodeJS.Timeout | undefined
+  #chain: Promise<void> = Promise.resolve()
+
+  constructor(mock: BuiltMock, file: string, options: StateFileWriterOptions = {}) {
+    this.#mock = mock
+    this.#file = file
+    this.#delayMs = options.delayMs ?? 250
+    this.#onError =
+      options.onError ??
+      ((error) => console.error(`image-registry-mock: cannot write ${file}: ${error.message}`))
+  }
+
+  /** Marks a session as changed; it is written within `delayMs`. */
+  touch(session: string): void {
+    this.#dirty.add(session)
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined
+      this.flush().catch(this.#onError)
+    }, this.#delayMs)
+  }
+
+  /** Listens to a server's requests and marks the sessions they touch. */
+  watch(server: Server): void {
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (request.method === 'OPTIONS') return
+      const raw = request.headers[SESSION_HEADER]
+      const session = (Array.isArray(raw) ? raw[0] : raw) ?? DEFAULT_SESSION
+      const control = request.url?.startsWith('/__mock') ?? false
+      if (control && (request.method === 'GET' || request.method === 'HEAD')) {
+        response.once('close', () => {
+          if (!this.#cache.has(session) && this.#mock.runtime.sessions.has(session))
+            this.touch(session)
+        })
+        return
+      }
+      // Once at the start (a request that never ends, a timeout fault, has already moved the
+      // clock) and once at the end, when its changes are complete.
+      this.touch(session)
+      response.once('close', () => this.touch(session))
+    })
+  }
+
+  /** Writes every change noted so far; resolves once the file is on disk. */
+  flush(): Promise<void> {
+    const run = this.#chain.then(() => this.#write())
+    this.#chain = run.catch(() => {})
+    return run
+  }
+
+  /** Stops the timer and writes what is left (on SIGINT/SIGTERM). */
+  async close(): Promise<void> {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    await this.flush()
+  }
+
+  async #write(): Promise<void> {
+    const dirty = this.#dirty
+    this.#dirty = new Set()
+    const sessions = this.#mock.runtime.sessions
+    try {
+      for (const name of sessions.names()) {
+        if (this.#cache.has(name) && !dirty.has(name)) continue
+        // A session deleted while an earlier export awaited must not be re-created by exporting.
+        if (!sessions.has(name)) continue
+        this.#cache.set(name, JSON.stringify(await this.#mock.session(name).exportState()))
+      }
+      const live = sessions.names().filter((name) => this.#cache.has(name))
+      for (const name of this.#cache.keys()) if (!live.includes(name)) this.#cache.delete(name)
+      const body = live.map((name) => `${JSON.stringify(name)}:${this.#cache.get(name)}`).join(',')
+      await mkdir(path.dirname(path.resolve(this.#file)), { recursive: true })
+      await writeFileAtomic(
+        this.#file,
+        `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"sessions":{${body}}}\n`,
+      )
+    } catch (error) {
+      // Try again with the next change, or at the next flush.
+      for (const name of dirty) this.#dirty.add(name)
+      throw error
+    }
+  }
+}

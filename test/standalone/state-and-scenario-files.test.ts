@@ -1,0 +1,243 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { stringify } from 'yaml'
+import { buildServerBundle, killServers, startServer } from '../support/cli-process.ts'
+
+// Through the real CLI process, as a user in any language runs it. Each test starts and restarts
+// servers, which takes seconds on a busy machine.
+vi.setConfig({ testTimeout: 90_000 })
+let bundle: Awaited<ReturnType<typeof buildServerBundle>>
+let dir: string
+beforeAll(async () => {
+  bundle = await buildServerBundle()
+  dir = await mkdtemp(path.join(tmpdir(), 'irm-state-'))
+})
+afterEach(killServers)
+afterAll(async () => {
+  await bundle?.dispose()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+const SNOWFLAKE = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const snowflake = { Authorization: 'Bearer t', 'Content-Type': 'application/json' }
+const cycle = {
+  Authorization: 'Bearer t',
+  'X-Hub-Id': '651586fca6078e98982dbd90',
+  'Content-Type': 'application/json',
+}
+
+function serve(...args: string[]) {
+  return startServer(bundle.file, ['--port', '0', ...args], dir)
+}
+
+async function json(response: Response): Promise<unknown> {
+  expect(response.ok, `${response.status} ${response.url}`).toBe(true)
+  return response.json()
+}
+
+async function createSource(url: string, name: string): Promise<string> {
+  const response = await fetch(`${url}/v1/images/sources`, {
+    method: 'POST',
+    headers: cycle,
+    body: JSON.stringify({
+      name,
+      type: 'direct',
+      origin: { type: 'docker-hub', details: { target: 'nginx:latest' } },
+    }),
+  })
+  expect(response.status).toBe(201)
+  return ((await response.json()) as { data: { id: string } }).data.id
+}
+
+describe('--state FILE', () => {
+  it('keeps every session, its data, fault rules (with counters) and clock through a clean restart', async () => {
+    const file = path.join(dir, 'clean.json')
+    const first = serve('--state', file)
+    const url = await first.url()
+    expect(first.stdout()).toContain(`state: ${file} (new)`)
+    // Created from the scenario at once.
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ version: 1 })
+
+    const created = await fetch(`${url}${SNOWFLAKE}`, {
+      method: 'POST',
+      headers: snowflake,
+      body: JSON.stringify({ name: 'kept_repo' }),
+    })
+    expect(created.status).toBe(200)
+    const alice = { 'X-Mock-Session': 'alice' }
+    await json(
+      await fetch(`${url}/__mock/faults`, {
+        method: 'POST',
+        headers: alice,
+        body: JSON.stringify({
+          match: { operation: 'snowflake.listImageRepositories' },
+          effect: { status: 503 },
+          times: 2,
+        }),
+      }),
+    )
+    const failed = await fetch(`${url}${SNOWFLAKE}`, { headers: { ...snowflake, ...alice } })
+    expect(failed.status).toBe(503)
+    await json(
+      await fetch(`${url}/__mock/clock`, {
+        method: 'POST',
+        headers: alice,
+        body: JSON.stringify({ advanceMs: 3_600_000 }),
+      }),
+    )
+    const before = {
+      default: await json(await fetch(`${url}/__mock/state`)),
+      alice: await json(await fetch(`${url}/__mock/state`, { headers: alice })),
+    }
+    first.child.kill('SIGTERM')
+    expect(await first.exited()).toBe(0)
+
+    const second = serve('--state', file)
+    const url2 = await second.url()
+    expect(second.stdout()).toMatch(/restored session\(s\): default, alice/)
+    expect(await json(await fetch(`${url2}/__mock/state`))).toEqual(before.default)
+    expect(await json(await fetch(`${url2}/__mock/state`, { headers: alice }))).toEqual(
+      before.alice,
+    )
+    const rules = (await json(await fetch(`${url2}/__mock/faults`, { headers: alice }))) as {
+      rules: Array<{ fired: number }>
+    }
+    expect(rules.rules).toMatchObject([{ matched: 1, fired: 1, times: 2 }])
+    // The rule carries on where it stopped: one more 503, then the data.
+    expect(
+      (await fetch(`${url2}${SNOWFLAKE}`, { headers: { ...snowflake, ...alice } })).status,
+    ).toBe(503)
+    const list = (await json(
+      await fetch(`${url2}${SNOWFLAKE}/kept_repo`, { headers: snowflake }),
+    )) as {
+      name: string
+    }
+    expect(list.name).toBe('KEPT_REPO')
+  })
+
+  it('survives kill -9 one second after a write: the file parses and holds the write', async () => {
+    const file = path.join(dir, 'killed.json')
+    const first = serve('--state', file)
+    const url = await first.url()
+    const id = await createSource(url, 'survives-kill')
+    await new Promise((r) => setTimeout(r, 1000))
+    first.child.kill('SIGKILL')
+    expect(await first.exited()).toBe('SIGKILL')
+
+    const saved = JSON.parse(await readFile(file, 'utf8'))
+    expect(saved).toMatchObject({ format: 'image-registry-mock-state', version: 1 })
+    const second = serve('--state', file)
+    const url2 = await second.url()
+    const source = (await json(
+      await fetch(`${url2}/v1/images/sources/${id}`, { headers: cycle }),
+    )) as {
+      data: { name: string }
+    }
+    expect(source.data.name).toBe('survives-kill')
+  })
+
+  it('refuses a state file of another format version, exit 2', async () => {
+    const file = path.join(dir, 'future.json')
+    await writeFile(
+      file,
+      JSON.stringify({ format: 'image-registry-mock-state', version: 99, sessions: {} }),
+    )
+    const server = serve('--state', file)
+    expect(await server.exited()).toBe(2)
+    expect(server.stderr()).toMatch(/future\.json: state file format version 99.*reads version 1/)
+  })
+})
+
+describe('--scenario FILE', () => {
+  it('starts from a file saved from GET /__mock/state, JSON or YAML, serving the same data', async () => {
+    const origin = serve()
+    const url = await origin.url()
+    await createSource(url, 'exported-source')
+    const created = await fetch(`${url}${SNOWFLAKE}`, {
+      method: 'POST',
+      headers: snowflake,
+      body: JSON.stringify({ name: 'exported_repo' }),
+    })
+    expect(created.status).toBe(200)
+    const state = (await json(await fetch(`${url}/__mock/state`))) as Record<string, unknown>
+    const repositories = await json(await fetch(`${url}${SNOWFLAKE}`, { headers: snowflake }))
+
+    await writeFile(path.join(dir, 'team.json'), JSON.stringify(state, null, 2))
+    await writeFile(path.join(dir, 'team.yaml'), stringify(state))
+    for (const file of ['team.json', './team.yaml']) {
+      const server = serve('--scenario', file)
+      const url2 = await server.url()
+      expect(server.stdout()).toContain('scenario team, seed 1')
+      const loaded = (await json(await fetch(`${url2}/__mock/state`))) as Record<string, unknown>
+      expect({ ...loaded, scenario: 'x' }).toEqual({ ...state, scenario: 'x' })
+      // The same answers: the clock moves one second per request on both sides.
+      await fetch(`${url2}/v1/images/sources`, { headers: cycle })
+      await fetch(`${url2}${SNOWFLAKE}`, { method: 'POST', headers: snowflake, body: '{}' })
+      expect(await json(await fetch(`${url2}${SNOWFLAKE}`, { headers: snowflake }))).toEqual(
+        repositories,
+      )
+      // A new session starts from the file too.
+      const other = await json(
+        await fetch(`${url2}${SNOWFLAKE}/exported_repo`, {
+          headers: { ...snowflake, 'X-Mock-Session': 'other' },
+        }),
+      )
+      expect(other).toMatchObject({ name: 'EXPORTED_REPO' })
+    }
+  })
+
+  it.each([
+    ['bad JSON', 'broken.json', '{"stores": {"snowflake": ', /broken\.json: .*not valid JSON/],
+    [
+      'bad YAML',
+      'broken.yaml',
+      'stores:\n  snowflake: [\n  oops: : here\n',
+      /broken\.yaml: line 3, column \d+: not valid YAML/,
+    ],
+    [
+      'a record failing its schema',
+      'record.yaml',
+      stringify({
+        stores: {
+          snowflake: {
+            repositories: [
+              {
+                name: 'OK_REPO',
+                database_name: 'ML_PLATFORM',
+                schema_name: 'IMAGES',
+                created_on: '2026-01-05T10:00:00.000+00:00',
+                repository_url: 'x/y',
+                owner: 'SPCS_ADMIN',
+                owner_role_type: 'ROLE',
+              },
+              { name: 42 },
+            ],
+          },
+        },
+      }),
+      /record\.yaml: stores\.snowflake\.repositories\[1\]\.name: /,
+    ],
+    [
+      'an unknown vendor',
+      'vendor.json',
+      '{"stores": {"quay": {}}}',
+      /vendor\.json: stores\.quay: unknown vendor/,
+    ],
+    [
+      'a bad fault rule',
+      'fault.json',
+      '{"faults": [{"effect": {"status": 503}}, {"effect": {"status": 9}}]}',
+      /fault\.json: faults\[1\]\.effect\.status: /,
+    ],
+  ])(
+    'stops with exit 2 on %s, naming the file and the path',
+    async (_what, name, text, message) => {
+      await writeFile(path.join(dir, name), text)
+      const server = serve('--scenario', name)
+      expect(await server.exited()).toBe(2)
+      expect(server.stderr()).toMatch(message)
+    },
+  )
+})
