@@ -14,6 +14,9 @@ export interface JournalEntry {
   /** The request body as text, cut at {@link BODY_PREVIEW_CHARS}. */
   requestBody: string | null
   requestBodyTruncated: boolean
+  /** The response body as text, cut at {@link BODY_PREVIEW_CHARS}; null without a body or answer. */
+  responseBody: string | null
+  responseBodyTruncated: boolean
   status: number
   /** `reset` / `timeout` when the mock dropped the connection instead of answering. */
   network: 'reset' | 'timeout' | null
@@ -38,6 +41,32 @@ export interface JournalQuery {
 
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
+
+/**
+ * The first {@link BODY_PREVIEW_CHARS} characters of a response body, read from a clone so the
+ * caller's response stays untouched; a streamed body (an NDJSON export) is read only as far as
+ * the preview needs, then that branch is cancelled. Null when the response has no body.
+ */
+export async function previewResponseBody(
+  response: Response,
+): Promise<{ responseBody: string | null; responseBodyTruncated: boolean }> {
+  const reader = response.body ? response.clone().body?.getReader() : undefined
+  if (!reader) return { responseBody: null, responseBodyTruncated: false }
+  const decoder = new TextDecoder()
+  let text = ''
+  let done = false
+  while (!done && text.length <= BODY_PREVIEW_CHARS) {
+    const chunk = await reader.read()
+    done = chunk.done
+    text += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true })
+  }
+  if (!done) await reader.cancel().catch(() => {})
+  if (text === '') return { responseBody: null, responseBodyTruncated: false }
+  return {
+    responseBody: text.slice(0, BODY_PREVIEW_CHARS),
+    responseBodyTruncated: text.length > BODY_PREVIEW_CHARS,
+  }
+}
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */
 export class Journal {

@@ -2,7 +2,7 @@ import { type HttpHandler, HttpResponse, http, type JsonBodyType } from 'msw'
 import { parseJsonBody, readBodyText } from './body.ts'
 import { MockStatusError } from './errors.ts'
 import type { FaultRule } from './faults.ts'
-import { BODY_PREVIEW_CHARS } from './journal.ts'
+import { BODY_PREVIEW_CHARS, previewResponseBody } from './journal.ts'
 import { compilePath, compilePrefix, type PathPattern } from './path-pattern.ts'
 import { createRandom, type Random } from './random.ts'
 import type { Session, SessionManager } from './session.ts'
@@ -266,6 +266,10 @@ async function runPipeline(
     query: queryRecord(url.searchParams),
     requestBody: bodyText === '' ? null : bodyText.slice(0, BODY_PREVIEW_CHARS),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
+    // The dashboard shows what the client received (cut short); a dropped connection sent nothing.
+    ...(network === null && session
+      ? await previewResponseBody(response)
+      : { responseBody: null, responseBodyTruncated: false }),
     status: network === null ? response.status : 0,
     network,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
