@@ -42,16 +42,29 @@ export interface JournalQuery {
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
 
+/** A response to hand on, and the start of its body for the journal. */
+export interface ResponsePreview {
+  /** The response to return: the same one, or an equal copy when its body had to be read. */
+  response: Response
+  /** The body's first {@link BODY_PREVIEW_CHARS} characters; null when it has none. */
+  body: string | null
+  truncated: boolean
+}
+
 /**
- * The first {@link BODY_PREVIEW_CHARS} characters of a response body, read from a clone so the
- * caller's response stays untouched; a streamed body (an NDJSON export) is read only as far as
- * the preview needs, then that branch is cancelled. Null when the response has no body.
+ * Reads the start of a response body for the journal without taking it from the client. A JSON
+ * body (every vendor answer but streamed exports) is already one string in memory: it is read
+ * whole and the response rebuilt around it, the cheapest way. Any other body may be a stream
+ * (an NDJSON export of 10,000 images), so only a clone is read, as far as the preview needs.
  */
-export async function previewResponseBody(
-  response: Response,
-): Promise<{ responseBody: string | null; responseBodyTruncated: boolean }> {
-  const reader = response.body ? response.clone().body?.getReader() : undefined
-  if (!reader) return { responseBody: null, responseBodyTruncated: false }
+export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
+  if (!response.body) return { response, body: null, truncated: false }
+  if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+    const text = await response.text()
+    return { response: new Response(text === '' ? null : text, response), ...cut(text) }
+  }
+  const reader = response.clone().body?.getReader()
+  if (!reader) return { response, body: null, truncated: false }
   const decoder = new TextDecoder()
   let text = ''
   let done = false
@@ -60,12 +73,14 @@ export async function previewResponseBody(
     done = chunk.done
     text += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true })
   }
-  if (!done) await reader.cancel().catch(() => {})
-  if (text === '') return { responseBody: null, responseBodyTruncated: false }
-  return {
-    responseBody: text.slice(0, BODY_PREVIEW_CHARS),
-    responseBodyTruncated: text.length > BODY_PREVIEW_CHARS,
-  }
+  // Not awaited: cancelling one branch of a tee settles only once the caller's branch ends too.
+  if (!done) reader.cancel().catch(() => {})
+  return { response, ...cut(text) }
+}
+
+function cut(text: string): { body: string | null; truncated: boolean } {
+  if (text === '') return { body: null, truncated: false }
+  return { body: text.slice(0, BODY_PREVIEW_CHARS), truncated: text.length > BODY_PREVIEW_CHARS }
 }
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */

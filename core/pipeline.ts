@@ -256,6 +256,9 @@ async function runPipeline(
     response.headers.set(vendor.requestIdHeader, requestId ?? '')
     if (fault) response.headers.set('X-Mock-Fault', fault.id)
   }
+  // The journal keeps the start of what the client receives; a dropped connection sent nothing.
+  const preview = network === null && session ? await previewResponseBody(response) : undefined
+  if (preview) response = preview.response
   session?.journal.record({
     time: session.clock.iso(),
     session: session.name,
@@ -266,10 +269,8 @@ async function runPipeline(
     query: queryRecord(url.searchParams),
     requestBody: bodyText === '' ? null : bodyText.slice(0, BODY_PREVIEW_CHARS),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
-    // The dashboard shows what the client received (cut short); a dropped connection sent nothing.
-    ...(network === null && session
-      ? await previewResponseBody(response)
-      : { responseBody: null, responseBodyTruncated: false }),
+    responseBody: preview?.body ?? null,
+    responseBodyTruncated: preview?.truncated ?? false,
     status: network === null ? response.status : 0,
     network,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
