@@ -250,19 +250,24 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       const dashboard = page.locator('#dashboard .irm[data-ready="true"]')
       await dashboard.waitFor()
       expect(violations).toEqual([])
-      const fired = await page.evaluate(() => {
-        const shadow = document.querySelector('#dashboard')?.shadowRoot
-        const box = shadow?.querySelector('#irm-switches')?.parentElement
-        if (!shadow || !box) return { cells: 0, clipped: -1 }
-        const right = box.getBoundingClientRect().right
-        const cells = [...shadow.querySelectorAll('#irm-switches [data-counter=fired]')]
-        return {
-          cells: cells.length,
-          clipped: cells.filter((c) => c.getBoundingClientRect().right > right + 1).length,
-        }
-      })
+      const firedCells = () =>
+        page.evaluate(() => {
+          const shadow = document.querySelector('#dashboard')?.shadowRoot
+          const box = shadow?.querySelector('#irm-switches')?.parentElement
+          if (!shadow || !box) return { cells: 0, clipped: -1 }
+          const right = box.getBoundingClientRect().right
+          const cells = [...shadow.querySelectorAll('#irm-switches [data-counter=fired]')]
+          return {
+            cells: cells.length,
+            clipped: cells.filter((c) => c.getBoundingClientRect().right > right + 1).length,
+          }
+        })
+      const fired = await firedCells()
       expect(fired.cells).toBeGreaterThan(0)
       expect(fired.clipped, 'no "Fired" cell is cut off in the mounted dashboard').toBe(0)
+      await page.setViewportSize({ width: 420, height: 900 })
+      expect((await firedCells()).clipped, 'nor at 420 px').toBe(0)
+      await page.setViewportSize({ width: 1280, height: 720 })
       await expect
         .poll(() => dashboard.locator(`#irm-journal-body tr[data-operation="${LIST}"]`).count())
         .toBe(1)

@@ -383,7 +383,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     expect(problems).toEqual([])
   })
 
-  it('fits its cards: switches unclipped at desktop width, the scenario select at 420 px', async () => {
+  it('fits its cards: switches unclipped at desktop width and 420 px, the scenario select at 420 px', async () => {
     await open()
     const overflow = () =>
       page.evaluate(() => {
@@ -405,6 +405,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
       rows: server.mock.vendors.flatMap((v) => v.operations).length,
     })
     await page.setViewportSize({ width: 420, height: 900 })
+    expect((await overflow()).firedOutside, 'the counters stay in view at 420 px').toBe(0)
     const fits = () =>
       page.evaluate(() => {
         const select = document.querySelector('#irm-scenario') as HTMLElement

@@ -65,5 +65,15 @@ body { margin: 0; }
 .irm ul.others { list-style: none; margin: .25rem 0 0; padding: 0; font-size: .75rem; color: var(--bad); }
 .irm ul.others li { overflow-wrap: anywhere; }
 .irm tr.affected > th { border-left: 3px solid var(--bad); }
+/* Narrow screens: drop the columns that are also visible elsewhere (a row's details have the
+   time; an operation id names its route), so ids and paths get room and the counters stay in view. */
+@media (max-width: 640px) {
+  .irm { padding: 0 .5rem 1rem; }
+  .irm section { padding: .5rem; }
+  .irm #irm-switches tr > :nth-child(2), .irm #irm-journal tr > :nth-child(2),
+  .irm #irm-journal tr > :nth-child(6) { display: none; }
+  .irm th, .irm td { padding: .2rem .3rem; }
+  .irm #irm-switches select { max-width: 7rem; }
+}
 .irm .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `
