@@ -226,9 +226,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     await page.getByLabel('Session', { exact: true }).fill('demo')
     await page.getByRole('button', { name: 'Show session' }).click()
     await expect.poll(() => page.locator('#irm-summary').textContent()).toMatch(/^session demo · /)
-    expect(new URL(page.url()).searchParams.get('session'), 'the URL names the session').toBe(
-      'demo',
-    )
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('session'), {
+        message: 'the URL names the session',
+      })
+      .toBe('demo')
     expect(new URL(page.url()).searchParams.get('poll'), 'other parameters stay').toBe('100')
     expect(await journalRows().count(), 'the demo session has its own, empty journal').toBe(0)
     await api(REPOS, { headers: { 'X-Mock-Session': 'demo' } })
