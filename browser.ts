@@ -12,14 +12,12 @@
 
 import { type SetupWorker, type StartOptions, setupWorker } from 'msw/browser'
 import type { MockOptions } from './core/mock.ts'
-import {
-  type DashboardOptions,
-  type DashboardParts,
-  dashboardParts,
-} from './handlers/control/dashboard.ts'
+import { type DashboardOptions, startDashboard } from './handlers/control/dashboard/app.ts'
+import { DASHBOARD_MARKUP } from './handlers/control/dashboard/markup.ts'
+import { DASHBOARD_CSS } from './handlers/control/dashboard/style.ts'
 import { createMock, type Mock } from './index.ts'
 
-export type { DashboardOptions } from './handlers/control/dashboard.ts'
+export type { DashboardOptions } from './handlers/control/dashboard/app.ts'
 export * from './index.ts'
 
 /** Options of {@link startWorker}: the mock's own, plus how msw's worker starts. */
@@ -77,18 +75,18 @@ export function mountDashboard(
   options: DashboardOptions = {},
 ): MountedDashboard {
   const shadow = container.shadowRoot ?? container.attachShadow({ mode: 'open' })
-  const parts: DashboardParts = dashboardParts()
-  shadow.innerHTML = `<style>${parts.style}</style>${parts.markup}`
-  // The script is plain text shared with the served page; running it here needs no build step.
-  const run = new Function('root', 'options', parts.script) as (
-    root: ShadowRoot,
-    options: DashboardOptions,
-  ) => { stop(): void }
-  const app = run(shadow, { base: '/__mock', ...options })
+  // A constructed stylesheet rather than a <style> element: a strict Content-Security-Policy
+  // (no 'unsafe-inline' styles) allows it.
+  const sheet = new CSSStyleSheet()
+  sheet.replaceSync(DASHBOARD_CSS)
+  shadow.adoptedStyleSheets = [sheet]
+  shadow.innerHTML = DASHBOARD_MARKUP
+  const app = startDashboard(shadow, options)
   return {
     unmount() {
       app.stop()
       shadow.replaceChildren()
+      shadow.adoptedStyleSheets = []
     },
   }
 }

@@ -14,6 +14,9 @@ export interface JournalEntry {
   /** The request body as text, cut at {@link BODY_PREVIEW_CHARS}. */
   requestBody: string | null
   requestBodyTruncated: boolean
+  /** The response body as text, cut at {@link BODY_PREVIEW_CHARS}; null without a body or answer. */
+  responseBody: string | null
+  responseBodyTruncated: boolean
   status: number
   /** `reset` / `timeout` when the mock dropped the connection instead of answering. */
   network: 'reset' | 'timeout' | null
@@ -38,6 +41,47 @@ export interface JournalQuery {
 
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
+
+/** A response to hand on, and the start of its body for the journal. */
+export interface ResponsePreview {
+  /** The response to return: the same one, or an equal copy when its body had to be read. */
+  response: Response
+  /** The body's first {@link BODY_PREVIEW_CHARS} characters; null when it has none. */
+  body: string | null
+  truncated: boolean
+}
+
+/**
+ * Reads the start of a response body for the journal without taking it from the client. A JSON
+ * body (every vendor answer but streamed exports) is already one string in memory: it is read
+ * whole and the response rebuilt around it, the cheapest way. Any other body may be a stream
+ * (an NDJSON export of 10,000 images), so only a clone is read, as far as the preview needs.
+ */
+export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
+  if (!response.body) return { response, body: null, truncated: false }
+  if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+    const text = await response.text()
+    return { response: new Response(text === '' ? null : text, response), ...cut(text) }
+  }
+  const reader = response.clone().body?.getReader()
+  if (!reader) return { response, body: null, truncated: false }
+  const decoder = new TextDecoder()
+  let text = ''
+  let done = false
+  while (!done && text.length <= BODY_PREVIEW_CHARS) {
+    const chunk = await reader.read()
+    done = chunk.done
+    text += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true })
+  }
+  // Not awaited: cancelling one branch of a tee settles only once the caller's branch ends too.
+  if (!done) reader.cancel().catch(() => {})
+  return { response, ...cut(text) }
+}
+
+function cut(text: string): { body: string | null; truncated: boolean } {
+  if (text === '') return { body: null, truncated: false }
+  return { body: text.slice(0, BODY_PREVIEW_CHARS), truncated: text.length > BODY_PREVIEW_CHARS }
+}
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */
 export class Journal {

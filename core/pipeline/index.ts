@@ -28,7 +28,7 @@ export const REQUEST_STEPS: readonly Step[] = [
 ]
 
 /** Steps every answer passes, whatever produced it. */
-export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void> = [
+export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void | Promise<void>> = [
   stampHeaders,
   recordJournal,
 ]
@@ -44,6 +44,6 @@ export async function runPipeline(exchange: Exchange): Promise<Response> {
   } catch (error) {
     renderError(exchange, error)
   }
-  for (const step of RESPONSE_STEPS) step(exchange)
+  for (const step of RESPONSE_STEPS) await step(exchange)
   return exchange.response as Response
 }

@@ -1,14 +1,22 @@
-import { BODY_PREVIEW_CHARS } from '../journal.ts'
+import { BODY_PREVIEW_CHARS, previewResponseBody } from '../journal.ts'
 import type { Exchange } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
 
 /**
- * Writes the exchange to its session's journal (nothing when the session itself was refused).
- * Runs last: needs the response, or the network outcome.
+ * Writes the exchange to its session's journal (nothing when the session itself was refused),
+ * with the start of the response body the client receives. Runs last: needs the final response
+ * (headers stamped), or the network outcome.
  */
-export function recordJournal(exchange: Exchange): void {
-  const { session, request, url, bodyText, response } = exchange
+export async function recordJournal(exchange: Exchange): Promise<void> {
+  const { session, request, url, bodyText } = exchange
   if (!session) return
+  // A dropped connection sent nothing; otherwise keep what the client will read.
+  const preview =
+    exchange.network === null && exchange.response
+      ? await previewResponseBody(exchange.response)
+      : undefined
+  if (preview) exchange.response = preview.response
+  const response = exchange.response
   session.journal.record({
     time: session.clock.iso(),
     session: session.name,
@@ -19,6 +27,8 @@ export function recordJournal(exchange: Exchange): void {
     query: queryRecord(url.searchParams),
     requestBody: bodyText === '' ? null : bodyText.slice(0, BODY_PREVIEW_CHARS),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
+    responseBody: preview?.body ?? null,
+    responseBodyTruncated: preview?.truncated ?? false,
     status: exchange.network === null ? (response?.status ?? 0) : 0,
     network: exchange.network,
     durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,

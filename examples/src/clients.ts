@@ -1,4 +1,4 @@
-import { fetchWithRetry, type RetryEvent } from './retry.ts'
+import { fetchWithRetry, parseRetryAfter, type RetryEvent } from './retry.ts'
 
 /** Where the example sends its API calls and with which credentials. */
 export interface ApiSettings {
@@ -43,6 +43,18 @@ export interface ImageSource {
   type: string
   origin: { type: string; details?: { target?: string } }
   state: { current: string }
+}
+
+/** A Cycle job as `getJob` answers it (the fields the example uses). */
+export interface Job {
+  id: string
+  state: { current: string }
+}
+
+/** One poll of a job: the job, and the server's Retry-After (ms) if it sent one. */
+export interface JobPoll {
+  job: Job
+  retryAfterMs: number | undefined
 }
 
 /** The Snowflake image-repository calls the example makes, each with retries. */
@@ -102,10 +114,66 @@ export function cycleClient(settings: ApiSettings) {
       })
       return (created as { data: ImageSource }).data
     },
-    /** Starts the delete job (Cycle answers 202 with a job descriptor). */
-    async remove(id: string): Promise<void> {
-      await call(`/${encodeURIComponent(id)}`, { method: 'DELETE' })
+    async get(id: string): Promise<ImageSource> {
+      return ((await call(`/${encodeURIComponent(id)}`)) as { data: ImageSource }).data
     },
+    /** Starts the delete job; Cycle answers 202 with a job descriptor, whose job id this returns. */
+    async remove(id: string): Promise<string> {
+      const answer = await call(`/${encodeURIComponent(id)}`, { method: 'DELETE' })
+      return (answer as { data: { job: { id: string } } }).data.job.id
+    },
+    /** Reads a job once (`GET /v1/jobs/{jobId}`), with the Retry-After the server sent, if any. */
+    async job(jobId: string): Promise<JobPoll> {
+      const { body, headers } = await send(
+        settings,
+        'cycle',
+        `${settings.origin}/v1/jobs/${encodeURIComponent(jobId)}`,
+        {
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'X-Hub-Id': hubId,
+            Accept: 'application/json',
+          },
+        },
+      )
+      return {
+        job: (body as { data: Job }).data,
+        retryAfterMs: parseRetryAfter(headers.get('Retry-After'), Date.now()),
+      }
+    },
+  }
+}
+
+/** Job states after which a job never changes again. */
+const FINAL_JOB_STATES = new Set(['completed', 'error', 'expired'])
+
+/**
+ * Polls a job until it reaches a final state, as a Cycle client does: waits `intervalMs` between
+ * polls, or the server's `Retry-After` when it sends one (429 and 503 are retried inside each poll
+ * by fetchWithRetry, also honouring Retry-After). Calls `onState` with every state seen.
+ */
+export async function waitForJob(
+  poll: () => Promise<JobPoll>,
+  {
+    intervalMs,
+    onState,
+    maxPolls = 120,
+    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  }: {
+    intervalMs: number
+    onState?: (state: string) => void
+    maxPolls?: number
+    sleep?: (ms: number) => Promise<void>
+  },
+): Promise<Job> {
+  for (let polls = 1; ; polls++) {
+    const { job, retryAfterMs } = await poll()
+    onState?.(job.state.current)
+    if (FINAL_JOB_STATES.has(job.state.current)) return job
+    if (polls >= maxPolls) {
+      throw new Error(`job ${job.id} is still ${job.state.current} after ${polls} polls`)
+    }
+    await sleep(retryAfterMs ?? intervalMs)
   }
 }
 
@@ -115,6 +183,16 @@ async function request(
   url: string,
   init: RequestInit,
 ): Promise<unknown> {
+  return (await send(settings, vendor, url, init)).body
+}
+
+/** Sends with retries; resolves the parsed JSON body and the headers of a 2xx answer. */
+async function send(
+  settings: ApiSettings,
+  vendor: string,
+  url: string,
+  init: RequestInit,
+): Promise<{ body: unknown; headers: Headers }> {
   const headers = new Headers(init.headers)
   if (settings.session) headers.set('X-Mock-Session', settings.session)
   const response = await fetchWithRetry(
@@ -139,7 +217,7 @@ async function request(
     )
   }
   if (!response.ok) throw vendorError(vendor, response.status, body)
-  return body
+  return { body, headers: response.headers }
 }
 
 /** Reads each vendor's error envelope: Snowflake `{code, message}`, Cycle `{error: {code, title, detail}}`. */

@@ -11,6 +11,8 @@ export interface ExampleConfig {
   seed: number
   /** Backoff base of the retries in ms. */
   retryBaseMs: number
+  /** How often a Cycle job is polled when the server sends no Retry-After, in ms. */
+  jobPollMs: number
   snowflake: { token: string; database: string; schema: string }
   cycle: { token: string; hubId: string }
 }
@@ -55,6 +57,7 @@ export function readConfig(
   }
   const seed = Number(q.get('seed') ?? 1)
   const retryBaseMs = Number(q.get('retryBase') ?? 250)
+  const jobPollMs = Number(q.get('jobPoll') ?? 1000)
   return {
     target,
     origin,
@@ -62,6 +65,7 @@ export function readConfig(
     scenario: q.get('scenario') ?? 'default',
     seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
     retryBaseMs: Number.isFinite(retryBaseMs) && retryBaseMs >= 0 ? retryBaseMs : 250,
+    jobPollMs: Number.isFinite(jobPollMs) && jobPollMs >= 0 ? jobPollMs : 1000,
     snowflake: {
       token: q.get('snowflakeToken') ?? 'example-oauth-token',
       database: 'ML_PLATFORM',

@@ -5,6 +5,7 @@ import {
   type ImageRepository,
   type ImageSource,
   snowflakeClient,
+  waitForJob,
 } from './clients.ts'
 import { type ExampleConfig, readConfig } from './config.ts'
 import type { RetryEvent } from './retry.ts'
@@ -57,7 +58,8 @@ function logRetry(vendor: string, event: RetryEvent): void {
     event.retryAfterMs === undefined ? '' : ` (Retry-After ${event.retryAfterMs / 1000} s)`
   const path = new URL(event.url, location.href).pathname
   item.textContent = `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${what}${hint}, retrying in ${event.delayMs} ms`
-  byId('retry-log').prepend(item)
+  // Oldest first, so "1." is the first retry and the list reads in the order things happened.
+  byId('retry-log').append(item)
 }
 
 function settingsFor(config: ExampleConfig): ApiSettings {
@@ -134,7 +136,7 @@ function wireSnowflake(settings: ApiSettings) {
   return load
 }
 
-function wireCycle(settings: ApiSettings) {
+function wireCycle(settings: ApiSettings, jobPollMs: number) {
   const client = cycleClient(settings)
   const list = byId<HTMLTableSectionElement>('cy-list')
   byId('cy-hub').textContent = `hub ${settings.cycle.hubId}`
@@ -175,11 +177,40 @@ function wireCycle(settings: ApiSettings) {
       setStatus('cy-status', `Could not list image sources: ${describeError(error)}`, true)
     }
   }
+  /** Shows a source's state in its row (the row stays until the next reload lists it no more). */
+  const showState = (id: string, state: string) => {
+    const row = list.querySelector<HTMLTableRowElement>(`tr[data-id="${CSS.escape(id)}"]`)
+    const cell = row?.cells[3]
+    if (!row || !cell) return
+    row.dataset.state = state
+    cell.textContent = state
+    const remove = row.querySelector('button')
+    if (remove) remove.disabled = state !== 'live'
+  }
   const removeSource = async (source: ImageSource) => {
     setStatus('cy-status', `Deleting ${source.name}…`)
     try {
-      await client.remove(source.id)
+      const jobId = await client.remove(source.id)
       await load(`Deleting ${source.name} (job started)`)
+      // Poll the deletion job as a Cycle client does, showing each stage until the source is gone.
+      const seen: string[] = []
+      const job = await waitForJob(() => client.job(jobId), {
+        intervalMs: jobPollMs,
+        onState: (state) => {
+          if (seen.at(-1) !== state) seen.push(state)
+          showState(source.id, `deleting (job ${state})`)
+          setStatus('cy-status', `Deleting ${source.name}: job ${seen.join(' → ')}…`)
+        },
+      })
+      const after = await client.get(source.id)
+      showState(source.id, after.state.current)
+      setStatus(
+        'cy-status',
+        job.state.current === 'completed'
+          ? `Deleted ${source.name} (job ${seen.join(' → ')}); the source is ${after.state.current}.`
+          : `Could not delete ${source.name}: the job ended ${job.state.current}.`,
+        job.state.current !== 'completed',
+      )
     } catch (error) {
       setStatus('cy-status', `Could not delete ${source.name}: ${describeError(error)}`, true)
     }
@@ -243,7 +274,7 @@ async function main(): Promise<void> {
     link.hidden = false
   }
   const settings = settingsFor(config)
-  await Promise.all([wireSnowflake(settings)(), wireCycle(settings)()])
+  await Promise.all([wireSnowflake(settings)(), wireCycle(settings, config.jobPollMs)()])
   document.body.dataset.ready = 'true'
 }
 

@@ -7,7 +7,9 @@ import type { BuiltMock } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
-import { dashboardHtml } from './dashboard.ts'
+import { dashboardHtml, FAVICON_SVG } from './dashboard/page.ts'
+import { dashboardScript } from './dashboard/script.ts'
+import { DASHBOARD_CSS } from './dashboard/style.ts'
 import { controlPaths } from './openapi.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
 
@@ -61,15 +63,23 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       return HttpResponse.json(openapi as object)
     }),
     ...['', '/'].map((path) =>
-      route(
-        'get',
-        path,
-        () =>
-          new HttpResponse(dashboardHtml(), {
-            headers: { 'Content-Type': 'text/html; charset=utf-8' },
-          }),
-      ),
+      route('get', path, () => asset(dashboardHtml(), 'text/html; charset=utf-8')),
     ),
+    route('get', '/dashboard.css', () => asset(DASHBOARD_CSS, 'text/css; charset=utf-8')),
+    route('get', '/favicon.svg', () => asset(FAVICON_SVG, 'image/svg+xml')),
+    route('get', '/dashboard.js', async () => {
+      let script: string
+      try {
+        script = await dashboardScript()
+      } catch (error) {
+        // Only a page running the mock from its sources without esbuild gets here.
+        throw new ControlError(
+          404,
+          `the dashboard script is not available here (${(error as Error).message}); in a browser, use mountDashboard()`,
+        )
+      }
+      return asset(script, 'text/javascript; charset=utf-8')
+    }),
     route('get', '/health', async (request) => {
       const session = face(request)
       await session.ready
@@ -168,6 +178,13 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       return HttpResponse.json({ now: new Date(session.clock.now()).toISOString() })
     }),
   ]
+}
+
+/** One of the dashboard's files; revalidated on every load, so a newer mock is never stale. */
+function asset(body: string, contentType: string): Response {
+  return new HttpResponse(body, {
+    headers: { 'Content-Type': contentType, 'Cache-Control': 'no-cache' },
+  })
 }
 
 function controlError(status: number, message: string): Response {

@@ -35,6 +35,8 @@ const journalEntry = z.object({
   query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   requestBody: z.string().nullable(),
   requestBodyTruncated: z.boolean(),
+  responseBody: z.string().nullable(),
+  responseBodyTruncated: z.boolean(),
   status: z.number().int(),
   network: z.enum(['reset', 'timeout']).nullable(),
   durationMs: z.number(),
@@ -57,6 +59,33 @@ export const controlPaths: PathsObject = {
       operationId: 'control.dashboard',
       responses: {
         200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+      },
+    }),
+  },
+  '/__mock/dashboard.js': {
+    get: op("The dashboard page's script (an ES module)", {
+      operationId: 'control.dashboardScript',
+      responses: {
+        200: {
+          description: 'JavaScript',
+          content: { 'text/javascript': { schema: { type: 'string' } } },
+        },
+      },
+    }),
+  },
+  '/__mock/dashboard.css': {
+    get: op("The dashboard page's stylesheet", {
+      operationId: 'control.dashboardStyle',
+      responses: {
+        200: { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } },
+      },
+    }),
+  },
+  '/__mock/favicon.svg': {
+    get: op("The dashboard page's icon", {
+      operationId: 'control.favicon',
+      responses: {
+        200: { description: 'SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
       },
     }),
   },

@@ -172,11 +172,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         }),
       )
       expect(retries).toHaveLength(2)
-      for (const retry of retries) {
+      for (const [i, retry] of retries.entries()) {
         expect(retry).toMatchObject({ vendor: 'snowflake', status: '503', retryAfterMs: '1000' })
         expect(Number(retry.delayMs)).toBeGreaterThanOrEqual(1000)
+        // Oldest first: list item "1." is attempt 1.
         expect(retry.text).toMatch(
-          /^snowflake GET \/api\/v2\/.*: attempt [12] got 503 \(Retry-After 1 s\), retrying in \d+ ms$/,
+          new RegExp(
+            `^snowflake GET /api/v2/.*: attempt ${i + 1} got 503 \\(Retry-After 1 s\\), retrying in \\d+ ms$`,
+          ),
         )
       }
       const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
@@ -227,10 +230,44 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
     })
 
     it('shows the in-page mock dashboard, whose fault switch the app then obeys', async () => {
-      await open()
+      page = await browser.newPage()
+      // The strictest usual policy: the mounted dashboard runs no code built from strings and
+      // adds no inline styles, so it works under it.
+      const violations: string[] = []
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text())
+      })
+      await page.route(`${example.url}/`, async (route) => {
+        const response = await route.fetch()
+        await route.fulfill({
+          response,
+          headers: { ...response.headers(), 'content-security-policy': "default-src 'self'" },
+        })
+      })
+      await page.goto(`${example.url}/`)
+      await page.locator('body[data-ready="true"]').waitFor()
       await page.getByText("Show the in-page mock's dashboard").click()
       const dashboard = page.locator('#dashboard .irm[data-ready="true"]')
       await dashboard.waitFor()
+      expect(violations).toEqual([])
+      const firedCells = () =>
+        page.evaluate(() => {
+          const shadow = document.querySelector('#dashboard')?.shadowRoot
+          const box = shadow?.querySelector('#irm-switches')?.parentElement
+          if (!shadow || !box) return { cells: 0, clipped: -1 }
+          const right = box.getBoundingClientRect().right
+          const cells = [...shadow.querySelectorAll('#irm-switches [data-counter=fired]')]
+          return {
+            cells: cells.length,
+            clipped: cells.filter((c) => c.getBoundingClientRect().right > right + 1).length,
+          }
+        })
+      const fired = await firedCells()
+      expect(fired.cells).toBeGreaterThan(0)
+      expect(fired.clipped, 'no "Fired" cell is cut off in the mounted dashboard').toBe(0)
+      await page.setViewportSize({ width: 420, height: 900 })
+      expect((await firedCells()).clipped, 'nor at 420 px').toBe(0)
+      await page.setViewportSize({ width: 1280, height: 720 })
       await expect
         .poll(() => dashboard.locator(`#irm-journal-body tr[data-operation="${LIST}"]`).count())
         .toBe(1)
@@ -285,39 +322,79 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       ])
     })
 
-    it.skipIf(!CYCLE_READY)('renders, creates and deletes Cycle image sources', async () => {
-      const expected = await expectedSources()
-      await open()
-      await expect.poll(() => rowNames(page, '#cy-list')).toEqual(expected)
-      expect(await page.locator('#cy-hub').textContent()).toBe(`hub ${CYCLE_DEFAULTS.hubId}`)
-      await page.getByLabel('Source name').fill('example source')
-      await page.getByRole('button', { name: 'Create source' }).click()
-      const row = page.locator('#cy-list tr[data-name="example source"]')
-      await row.waitFor()
-      expect(
-        await row.locator('td').evaluateAll((cells) => cells.slice(0, 4).map((c) => c.textContent)),
-      ).toEqual(['example source', 'example-source', 'docker-hub nginx:latest', 'live'])
-      await page.getByRole('button', { name: 'Delete image source example source' }).click()
-      await expect
-        .poll(() => page.locator('#cy-status').textContent())
-        .toMatch(/^Deleting example source \(job started\)\. \d+ image sources\.$/)
-      expect(await row.locator('td').nth(3).textContent(), 'the delete job has started').toBe(
-        'deleting',
-      )
-      expect(
-        await page.getByRole('button', { name: 'Delete image source example source' }).isDisabled(),
-      ).toBe(true)
-      const { body } = await control(page, 'GET', '/journal?vendor=cycle')
-      expect(
-        body.entries.map((e: { operation: string; status: number }) => [e.operation, e.status]),
-      ).toEqual([
-        ['cycle.getImageSources', 200],
-        ['cycle.createImageSource', 201],
-        ['cycle.getImageSources', 200],
-        ['cycle.deleteImageSource', 202],
-        ['cycle.getImageSources', 200],
-      ])
-    })
+    it.skipIf(!CYCLE_READY)(
+      'renders, creates and deletes Cycle image sources, polling the job',
+      async () => {
+        const expected = await expectedSources()
+        await open('?jobPoll=100')
+        await expect.poll(() => rowNames(page, '#cy-list')).toEqual(expected)
+        expect(await page.locator('#cy-hub').textContent()).toBe(`hub ${CYCLE_DEFAULTS.hubId}`)
+        await page.getByLabel('Source name').fill('example source')
+        await page.getByRole('button', { name: 'Create source' }).click()
+        const row = page.locator('#cy-list tr[data-name="example source"]')
+        await row.waitFor()
+        expect(
+          await row
+            .locator('td')
+            .evaluateAll((cells) => cells.slice(0, 4).map((c) => c.textContent)),
+        ).toEqual(['example source', 'example-source', 'docker-hub nginx:latest', 'live'])
+        const states: string[] = []
+        await page.exposeFunction('sawState', (state: string) => states.push(state))
+        await page.evaluate(() => {
+          const cell = () =>
+            document.querySelector('#cy-list tr[data-name="example source"] td:nth-child(4)')
+          new MutationObserver(() => {
+            const text = cell()?.textContent
+            if (text) (window as unknown as { sawState(s: string): void }).sawState(text)
+          }).observe(document.querySelector('#cy-list') as Node, {
+            subtree: true,
+            childList: true,
+            characterData: true,
+          })
+        })
+        await page.getByRole('button', { name: 'Delete image source example source' }).click()
+        await expect
+          .poll(() => page.locator('#cy-status').textContent())
+          .toMatch(
+            /^Deleted example source \(job (new → )?queued → running → completed\); the source is deleted\.$/,
+          )
+        expect(await row.locator('td').nth(3).textContent(), 'the row shows the end state').toBe(
+          'deleted',
+        )
+        expect(
+          await page
+            .getByRole('button', { name: 'Delete image source example source' })
+            .isDisabled(),
+        ).toBe(true)
+        expect(states, 'each stage showed in the row').toEqual(
+          expect.arrayContaining([
+            'deleting',
+            'deleting (job queued)',
+            'deleting (job running)',
+            'deleting (job completed)',
+            'deleted',
+          ]),
+        )
+        const { body } = await control(page, 'GET', '/journal?vendor=cycle')
+        const calls = body.entries.map((e: { operation: string; status: number }) => [
+          e.operation,
+          e.status,
+        ])
+        expect(calls.slice(0, 5)).toEqual([
+          ['cycle.getImageSources', 200],
+          ['cycle.createImageSource', 201],
+          ['cycle.getImageSources', 200],
+          ['cycle.deleteImageSource', 202],
+          ['cycle.getImageSources', 200],
+        ])
+        const polls = calls.slice(5, -1)
+        expect(polls.length, 'the job was polled until it completed').toBeGreaterThanOrEqual(3)
+        expect(
+          polls.every(([op, status]: [string, number]) => op === 'cycle.getJob' && status === 200),
+        ).toBe(true)
+        expect(calls.at(-1)).toEqual(['cycle.getImageSource', 200])
+      },
+    )
 
     it.skipIf(!CYCLE_READY)(
       'retries a throttled Cycle create and shows Cycle’s envelope on a 409',
@@ -366,6 +443,43 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       )
       expect(server.mock.session('example').journal.find({ operation: LIST })).toHaveLength(1)
       expect(server.mock.journal.find(), 'the default session saw nothing').toEqual([])
+    })
+
+    it('shows a reset Chromium does not hide (times: 3), retries it, and wraps the long log line', async () => {
+      const port = new URL(server.url).port
+      await open(`?target=server&port=${port}&session=reset&retryBase=10`)
+      await page.setViewportSize({ width: 420, height: 900 })
+      server.mock.session('reset').faults.add({
+        match: { operation: LIST },
+        effect: { network: 'reset' },
+        times: 3,
+      })
+      await page.getByRole('button', { name: 'Reload' }).first().click()
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toMatch(/^\d+ repositories\.$/)
+      const log = page.locator('#retry-log li')
+      expect(await log.count(), 'the page saw the reset once and retried').toBe(1)
+      expect(await log.getAttribute('data-status')).toBe('0')
+      expect(await log.textContent()).toMatch(
+        /^snowflake GET \/api\/v2\/.*: attempt 1 got network error, retrying in \d+ ms$/,
+      )
+      expect(
+        server.mock
+          .session('reset')
+          .journal.find({ operation: LIST })
+          .map((e) => e.network ?? e.status),
+        'Chromium re-sent twice on its own before the page saw the failure',
+      ).toEqual([200, 'reset', 'reset', 'reset', 200])
+      const overflow = await log.evaluate((li) => ({
+        inside: li.getBoundingClientRect().right <= window.innerWidth,
+        wraps: li.scrollWidth <= li.clientWidth && li.getClientRects().length > 0,
+        lines: Math.round(
+          li.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(li).lineHeight),
+        ),
+      }))
+      expect(overflow.inside && overflow.wraps).toBe(true)
+      expect(overflow.lines, 'the long line wrapped').toBeGreaterThan(1)
     })
 
     it('retries a 503 the server injects, reading Retry-After across origins', async () => {

@@ -71,6 +71,25 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
     expect(await find('')).toEqual([])
   })
 
+  it('records a preview of each response body, cut at 2048 characters, without holding it back', async () => {
+    const small = await h.fetch(`${REPOS}/ghost`, { headers: AUTH })
+    const large = await h.fetch('/v1/images/sources?page[size]=100', {
+      headers: { Authorization: 'Bearer t', 'X-Hub-Id': '651586fca6078e98982dbd90' },
+    })
+    const reset = { match: { operation: 'snowflake.list*' }, effect: { network: 'reset' } }
+    h.mock.faults.add(reset as Parameters<typeof h.mock.faults.add>[0])
+    await h.fetch(REPOS, { headers: AUTH }).catch(() => undefined)
+    const [ghost, sources, dropped] = h.mock.journal.find()
+    expect(ghost).toMatchObject({ responseBody: await small.text(), responseBodyTruncated: false })
+    const full = await large.text()
+    expect(full.length, 'the client still gets the whole body').toBeGreaterThan(2048)
+    expect(sources).toMatchObject({
+      responseBody: full.slice(0, 2048),
+      responseBodyTruncated: true,
+    })
+    expect(dropped).toMatchObject({ network: 'reset', responseBody: null })
+  })
+
   it('truncates large request bodies in the journal', async () => {
     const name = 'A'.repeat(5000)
     await h.fetch(REPOS, {

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { parseFaultSpec } from '../../server.ts'
 import {
   allowBrowserTimeouts,
   CHROMIUM_NOTE,
@@ -47,7 +48,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
 
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${server.url}${path}`, { ...init, headers: { ...AUTH, ...init.headers } })
-  const journalRows = () => page.locator('#irm-journal-body tr')
+  const journalRows = () => page.locator('#irm-journal-body tr[data-id]')
   const switchRow = (operation: string): Locator =>
     page.locator(`#irm-switches tr[data-operation="${operation}"]`)
   const counters = async (row: Locator) => ({
@@ -82,26 +83,23 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     expect(await stillSameDocument()).toBe(true)
   })
 
-  it('filters the journal by vendor, operation and status', async () => {
+  it('filters the journal by vendor, operation and status as the user types', async () => {
     await api(REPOS)
     await api(`${REPOS}/missing_repo`)
     await api(`${REPOS}/missing_repo`)
     await open()
     await expect.poll(() => journalRows().count()).toBe(3)
-    await page.getByLabel('Status').fill('404')
-    await page.getByLabel('Status').blur()
+    // Typing alone filters: no Enter, no blur.
+    await page.getByLabel('Status').pressSequentially('404')
     await expect.poll(() => journalRows().count()).toBe(2)
     expect(
       await journalRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))),
     ).toEqual(['404', '404'])
     await page.getByLabel('Status').fill('')
-    await page.getByLabel('Status').blur()
-    await page.getByLabel('Operation (glob)').fill('*.list*')
-    await page.getByLabel('Operation (glob)').blur()
+    await page.getByLabel('Operation (glob)').pressSequentially('*.list*')
     await expect.poll(() => journalRows().count()).toBe(1)
     expect(await journalRows().first().getAttribute('data-operation')).toBe(LIST)
     await page.getByLabel('Operation (glob)').fill('')
-    await page.getByLabel('Operation (glob)').blur()
     const vendors = await page
       .getByLabel('Vendor')
       .locator('option')
@@ -228,6 +226,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     await page.getByLabel('Session', { exact: true }).fill('demo')
     await page.getByRole('button', { name: 'Show session' }).click()
     await expect.poll(() => page.locator('#irm-summary').textContent()).toMatch(/^session demo · /)
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get('session'), {
+        message: 'the URL names the session',
+      })
+      .toBe('demo')
+    expect(new URL(page.url()).searchParams.get('poll'), 'other parameters stay').toBe('100')
     expect(await journalRows().count(), 'the demo session has its own, empty journal').toBe(0)
     await api(REPOS, { headers: { 'X-Mock-Session': 'demo' } })
     await expect.poll(() => journalRows().count()).toBe(1)
@@ -267,6 +271,155 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     expect(await page.locator('#irm-announce').getAttribute('class')).toBe('error')
     await page.unroute('**/__mock/faults')
     await expect.poll(() => page.locator('#irm-announce').textContent()).toBe('Connected again')
+  })
+
+  it('lists under each switch the rules from elsewhere that affect it, with their counters', async () => {
+    await server.close()
+    server = await startStandalone({ scenario: 'flaky' })
+    // As `--fault '*:429:every=3'` adds it at start.
+    server.mock.faults.add(parseFaultSpec('*:429:every=3'))
+    await open()
+    const row = switchRow(LIST)
+    expect(await page.getByLabel(`Fault for ${LIST}`).inputValue(), 'its own switch is off').toBe(
+      'off',
+    )
+    const others = () =>
+      row
+        .locator('[data-others] li')
+        .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.rule))
+    const starRule = server.mock.faults.list().find((r) => r.match.operation === '*')?.id
+    expect(await others()).toEqual(['list-503-twice', starRule])
+    expect(await row.locator('[data-others] li').first().textContent()).toBe(
+      '+ list-503-twice: status=503 retryAfter=1 (times=2)',
+    )
+    expect(await row.getAttribute('class')).toContain('affected')
+    expect((await api(REPOS)).status).toBe(503)
+    await expect
+      .poll(() => counters(row), { message: 'the switch counts the rules that fire on it' })
+      .toEqual({ matched: '1', fired: '1' })
+    expect(await page.getByLabel(`Fault for ${LIST}`).inputValue()).toBe('off')
+    const create = switchRow('snowflake.createImageRepository')
+    expect(
+      await create
+        .locator('[data-others] li')
+        .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.rule)),
+      'only the rules whose match fits',
+    ).toContain(starRule)
+    expect(await create.locator('[data-others] li[data-rule="list-503-twice"]').count()).toBe(0)
+  })
+
+  it('opens a journal row onto its request id, bodies and the fault applied', async () => {
+    server.mock.faults.add({
+      id: 'refuse-create',
+      match: { operation: 'snowflake.createImageRepository' },
+      effect: { status: 409 },
+      after: 1,
+    })
+    const post = (name: string) =>
+      api(REPOS, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name }),
+      })
+    const created = await post('detail_repo')
+    const refused = await post('x'.repeat(3000))
+    expect([created.status, refused.status]).toEqual([200, 409])
+    await open()
+    await expect.poll(() => journalRows().count()).toBe(2)
+    const details = page.locator('#irm-journal-body tr.detail')
+    expect(await details.count(), 'rows start closed').toBe(0)
+
+    const first = page.getByRole('button', { name: 'Details of request 1' })
+    expect(await first.getAttribute('aria-expanded')).toBe('false')
+    await first.click()
+    expect(await first.getAttribute('aria-expanded')).toBe('true')
+    const field = (id: number, key: string) =>
+      page.locator(`#irm-entry-${id} [data-field="${key}"]`).textContent()
+    expect(await field(1, 'requestId')).toBe(created.headers.get('x-snowflake-request-id'))
+    expect(await field(1, 'requestBody')).toBe('{"name":"detail_repo"}')
+    expect(JSON.parse((await field(1, 'responseBody')) ?? '')).toMatchObject({
+      status: expect.stringMatching(/successfully created/),
+    })
+    expect(await field(1, 'fault')).toBe('none')
+
+    await page.getByRole('button', { name: 'Details of request 2' }).click()
+    expect(await field(2, 'requestBody')).toMatch(/^\{"name":"x{2030}[\s\S]*… \(cut short\)$/)
+    expect(JSON.parse((await field(2, 'responseBody')) ?? '')).toMatchObject({
+      request_id: refused.headers.get('x-snowflake-request-id'),
+    })
+    expect(await field(2, 'fault')).toBe('refuse-create: status=409')
+    expect(await details.count()).toBe(2)
+    await first.click()
+    expect(await details.count(), 'a second click closes the row').toBe(1)
+    await api(REPOS)
+    await expect.poll(() => journalRows().count()).toBe(3)
+    expect(await page.locator('#irm-entry-2').isVisible(), 'new entries keep rows open').toBe(true)
+  })
+
+  it('loads without console errors or failed requests (favicon included) under a strict CSP', async () => {
+    page = await browser.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`)
+    })
+    // The strictest usual policy: only this origin's own files, no inline script or style.
+    await page.route('**/__mock/?poll=100', async (route) => {
+      const response = await route.fetch()
+      await route.fulfill({
+        response,
+        headers: { ...response.headers(), 'content-security-policy': "default-src 'self'" },
+      })
+    })
+    await page.goto(`${server.url}/__mock/?poll=100`)
+    await page.locator('.irm[data-ready="true"]').waitFor()
+    await api(REPOS)
+    await expect.poll(() => journalRows().count()).toBe(1)
+    const icon = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel=icon]')
+      return link ? (await fetch(link.href)).status : 0
+    })
+    expect(icon).toBe(200)
+    expect(problems).toEqual([])
+  })
+
+  it('fits its cards: switches unclipped at desktop width and 420 px, the scenario select at 420 px', async () => {
+    await open()
+    const overflow = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('#irm-switches')?.parentElement as HTMLElement
+        const boxRect = box.getBoundingClientRect()
+        const fired = [...document.querySelectorAll('#irm-switches [data-counter=fired]')]
+        return {
+          // The switches are not cut off inside a scroll box of their own.
+          vertical: box.scrollHeight - box.clientHeight,
+          // Every row's last column is inside the box.
+          firedOutside: fired.filter((c) => c.getBoundingClientRect().right > boxRect.right + 1)
+            .length,
+          rows: fired.length,
+        }
+      })
+    expect(await overflow()).toEqual({
+      vertical: 0,
+      firedOutside: 0,
+      rows: server.mock.vendors.flatMap((v) => v.operations).length,
+    })
+    await page.setViewportSize({ width: 420, height: 900 })
+    expect((await overflow()).firedOutside, 'the counters stay in view at 420 px').toBe(0)
+    const fits = () =>
+      page.evaluate(() => {
+        const select = document.querySelector('#irm-scenario') as HTMLElement
+        const card = select.closest('section') as HTMLElement
+        const style = getComputedStyle(card)
+        const inner = card.getBoundingClientRect().right - Number.parseFloat(style.paddingRight)
+        return {
+          select: select.getBoundingClientRect().right <= inner + 0.5,
+          page: document.documentElement.scrollWidth <= window.innerWidth,
+        }
+      })
+    expect(await fits()).toEqual({ select: true, page: true })
   })
 
   it('gives every control an accessible name', async () => {

@@ -13,7 +13,7 @@ import { bundleCli } from '../../scripts/bundle-cli.mjs'
 /** A bundle of the server in a temporary folder; `dispose()` removes it. */
 export async function buildServerBundle(): Promise<{ file: string; dispose(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'irm-cli-'))
-  const file = await bundleCli(path.join(dir, 'cli.mjs'))
+  const { outfile: file } = await bundleCli(path.join(dir, 'cli.mjs'))
   return { file, dispose: () => rm(dir, { recursive: true, force: true }) }
 }
 

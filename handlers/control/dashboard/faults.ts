@@ -1,0 +1,232 @@
+import { compileGlob } from '../../../core/glob.ts'
+import type { ControlApi, FaultRule, OperationInfo } from './api.ts'
+import { describe, type Ui } from './dom.ts'
+
+/** The switch positions: value and label. */
+const KINDS: ReadonlyArray<readonly [string, string]> = [
+  ['off', 'off'],
+  ['409', '409 conflict'],
+  ['429', '429 throttled'],
+  ['503', '503 unavailable'],
+  ['latency', 'latency'],
+  ['reset', 'connection reset'],
+]
+
+/** The id of the rule a switch owns: `dash.<operation>`, cut to the 64 characters ids allow. */
+export function switchRuleId(operation: string): string {
+  return `dash.${operation}`.slice(0, 64)
+}
+
+/** The switch position a rule corresponds to, or `other` for effects no switch makes. */
+export function kindOf(rule: FaultRule): string {
+  const e = rule.effect
+  if (e.network === 'reset') return 'reset'
+  if (e.status === 409 || e.status === 429 || e.status === 503) return String(e.status)
+  if (e.status === undefined && e.network === undefined && e.delayMs !== undefined) return 'latency'
+  return 'other'
+}
+
+/**
+ * Whether `rule` can fire on requests to `op`: its operation glob and method must fit, and a path
+ * glob must fit the operation's route, where each `{parameter}` stands for any one segment.
+ */
+export function affects(rule: FaultRule, op: OperationInfo): boolean {
+  const { operation, method, path } = rule.match
+  if (operation !== undefined && !compileGlob(operation).test(op.id)) return false
+  if (method !== undefined && method !== op.method) return false
+  if (path === undefined) return true
+  // Either side may be the general one: the glob against the template, or the template (with
+  // parameters as wildcards) against the glob's literal text.
+  if (compileGlob(path, { ignoreCase: false }).test(op.path)) return true
+  const template = compileGlob(op.path.replace(/\{[^}]+\}/g, '*'), { ignoreCase: false })
+  return template.test(path.replace(/[*?]/g, 'x'))
+}
+
+/** The fault switches (one per operation) and the table of every rule in the session. */
+export class FaultsView {
+  rules: FaultRule[] = []
+  #operations: OperationInfo[] = []
+  /** Operations whose switch is being applied: polling must not flip them back meanwhile. */
+  readonly #busy = new Set<string>()
+
+  constructor(
+    private readonly ui: Ui,
+    private readonly api: ControlApi,
+  ) {
+    ui.byId('switch-options').addEventListener('submit', (event) => event.preventDefault())
+    ui.byId('op-filter').addEventListener('input', () => this.#filter())
+    ui.byId('clear-faults').addEventListener('click', () => {
+      this.api
+        .call('DELETE', '/faults')
+        .then(
+          () => ui.announce('Removed every fault rule'),
+          (error: Error) => ui.announce(error.message, true),
+        )
+        .then(() => this.refresh())
+        .catch(() => {})
+    })
+  }
+
+  /** Rebuilds the switches table for `operations`, grouped by vendor. */
+  setOperations(operations: OperationInfo[], vendors: string[]): void {
+    this.#operations = operations
+    const { ui } = this
+    const table = ui.byId<HTMLTableElement>('switches')
+    for (const body of [...table.tBodies]) body.remove()
+    for (const vendor of vendors) {
+      const body = ui.el('tbody', { 'data-vendor': vendor }, [
+        ui.el('tr', null, [ui.el('th', { scope: 'rowgroup', colspan: '5', text: vendor })]),
+      ])
+      for (const op of operations.filter((o) => o.id.split('.')[0] === vendor)) {
+        const select = ui.el(
+          'select',
+          { 'aria-label': `Fault for ${op.id}`, 'data-operation': op.id },
+          KINDS.map(([value, label]) => ui.el('option', { value, text: label })),
+        )
+        select.addEventListener('change', () => void this.#apply(op.id, select))
+        body.append(
+          ui.el('tr', { 'data-operation': op.id }, [
+            ui.el('th', { scope: 'row', class: 'mono', text: op.id }),
+            ui.el('td', { class: 'mono', text: `${op.method} ${op.path}` }),
+            ui.el('td', null, [select, ui.el('ul', { class: 'others', 'data-others': '' })]),
+            ui.el('td', { class: 'num', 'data-counter': 'matched', text: '0' }),
+            ui.el('td', { class: 'num', 'data-counter': 'fired', text: '0' }),
+          ]),
+        )
+      }
+      table.append(body)
+    }
+    this.#filter()
+    this.render()
+  }
+
+  /** Fetches the session's rules and redraws. */
+  async refresh(): Promise<void> {
+    this.rules = (await this.api.call<{ rules: FaultRule[] }>('GET', '/faults')).rules
+    this.render()
+  }
+
+  /** Draws the rules table, and each switch's position, other rules and summed counters. */
+  render(): void {
+    const { ui } = this
+    ui.byId('rules-body').replaceChildren(...this.rules.map((rule) => this.#ruleRow(rule)))
+    ui.byId('rules-empty').hidden = this.rules.length > 0
+    for (const row of ui.root.querySelectorAll<HTMLTableRowElement>(
+      '#irm-switches tr[data-operation]',
+    )) {
+      const id = row.dataset.operation ?? ''
+      const op = this.#operations.find((o) => o.id === id)
+      if (!op) continue
+      const own = this.rules.find((r) => r.id === switchRuleId(id))
+      const others = this.rules.filter((r) => r !== own && affects(r, op))
+      const select = row.querySelector('select') as HTMLSelectElement
+      const kind = own ? kindOf(own) : 'off'
+      if (kind === 'other' && !select.querySelector('option[value=other]')) {
+        select.append(ui.el('option', { value: 'other', text: 'custom rule' }))
+      }
+      if (!this.#busy.has(id) && !ui.focused(select)) select.value = kind
+      ;(row.querySelector('[data-others]') as HTMLElement).replaceChildren(
+        ...others.map((rule) =>
+          ui.el('li', {
+            'data-rule': rule.id,
+            text: `+ ${rule.id}: ${describe(rule.effect)}${limitsOf(rule) ? ` (${limitsOf(rule)})` : ''}`,
+          }),
+        ),
+      )
+      row.classList.toggle('affected', others.length > 0)
+      // Every rule that can fire here counts, so a switch never reads 0 while a rule fires on it.
+      const counted = own ? [own, ...others] : others
+      const sum = (key: 'matched' | 'fired') => counted.reduce((n, r) => n + r[key], 0)
+      ;(row.querySelector('[data-counter=matched]') as HTMLElement).textContent = String(
+        sum('matched'),
+      )
+      ;(row.querySelector('[data-counter=fired]') as HTMLElement).textContent = String(sum('fired'))
+    }
+  }
+
+  #ruleRow(rule: FaultRule): HTMLTableRowElement {
+    const { ui } = this
+    const remove = ui.el('button', {
+      type: 'button',
+      'aria-label': `Remove rule ${rule.id}`,
+      text: 'Remove',
+    })
+    remove.addEventListener('click', () => void this.#remove(rule.id))
+    return ui.el('tr', { 'data-rule': rule.id }, [
+      ui.el('th', { scope: 'row', class: 'mono', text: rule.id }),
+      ui.el('td', { class: 'mono', text: describe(rule.match) || 'every request' }),
+      ui.el('td', { class: 'mono', text: describe(rule.effect) }),
+      ui.el('td', { class: 'mono', text: limitsOf(rule) }),
+      ui.el('td', { class: 'num', 'data-counter': 'matched', text: String(rule.matched) }),
+      ui.el('td', { class: 'num', 'data-counter': 'fired', text: String(rule.fired) }),
+      ui.el('td', null, [remove]),
+    ])
+  }
+
+  #filter(): void {
+    const needle = this.ui.byId<HTMLInputElement>('op-filter').value.trim().toLowerCase()
+    for (const row of this.ui.root.querySelectorAll<HTMLTableRowElement>(
+      '#irm-switches tr[data-operation]',
+    )) {
+      row.hidden = needle !== '' && !(row.dataset.operation ?? '').toLowerCase().includes(needle)
+    }
+  }
+
+  #effectFor(kind: string): Record<string, unknown> {
+    if (kind === '409') return { status: 409 }
+    if (kind === '429' || kind === '503') return { status: Number(kind), retryAfter: 1 }
+    // No `times`: a browser re-sends a request whose connection was reset (up to twice in
+    // Chromium), so only a reset that keeps firing reaches the page.
+    if (kind === 'reset') return { network: 'reset' }
+    const ms = Number(this.ui.byId<HTMLInputElement>('latency').value)
+    return { delayMs: Number.isInteger(ms) && ms >= 0 ? ms : 1500 }
+  }
+
+  async #apply(operation: string, select: HTMLSelectElement): Promise<void> {
+    const kind = select.value
+    if (kind === 'other') return
+    const id = switchRuleId(operation)
+    this.#busy.add(operation)
+    select.setAttribute('aria-busy', 'true')
+    try {
+      if (this.rules.some((r) => r.id === id)) {
+        await this.api
+          .call('DELETE', `/faults/${encodeURIComponent(id)}`)
+          .catch((error: { status?: number }) => {
+            if (error.status !== 404) throw error
+          })
+      }
+      if (kind !== 'off') {
+        await this.api.call('POST', '/faults', {
+          id,
+          match: { operation },
+          effect: this.#effectFor(kind),
+        })
+      }
+      const label = select.selectedOptions[0]?.textContent ?? kind
+      this.ui.announce(kind === 'off' ? `${operation}: fault off` : `${operation}: ${label} on`)
+    } catch (error) {
+      this.ui.announce(`${operation}: ${(error as Error).message}`, true)
+    } finally {
+      this.#busy.delete(operation)
+      select.removeAttribute('aria-busy')
+      await this.refresh().catch(() => {})
+    }
+  }
+
+  async #remove(id: string): Promise<void> {
+    try {
+      await this.api.call('DELETE', `/faults/${encodeURIComponent(id)}`)
+      this.ui.announce(`Removed fault rule ${id}`)
+    } catch (error) {
+      this.ui.announce((error as Error).message, true)
+    }
+    await this.refresh().catch(() => {})
+  }
+}
+
+/** A rule's limits (`times=2 every=3 …`), empty when it fires on every match. */
+function limitsOf(rule: FaultRule): string {
+  const { times, after, every, probability, seed } = rule
+  return describe({ times, after, every, probability, seed })
+}

@@ -1,0 +1,217 @@
+import type { ControlApi, FaultRule, JournalEntry, JournalPage } from './api.ts'
+import { describe, type Ui } from './dom.ts'
+
+/** Rows kept in the table; older ones drop off the end. */
+const MAX_ROWS = 500
+
+/**
+ * The journal table: newest first, polled with `afterId` so only new entries travel, filtered
+ * live as the user types, each row opening onto its request id, bodies and fault.
+ */
+export class JournalView {
+  #lastId = 0
+  #size = 0
+  /** Bumped whenever the table starts over, so answers to older queries are dropped. */
+  #generation = 0
+  readonly #entries = new Map<number, JournalEntry>()
+
+  constructor(
+    private readonly ui: Ui,
+    private readonly api: ControlApi,
+    /** The session's current rules, to describe the fault an entry names. */
+    private readonly rules: () => readonly FaultRule[],
+  ) {
+    ui.byId('journal-filters').addEventListener('submit', (event) => event.preventDefault())
+    const restart = () => {
+      this.clear()
+      this.refresh(true).catch((error: Error) => ui.announce(error.message, true))
+    }
+    // Every filter applies as it changes: typing, pasting, clearing or choosing.
+    ui.byId('filter-vendor').addEventListener('change', restart)
+    for (const id of ['filter-operation', 'filter-status']) {
+      ui.byId(id).addEventListener('input', restart)
+    }
+    const pause = ui.byId<HTMLInputElement>('pause')
+    pause.addEventListener('change', () =>
+      ui.announce(pause.checked ? 'Journal paused' : 'Journal live'),
+    )
+  }
+
+  /** Fills the vendor filter and the operation suggestions, keeping the current choice. */
+  setOperations(operationIds: string[], vendors: string[]): void {
+    const { ui } = this
+    const select = ui.byId<HTMLSelectElement>('filter-vendor')
+    const chosen = select.value
+    select.replaceChildren(
+      ui.el('option', { value: '', text: 'any' }),
+      ...vendors.map((v) => ui.el('option', { value: v, text: v })),
+    )
+    select.value = vendors.includes(chosen) ? chosen : ''
+    ui.byId('operation-list').replaceChildren(
+      ...vendors.map((v) => ui.el('option', { value: `${v}.*` })),
+      ...operationIds.map((id) => ui.el('option', { value: id })),
+    )
+  }
+
+  /** Empties the table; the next refresh starts from the first entry. */
+  clear(): void {
+    this.#generation++
+    this.#lastId = 0
+    this.#entries.clear()
+    this.ui.byId('journal-body').replaceChildren()
+    this.#updateCount()
+  }
+
+  /** Forgets the journal's size too (another session is shown). */
+  restart(): void {
+    this.#size = 0
+    this.clear()
+  }
+
+  /** Adds entries newer than the last one shown; `initial` also runs while paused. */
+  async refresh(initial: boolean): Promise<void> {
+    if (this.ui.byId<HTMLInputElement>('pause').checked && !initial) return
+    const generation = this.#generation
+    const data = await this.api.call<JournalPage>('GET', `/journal?${this.#query()}`)
+    if (generation !== this.#generation) return
+    // A smaller journal means it was cleared (a reset elsewhere): start over.
+    if (data.size < this.#size) {
+      this.#size = data.size
+      this.clear()
+      return this.refresh(true)
+    }
+    this.#size = data.size
+    const body = this.ui.byId<HTMLTableSectionElement>('journal-body')
+    for (const entry of data.entries) {
+      if (entry.id <= this.#lastId) continue
+      this.#lastId = entry.id
+      this.#entries.set(entry.id, entry)
+      body.prepend(this.#row(entry, !initial))
+    }
+    const rows = body.querySelectorAll<HTMLTableRowElement>('tr[data-id]')
+    for (let i = MAX_ROWS; i < rows.length; i++) this.#close(rows[i] as HTMLTableRowElement, true)
+    this.#updateCount()
+  }
+
+  #query(): URLSearchParams {
+    const { ui } = this
+    const q = new URLSearchParams()
+    const vendor = ui.byId<HTMLSelectElement>('filter-vendor').value
+    const operation = ui.byId<HTMLInputElement>('filter-operation').value.trim()
+    const status = ui.byId<HTMLInputElement>('filter-status').value.trim()
+    if (vendor) q.set('vendor', vendor)
+    if (operation) q.set('operation', operation)
+    // A half-typed or invalid status filters nothing rather than failing every poll.
+    if (/^\d{1,3}$/.test(status)) q.set('status', status)
+    if (this.#lastId > 0) q.set('afterId', String(this.#lastId))
+    q.set('limit', String(MAX_ROWS))
+    return q
+  }
+
+  #updateCount(): void {
+    const rows = this.ui.byId('journal-body').querySelectorAll('tr[data-id]').length
+    this.ui.byId('journal-empty').hidden = rows > 0
+    this.ui.byId('journal-count').textContent = rows > 0 ? `(${rows} shown)` : ''
+  }
+
+  #row(entry: JournalEntry, fresh: boolean): HTMLTableRowElement {
+    const { ui } = this
+    const query = new URLSearchParams()
+    for (const [key, value] of Object.entries(entry.query)) {
+      for (const v of ([] as string[]).concat(value)) query.append(key, v)
+    }
+    const search = query.toString()
+    const status = entry.network ? `network ${entry.network}` : String(entry.status)
+    const cls = `s${String(entry.network ? 0 : entry.status).charAt(0)}`
+    const open = ui.el('button', {
+      type: 'button',
+      class: 'open',
+      'aria-expanded': 'false',
+      'aria-controls': `irm-entry-${entry.id}`,
+      'aria-label': `Details of request ${entry.id}`,
+      text: String(entry.id),
+    })
+    const row = ui.el(
+      'tr',
+      {
+        'data-id': String(entry.id),
+        'data-operation': entry.operation,
+        'data-status': String(entry.status),
+        class: fresh ? 'new' : '',
+      },
+      [
+        ui.el('td', { class: 'num' }, [open]),
+        ui.el('td', { class: 'mono', title: entry.time, text: entry.time.slice(11, 19) }),
+        ui.el('td', { class: 'mono', text: entry.operation }),
+        ui.el('td', {
+          class: 'mono',
+          text: `${entry.method} ${entry.path}${search ? `?${search}` : ''}`,
+        }),
+        ui.el('td', { class: `status ${cls}`, text: status }),
+        ui.el('td', { class: 'num', text: String(Math.round(entry.durationMs)) }),
+        ui.el('td', { class: 'fault mono', text: entry.fault ?? '' }),
+      ],
+    )
+    open.addEventListener('click', () => {
+      if (open.getAttribute('aria-expanded') === 'true') this.#close(row, false)
+      else row.after(this.#detail(entry))
+      open.setAttribute('aria-expanded', String(open.getAttribute('aria-expanded') !== 'true'))
+    })
+    return row
+  }
+
+  /** Removes a row's open details, and with `andRow` the row itself. */
+  #close(row: HTMLTableRowElement, andRow: boolean): void {
+    const next = row.nextElementSibling
+    if (next?.classList.contains('detail')) next.remove()
+    if (andRow) {
+      this.#entries.delete(Number(row.dataset.id))
+      row.remove()
+    }
+  }
+
+  #detail(entry: JournalEntry): HTMLTableRowElement {
+    const { ui } = this
+    const body = (text: string | null, truncated: boolean, what: string) =>
+      text === null
+        ? ui.el('span', { class: 'muted', text: `no ${what} body` })
+        : ui.el('pre', { text: truncated ? `${text}… (cut short)` : text })
+    const rule = entry.fault ? this.rules().find((r) => r.id === entry.fault) : undefined
+    const fault = entry.fault
+      ? `${entry.fault}${rule ? `: ${describe(rule.effect)}` : ' (rule since removed)'}`
+      : 'none'
+    const item = (term: string, key: string, value: Node | string) =>
+      [ui.el('dt', { text: term }), ui.el('dd', { 'data-field': key }, [value])] as const
+    return ui.el(
+      'tr',
+      { class: 'detail', id: `irm-entry-${entry.id}`, 'data-detail': String(entry.id) },
+      [
+        ui.el('td', { colspan: '7' }, [
+          ui.el('dl', null, [
+            ...item('Request id', 'requestId', ui.el('code', { text: entry.requestId })),
+            ...item(
+              'Request body',
+              'requestBody',
+              body(entry.requestBody, entry.requestBodyTruncated, 'request'),
+            ),
+            ...item(
+              'Response body',
+              'responseBody',
+              entry.network
+                ? ui.el('span', {
+                    class: 'muted',
+                    text: `none: the connection was dropped (${entry.network})`,
+                  })
+                : body(
+                    entry.responseBody ?? null,
+                    entry.responseBodyTruncated ?? false,
+                    'response',
+                  ),
+            ),
+            ...item('Fault applied', 'fault', fault),
+          ]),
+        ]),
+      ],
+    )
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The dashboard's static markup: the page body at `/__mock/` and the content of the shadow root
+ * that `mountDashboard` fills. Only structure lives here; the client (app.ts) fills it from data.
+ */
+export const DASHBOARD_MARKUP = `<div class="irm">
+<header>
+  <h1>image-registry-mock <small id="irm-version"></small></h1>
+  <p id="irm-summary" class="muted"></p>
+  <p id="irm-announce" role="status" aria-live="polite"></p>
+</header>
+<main>
+<section aria-labelledby="irm-session-heading">
+  <h2 id="irm-session-heading">Session and scenario</h2>
+  <form id="irm-session-form">
+    <div class="field"><label for="irm-session">Session</label> <input id="irm-session" name="session" list="irm-session-list" required pattern="[A-Za-z0-9._\\-]{1,64}" autocomplete="off" size="16"></div>
+    <datalist id="irm-session-list"></datalist>
+    <button type="submit">Show session</button>
+  </form>
+  <form id="irm-reset-form">
+    <div class="field"><label for="irm-scenario">Scenario</label> <select id="irm-scenario" name="scenario"></select></div>
+    <div class="field"><label for="irm-seed">Seed</label> <input id="irm-seed" name="seed" type="number" min="0" max="4294967295" step="1" inputmode="numeric" size="10"></div>
+    <button type="submit">Reset session</button>
+  </form>
+  <p class="muted">Reset re-seeds the session from the scenario and clears its fault rules, journal and clock.</p>
+</section>
+<section aria-labelledby="irm-journal-heading">
+  <h2 id="irm-journal-heading">Journal</h2>
+  <form id="irm-journal-filters">
+    <div class="field"><label for="irm-filter-vendor">Vendor</label> <select id="irm-filter-vendor" name="vendor"><option value="">any</option></select></div>
+    <div class="field"><label for="irm-filter-operation">Operation (glob)</label> <input id="irm-filter-operation" name="operation" list="irm-operation-list" placeholder="snowflake.*" autocomplete="off" size="28"></div>
+    <datalist id="irm-operation-list"></datalist>
+    <div class="field"><label for="irm-filter-status">Status</label> <input id="irm-filter-status" name="status" type="number" min="0" max="599" step="1" inputmode="numeric" size="5"></div>
+    <div class="field"><span aria-hidden="true">&nbsp;</span><label for="irm-pause" class="inline"><input id="irm-pause" type="checkbox"> Pause</label></div>
+  </form>
+  <div class="scroll">
+    <table id="irm-journal">
+      <caption>API requests in this session, newest first; open a row for its bodies and fault. Control API calls are not recorded. <span id="irm-journal-count"></span></caption>
+      <thead><tr>
+        <th scope="col" class="num">#</th><th scope="col">Time</th><th scope="col">Operation</th>
+        <th scope="col">Request</th><th scope="col">Status</th><th scope="col" class="num">ms</th><th scope="col">Fault rule</th>
+      </tr></thead>
+      <tbody id="irm-journal-body"></tbody>
+    </table>
+  </div>
+  <p id="irm-journal-empty" class="muted">No requests yet.</p>
+</section>
+<section aria-labelledby="irm-faults-heading">
+  <h2 id="irm-faults-heading">Fault switches</h2>
+  <p class="muted">Each switch creates or removes a real fault rule (id <code>dash.&lt;operation&gt;</code>) in this session; the next request to that operation obeys it. Rules from elsewhere (a scenario, <code>--fault</code>, the API) that affect an operation are listed under its switch, and its counters include them. A reset switch drops every request while it is on: a browser silently re-sends a request whose connection was reset, so a one-off reset never reaches the page.</p>
+  <form id="irm-switch-options">
+    <div class="field"><label for="irm-latency">Latency (ms)</label> <input id="irm-latency" type="number" min="0" max="300000" step="100" value="1500" size="7"></div>
+    <div class="field"><label for="irm-op-filter">Find operation</label> <input id="irm-op-filter" type="search" autocomplete="off" size="28"></div>
+  </form>
+  <div class="wide">
+    <table id="irm-switches">
+      <caption>One switch per operation: off, 409, 429, 503, latency or connection reset.</caption>
+      <thead><tr>
+        <th scope="col">Operation</th><th scope="col">Route</th><th scope="col">Fault</th>
+        <th scope="col" class="num">Matched</th><th scope="col" class="num">Fired</th>
+      </tr></thead>
+    </table>
+  </div>
+  <h2 id="irm-rules-heading" class="sub">Fault rules</h2>
+  <div class="wide">
+    <table id="irm-rules" aria-labelledby="irm-rules-heading">
+      <thead><tr>
+        <th scope="col">Id</th><th scope="col">Match</th><th scope="col">Effect</th><th scope="col">Limits</th>
+        <th scope="col" class="num">Matched</th><th scope="col" class="num">Fired</th><th scope="col"><span class="visually-hidden">Actions</span></th>
+      </tr></thead>
+      <tbody id="irm-rules-body"></tbody>
+    </table>
+  </div>
+  <p id="irm-rules-empty" class="muted">No fault rules in this session.</p>
+  <p><button type="button" id="irm-clear-faults">Remove all fault rules</button></p>
+</section>
+</main>
+</div>`

@@ -1,0 +1,79 @@
+/**
+ * The dashboard's stylesheet: served as `/__mock/dashboard.css` and adopted by the shadow root
+ * that `mountDashboard` creates. Everything is scoped under `.irm` so a host page is untouched.
+ */
+export const DASHBOARD_CSS = `
+.irm { --fg: #1b1f24; --muted: #57606a; --bg: #fff; --panel: #f6f8fa; --line: #d0d7de;
+  --accent: #0969da; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e;
+  color: var(--fg); background: var(--bg); font: 14px/1.45 system-ui, sans-serif; padding: 0 1rem 2rem;
+  box-sizing: border-box; min-width: 0; }
+.irm *, .irm *::before, .irm *::after { box-sizing: inherit; }
+@media (prefers-color-scheme: dark) {
+  .irm { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --panel: #161b22; --line: #30363d;
+    --accent: #4493f8; --ok: #3fb950; --warn: #d29922; --bad: #f85149; }
+}
+body { margin: 0; }
+.irm h1 { font-size: 1.25rem; margin: 0; padding: .75rem 0; }
+.irm h1 small { color: var(--muted); font-weight: normal; font-size: .85rem; }
+.irm h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
+.irm h2.sub { margin-top: 1rem; }
+.irm header { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; align-items: baseline;
+  border-bottom: 1px solid var(--line); margin-bottom: 1rem; }
+.irm section { background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
+  padding: .75rem 1rem; margin-bottom: 1rem; min-width: 0; }
+.irm form { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 .5rem; }
+/* A field never grows past its card: long scenario descriptions shrink the select instead. */
+.irm .field { display: inline-flex; flex-direction: column; gap: .15rem; min-width: 0; max-width: 100%; }
+.irm label { font-size: .8rem; color: var(--muted); }
+.irm label.inline { display: inline-flex; align-items: center; gap: .35rem; }
+.irm input, .irm select, .irm button { font: inherit; color: var(--fg); background: var(--bg);
+  border: 1px solid var(--line); border-radius: 4px; padding: .2rem .4rem; max-width: 100%; }
+.irm select { text-overflow: ellipsis; }
+.irm button { cursor: pointer; }
+.irm button:hover { border-color: var(--accent); }
+.irm :focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+/* The journal scrolls inside its box (it grows without bound); other tables only scroll sideways. */
+.irm .scroll { max-height: 28rem; overflow: auto; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
+.irm .wide { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; background: var(--bg); }
+.irm table { border-collapse: collapse; width: 100%; font-size: .85rem; }
+.irm caption { text-align: left; color: var(--muted); padding: .25rem .5rem; }
+.irm th, .irm td { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.irm thead th { position: sticky; top: 0; background: var(--panel); }
+.irm tbody th[scope=rowgroup] { background: var(--panel); font-weight: 600; }
+.irm td.num, .irm th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.irm code, .irm .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; }
+/* Long ids, routes and query strings wrap rather than push the counters out of view. */
+.irm td.mono, .irm th.mono { overflow-wrap: anywhere; }
+.irm .s2 { color: var(--ok); } .irm .s4 { color: var(--warn); } .irm .s5, .irm .s0 { color: var(--bad); }
+.irm .status { font-weight: 600; }
+.irm .fault { color: var(--bad); font-size: .75rem; }
+.irm .muted { color: var(--muted); }
+.irm #irm-announce { min-height: 1.4em; color: var(--muted); }
+.irm #irm-announce.error { color: var(--bad); }
+.irm tr.new { animation: irm-flash 1.2s ease-out; }
+@keyframes irm-flash { from { background: color-mix(in srgb, var(--accent) 25%, transparent); } }
+@media (prefers-reduced-motion: reduce) { .irm tr.new { animation: none; } }
+.irm button.open { border: 0; background: none; padding: 0; color: var(--accent); font: inherit; font-variant-numeric: tabular-nums; }
+.irm button.open::before { content: '▸ '; color: var(--muted); }
+.irm button.open[aria-expanded=true]::before { content: '▾ '; }
+.irm tr.detail > td { background: var(--panel); }
+.irm tr.detail dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; margin: .25rem 0; }
+.irm tr.detail dt { color: var(--muted); font-size: .8rem; }
+.irm tr.detail dd { margin: 0; min-width: 0; }
+.irm tr.detail pre { margin: 0; max-height: 14rem; overflow: auto; white-space: pre-wrap; overflow-wrap: anywhere;
+  font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; }
+.irm ul.others { list-style: none; margin: .25rem 0 0; padding: 0; font-size: .75rem; color: var(--bad); }
+.irm ul.others li { overflow-wrap: anywhere; }
+.irm tr.affected > th { border-left: 3px solid var(--bad); }
+/* Narrow screens: drop the columns that are also visible elsewhere (a row's details have the
+   time; an operation id names its route), so ids and paths get room and the counters stay in view. */
+@media (max-width: 640px) {
+  .irm { padding: 0 .5rem 1rem; }
+  .irm section { padding: .5rem; }
+  .irm #irm-switches tr > :nth-child(2), .irm #irm-journal tr > :nth-child(2),
+  .irm #irm-journal tr > :nth-child(6) { display: none; }
+  .irm th, .irm td { padding: .2rem .3rem; }
+  .irm #irm-switches select { max-width: 7rem; }
+}
+.irm .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`
