@@ -1,7 +1,7 @@
 import { type HttpHandler, HttpResponse, http, type JsonBodyType } from 'msw'
 import { parseJsonBody, readBodyText } from './body.ts'
 import { MockStatusError } from './errors.ts'
-import type { FaultRule } from './faults.ts'
+import { type FaultRule, redirectResponse } from './faults.ts'
 import { BODY_PREVIEW_CHARS } from './journal.ts'
 import { compilePath, compilePrefix, type PathPattern } from './path-pattern.ts'
 import { createRandom, type Random } from './random.ts'
@@ -155,6 +155,7 @@ async function runPipeline(
   let session: Session | undefined
   let requestId: string | undefined
   let fault: FaultRule | undefined
+  let faultIds = ''
   let network: 'reset' | 'timeout' | null = null
   let bodyText = ''
   let response: Response
@@ -177,16 +178,21 @@ async function runPipeline(
         clock: current.clock,
       })
     }
-    fault = op
+    const outcome = op
       ? current.faults.evaluate({
           operation: operationId,
           method: request.method,
           path: url.pathname,
         })
       : undefined
-    const effect = fault?.effect
-    if (effect?.delayMs) await sleep(effect.delayMs, request.signal)
-    if (effect?.network === 'reset') {
+    // The journal names the terminal rule, else the first latency rule; the header names all.
+    fault = outcome?.rule ?? outcome?.applied[0]
+    faultIds = outcome?.applied.map((r) => r.id).join(', ') ?? ''
+    const effect = outcome?.rule?.effect
+    if (outcome?.delayMs) await sleep(outcome.delayMs, request.signal)
+    if (effect?.location !== undefined) {
+      response = redirectResponse(effect)
+    } else if (effect?.network === 'reset') {
       network = 'reset'
       response = HttpResponse.error()
     } else if (effect?.network === 'timeout') {
@@ -254,7 +260,7 @@ async function runPipeline(
   }
   if (network === null) {
     response.headers.set(vendor.requestIdHeader, requestId ?? '')
-    if (fault) response.headers.set('X-Mock-Fault', fault.id)
+    if (faultIds) response.headers.set('X-Mock-Fault', faultIds)
   }
   session?.journal.record({
     time: session.clock.iso(),
