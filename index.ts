@@ -1,4 +1,9 @@
-import { type BuiltMock, buildMock, type MockOptions } from './core/mock.ts'
+import {
+  type BuiltMock,
+  buildMock,
+  type MockSession as CoreMockSession,
+  type MockOptions,
+} from './core/mock.ts'
 import {
   controlHandlers,
   cycle,
@@ -8,19 +13,40 @@ import {
   swr,
   vendors,
 } from './handlers/index.ts'
+import type {
+  JournalOperationPattern,
+  OperationPattern,
+  VendorName,
+} from './handlers/operation-ids.ts'
 import { scenarios } from './scenarios/index.ts'
 
-export type { FaultRule, FaultRuleInput } from './core/faults.ts'
+export type { FaultEffectInput, FaultRule, FaultRuleInput } from './core/faults.ts'
 export type { JournalEntry, JournalQuery } from './core/journal.ts'
-export type { MockOptions, MockSession, MockState } from './core/mock.ts'
+export type { MockOptions, MockState, MockStateInput, ResetOptions } from './core/mock.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'
+export type {
+  JournalOperationPattern,
+  OperationId,
+  OperationPattern,
+  VendorName,
+} from './handlers/operation-ids.ts'
 export { seedEveryVendor } from './scenarios/every-vendor.ts'
 export { scenarios, vendors }
 
+/** The string types this library's API takes: its operation ids and globs, its vendor names. */
+export interface RegistryStrings {
+  pattern: OperationPattern
+  journalPattern: JournalOperationPattern
+  vendor: VendorName
+}
+
+/** One session of a {@link Mock}: fault rules, journal, clock, reset and state, typed. */
+export type MockSession = CoreMockSession<RegistryStrings>
+
 /** An in-process mock: hand `mock.handlers` to msw's `setupServer` or `setupWorker`. */
-export interface Mock extends BuiltMock {
+export interface Mock extends BuiltMock<RegistryStrings> {
   /** The default session's stores, by vendor (filled once `await mock.ready` resolves). */
   readonly db: MockDb
   /** The stores of another session. */
@@ -32,7 +58,10 @@ export interface Mock extends BuiltMock {
  * stores, fault rules, journals and clocks.
  */
 export function createMock(options: MockOptions = {}): Mock {
-  const built = buildMock({ vendors, scenarios, controlHandlers }, options)
+  const built = buildMock(
+    { vendors, scenarios, controlHandlers },
+    options,
+  ) as BuiltMock<RegistryStrings>
   const dbOf = (name: string): MockDb => {
     const session = built.session(name).raw
     return {

@@ -146,7 +146,7 @@ export async function main(): Promise<void> {
         fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
       rules.push(...fromFile)
     }
-    mock.faults.addAll(rules)
+    mock.raw.faults.addAll(rules) // the engine validates rules from the command line
   } catch (error) {
     fail((error as Error).message)
   }

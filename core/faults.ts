@@ -108,8 +108,11 @@ export type FaultRuleInput<Pattern extends string = string> = Omit<RuleJson, 'ma
 /** A fault rule's effect as written by a user. */
 export type FaultEffectInput = RuleJson['effect']
 
-/** A stored fault rule with its counters. */
-export interface FaultRule extends z.output<typeof faultRuleSchema> {
+type StoredJson = z.output<typeof faultRuleSchema>
+
+/** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
+export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
+  match: Omit<StoredJson['match'], 'operation'> & { operation?: Pattern }
   id: string
   matched: number
   fired: number

@@ -3,7 +3,7 @@ import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError, FaultRuleError } from '../../core/faults.ts'
 import type { JournalQuery } from '../../core/journal.ts'
-import type { BuiltMock } from '../../core/mock.ts'
+import type { BuiltMock, MockStateInput } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
@@ -119,8 +119,9 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     route('get', '/faults', (request) => HttpResponse.json({ rules: face(request).faults.list() })),
     route('post', '/faults', async (request) => {
       const body = await readControlJson(request)
-      const session = face(request)
-      const rules = Array.isArray(body) ? session.faults.addAll(body) : [session.faults.add(body)]
+      // The engine validates the JSON itself (the typed face is for callers in TypeScript).
+      const faults = face(request).raw.faults
+      const rules = Array.isArray(body) ? faults.addAll(body) : [faults.add(body)]
       return HttpResponse.json({ rules }, { status: 201 })
     }),
     route('delete', '/faults', (request) => {
@@ -135,7 +136,9 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     }),
     route('get', '/journal', (request) => {
       const session = face(request)
-      const entries = session.journal.find(parseJournalQuery(new URL(request.url).searchParams))
+      // The raw journal: a filter that matches no operation lists nothing here rather than a 400,
+      // since the dashboard filters as the user types.
+      const entries = session.raw.journal.find(parseJournalQuery(new URL(request.url).searchParams))
       return HttpResponse.json({
         entries,
         size: session.journal.size,
@@ -150,7 +153,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     route('get', '/state', async (request) => HttpResponse.json(await face(request).exportState())),
     route('put', '/state', async (request) => {
       const session = face(request)
-      await session.importState(await readControlJson(request))
+      // importState validates the JSON and rejects what does not fit (a 400 here).
+      await session.importState((await readControlJson(request)) as MockStateInput)
       return HttpResponse.json(await session.exportState())
     }),
     route('post', '/clock', async (request) => {
