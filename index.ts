@@ -1,7 +1,14 @@
+import type {
+  FaultRule as CoreFaultRule,
+  FaultRuleInput as CoreFaultRuleInput,
+} from './core/faults.ts'
+import type { JournalQuery as CoreJournalQuery } from './core/journal.ts'
 import {
   type BuiltMock,
   buildMock,
   type MockSession as CoreMockSession,
+  type MockState as CoreMockState,
+  type MockStateInput as CoreMockStateInput,
   type MockOptions,
 } from './core/mock.ts'
 import {
@@ -20,9 +27,9 @@ import type {
 } from './handlers/operation-ids.ts'
 import { scenarios } from './scenarios/index.ts'
 
-export type { FaultEffectInput, FaultRule, FaultRuleInput } from './core/faults.ts'
-export type { JournalEntry, JournalQuery } from './core/journal.ts'
-export type { MockOptions, MockState, MockStateInput, ResetOptions } from './core/mock.ts'
+export type { FaultEffectInput } from './core/faults.ts'
+export type { JournalEntry } from './core/journal.ts'
+export type { MockOptions, ResetOptions } from './core/mock.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'
@@ -44,6 +51,16 @@ export interface RegistryStrings {
 
 /** One session of a {@link Mock}: fault rules, journal, clock, reset and state, typed. */
 export type MockSession = CoreMockSession<RegistryStrings>
+/** A fault rule as `mock.faults.add()` and `POST /__mock/faults` take it. */
+export type FaultRuleInput = CoreFaultRuleInput<OperationPattern>
+/** A stored fault rule with its `matched` and `fired` counters. */
+export type FaultRule = CoreFaultRule<OperationPattern>
+/** Filters of `mock.journal.find()`. */
+export type JournalQuery = CoreJournalQuery<JournalOperationPattern, VendorName>
+/** A session's state as `exportState()` gives it. */
+export type MockState = CoreMockState<RegistryStrings>
+/** What `importState()` takes (a {@link MockState}; counters optional). */
+export type MockStateInput = CoreMockStateInput<RegistryStrings>
 
 /** An in-process mock: hand `mock.handlers` to msw's `setupServer` or `setupWorker`. */
 export interface Mock extends BuiltMock<RegistryStrings> {

@@ -12,7 +12,6 @@ import type {
   MockState,
   OperationId,
   OperationPattern,
-  RegistryStrings,
 } from '../../index.ts'
 import '../../matchers.ts'
 import { fixtureFaker, snowflakeFixtures } from '../../fixtures.ts'
@@ -63,7 +62,7 @@ mock.faults.add({ effect: { network: 'drop' } })
 mock.faults.add({ match: { operation: '*' } })
 // @ts-expect-error addAll takes rules, the same checks apply
 mock.session('a').faults.addAll([{ effect: { stauts: 503 } }])
-const rule: FaultRuleInput<OperationPattern> = { effect: { status: 429 }, every: 3 }
+const rule: FaultRuleInput = { effect: { status: 429 }, every: 3 }
 const stored: OperationPattern | undefined = mock.faults.add(rule).match.operation
 
 // Journal queries and matchers.
@@ -81,7 +80,7 @@ expect(mock).not.toHaveReceived('snowflake.delteImageRepository')
 expect(mock).toHaveReceived('snowflake.*', { tims: 1 })
 
 // State: what exportState gives, importState takes; anything else does not compile.
-async function roundTrip(state: MockState<RegistryStrings>) {
+async function roundTrip(state: MockState) {
   await mock.importState(await mock.exportState())
   await mock.importState(state)
   await mock.importState({ stores: {}, faults: [{ effect: { status: 503 } }] })
