@@ -1,18 +1,61 @@
-import { type BuiltMock, buildMock, type MockOptions } from './core/mock.ts'
+import type {
+  FaultRule as CoreFaultRule,
+  FaultRuleInput as CoreFaultRuleInput,
+} from './core/faults.ts'
+import type { JournalQuery as CoreJournalQuery } from './core/journal.ts'
+import {
+  type BuiltMock,
+  buildMock,
+  type MockSession as CoreMockSession,
+  type MockState as CoreMockState,
+  type MockStateInput as CoreMockStateInput,
+  type MockOptions,
+} from './core/mock.ts'
 import { controlHandlers, type MockDb, registrations, vendors } from './handlers/index.ts'
+import type {
+  JournalOperationPattern,
+  OperationPattern,
+  VendorName,
+} from './handlers/operation-ids.ts'
 import { scenarios } from './scenarios/index.ts'
 
-export type { FaultRule, FaultRuleInput } from './core/faults.ts'
-export type { JournalEntry, JournalQuery } from './core/journal.ts'
-export type { MockOptions, MockSession, MockState } from './core/mock.ts'
+export type { FaultEffectInput } from './core/faults.ts'
+export type { JournalEntry } from './core/journal.ts'
+export type { MockOptions, ResetOptions } from './core/mock.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'
+export type {
+  JournalOperationPattern,
+  OperationId,
+  OperationPattern,
+  VendorName,
+} from './handlers/operation-ids.ts'
 export { seedEveryVendor } from './scenarios/every-vendor.ts'
 export { scenarios, vendors }
 
+/** The string types this library's API takes: its operation ids and globs, its vendor names. */
+export interface RegistryStrings {
+  pattern: OperationPattern
+  journalPattern: JournalOperationPattern
+  vendor: VendorName
+}
+
+/** One session of a {@link Mock}: fault rules, journal, clock, reset and state, typed. */
+export type MockSession = CoreMockSession<RegistryStrings>
+/** A fault rule as `mock.faults.add()` and `POST /__mock/faults` take it. */
+export type FaultRuleInput = CoreFaultRuleInput<OperationPattern>
+/** A stored fault rule with its `matched` and `fired` counters. */
+export type FaultRule = CoreFaultRule<OperationPattern>
+/** Filters of `mock.journal.find()`. */
+export type JournalQuery = CoreJournalQuery<JournalOperationPattern, VendorName>
+/** A session's state as `exportState()` gives it. */
+export type MockState = CoreMockState<RegistryStrings>
+/** What `importState()` takes (a {@link MockState}; counters optional). */
+export type MockStateInput = CoreMockStateInput<RegistryStrings>
+
 /** An in-process mock: hand `mock.handlers` to msw's `setupServer` or `setupWorker`. */
-export interface Mock extends BuiltMock {
+export interface Mock extends BuiltMock<RegistryStrings> {
   /** The default session's stores, by vendor (filled once `await mock.ready` resolves). */
   readonly db: MockDb
   /** The stores of another session. */
@@ -24,7 +67,10 @@ export interface Mock extends BuiltMock {
  * stores, fault rules, journals and clocks.
  */
 export function createMock(options: MockOptions = {}): Mock {
-  const built = buildMock({ vendors, scenarios, controlHandlers }, options)
+  const built = buildMock(
+    { vendors, scenarios, controlHandlers },
+    options,
+  ) as BuiltMock<RegistryStrings>
   const dbOf = (name: string): MockDb => {
     const session = built.session(name).raw
     return Object.fromEntries(

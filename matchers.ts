@@ -1,7 +1,8 @@
 /**
- * `image-registry-mock/matchers`: vitest matchers over a mock's request journal, and the seeded
- * fixture builders for arranging state. Importing this module registers the matchers with
- * `expect.extend`; {@link setupMatchers} does the same for an `expect` of your own.
+ * `image-registry-mock/matchers`: vitest matchers over a mock's request journal. Importing this
+ * module registers the matchers with `expect.extend`; {@link setupMatchers} does the same for an
+ * `expect` of your own. It also re-exports the fixture builders of `image-registry-mock/fixtures`
+ * (their own, side-effect-free entry) for code written before that entry existed.
  *
  * ```ts
  * import 'image-registry-mock/matchers'
@@ -10,15 +11,17 @@
  * ```
  */
 
-import type { Faker } from '@faker-js/faker'
 import { expect } from 'vitest'
-import { createFaker } from './core/faker.ts'
 import type { JournalEntry, JournalQuery } from './core/journal.ts'
+import type { JournalOperationPattern } from './handlers/operation-ids.ts'
 
-export * as cycleFixtures from './fixtures/cycle.ts'
-export * as rhacsFixtures from './fixtures/rhacs.ts'
-export * as snowflakeFixtures from './fixtures/snowflake.ts'
-export * as swrFixtures from './fixtures/swr.ts'
+export {
+  cycleFixtures,
+  fixtureFaker,
+  rhacsFixtures,
+  snowflakeFixtures,
+  swrFixtures,
+} from './fixtures.ts'
 
 /** How many matching requests are expected; without any of these, at least one. */
 export interface ReceivedCount {
@@ -61,10 +64,17 @@ export interface JournalOwner {
 }
 
 interface ImageRegistryMatchers<R = unknown> {
-  /** Passes when the journal holds requests for `operation` (an id glob such as `snowflake.*`). */
-  toHaveReceived(operation: string, count?: ReceivedCount): R
+  /**
+   * Passes when the journal holds requests for `operation` (an id or a glob such as
+   * `snowflake.*`). Throws when `operation` matches no operation the mock serves.
+   */
+  toHaveReceived(operation: JournalOperationPattern, count?: ReceivedCount): R
   /** Passes when the journal holds requests for `operation` that look like `expected`. */
-  toHaveReceivedWith(operation: string, expected: ExpectedRequest, count?: ReceivedCount): R
+  toHaveReceivedWith(
+    operation: JournalOperationPattern,
+    expected: ExpectedRequest,
+    count?: ReceivedCount,
+  ): R
 }
 
 declare module 'vitest' {
@@ -155,14 +165,6 @@ export function setupMatchers(
   target: { extend(matchers: typeof imageRegistryMatchers): void } = expect,
 ): void {
   target.extend(imageRegistryMatchers)
-}
-
-/**
- * A faker seeded like the mock's fixtures, for calling the fixture builders deterministically:
- * `snowflakeFixtures.buildImageRepository(fixtureFaker(7), mock.db.snowflake, ref, mock.clock.now())`.
- */
-export function fixtureFaker(seed = 1, refDate?: number | Date): Faker {
-  return createFaker(seed, refDate === undefined ? undefined : new Date(refDate).getTime())
 }
 
 setupMatchers()

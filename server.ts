@@ -23,9 +23,11 @@ Options:
                         or a JSON/YAML file in the format GET /__mock/state writes
   --seed <n>            seed of every random stream (default: 1)
   --auth <on|off>       require vendor credentials (default: on)
-  --fault <spec>        add a fault rule, repeatable: 'OPERATION:STATUS[:times=N][:after=N]
-                        [:every=N][:probability=P][:retryAfter=S][:delayMs=MS]', or
-                        'OPERATION:reset' / 'OPERATION:timeout'; OPERATION may use * and ?
+  --fault <spec>        add a fault rule, repeatable: 'OPERATION[:EFFECT][:key=value…]'
+                        EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
+                        location=URL), reset or timeout; none with delayMs=MS: latency only
+                        keys: times, after, every, probability, seed, retryAfter, delayMs,
+                        location, body (JSON), method, path, id; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON file (an array of rules)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
@@ -36,27 +38,67 @@ Options:
   -v, --version         show the version
 `
 
-/** Parses `OPERATION:STATUS[:key=value…]` into a fault rule. */
+/** Shorthand options that are numbers, and where they go in the rule. */
+const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
+  times: 'rule',
+  after: 'rule',
+  every: 'rule',
+  probability: 'rule',
+  seed: 'rule',
+  retryAfter: 'effect',
+  delayMs: 'effect',
+}
+
+/**
+ * Parses the `--fault` shorthand into a fault rule (the engine validates it like JSON):
+ * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code, `reset` or `timeout`, and the
+ * keys are `times`, `after`, `every`, `probability`, `seed`, `retryAfter`, `delayMs` (numbers),
+ * `location` (a redirect's URL), `body` (JSON), `method`, `path` and `id`. Without EFFECT a rule
+ * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
+ * hold colons (`location=https://…`, `body={"a":1}`).
+ */
 export function parseFaultSpec(spec: string): Record<string, unknown> {
-  const [operation, effect, ...options] = spec.split(':')
-  if (!operation || !effect)
-    throw new Error(`--fault "${spec}": expected OPERATION:STATUS[:key=value…]`)
-  const rule: Record<string, unknown> = { match: { operation } }
-  const ruleEffect: Record<string, unknown> = {}
-  if (effect === 'reset' || effect === 'timeout') ruleEffect.network = effect
-  else if (/^\d{3}$/.test(effect)) ruleEffect.status = Number(effect)
-  else throw new Error(`--fault "${spec}": "${effect}" is neither a status code nor reset/timeout`)
-  for (const option of options) {
-    const [key, value] = option.split('=')
-    const number = Number(value)
-    if (!key || value === undefined || !Number.isFinite(number)) {
-      throw new Error(`--fault "${spec}": option "${option}" must be key=number`)
+  const colon = spec.indexOf(':')
+  const operation = colon < 0 ? spec : spec.slice(0, colon)
+  const parts = colon < 0 ? [] : spec.slice(colon + 1).split(/:(?=[A-Za-z]+=)/)
+  if (!operation || parts.length === 0 || parts.some((p) => p === '')) {
+    throw new Error(`--fault "${spec}": expected OPERATION[:STATUS|reset|timeout][:key=value…]`)
+  }
+  const match: Record<string, unknown> = { operation }
+  const rule: Record<string, unknown> = { match }
+  const effect: Record<string, unknown> = {}
+  const first = parts[0] as string
+  if (!first.includes('=')) {
+    parts.shift()
+    if (first === 'reset' || first === 'timeout') effect.network = first
+    else if (/^\d{3}$/.test(first)) effect.status = Number(first)
+    else throw new Error(`--fault "${spec}": "${first}" is neither a status code nor reset/timeout`)
+  }
+  for (const option of parts) {
+    const eq = option.indexOf('=')
+    const key = option.slice(0, eq)
+    const value = option.slice(eq + 1)
+    if (eq < 0 || value === '') {
+      throw new Error(`--fault "${spec}": option "${option}" must be key=value`)
     }
-    if (key === 'retryAfter' || key === 'delayMs') ruleEffect[key] = number
-    else if (['times', 'after', 'every', 'probability', 'seed'].includes(key)) rule[key] = number
+    if (key in NUMBER_OPTIONS) {
+      const number = Number(value)
+      if (!Number.isFinite(number)) {
+        throw new Error(`--fault "${spec}": ${key} must be a number; got "${value}"`)
+      }
+      ;(NUMBER_OPTIONS[key] === 'rule' ? rule : effect)[key] = number
+    } else if (key === 'location') effect.location = value
+    else if (key === 'body') {
+      try {
+        effect.body = JSON.parse(value)
+      } catch {
+        throw new Error(`--fault "${spec}": body must be JSON; got ${value}`)
+      }
+    } else if (key === 'method' || key === 'path') match[key] = value
+    else if (key === 'id') rule.id = value
     else throw new Error(`--fault "${spec}": unknown option "${key}"`)
   }
-  rule.effect = ruleEffect
+  rule.effect = effect
   return rule
 }
 
@@ -126,7 +168,7 @@ export async function main(): Promise<void> {
           fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
         rules.push(...fromFile)
       }
-      mock.faults.addAll(rules)
+      mock.raw.faults.addAll(rules) // the engine validates rules from the command line
     }
     if (values.state) {
       writer = new StateFileWriter(mock, values.state)

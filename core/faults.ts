@@ -8,6 +8,62 @@ const globSchema = z.string().superRefine((glob, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `glob ${problem}` })
 })
 
+/** Redirect statuses a fault may answer with; each needs `location`. */
+export const FAULT_REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308]
+/** The longest latency one request can get from fault rules together, ms. */
+export const MAX_FAULT_DELAY_MS = 300_000
+
+/**
+ * What a rule does. `status` is an error (400-599, answered in the vendor's error envelope) or a
+ * redirect (301, 302, 303, 307, 308) with its `location`; a fault never fakes a success. `body`,
+ * `retryAfter` and `location` go with `status`; `network` excludes `status`; `delayMs` goes with
+ * either, or alone (a latency-only rule, see {@link FaultEngine.evaluate}).
+ */
+const effectSchema = z
+  .object({
+    status: z.number().int().optional(),
+    retryAfter: z.number().int().min(0).max(86_400).optional(),
+    delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
+    network: z.enum(['reset', 'timeout']).optional(),
+    body: z.unknown().optional(),
+    location: z.string().min(1).max(2048).optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    const problem = (path: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [path], message })
+    if (e.status === undefined && e.network === undefined && e.delayMs === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'effect needs at least one of status, network or delayMs',
+      })
+    }
+    if (e.status !== undefined && e.network !== undefined) {
+      problem('network', 'effect cannot have both status and network')
+    }
+    const redirect = e.status !== undefined && FAULT_REDIRECT_STATUSES.includes(e.status)
+    if (e.status !== undefined && !redirect && (e.status < 400 || e.status > 599)) {
+      problem(
+        'status',
+        `must be an error status (400-599) or a redirect (${FAULT_REDIRECT_STATUSES.join(', ')}) with location; got ${e.status} (a fault never answers a success)`,
+      )
+    }
+    if (redirect && e.location === undefined) {
+      problem('location', `a ${e.status} redirect needs location, the URL it points to`)
+    }
+    if (e.location !== undefined && !redirect) {
+      problem(
+        'location',
+        `goes only with a redirect status (${FAULT_REDIRECT_STATUSES.join(', ')})`,
+      )
+    }
+    for (const key of ['body', 'retryAfter'] as const) {
+      if (e[key] !== undefined && e.status === undefined) {
+        problem(key, `goes only with status (${key} shapes the answer a status effect gives)`)
+      }
+    }
+  })
+
 /** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
 export const faultRuleSchema = z
   .object({
@@ -30,21 +86,7 @@ export const faultRuleSchema = z
       })
       .strict()
       .default({}),
-    effect: z
-      .object({
-        status: z.number().int().min(100).max(599).optional(),
-        retryAfter: z.number().int().min(0).max(86_400).optional(),
-        delayMs: z.number().int().min(0).max(300_000).optional(),
-        network: z.enum(['reset', 'timeout']).optional(),
-        body: z.unknown().optional(),
-      })
-      .strict()
-      .refine((e) => e.status !== undefined || e.network !== undefined || e.delayMs !== undefined, {
-        message: 'effect needs at least one of status, network or delayMs',
-      })
-      .refine((e) => !(e.status !== undefined && e.network !== undefined), {
-        message: 'effect cannot have both status and network',
-      }),
+    effect: effectSchema,
     probability: z.number().min(0).max(1).optional(),
     times: z.number().int().min(1).optional(),
     after: z.number().int().min(0).optional(),
@@ -53,11 +95,25 @@ export const faultRuleSchema = z
   })
   .strict()
 
-/** A fault rule as written by a user. */
-export type FaultRuleInput = z.input<typeof faultRuleSchema>
+type RuleJson = z.input<typeof faultRuleSchema>
 
-/** A stored fault rule with its counters. */
-export interface FaultRule extends z.output<typeof faultRuleSchema> {
+/**
+ * A fault rule as written by a user (the JSON of `POST /__mock/faults`). `Pattern` narrows
+ * `match.operation`: the library's own API passes its operation-id glob type, so a misspelt id or
+ * rule field is a compile error.
+ */
+export type FaultRuleInput<Pattern extends string = string> = Omit<RuleJson, 'match'> & {
+  match?: Omit<NonNullable<RuleJson['match']>, 'operation'> & { operation?: Pattern }
+}
+
+/** A fault rule's effect as written by a user. */
+export type FaultEffectInput = RuleJson['effect']
+
+type StoredJson = z.output<typeof faultRuleSchema>
+
+/** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
+export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
+  match: Omit<StoredJson['match'], 'operation'> & { operation?: Pattern }
   id: string
   matched: number
   fired: number
@@ -85,9 +141,48 @@ export class FaultRuleError extends Error {
 export const MAX_RULES = 1000
 
 /**
- * Ordered fault rules of one session. Each request is checked against the rules in order; the
- * first rule that fires decides the effect. Probabilities draw from a stream seeded per rule, so
- * the same rules and the same request sequence fire identically on every run.
+ * What the rules do to one request, from {@link FaultEngine.evaluate}. Nothing fired when
+ * `applied` is empty (then `delayMs` is 0 and `rule` undefined).
+ */
+export interface FaultOutcome {
+  /**
+   * Latency to add before answering, ms: the `delayMs` of every rule that fired (latency-only
+   * rules and the terminal rule), summed and capped at {@link MAX_FAULT_DELAY_MS}.
+   */
+  delayMs: number
+  /**
+   * The terminal rule that fired, if any: its `status` (error envelope, or redirect with
+   * `location`) or `network` effect replaces the answer.
+   */
+  rule?: FaultRule
+  /** Every rule that fired for this request, in rule order; the terminal rule, if any, is last. */
+  applied: FaultRule[]
+}
+
+/** True for a rule that only adds latency, so evaluation goes on past it. */
+export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
+  return rule.effect.status === undefined && rule.effect.network === undefined
+}
+
+/**
+ * The answer of a redirect fault (a 3xx `status` with `location`): no vendor envelope, since a
+ * redirect is not an error; `body` (JSON) and `retryAfter` when the rule gives them.
+ */
+export function redirectResponse(effect: FaultRule['effect']): Response {
+  const headers = new Headers({ Location: effect.location ?? '' })
+  if (effect.retryAfter !== undefined) headers.set('Retry-After', String(effect.retryAfter))
+  if (effect.body === undefined) return new Response(null, { status: effect.status, headers })
+  headers.set('Content-Type', 'application/json')
+  return new Response(JSON.stringify(effect.body), { status: effect.status, headers })
+}
+
+/**
+ * Ordered fault rules of one session. Each request is checked against the rules in order: a
+ * latency-only rule (`delayMs` alone) that fires adds its delay and evaluation goes on; the first
+ * rule with a `status` or `network` effect that fires ends it and decides the answer, after the
+ * delays so far plus its own. So "slow, then 503" is two rules, and a rule that does not fire
+ * (`times` used up, `after`, `every`, `probability`) never stops later ones. Probabilities draw
+ * from a stream seeded per rule, so the same rules and request sequence fire identically every run.
  */
 export class FaultEngine {
   #rules: ActiveRule[] = []
@@ -196,8 +291,13 @@ export class FaultEngine {
     return this.#rules.length
   }
 
-  /** The first rule that fires for this request, after updating the counters. */
-  evaluate(request: FaultRequest): FaultRule | undefined {
+  /**
+   * Checks the request against the rules in order, updating each rule's `matched` and `fired`
+   * counters, and composes what fired (see the class comment). Rules after the terminal one are
+   * not checked, so their counters do not move.
+   */
+  evaluate(request: FaultRequest): FaultOutcome {
+    const outcome: FaultOutcome = { delayMs: 0, applied: [] }
     for (const active of this.#rules) {
       const { rule } = active
       if (rule.match.method && rule.match.method !== request.method) continue
@@ -210,9 +310,14 @@ export class FaultEngine {
       if (rule.every !== undefined && (rule.matched - after) % rule.every !== 0) continue
       if (rule.probability !== undefined && active.random.next() >= rule.probability) continue
       rule.fired++
-      return rule
+      outcome.applied.push(rule)
+      outcome.delayMs = Math.min(MAX_FAULT_DELAY_MS, outcome.delayMs + (rule.effect.delayMs ?? 0))
+      if (!isLatencyOnly(rule)) {
+        outcome.rule = rule
+        break
+      }
     }
-    return undefined
+    return outcome
   }
 }
 

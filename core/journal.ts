@@ -26,11 +26,14 @@ export interface JournalEntry {
   fault: string | null
 }
 
-/** Filters for {@link Journal.find}; all optional, all must hold. */
-export interface JournalQuery {
+/**
+ * Filters for {@link Journal.find}; all optional, all must hold. The library's API narrows
+ * `Pattern` and `Vendor` to its operation-id globs and vendor names.
+ */
+export interface JournalQuery<Pattern extends string = string, Vendor extends string = string> {
   /** Operation id glob, e.g. `snowflake.*`. */
-  operation?: string
-  vendor?: string
+  operation?: Pattern
+  vendor?: Vendor
   method?: string
   status?: number
   /** Only entries with an id above this one (for polling). */

@@ -1,7 +1,8 @@
 import type { HttpHandler } from 'msw'
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
 import type { ClockOptions } from './clock.ts'
-import type { FaultRule } from './faults.ts'
+import type { FaultRule, FaultRuleInput } from './faults.ts'
+import { compileGlob } from './glob.ts'
 import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
 import { createFallbackIds, type Runtime } from './pipeline/index.ts'
 import { routingHandler } from './pipeline/routing.ts'
@@ -30,55 +31,113 @@ export interface MockOptions {
   clock?: ClockOptions
 }
 
+/**
+ * The string types a mock's API takes. The core leaves them `string`; the library narrows them to
+ * its operation ids and globs and its vendor names, so misspelt ones are compile errors.
+ */
+export interface ApiStrings {
+  /** `match.operation` of fault rules. */
+  pattern: string
+  /** `operation` of journal queries and matchers (also `<vendor>.unmatched`). */
+  journalPattern: string
+  /** `vendor` of journal queries. */
+  vendor: string
+}
+
 /** A session's exported state: enough to rebuild it elsewhere. */
-export interface MockState {
+export interface MockState<T extends ApiStrings = ApiStrings> {
   version: 1
   scenario: string
   seed: number
+  /** The session clock, ms since the epoch. */
   clock: number
-  faults: FaultRule[]
+  faults: FaultRule<T['pattern']>[]
+  /** Records by vendor, then by collection. */
   stores: Record<string, Record<string, unknown[]>>
 }
 
+/**
+ * What `importState` takes: a {@link MockState} as `exportState()` or `GET /__mock/state` gives
+ * it; fault counters are optional (they restart at 0) and vendors left out keep their stores.
+ */
+export interface MockStateInput<T extends ApiStrings = ApiStrings> {
+  version?: 1
+  scenario?: string
+  seed?: number
+  clock?: number
+  faults?: Array<FaultRuleInput<T['pattern']> & { matched?: number; fired?: number }>
+  stores: Record<string, Record<string, unknown[]>>
+}
+
+/** What `reset()` takes: the scenario (a name, or a scenario object as `createMock` takes) and seed. */
+export interface ResetOptions {
+  scenario?: string | Scenario
+  seed?: number
+}
+
 /** The programmatic face of one session. */
-export interface MockSession {
+export interface MockSession<T extends ApiStrings = ApiStrings> {
   readonly name: string
   /** Resolves once the scenario has filled the stores. */
   readonly ready: Promise<void>
   /** The underlying session: stores, clock, random streams (for advanced use). */
   readonly raw: Session
   faults: {
-    add(rule: unknown): FaultRule
-    addAll(rules: unknown[]): FaultRule[]
-    list(): FaultRule[]
+    /** Validates and appends a rule; throws a `FaultRuleError` saying what is wrong. */
+    add(rule: FaultRuleInput<T['pattern']>): FaultRule<T['pattern']>
+    /** All or nothing: a bad rule throws and adds none. */
+    addAll(rules: readonly FaultRuleInput<T['pattern']>[]): FaultRule<T['pattern']>[]
+    list(): FaultRule<T['pattern']>[]
     remove(id: string): boolean
     clear(): void
   }
   journal: {
-    find(query?: JournalQuery): JournalEntry[]
+    /**
+     * Entries matching the query, oldest first. Throws a `RangeError` naming the pattern when
+     * `operation` matches no operation (a misspelt id would otherwise match nothing, silently).
+     */
+    find(query?: JournalQuery<T['journalPattern'], T['vendor']>): JournalEntry[]
     clear(): void
     readonly size: number
     readonly dropped: number
   }
   clock: {
+    /** The session clock, ms since the epoch. */
     now(): number
     advance(ms: number): void
     set(instant: number | string): void
   }
-  reset(options?: { scenario?: string; seed?: number }): Promise<void>
-  exportState(): Promise<MockState>
-  importState(state: unknown): Promise<void>
+  /**
+   * Re-seeds this session from a scenario (default: its current one) and seed, clearing its fault
+   * rules, journal and clock. Bad options reject the promise.
+   */
+  reset(options?: ResetOptions): Promise<void>
+  exportState(): Promise<MockState<T>>
+  /** Replaces stores, fault rules and clock; bad state rejects and leaves the session as it was. */
+  importState(state: MockStateInput<T>): Promise<void>
 }
 
 /** What a vendor list and scenario map become: handlers plus the default session's face. */
-export interface BuiltMock extends MockSession {
+export interface BuiltMock<T extends ApiStrings = ApiStrings> extends MockSession<T> {
   handlers: HttpHandler[]
   runtime: Runtime
+  /** The scenario and seed sessions start from (a mock-wide `reset(options)` changes them). */
   options: { scenario: string; seed: number; auth: boolean }
   vendors: readonly AnyVendor[]
   scenarios: ReadonlyMap<string, Scenario>
+  /** `<vendor>.<operationId>` of every operation served. */
+  operationIds: readonly string[]
   /** The face of another session (created on first use), as `X-Mock-Session: name` selects it. */
-  session(name: string): MockSession
+  session(name: string): MockSession<T>
+  /**
+   * The mock-wide "start again": drops every session but `default` and re-seeds `default`, so
+   * every session starts afresh from the scenario and seed (data, fault rules, journal, clock).
+   * `options` (as `createMock` takes them; default: the mock's current ones) become the mock's
+   * scenario and seed for sessions created afterwards. Session faces held from before keep
+   * working: they act on the session of their name, created again on first use. Bad options
+   * reject the promise and change nothing.
+   */
+  reset(options?: ResetOptions): Promise<void>
 }
 
 /** Ingredients that the library entry supplies. */
@@ -133,24 +192,52 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     timeoutCeilingMs: options.timeoutCeilingMs ?? 120_000,
     fallbackIds: createFallbackIds(seed),
   }
+  const known = new Set([
+    ...operationIds,
+    ...registry.vendors.map((v) => `${v.name}.${UNMATCHED_OPERATION}`),
+  ])
+  const context: FaceContext = {
+    vendors: registry.vendors,
+    vendorNames: knownVendors,
+    journalOperations: [...known],
+    resetOptions: (input, current) => resetOptions(input, current, scenarios),
+  }
   const faces = new Map<string, MockSession>()
   const faceOf = (name: string): MockSession => {
     let face = faces.get(name)
-    if (!face || face.raw !== sessions.get(name)) {
-      face = sessionFace(sessions.get(name), registry.vendors)
+    if (!face) {
+      sessions.get(name) // refuses a bad name now rather than on first use
+      face = sessionFace(name, () => sessions.get(name), context)
       faces.set(name, face)
     }
     return face
   }
-  // The mock is the default session's face (its getters stay live) plus what the whole mock has.
-  const mock: BuiltMock = Object.assign(faceOf(DEFAULT_SESSION), {
-    handlers: [] as HttpHandler[],
-    runtime,
-    options: { scenario, seed, auth: options.auth ?? true },
-    vendors: registry.vendors,
-    scenarios,
-    session: faceOf,
-  })
+  const options_ = { scenario, seed, auth: options.auth ?? true }
+  // The mock is a face of the default session (its getters stay live) plus what the whole mock
+  // has; its own reset is mock-wide, `mock.session('default').reset()` the per-session one.
+  const mock: BuiltMock = Object.assign(
+    sessionFace(DEFAULT_SESSION, () => sessions.get(DEFAULT_SESSION), context),
+    {
+      handlers: [] as HttpHandler[],
+      runtime,
+      options: options_,
+      vendors: registry.vendors,
+      scenarios,
+      operationIds,
+      session: faceOf,
+      async reset(input?: ResetOptions) {
+        const chosen = context.resetOptions(input, options_)
+        sessions.settings.scenario = options_.scenario = chosen.scenario
+        sessions.settings.seed = options_.seed = chosen.seed
+        for (const name of sessions.names()) {
+          if (name !== DEFAULT_SESSION) sessions.delete(name)
+        }
+        const session = sessions.get(DEFAULT_SESSION)
+        await session.ready.catch(() => {})
+        await session.reset(chosen)
+      },
+    },
+  )
   // Vendor operations first: they are the hot path, and msw tries handlers in order.
   mock.handlers = [
     routingHandler(registry.vendors, runtime, options.baseUrls),
@@ -159,38 +246,154 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
   return mock
 }
 
-function sessionFace(session: Session, vendors: readonly AnyVendor[]): MockSession {
+/** The operation id the journal gives requests under a vendor's prefixes that match no operation. */
+const UNMATCHED_OPERATION = 'unmatched'
+
+/** What every session face of one mock shares. */
+interface FaceContext {
+  vendors: readonly AnyVendor[]
+  vendorNames: ReadonlySet<string>
+  /** Operation ids a journal entry can have. */
+  journalOperations: readonly string[]
+  resetOptions(
+    input: unknown,
+    current: { scenario: string; seed: number },
+  ): { scenario: string; seed: number }
+}
+
+/**
+ * Checks `reset()` options and registers a scenario object; throws a TypeError/RangeError saying
+ * what is wrong. Omitted fields keep `current`.
+ */
+function resetOptions(
+  input: unknown,
+  current: { scenario: string; seed: number },
+  scenarios: Map<string, Scenario>,
+): { scenario: string; seed: number } {
+  if (input === undefined) return { ...current }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new TypeError('reset options must be an object such as { scenario: "empty", seed: 2 }')
+  }
+  const unknown = Object.keys(input).filter((k) => k !== 'scenario' && k !== 'seed')
+  if (unknown.length > 0) {
+    throw new TypeError(`reset options take scenario and seed; unknown: ${unknown.join(', ')}`)
+  }
+  const { scenario = current.scenario, seed = current.seed } = input as ResetOptions
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError(`seed must be an integer from 0 to 4294967295; got ${String(seed)}`)
+  }
+  if (typeof scenario === 'object' && scenario !== null) {
+    if (typeof scenario.name !== 'string' || typeof scenario.seed !== 'function') {
+      throw new TypeError('a scenario object needs a name and a seed(world) function')
+    }
+    // As in createMock: a scenario object of a known name replaces it.
+    scenarios.set(scenario.name, scenario)
+    return { scenario: scenario.name, seed }
+  }
+  if (typeof scenario !== 'string' || !scenarios.has(scenario)) {
+    throw new RangeError(
+      `unknown scenario ${JSON.stringify(scenario)}; known scenarios: ${[...scenarios.keys()].join(', ')}`,
+    )
+  }
+  return { scenario, seed }
+}
+
+/** Refuses an operation glob that matches none of `ids`, suggesting the closest id. */
+function checkOperationPattern(pattern: string, ids: readonly string[]): void {
+  const glob = compileGlob(pattern)
+  if (ids.some((id) => glob.test(id))) return
+  const nearest = pattern.length <= 256 ? closest(pattern, ids) : undefined
+  throw new RangeError(
+    `operation "${pattern.slice(0, 256)}" matches no operation${nearest ? `; did you mean "${nearest}"?` : ''} (the ids are listed by GET /__mock/health)`,
+  )
+}
+
+/** The id nearest to `pattern` by edit distance, when it is plausibly a typo of it. */
+function closest(pattern: string, ids: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const id of ids) {
+    const d = editDistance(pattern.toLowerCase(), id.toLowerCase())
+    if (d < bestDistance) {
+      best = id
+      bestDistance = d
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(pattern.length / 4)) ? best : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      row[j] = Math.min(
+        (previous[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      )
+    }
+    previous = row
+  }
+  return previous[b.length] as number
+}
+
+/**
+ * The face of the session named `name`. It looks the session up on every call, so it stays valid
+ * when the session is dropped (a mock-wide reset, `DELETE /__mock/sessions/NAME`) and created again.
+ */
+function sessionFace(name: string, resolve: () => Session, context: FaceContext): MockSession {
+  const { vendors } = context
   return {
-    name: session.name,
+    name,
     get ready() {
-      return session.ready
+      return resolve().ready
     },
-    raw: session,
+    get raw() {
+      return resolve()
+    },
     faults: {
-      add: (rule) => session.faults.add(rule),
-      addAll: (rules) => session.faults.addAll(rules),
-      list: () => session.faults.list(),
-      remove: (id) => session.faults.remove(id),
-      clear: () => session.faults.clear(),
+      add: (rule) => resolve().faults.add(rule),
+      addAll: (rules) => resolve().faults.addAll([...rules]),
+      list: () => resolve().faults.list(),
+      remove: (id) => resolve().faults.remove(id),
+      clear: () => resolve().faults.clear(),
     },
     journal: {
-      find: (query) => session.journal.find(query),
-      clear: () => session.journal.clear(),
+      find: (query) => {
+        if (query?.operation !== undefined) {
+          checkOperationPattern(query.operation, context.journalOperations)
+        }
+        if (query?.vendor !== undefined && !context.vendorNames.has(query.vendor)) {
+          throw new RangeError(
+            `vendor "${query.vendor}" is not one of ${[...context.vendorNames].join(', ')}`,
+          )
+        }
+        return resolve().journal.find(query)
+      },
+      clear: () => resolve().journal.clear(),
       get size() {
-        return session.journal.size
+        return resolve().journal.size
       },
       get dropped() {
-        return session.journal.dropped
+        return resolve().journal.dropped
       },
     },
     clock: {
-      now: () => session.clock.now(),
-      advance: (ms) => session.clock.advance(ms),
+      now: () => resolve().clock.now(),
+      advance: (ms) => resolve().clock.advance(ms),
       set: (instant) =>
-        session.clock.set(typeof instant === 'string' ? Date.parse(instant) : instant),
+        resolve().clock.set(typeof instant === 'string' ? Date.parse(instant) : instant),
     },
-    reset: (options) => session.reset(options),
+    async reset(options) {
+      const session = resolve()
+      const chosen = context.resetOptions(options, session)
+      await session.ready.catch(() => {})
+      await session.reset(chosen)
+    },
     async exportState() {
+      const session = resolve()
       await session.ready
       const stores: MockState['stores'] = {}
       for (const vendor of vendors)
@@ -205,6 +408,7 @@ function sessionFace(session: Session, vendors: readonly AnyVendor[]): MockSessi
       }
     },
     async importState(state) {
+      const session = resolve()
       await session.ready
       const parsed = parseState(state)
       const fresh = new Map<string, unknown>()
@@ -237,7 +441,7 @@ function sessionFace(session: Session, vendors: readonly AnyVendor[]): MockSessi
 
 function parseState(state: unknown): {
   stores: Record<string, unknown>
-  faults: FaultRule[]
+  faults: Array<Record<string, unknown>>
   clock?: number
 } {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
@@ -251,5 +455,9 @@ function parseState(state: unknown): {
   if (clock !== undefined && (typeof clock !== 'number' || !Number.isFinite(clock))) {
     throw new TypeError('state.clock must be a number of ms since the epoch')
   }
-  return { stores: stores as Record<string, unknown>, faults: faults as FaultRule[], clock }
+  return {
+    stores: stores as Record<string, unknown>,
+    faults: faults as Array<Record<string, unknown>>,
+    clock,
+  }
 }

@@ -42,7 +42,7 @@ export interface Exchange {
   requestId?: string
   bodyText: string
   principal?: unknown
-  /** The fault rules whose effects applied, in order (the last one decided the answer, if any). */
+  /** The fault rules that fired, in order; a terminal rule (status, network, redirect) is last. */
   faults: FaultRule[]
   /** Set when the answer is a dropped connection rather than a status. */
   network: 'reset' | 'timeout' | null
@@ -51,6 +51,17 @@ export interface Exchange {
 
 /** One named stage of the pipeline. */
 export type Step = (exchange: Exchange) => void | Promise<void>
+
+/** The rule the journal names: the terminal one, else the first latency rule. */
+export function decidingFault(exchange: Exchange): FaultRule | undefined {
+  const last = exchange.faults.at(-1)
+  return last && !isLatencyOnly(last) ? last : exchange.faults[0]
+}
+
+function isLatencyOnly(rule: FaultRule): boolean {
+  const { status, network, location } = rule.effect
+  return status === undefined && network === undefined && location === undefined
+}
 
 /** The request's session, for steps that run after `resolveSession`. */
 export function sessionOf(exchange: Exchange): Session {

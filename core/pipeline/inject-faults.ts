@@ -1,25 +1,31 @@
 import { HttpResponse } from 'msw'
 import { MockStatusError } from '../errors.ts'
+import { redirectResponse } from '../faults.ts'
 import { sleep } from '../sleep.ts'
 import { type Step, sessionOf } from './exchange.ts'
 
 /**
- * Applies the session's fault rules: latency, then a dropped connection or the vendor's error for
- * an injected status. Needs the session and a routed operation (unrouted requests take no faults).
+ * Applies the session's fault rules: the latency of every rule that fired, then the terminal
+ * rule's redirect, dropped connection or vendor error. Needs the session and a routed operation
+ * (unrouted requests take no faults).
  */
 export const injectFaults: Step = async (exchange) => {
   const { operation, request, url, runtime } = exchange
   if (!operation) return
-  const rule = sessionOf(exchange).faults.evaluate({
+  const outcome = sessionOf(exchange).faults.evaluate({
     operation: exchange.operationId,
     method: request.method,
     path: url.pathname,
   })
+  exchange.faults = outcome.applied
+  // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.
+  if (outcome.delayMs > 0) await sleep(outcome.delayMs, request.signal)
+  const rule = outcome.rule
   if (!rule) return
-  exchange.faults.push(rule)
   const { effect } = rule
-  if (effect.delayMs) await sleep(effect.delayMs, request.signal)
-  if (effect.network === 'reset') {
+  if (effect.location !== undefined) {
+    exchange.response = redirectResponse(effect)
+  } else if (effect.network === 'reset') {
     exchange.network = 'reset'
     exchange.response = HttpResponse.error()
   } else if (effect.network === 'timeout') {

@@ -1,5 +1,5 @@
 import { BODY_PREVIEW_CHARS, previewResponseBody } from '../journal.ts'
-import type { Exchange } from './exchange.ts'
+import { decidingFault, type Exchange } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
 
 /**
@@ -33,6 +33,6 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
     network: exchange.network,
     durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
     requestId: exchange.requestId ?? '',
-    fault: exchange.faults.at(-1)?.id ?? null,
+    fault: decidingFault(exchange)?.id ?? null,
   })
 }

@@ -1,13 +1,14 @@
 import type { Exchange } from './exchange.ts'
 
 /**
- * Puts the vendor's request-id header and `X-Mock-Fault` (the rule that decided the answer) on
+ * Puts the vendor's request-id header and `X-Mock-Fault` (every rule that fired) on
  * every answer that is not a dropped connection. Needs the response and request id.
  */
 export function stampHeaders(exchange: Exchange): void {
   const { response } = exchange
   if (!response || exchange.network !== null) return
   response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')
-  const decided = exchange.faults.at(-1)
-  if (decided) response.headers.set('X-Mock-Fault', decided.id)
+  if (exchange.faults.length > 0) {
+    response.headers.set('X-Mock-Fault', exchange.faults.map((rule) => rule.id).join(', '))
+  }
 }

@@ -3,7 +3,7 @@ import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError, FaultRuleError } from '../../core/faults.ts'
 import type { JournalQuery } from '../../core/journal.ts'
-import type { BuiltMock } from '../../core/mock.ts'
+import type { BuiltMock, MockSession, MockStateInput } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
@@ -12,6 +12,8 @@ import { dashboardScript } from './dashboard/script.ts'
 import { DASHBOARD_CSS } from './dashboard/style.ts'
 import { controlPaths } from './openapi.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
+
+type Respond = (request: Request, params: Record<string, string>) => Promise<Response> | Response
 
 /** Control-API failures: a 4xx with `{ error: { status, message } }`. */
 class ControlError extends Error {
@@ -32,42 +34,68 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     const text = await readBodyText(request, mock.runtime.maxBodyBytes)
     return empty !== undefined && text.trim() === '' ? empty : parseJsonBody(text)
   }
+  /** Runs a control route, turning its failures into `{ error: { status, message } }`. */
+  const safely = async (
+    respond: Respond,
+    request: Request,
+    params: Record<string, string>,
+  ): Promise<Response> => {
+    try {
+      return await respond(request, params)
+    } catch (error) {
+      if (error instanceof ControlError || error instanceof MockStatusError) {
+        return controlError(error.status, error.message)
+      }
+      if (
+        error instanceof FaultRuleError ||
+        error instanceof RangeError ||
+        error instanceof TypeError
+      ) {
+        return controlError(400, error.message)
+      }
+      console.error('[image-registry-mock] control API failed unexpectedly:', error)
+      return controlError(500, (error as Error).message)
+    }
+  }
+  /**
+   * A route. Every GET also answers HEAD (readiness probes poll with it) with the same status and
+   * headers and no body; GET routes read no request body, so the HEAD request serves as is.
+   */
   const route = (
     method: 'get' | 'post' | 'put' | 'delete',
     path: string,
-    respond: (request: Request, params: Record<string, string>) => Promise<Response> | Response,
-  ) =>
-    http[method](`*/__mock${path}`, async ({ request, params }) => {
-      try {
-        return await respond(request, params as Record<string, string>)
-      } catch (error) {
-        if (error instanceof ControlError || error instanceof MockStatusError) {
-          return controlError(error.status, error.message)
-        }
-        if (
-          error instanceof FaultRuleError ||
-          error instanceof RangeError ||
-          error instanceof TypeError
-        ) {
-          return controlError(400, error.message)
-        }
-        console.error('[image-registry-mock] control API failed unexpectedly:', error)
-        return controlError(500, (error as Error).message)
-      }
-    })
+    respond: Respond,
+  ): HttpHandler[] => {
+    const run = ({ request, params }: { request: Request; params: object }) =>
+      safely(respond, request, params as Record<string, string>)
+    const handlers = [http[method](`*/__mock${path}`, run)]
+    if (method === 'get') {
+      handlers.push(
+        http.head(`*/__mock${path}`, async (info) => {
+          const response = await run(info)
+          return new HttpResponse(null, { status: response.status, headers: response.headers })
+        }),
+      )
+    }
+    return handlers
+  }
+  const clockOf = (session: MockSession) => ({
+    now: new Date(session.clock.now()).toISOString(),
+    nowMs: session.clock.now(),
+  })
 
   let openapi: unknown
   return [
-    route('get', '/openapi.json', () => {
+    ...route('get', '/openapi.json', () => {
       openapi ??= buildOpenApi(mock.vendors, controlPaths)
       return HttpResponse.json(openapi as object)
     }),
-    ...['', '/'].map((path) =>
+    ...['', '/'].flatMap((path) =>
       route('get', path, () => asset(dashboardHtml(), 'text/html; charset=utf-8')),
     ),
-    route('get', '/dashboard.css', () => asset(DASHBOARD_CSS, 'text/css; charset=utf-8')),
-    route('get', '/favicon.svg', () => asset(FAVICON_SVG, 'image/svg+xml')),
-    route('get', '/dashboard.js', async () => {
+    ...route('get', '/dashboard.css', () => asset(DASHBOARD_CSS, 'text/css; charset=utf-8')),
+    ...route('get', '/favicon.svg', () => asset(FAVICON_SVG, 'image/svg+xml')),
+    ...route('get', '/dashboard.js', async () => {
       let script: string
       try {
         script = await dashboardScript()
@@ -80,7 +108,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       }
       return asset(script, 'text/javascript; charset=utf-8')
     }),
-    route('get', '/health', async (request) => {
+    ...route('get', '/health', async (request) => {
       const session = face(request)
       await session.ready
       return HttpResponse.json({
@@ -91,6 +119,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         seed: session.raw.seed,
         sessions: mock.runtime.sessions.size,
         auth: mock.options.auth,
+        clock: clockOf(session),
         operations: mock.vendors.flatMap((v) =>
           v.operations.map((op) => ({
             id: `${v.name}.${op.id}`,
@@ -100,7 +129,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         ),
       })
     }),
-    route('post', '/reset', async (request) => {
+    ...route('post', '/reset', async (request) => {
       const body = resetSchema.safeParse(await readControlJson(request, {}))
       if (!body.success) throw new ControlError(400, describeZodError(body.error))
       const session = face(request)
@@ -112,13 +141,15 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         seed: session.raw.seed,
       })
     }),
-    route('get', '/scenarios', () =>
+    ...route('get', '/scenarios', () =>
       HttpResponse.json(
         [...mock.scenarios.values()].map((s) => ({ name: s.name, description: s.description })),
       ),
     ),
-    route('get', '/sessions', () => HttpResponse.json({ sessions: mock.runtime.sessions.names() })),
-    route('delete', '/sessions/:name', (_request, params) => {
+    ...route('get', '/sessions', () =>
+      HttpResponse.json({ sessions: mock.runtime.sessions.names() }),
+    ),
+    ...route('delete', '/sessions/:name', (_request, params) => {
       const name = params.name ?? ''
       if (name === DEFAULT_SESSION)
         throw new ControlError(400, 'the default session cannot be deleted; reset it instead')
@@ -126,26 +157,31 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         throw new ControlError(404, `no session named "${name}"`)
       return new HttpResponse(null, { status: 204 })
     }),
-    route('get', '/faults', (request) => HttpResponse.json({ rules: face(request).faults.list() })),
-    route('post', '/faults', async (request) => {
+    ...route('get', '/faults', (request) =>
+      HttpResponse.json({ rules: face(request).faults.list() }),
+    ),
+    ...route('post', '/faults', async (request) => {
       const body = await readControlJson(request)
-      const session = face(request)
-      const rules = Array.isArray(body) ? session.faults.addAll(body) : [session.faults.add(body)]
+      // The engine validates the JSON itself (the typed face is for callers in TypeScript).
+      const faults = face(request).raw.faults
+      const rules = Array.isArray(body) ? faults.addAll(body) : [faults.add(body)]
       return HttpResponse.json({ rules }, { status: 201 })
     }),
-    route('delete', '/faults', (request) => {
+    ...route('delete', '/faults', (request) => {
       face(request).faults.clear()
       return new HttpResponse(null, { status: 204 })
     }),
-    route('delete', '/faults/:id', (request, params) => {
+    ...route('delete', '/faults/:id', (request, params) => {
       const id = params.id ?? ''
       if (!face(request).faults.remove(id))
         throw new ControlError(404, `no fault rule with id "${id}"`)
       return new HttpResponse(null, { status: 204 })
     }),
-    route('get', '/journal', (request) => {
+    ...route('get', '/journal', (request) => {
       const session = face(request)
-      const entries = session.journal.find(parseJournalQuery(new URL(request.url).searchParams))
+      // The raw journal: a filter that matches no operation lists nothing here rather than a 400,
+      // since the dashboard filters as the user types.
+      const entries = session.raw.journal.find(parseJournalQuery(new URL(request.url).searchParams))
       return HttpResponse.json({
         entries,
         size: session.journal.size,
@@ -153,17 +189,25 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         limit: session.raw.journal.limit,
       })
     }),
-    route('delete', '/journal', (request) => {
+    ...route('delete', '/journal', (request) => {
       face(request).journal.clear()
       return new HttpResponse(null, { status: 204 })
     }),
-    route('get', '/state', async (request) => HttpResponse.json(await face(request).exportState())),
-    route('put', '/state', async (request) => {
+    ...route('get', '/state', async (request) =>
+      HttpResponse.json(await face(request).exportState()),
+    ),
+    ...route('put', '/state', async (request) => {
       const session = face(request)
-      await session.importState(await readControlJson(request))
+      // importState validates the JSON and rejects what does not fit (a 400 here).
+      await session.importState((await readControlJson(request)) as MockStateInput)
       return HttpResponse.json(await session.exportState())
     }),
-    route('post', '/clock', async (request) => {
+    ...route('get', '/clock', async (request) => {
+      const session = face(request)
+      await session.ready
+      return HttpResponse.json(clockOf(session))
+    }),
+    ...route('post', '/clock', async (request) => {
       const body = clockSchema.safeParse(await readControlJson(request))
       if (!body.success) {
         throw new ControlError(
@@ -175,7 +219,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       await session.ready
       if ('advanceMs' in body.data) session.clock.advance(body.data.advanceMs)
       else session.clock.set(body.data.now)
-      return HttpResponse.json({ now: new Date(session.clock.now()).toISOString() })
+      return HttpResponse.json(clockOf(session))
     }),
   ]
 }

@@ -52,8 +52,13 @@ const op = (summary: string, extra: Record<string, unknown>) => ({
   ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'parameters')),
 })
 
+const clockBody = z.object({
+  now: z.string().describe('The session clock, ISO-8601'),
+  nowMs: z.number().int().describe('The session clock, ms since the epoch'),
+})
+
 /** The control API in OpenAPI form, from the zod schemas its handlers validate with. */
-export const controlPaths: PathsObject = {
+export const controlPaths: PathsObject = withHead({
   '/__mock': {
     get: op('The dashboard (also at /__mock/)', {
       operationId: 'control.dashboard',
@@ -90,10 +95,27 @@ export const controlPaths: PathsObject = {
     }),
   },
   '/__mock/health': {
-    get: op('Status, version, scenario, seed, sessions and the operations served', {
+    get: op('Status, version, scenario, seed, sessions, session clock and the operations served', {
       operationId: 'control.health',
       responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        200: {
+          description: 'OK',
+          content: json(
+            z.object({
+              status: z.literal('ok'),
+              version: z.string(),
+              session: z.string(),
+              scenario: z.string(),
+              seed: z.number().int(),
+              sessions: z.number().int(),
+              auth: z.boolean(),
+              clock: clockBody,
+              operations: z.array(
+                z.object({ id: z.string(), method: z.string(), path: z.string() }),
+              ),
+            }),
+          ),
+        },
       },
     }),
   },
@@ -240,13 +262,44 @@ export const controlPaths: PathsObject = {
     }),
   },
   '/__mock/clock': {
+    get: op('Read the session clock', {
+      operationId: 'control.readClock',
+      responses: { 200: { description: 'The session clock', content: json(clockBody) } },
+    }),
     post: op('Move the session clock', {
       operationId: 'control.clock',
       requestBody: { required: true, content: json(clockSchema, 'input') },
       responses: {
-        200: { description: 'The new time', content: json(z.object({ now: z.string() })) },
+        200: { description: 'The new time', content: json(clockBody) },
         400: badRequest,
       },
     }),
   },
+})
+
+/** Adds HEAD to every path with a GET: the same status and headers, no body. */
+function withHead(paths: PathsObject): PathsObject {
+  const out: PathsObject = {}
+  for (const [path, item] of Object.entries(paths)) {
+    const get = (item as { get?: Record<string, unknown> }).get
+    if (!get) {
+      out[path] = item
+      continue
+    }
+    const responses = Object.fromEntries(
+      Object.entries(get.responses as Record<string, { description: string }>).map(
+        ([status, response]) => [status, { description: response.description }],
+      ),
+    )
+    out[path] = {
+      ...item,
+      head: {
+        ...get,
+        operationId: `${get.operationId}.head`,
+        summary: `${get.summary} (headers only)`,
+        responses,
+      },
+    }
+  }
+  return out
 }

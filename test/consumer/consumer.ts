@@ -22,7 +22,17 @@ export interface ConsumerSetup {
 const CONSUMER_TEST = `import { createServer } from 'node:http'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createMock, ERROR_ON_UNHANDLED, type MockDb } from 'image-registry-mock/node'
+import {
+  createMock,
+  ERROR_ON_UNHANDLED,
+  type FaultRuleInput,
+  type MockDb,
+  type MockStateInput,
+  type OperationId,
+  type OperationPattern,
+} from 'image-registry-mock/node'
+import { fixtureFaker, snowflakeFixtures } from 'image-registry-mock/fixtures'
+import 'image-registry-mock/matchers'
 
 const mock = createMock({ seed: 1 })
 const server = setupServer(...mock.handlers)
@@ -67,6 +77,35 @@ it('lets no unrelated request reach the network', async () => {
     real.close()
   }
   expect(reached).toBe(0)
+})
+
+it('has a typed API: ids, globs, rules, state, matchers, fixtures and a mock-wide reset', async () => {
+  const id: OperationId = 'snowflake.listImageRepositories'
+  const rules: FaultRuleInput[] = [
+    { id: 'slow', match: { operation: 'snowflake.*' }, effect: { delayMs: 1 } },
+    { id: 'fail', match: { operation: id }, effect: { status: 503 }, times: 1 },
+  ]
+  mock.faults.addAll(rules)
+  expect((await fetch(url, { headers })).status).toBe(503)
+  const glob: OperationPattern = '*.list*'
+  expect(mock.journal.find({ operation: glob }).at(-1)?.fault).toBe('fail')
+  expect(mock).toHaveReceived(id, { atLeast: 1 })
+  // @ts-expect-error a misspelt effect field does not compile
+  expect(() => mock.faults.add({ effect: { stauts: 503 } })).toThrow(/Unrecognized key/)
+  // @ts-expect-error a misspelt operation id does not compile, and is refused at run time
+  expect(() => expect(mock).not.toHaveReceived('snowflake.delteImageRepository')).toThrow(/matches no operation/)
+  const state: MockStateInput = await mock.exportState()
+  await mock.session('copy').importState(state)
+  expect(mock.session('copy').faults.list().map((r) => r.id)).toEqual(mock.faults.list().map((r) => r.id))
+  expect(typeof fixtureFaker(3).string.uuid()).toBe('string')
+  expect(typeof snowflakeFixtures.buildImageRepository).toBe('function')
+  await expect(mock.reset({ scenario: 'nope' })).rejects.toThrow(/unknown scenario/)
+  await mock.reset()
+  expect(mock.faults.list()).toEqual([])
+  expect(mock.session('copy').faults.list()).toEqual([])
+  const clock = await (await fetch('http://mock.test/__mock/clock')).json()
+  expect(clock.nowMs).toBe(mock.clock.now())
+  expect((await fetch('http://mock.test/__mock/health', { method: 'HEAD' })).status).toBe(200)
 })
 `
 

@@ -31,7 +31,7 @@ function start(args: string[], env: Record<string, string> = {}) {
     child,
     output: () => ({ stdout, stderr }),
     async url(): Promise<string> {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 600; i++) {
         const match = /listening on (http:\/\/\S+)/.exec(stdout)
         if (match) return match[1] as string
         if (child.exitCode !== null) throw new Error(`exited early: ${stderr}`)
@@ -80,6 +80,8 @@ describe('the standalone server CLI', () => {
       '0',
       '--fault',
       'snowflake.listImageRepositories:503:times=2:retryAfter=4',
+      '--fault',
+      'snowflake.*:delayMs=1',
     ])
     const url = await server.url()
     const repos = `${url}/api/v2/databases/ml_platform/schemas/images/image-repositories`
@@ -87,7 +89,9 @@ describe('the standalone server CLI', () => {
     expect(first.status).toBe(503)
     expect(first.headers.get('retry-after')).toBe('4')
     expect((await fetch(repos, { headers: { Authorization: 'Bearer t' } })).status).toBe(503)
-    expect((await fetch(repos, { headers: { Authorization: 'Bearer t' } })).status).toBe(200)
+    const slow = await fetch(repos, { headers: { Authorization: 'Bearer t' } })
+    expect(slow.status).toBe(200)
+    expect(slow.headers.get('x-mock-fault')).toBe('rule-2')
   })
 
   it('says clearly when the port is taken', async () => {
@@ -111,6 +115,7 @@ describe('the standalone server CLI', () => {
     [['--seed', 'abc'], /--seed must be a whole number/],
     [['--fault', 'snowflake.nothing:503'], /matches no operation/],
     [['--fault', 'snowflake.*:banana'], /neither a status code nor reset\/timeout/],
+    [['--fault', 'snowflake.*:200'], /must be an error status \(400-599\) or a redirect/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('exits 2 with a message for bad flags %j', async (args, message) => {
     const server = start(args)

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CYCLE_HUBS } from '../../fixtures/cycle.ts'
+import type { OperationId } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 interface VendorCase {
   vendor: string
-  operation: string
+  operation: OperationId
   path: string
   headers: Record<string, string>
   requestIdHeader: string | undefined

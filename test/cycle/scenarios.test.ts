@@ -119,3 +119,20 @@ describe('the large Cycle scenario', () => {
     expect(beyond.data).toEqual([])
   })
 })
+
+describe('seeded Cycle data for snapshots', () => {
+  it.each([1, 2, 3])(
+    'repeats no source name and holds no credential in a real provider format (seed %i)',
+    async (seed) => {
+      const mock = createMock({ seed })
+      await mock.ready
+      const sources = mock.db.cycle.sources.all()
+      const names = sources.map((s) => s.name)
+      expect(new Set(names).size).toBe(names.length)
+      const text = JSON.stringify(sources)
+      // GitHub, GitLab and AWS key formats, as secret scanners look for them.
+      expect(text).not.toMatch(/gh[pousr]_[A-Za-z0-9]{20,}|glpat-|AKIA[A-Z0-9]{16}/)
+      expect(text).toMatch(/"token":"mock-token-/)
+    },
+  )
+})

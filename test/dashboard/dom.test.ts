@@ -277,7 +277,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     await server.close()
     server = await startStandalone({ scenario: 'flaky' })
     // As `--fault '*:429:every=3'` adds it at start.
-    server.mock.faults.add(parseFaultSpec('*:429:every=3'))
+    server.mock.raw.faults.add(parseFaultSpec('*:429:every=3'))
     await open()
     const row = switchRow(LIST)
     expect(await page.getByLabel(`Fault for ${LIST}`).inputValue(), 'its own switch is off').toBe(

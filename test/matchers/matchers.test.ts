@@ -51,9 +51,28 @@ describe.each(TRANSPORTS)('vitest matchers over the journal (%s)', (transport) =
         /at least once, but it received it 0 times\nThe journal is empty/,
       )
       await h.fetch(REPOS, { headers: AUTH })
-      expect(() => expect(h.mock).toHaveReceived('snowflake.createImageRepositry')).toThrow(
+      expect(() => expect(h.mock).toHaveReceived('snowflake.getTags')).toThrow(
         /Latest requests it did receive:\n {2}#1 snowflake\.listImageRepositories GET/,
       )
+    })
+
+    it('refuses an operation or glob that matches no operation, naming it, even under .not', async () => {
+      await create('matcher_typo')
+      expect(() =>
+        // @ts-expect-error a misspelt operation id does not compile either
+        expect(h.mock).not.toHaveReceived('snowflake.delteImageRepository'),
+      ).toThrow(
+        /operation "snowflake\.delteImageRepository" matches no operation; did you mean "snowflake\.deleteImageRepository"\?/,
+      )
+      expect(() => expect(h.mock).toHaveReceivedWith('cycle.nothing*', { status: 200 })).toThrow(
+        /operation "cycle\.nothing\*" matches no operation/,
+      )
+      expect(() => h.mock.session('other').journal.find({ operation: 'swr.*Typo*' })).toThrow(
+        /matches no operation/,
+      )
+      // Requests under a vendor's paths that no operation serves are journaled as <vendor>.unmatched.
+      await h.fetch('/api/v2/databases/ml_platform/nothing-here', { headers: AUTH })
+      expect(h.mock).toHaveReceived('snowflake.unmatched', { times: 1 })
     })
 
     it('fails a negated assertion when the operation was received', async () => {
@@ -76,6 +95,7 @@ describe.each(TRANSPORTS)('vitest matchers over the journal (%s)', (transport) =
       expect(() => expect(h.mock).toHaveReceived(CREATE, { times: -1 })).toThrow(
         /times must be a whole number ≥ 0; got number -1/,
       )
+      // @ts-expect-error an empty operation does not compile
       expect(() => expect(h.mock).toHaveReceived('')).toThrow(/the operation must be an id or glob/)
     })
   })
