@@ -8,11 +8,13 @@ import {
   swr,
   vendors,
 } from './handlers/index.ts'
+import { proxyAdapters } from './handlers/proxy.ts'
 import { scenarios } from './scenarios/index.ts'
 
 export type { FaultRule, FaultRuleInput } from './core/faults.ts'
 export type { JournalEntry, JournalQuery } from './core/journal.ts'
 export type { MockOptions, MockSession, MockState } from './core/mock.ts'
+export type { ProxyOptions } from './core/proxy/types.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'
@@ -32,7 +34,7 @@ export interface Mock extends BuiltMock {
  * stores, fault rules, journals and clocks.
  */
 export function createMock(options: MockOptions = {}): Mock {
-  const built = buildMock({ vendors, scenarios, controlHandlers }, options)
+  const built = buildMock({ vendors, scenarios, controlHandlers, proxyAdapters }, options)
   const dbOf = (name: string): MockDb => {
     const session = built.session(name).raw
     return {

@@ -6,6 +6,12 @@ import { parseArgs } from 'node:util'
 import { VERSION } from './core/version.ts'
 import { createMock } from './index.ts'
 import { createApp } from './server/app.ts'
+import {
+  PROXY_CLI_OPTIONS,
+  PROXY_HELP,
+  type ProxySetup,
+  proxySetup,
+} from './server/proxy-options.ts'
 
 const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.
@@ -24,7 +30,7 @@ Options:
   --faults <file>       add the fault rules in a JSON file (an array of rules)
   --max-sessions <n>    live sessions at most (default: 100)
   --max-body-bytes <n>  largest accepted request body (default: 1048576)
-  -h, --help            show this help
+${PROXY_HELP}  -h, --help            show this help
   -v, --version         show the version
 `
 
@@ -88,8 +94,11 @@ export async function main(): Promise<void> {
     fail(`--auth must be "on" or "off"; got "${values.auth}"`)
 
   let mock: ReturnType<typeof createMock>
+  let proxied: ProxySetup = {}
   try {
+    proxied = proxySetup(values)
     mock = createMock({
+      proxy: proxied.proxy,
       scenario: values.scenario,
       seed: intOption('seed', values.seed, 1),
       auth: values.auth === 'on',
@@ -134,7 +143,8 @@ export async function main(): Promise<void> {
   })
   const stop = (signal: string) => {
     process.stdout.write(`received ${signal}, shutting down\n`)
-    server.close(() => process.exit(0))
+    const recorded = proxied.recorder?.flush() ?? Promise.resolve()
+    server.close(() => recorded.finally(() => process.exit(0)))
     server.closeAllConnections()
   }
   process.once('SIGINT', () => stop('SIGINT'))
@@ -153,6 +163,7 @@ function parseCli() {
       faults: { type: 'string' },
       'max-sessions': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      ...PROXY_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

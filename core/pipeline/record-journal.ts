@@ -24,5 +24,7 @@ export function recordJournal(exchange: Exchange): void {
     durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
     requestId: exchange.requestId ?? '',
     fault: exchange.faults.at(-1)?.id ?? null,
+    // The same array: a streamed answer adds the violations of its later lines.
+    ...(exchange.violations ? { violations: exchange.violations } : {}),
   })
 }

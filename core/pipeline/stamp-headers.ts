@@ -7,7 +7,9 @@ import type { Exchange } from './exchange.ts'
 export function stampHeaders(exchange: Exchange): void {
   const { response } = exchange
   if (!response || exchange.network !== null) return
-  response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')
+  // An upstream's answer keeps its own request id (or none).
+  if (!exchange.forwarded)
+    response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')
   const decided = exchange.faults.at(-1)
   if (decided) response.headers.set('X-Mock-Fault', decided.id)
 }
