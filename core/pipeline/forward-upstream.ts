@@ -123,7 +123,7 @@ export const forwardUpstream: Step = async (exchange) => {
     // Lines found after the headers left go on the journal entry and the log, not the header.
     if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
     exchange.response = new Response(
-      answer.body.pipeThrough(lineInspector(exchange, proxy, adapter, schema, violations)),
+      answer.body.pipeThrough(lineInspector(exchange, proxy, adapter, violations)),
       init,
     )
     return
@@ -170,7 +170,6 @@ function lineInspector(
   exchange: Exchange,
   proxy: ProxyRuntime,
   adapter: ProxyAdapter<never>,
-  schema: ReturnType<typeof responseSchemaFor>,
   violations: Violation[],
 ): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder()
@@ -187,6 +186,8 @@ function lineInspector(
       violations.push(notJson(exchange.operationId, where))
       return
     }
+    const { vendor, operation } = exchange
+    const schema = operation && responseSchemaFor(vendor, adapter, operation, 200, body)
     violations.push(...validateResponseBody(exchange.operationId, schema, body, where))
     if (adapter.ingest) await record(exchange, proxy, 200, body)
   }

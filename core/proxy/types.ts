@@ -59,8 +59,11 @@ export interface ProxyAdapter<Store = unknown> {
   ingest?(store: Store, answer: RecordedAnswer): void | Promise<void>
   /** Operations whose answers stream one JSON object per line (validated and recorded per line). */
   streaming?: readonly string[]
-  /** The schema an answer with this status must match, when it is not the operation's or the error schema. */
-  responseSchema?(operation: string, status: number): z.ZodType | undefined
+  /**
+   * The schema an answer (or a streamed line, given as `body`) with this status must match, when
+   * it is not the operation's or the error schema.
+   */
+  responseSchema?(operation: string, status: number, body?: unknown): z.ZodType | undefined
   /** Adjusts the forwarded request (SWR re-signs for the upstream host when it can). */
   prepareForward?(request: ForwardRequest): void | Promise<void>
 }

@@ -99,9 +99,10 @@ export function responseSchemaFor(
   adapter: ProxyAdapter<never> | undefined,
   operation: AnyOperation,
   status: number,
+  body?: unknown,
 ): z.ZodType | undefined {
   return (
-    adapter?.responseSchema?.(operation.id, status) ??
+    adapter?.responseSchema?.(operation.id, status, body) ??
     operation.docs?.responses[status]?.schema ??
     (status >= 400 ? vendor.errorSchema : undefined)
   )

@@ -5,7 +5,7 @@ import { deleteImages, ImageView, type RhacsStore } from './model.ts'
 import {
   type CveRecord,
   type ImageRecord,
-  type imageWireSchema,
+  imageWireSchema,
   rpcStatusWireSchema,
   type StoredComponent,
   type StoredVulnerability,
@@ -179,11 +179,18 @@ async function ingestRhacs(store: RhacsStore, answer: RecordedAnswer): Promise<v
 
 /** The error line of a failed export: grpc-gateway's stream error chunk. */
 const streamErrorSchema = z.strictObject({ error: rpcStatusWireSchema })
+/** A result line of the export. */
+const streamResultSchema = z.strictObject({ result: z.strictObject({ image: imageWireSchema }) })
 
 /** RHACS in proxy mode: the export streams, and its errors are stream chunks. */
 export const rhacsProxy: ProxyAdapter<RhacsStore> = {
   ingest: ingestRhacs,
   streaming: [STREAMING],
-  responseSchema: (operation, status) =>
-    operation === STREAMING && status >= 400 ? streamErrorSchema : undefined,
+  // Each line is checked against the branch it claims to be, so a message names the field.
+  responseSchema(operation, status, body) {
+    if (operation !== STREAMING) return undefined
+    if (status >= 400) return streamErrorSchema
+    const isError = typeof body === 'object' && body !== null && 'error' in body
+    return isError ? streamErrorSchema : streamResultSchema
+  },
 }
