@@ -108,9 +108,19 @@ function cveRecord(v: WireVuln, previous: CveRecord | undefined): CveRecord | un
   }
 }
 
-async function putImage(store: RhacsStore, wire: WireImage): Promise<void> {
+/**
+ * Stores an image. `last` moves it to the end of the store: the export streams in store order,
+ * so images re-added in the order an export listed them export in that order again.
+ */
+async function putImage(store: RhacsStore, wire: WireImage, last = false): Promise<void> {
   const existing = store.imageById.first(wire.id)
-  await upsertRecord(store.images, existing, imageRecord(wire, existing?.deployments ?? []))
+  const record = imageRecord(wire, existing?.deployments ?? [])
+  if (last && existing) {
+    store.images.delete(existing)
+    await store.images.create(record)
+  } else {
+    await upsertRecord(store.images, existing, record)
+  }
   for (const component of wire.scan?.components ?? []) {
     for (const vuln of component.vulns) {
       const previous = store.cves.findFirst((q) => q.where({ cve: vuln.cve }))
@@ -142,7 +152,7 @@ async function ingestRhacs(store: RhacsStore, answer: RecordedAnswer): Promise<v
       return
     case STREAMING: {
       const image = (body?.result as { image?: unknown } | undefined)?.image
-      if (isImage(image)) await putImage(store, image)
+      if (isImage(image)) await putImage(store, image, true)
       return
     }
     case 'ImageService_GetWatchedImages': {
