@@ -17,11 +17,13 @@ import type {
   OperationPattern,
   VendorName,
 } from './handlers/operation-ids.ts'
+import { proxyAdapters } from './handlers/proxy.ts'
 import { scenarios } from './scenarios/index.ts'
 
 export type { FaultEffectInput } from './core/faults.ts'
 export type { JournalEntry } from './core/journal.ts'
 export type { MockOptions, ResetOptions } from './core/mock.ts'
+export type { ProxyOptions } from './core/proxy/types.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'
@@ -68,7 +70,7 @@ export interface Mock extends BuiltMock<RegistryStrings> {
  */
 export function createMock(options: MockOptions = {}): Mock {
   const built = buildMock(
-    { vendors, scenarios, controlHandlers },
+    { vendors, scenarios, controlHandlers, proxyAdapters },
     options,
   ) as BuiltMock<RegistryStrings>
   const dbOf = (name: string): MockDb => {

@@ -7,6 +7,12 @@ import { VERSION } from './core/version.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
 import { DataFileError } from './server/document.ts'
+import {
+  PROXY_CLI_OPTIONS,
+  PROXY_HELP,
+  type ProxySetup,
+  proxySetup,
+} from './server/proxy-options.ts'
 import { isScenarioFile, loadScenarioFile } from './server/scenario-file.ts'
 import { readStateFile, restoreSessions, StateFileWriter } from './server/state-file.ts'
 
@@ -34,7 +40,7 @@ Options:
                         of each change and on exit; --fault/--faults apply only to a new file
   --max-sessions <n>    live sessions at most (default: 100)
   --max-body-bytes <n>  largest accepted request body (default: 1048576)
-  -h, --help            show this help
+${PROXY_HELP}  -h, --help            show this help
   -v, --version         show the version
 `
 
@@ -140,7 +146,9 @@ export async function main(): Promise<void> {
   let mock: ReturnType<typeof createMock>
   let writer: StateFileWriter | undefined
   let restored: string[] = []
+  let proxied: ProxySetup = {}
   try {
+    proxied = proxySetup(values)
     const scenarioFile =
       values.scenario && isScenarioFile(values.scenario)
         ? await loadScenarioFile(
@@ -150,6 +158,7 @@ export async function main(): Promise<void> {
           )
         : undefined
     mock = createMock({
+      proxy: proxied.proxy,
       scenario: scenarioFile?.scenario ?? values.scenario,
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
@@ -215,8 +224,8 @@ export async function main(): Promise<void> {
     process.stdout.write(`received ${signal}, shutting down\n`)
     const closed = new Promise((resolve) => server.close(resolve))
     server.closeAllConnections()
-    // The last changes reach the state file before the process ends.
-    Promise.all([closed, writer?.close()]).then(
+    // The last changes reach the state file and the recording before the process ends.
+    Promise.all([closed, writer?.close(), proxied.recorder?.flush()]).then(
       () => process.exit(0),
       (error: Error) => fail(`cannot write ${values.state}: ${error.message}`),
     )
@@ -238,6 +247,7 @@ function parseCli() {
       state: { type: 'string' },
       'max-sessions': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      ...PROXY_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

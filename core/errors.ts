@@ -10,6 +10,7 @@ export type MockErrorReason =
   | 'invalid-prefer'
   | 'invalid-query'
   | 'timeout'
+  | 'upstream'
 
 /**
  * Every expected failure: an HTTP status and a message. Vendor errors (`SnowflakeError`,

@@ -1,5 +1,17 @@
 import { compileGlob } from './glob.ts'
 
+/**
+ * A difference between a proxied exchange and the operation's contract (the mock's own zod
+ * schemas): `request` when the caller sent it, `response` when the upstream answered it (drift).
+ */
+export interface Violation {
+  where: 'request' | 'response'
+  /** Where in the exchange, e.g. `body[0].name`, `query.createMode`, `status`. */
+  path: string
+  /** Names the operation, the path and what was expected. */
+  message: string
+}
+
 /** One API request as the mock saw it. */
 export interface JournalEntry {
   id: number
@@ -24,6 +36,11 @@ export interface JournalEntry {
   requestId: string
   /** The id of the fault rule that fired, if any. */
   fault: string | null
+  /**
+   * Proxied requests only: contract violations found in the request and the upstream's answer
+   * (a streamed answer adds its own as the stream passes).
+   */
+  violations?: Violation[]
 }
 
 /**

@@ -6,6 +6,8 @@ import { compileGlob } from './glob.ts'
 import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
 import { createFallbackIds, type Runtime } from './pipeline/index.ts'
 import { routingHandler } from './pipeline/routing.ts'
+import { createProxyRuntime } from './proxy/runtime.ts'
+import type { ProxyAdapters, ProxyOptions } from './proxy/types.ts'
 import type { Scenario } from './scenario.ts'
 import { DEFAULT_SESSION, type Session, SessionManager } from './session.ts'
 import { type CollectionMap, exportCollections, importCollections } from './state.ts'
@@ -29,6 +31,8 @@ export interface MockOptions {
   maxBodyBytes?: number
   timeoutCeilingMs?: number
   clock?: ClockOptions
+  /** Proxy mode: vendors answered by their real services, validated and optionally recorded. */
+  proxy?: ProxyOptions
 }
 
 /**
@@ -146,6 +150,8 @@ export interface MockRegistry {
   scenarios: readonly Scenario[]
   /** The control API's handlers, given the built mock. */
   controlHandlers(mock: BuiltMock): HttpHandler[]
+  /** Each vendor's proxy adapter (ingest, streaming, re-signing), for proxy mode. */
+  proxyAdapters?: ProxyAdapters
 }
 
 /** Wires vendors, scenarios and the pipeline into one mock with its own sessions. */
@@ -191,6 +197,9 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     timeoutCeilingMs: options.timeoutCeilingMs ?? 120_000,
     fallbackIds: createFallbackIds(seed),
+    proxy: options.proxy
+      ? createProxyRuntime(options.proxy, registry.vendors, registry.proxyAdapters ?? {})
+      : undefined,
   }
   const known = new Set([
     ...operationIds,

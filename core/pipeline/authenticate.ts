@@ -7,6 +7,8 @@ import { type Step, sessionOf } from './exchange.ts'
 export const authenticate: Step = async (exchange) => {
   const { vendor, operation } = exchange
   if (!operation || operation.auth === false || !vendor.authenticate) return
+  // A proxied vendor's upstream checks the caller's credentials itself.
+  if (exchange.runtime.proxy?.upstreams.has(vendor.name)) return
   const session = sessionOf(exchange)
   exchange.principal = await vendor.authenticate({
     request: exchange.request,

@@ -1,4 +1,6 @@
 import type { FaultRule } from '../faults.ts'
+import type { Violation } from '../journal.ts'
+import type { ProxyRuntime } from '../proxy/runtime.ts'
 import { createRandom, type Random } from '../random.ts'
 import type { Session, SessionManager } from '../session.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
@@ -11,6 +13,8 @@ export interface Runtime {
   timeoutCeilingMs: number
   /** Request ids for failures that happen before a session exists. */
   fallbackIds: Random
+  /** Proxy mode: the vendors answered by their real services (see `forwardUpstream`). */
+  proxy?: ProxyRuntime
 }
 
 /** Creates the runtime's fallback id stream. */
@@ -47,6 +51,10 @@ export interface Exchange {
   /** Set when the answer is a dropped connection rather than a status. */
   network: 'reset' | 'timeout' | null
   response?: Response
+  /** Set when an upstream answered (proxy mode): its answer passes unstamped. */
+  forwarded?: boolean
+  /** Proxy mode: contract violations of the request and the upstream's answer. */
+  violations?: Violation[]
 }
 
 /** One named stage of the pipeline. */

@@ -1,6 +1,7 @@
 import { applyPreferences } from './apply-preferences.ts'
 import { authenticate } from './authenticate.ts'
 import type { Exchange, Step } from './exchange.ts'
+import { forwardUpstream } from './forward-upstream.ts'
 import { injectFaults } from './inject-faults.ts'
 import { readBody } from './read-body.ts'
 import { recordJournal } from './record-journal.ts'
@@ -24,6 +25,7 @@ export const REQUEST_STEPS: readonly Step[] = [
   authenticate,
   injectFaults,
   applyPreferences,
+  forwardUpstream,
   runOperation,
 ]
 

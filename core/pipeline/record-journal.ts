@@ -34,5 +34,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
     durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
     requestId: exchange.requestId ?? '',
     fault: decidingFault(exchange)?.id ?? null,
+    // The same array: a streamed answer adds the violations of its later lines.
+    ...(exchange.violations ? { violations: exchange.violations } : {}),
   })
 }

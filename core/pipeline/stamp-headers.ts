@@ -7,7 +7,9 @@ import type { Exchange } from './exchange.ts'
 export function stampHeaders(exchange: Exchange): void {
   const { response } = exchange
   if (!response || exchange.network !== null) return
-  response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')
+  // An upstream's answer keeps its own request id (or none).
+  if (!exchange.forwarded)
+    response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')
   if (exchange.faults.length > 0) {
     response.headers.set('X-Mock-Fault', exchange.faults.map((rule) => rule.id).join(', '))
   }

@@ -193,6 +193,19 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       face(request).journal.clear()
       return new HttpResponse(null, { status: 204 })
     }),
+    ...route('get', '/violations', (request) => {
+      const session = face(request).name
+      const proxy = mock.runtime.proxy
+      return HttpResponse.json({
+        session,
+        proxied: proxy ? [...proxy.upstreams.keys()] : [],
+        operations: proxy?.violations.list(session) ?? [],
+      })
+    }),
+    ...route('delete', '/violations', (request) => {
+      mock.runtime.proxy?.violations.clear(face(request).name)
+      return new HttpResponse(null, { status: 204 })
+    }),
     ...route('get', '/state', async (request) =>
       HttpResponse.json(await face(request).exportState()),
     ),

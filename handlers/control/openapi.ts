@@ -24,6 +24,11 @@ const storedRule = faultRuleSchema.extend({
   matched: z.number().int(),
   fired: z.number().int(),
 })
+const violationSchema = z.object({
+  where: z.enum(['request', 'response']),
+  path: z.string(),
+  message: z.string(),
+})
 const journalEntry = z.object({
   id: z.number().int(),
   time: z.string(),
@@ -42,6 +47,7 @@ const journalEntry = z.object({
   durationMs: z.number(),
   requestId: z.string(),
   fault: z.string().nullable(),
+  violations: z.array(violationSchema).optional(),
 })
 
 const op = (summary: string, extra: Record<string, unknown>) => ({
@@ -233,6 +239,36 @@ export const controlPaths: PathsObject = withHead({
     }),
     delete: op('Clear the journal', {
       operationId: 'control.clearJournal',
+      responses: { 204: noContent },
+    }),
+  },
+  '/__mock/violations': {
+    get: op('Contract violations of proxied traffic, per operation', {
+      operationId: 'control.violations',
+      responses: {
+        200: {
+          description: 'Operations with violations, by id; empty unless a vendor is proxied',
+          content: json(
+            z.object({
+              session: z.string(),
+              proxied: z.array(z.string()),
+              operations: z.array(
+                z.object({
+                  operation: z.string(),
+                  exchanges: z.number().int(),
+                  violations: z.number().int(),
+                  byWhere: z.object({ request: z.number().int(), response: z.number().int() }),
+                  paths: z.record(z.string(), z.number().int()),
+                  sample: z.array(violationSchema),
+                }),
+              ),
+            }),
+          ),
+        },
+      },
+    }),
+    delete: op('Clear the violation counts', {
+      operationId: 'control.clearViolations',
       responses: { 204: noContent },
     }),
   },

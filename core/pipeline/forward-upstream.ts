@@ -1,0 +1,273 @@
+import { MockStatusError } from '../errors.ts'
+import type { Violation } from '../journal.ts'
+import type { ProxyRuntime } from '../proxy/runtime.ts'
+import type { ProxyAdapter } from '../proxy/types.ts'
+import {
+  notJson,
+  responseSchemaFor,
+  statusViolation,
+  validateRequest,
+  validateResponseBody,
+} from '../proxy/validate.ts'
+import type { Exchange, Step } from './exchange.ts'
+import { sessionOf } from './exchange.ts'
+import { queryRecord } from './parse-query.ts'
+
+/** Connection-level headers that belong to one hop, never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+])
+
+/** Request headers the forwarder sets itself (Host from the upstream URL, the length from the body). */
+const REQUEST_OWN = new Set(['host', 'content-length'])
+
+/**
+ * Answer headers the forwarder sets itself: `fetch` has already decoded the body, so its encoding
+ * and length are no longer those of the bytes the caller gets.
+ */
+const RESPONSE_OWN = new Set(['content-encoding', 'content-length'])
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
+
+/**
+ * Proxy mode: when the exchange's vendor is proxied, sends the request to the upstream unchanged
+ * (method, path, query, body and the caller's own headers and credentials, less hop-by-hop and
+ * `X-Mock-*` headers) and answers with the upstream's status, headers and bytes, streamed for
+ * the vendor's streaming operations. Both directions are checked against the operation's
+ * schemas; violations go on the exchange (journal), in `X-Mock-Violations` and in the proxy's
+ * violation log; 2xx answers go to the recorder. Runs after faults and preferences, so those
+ * still answer in front of the upstream.
+ * @throws MockStatusError 503 when the upstream refuses the connection, 502 when it resets it or
+ * the answer breaks off, 504 when it does not answer within the proxy timeout (`reason:
+ * 'upstream'`), rendered in the vendor's own envelope.
+ */
+export const forwardUpstream: Step = async (exchange) => {
+  const { operation, vendor, runtime, request, url } = exchange
+  const proxy = runtime.proxy
+  if (!operation || !proxy) return
+  const upstream = proxy.upstreams.get(vendor.name)
+  if (!upstream) return
+  const session = sessionOf(exchange)
+  const adapter = proxy.adapters[vendor.name]
+  const violations = validateRequest(
+    exchange.operationId,
+    operation,
+    queryRecord(url.searchParams),
+    exchange.bodyText,
+  )
+  exchange.violations = violations
+
+  const target = new URL(`${upstream.pathname.replace(/\/$/, '')}${url.pathname}`, upstream)
+  target.search = url.search
+  const headers = new Headers()
+  for (const [name, value] of request.headers) {
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || REQUEST_OWN.has(lower) || lower.startsWith('x-mock-')) continue
+    headers.append(name, value)
+  }
+  await adapter?.prepareForward?.({
+    method: request.method,
+    original: url,
+    target,
+    headers,
+    bodyText: exchange.bodyText,
+    store: session.store(vendor),
+  })
+  proxy.recorder?.noteCredentials(request)
+
+  const timeout = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    timeout.abort()
+  }, proxy.timeoutMs)
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && exchange.bodyText !== ''
+  let answer: Response
+  try {
+    answer = await proxy.fetch(target, {
+      method: request.method,
+      headers,
+      body: hasBody ? exchange.bodyText : undefined,
+      signal: AbortSignal.any([request.signal, timeout.signal]),
+      redirect: 'manual',
+    })
+  } catch (error) {
+    clearTimeout(timer)
+    throw upstreamFailure(exchange, proxy, target, error, timedOut)
+  }
+
+  exchange.forwarded = true
+  exchange.requestId = answer.headers.get(vendor.requestIdHeader) ?? ''
+  const outHeaders = new Headers()
+  for (const [name, value] of answer.headers) {
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || RESPONSE_OWN.has(lower) || lower === 'set-cookie') continue
+    outHeaders.append(name, value)
+  }
+  for (const cookie of answer.headers.getSetCookie()) outHeaders.append('set-cookie', cookie)
+  const unlisted = statusViolation(exchange.operationId, operation, answer.status)
+  if (unlisted) violations.push(unlisted)
+  const schema = responseSchemaFor(vendor, adapter, operation, answer.status)
+  const init = { status: answer.status, statusText: answer.statusText, headers: outHeaders }
+
+  if (answer.ok && answer.body && adapter?.streaming?.includes(operation.id)) {
+    clearTimeout(timer)
+    // Lines found after the headers left go on the journal entry and the log, not the header.
+    if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
+    exchange.response = new Response(
+      answer.body.pipeThrough(lineInspector(exchange, proxy, adapter, violations)),
+      init,
+    )
+    return
+  }
+
+  let bytes: ArrayBuffer
+  try {
+    bytes = await answer.arrayBuffer()
+  } catch (error) {
+    throw upstreamFailure(exchange, proxy, target, error, timedOut)
+  } finally {
+    clearTimeout(timer)
+  }
+  let body: unknown
+  let parsed = false
+  if (bytes.byteLength > 0) {
+    try {
+      body = JSON.parse(new TextDecoder().decode(bytes))
+      parsed = true
+    } catch {
+      // Not JSON: a violation below when the operation has a schema for this status.
+    }
+  }
+  if (schema) {
+    violations.push(
+      ...(parsed
+        ? validateResponseBody(exchange.operationId, schema, body)
+        : [notJson(exchange.operationId)]),
+    )
+  }
+  if (answer.ok && parsed) await record(exchange, proxy, answer.status, body)
+  if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
+  proxy.violations.add(session.name, exchange.operationId, violations)
+  const nullBody = NULL_BODY_STATUSES.has(answer.status)
+  if (!nullBody) outHeaders.set('content-length', String(bytes.byteLength))
+  exchange.response = new Response(nullBody ? null : bytes, init)
+}
+
+/**
+ * Passes a streamed answer through unchanged while checking and recording it line by line (one
+ * JSON object per line, as grpc-gateway streams). Linear in the answer: lines are split once.
+ */
+function lineInspector(
+  exchange: Exchange,
+  proxy: ProxyRuntime,
+  adapter: ProxyAdapter<never>,
+  violations: Violation[],
+): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder()
+  let rest = ''
+  let line = 0
+  const inspect = async (text: string) => {
+    line++
+    if (text.trim() === '') return
+    const where = `line ${line}`
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      violations.push(notJson(exchange.operationId, where))
+      return
+    }
+    const { vendor, operation } = exchange
+    const schema = operation && responseSchemaFor(vendor, adapter, operation, 200, body)
+    violations.push(...validateResponseBody(exchange.operationId, schema, body, where))
+    if (adapter.ingest) await record(exchange, proxy, 200, body)
+  }
+  return new TransformStream({
+    async transform(chunk, controller) {
+      controller.enqueue(chunk)
+      const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n')
+      rest = lines.pop() ?? ''
+      for (const text of lines) await inspect(text)
+    },
+    async flush() {
+      rest += decoder.decode()
+      if (rest !== '') await inspect(rest)
+      proxy.violations.add(sessionOf(exchange).name, exchange.operationId, violations)
+    },
+  })
+}
+
+async function record(
+  exchange: Exchange,
+  proxy: ProxyRuntime,
+  status: number,
+  body: unknown,
+): Promise<void> {
+  if (!proxy.recorder || !exchange.operation) return
+  let requestBody: unknown
+  try {
+    requestBody = exchange.bodyText === '' ? undefined : JSON.parse(exchange.bodyText)
+  } catch {
+    requestBody = undefined
+  }
+  await proxy.recorder.ingest(
+    exchange.vendor.name,
+    {
+      operation: exchange.operation.id,
+      request: exchange.request,
+      url: exchange.url,
+      params: exchange.params,
+      requestBody,
+      status,
+      body,
+    },
+    sessionOf(exchange).clock.now(),
+  )
+}
+
+/** The system error code behind a failed `fetch` (undici puts it on `cause`). */
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; errors?: Array<{ code?: unknown }> } })?.cause
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? (error as { code?: unknown })?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/**
+ * The vendor-shaped answer to an upstream that failed: 503 when nothing accepted the connection
+ * (as Envoy answers an unreachable upstream), 504 when it did not answer in time, 502 for a reset
+ * or any other broken answer.
+ */
+function upstreamFailure(
+  exchange: Exchange,
+  proxy: ProxyRuntime,
+  target: URL,
+  error: unknown,
+  timedOut: boolean,
+): MockStatusError {
+  const where = `${exchange.vendor.title} upstream ${target.origin}`
+  if (timedOut) {
+    return new MockStatusError(
+      504,
+      `${where} did not answer within ${proxy.timeoutMs} ms`,
+      'upstream',
+    )
+  }
+  const code = causeCode(error)
+  if (code === 'ECONNREFUSED') {
+    return new MockStatusError(503, `${where} refused the connection (ECONNREFUSED)`, 'upstream')
+  }
+  return new MockStatusError(
+    502,
+    `${where} failed: ${code ?? (error as Error)?.message ?? String(error)}`,
+    'upstream',
+  )
+}

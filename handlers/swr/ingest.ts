@@ -1,0 +1,90 @@
+import type { ForwardRequest, ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
+import { upsertRecord } from '../../core/proxy/upsert.ts'
+import { findSecretKey, type SwrStore } from './model.ts'
+import { parseSharedReposQuery } from './query.ts'
+import type { SharedRepository, ShowReposResp, SwrAccount } from './schemas.ts'
+import { canonicalize, parseSignatureHeader, SIGNING_ALGORITHM, sign } from './signer.ts'
+
+/** The account a recording starts with, until a `center=self` answer names the real one. */
+const UNKNOWN_ACCOUNT: SwrAccount = {
+  domainName: 'recorded-account',
+  domainId: '',
+  projectId: '',
+  region: '',
+  registry: '',
+  internalRegistry: '',
+}
+
+/** `registry/namespace/name` → registry (the part before the namespace). */
+function registryOf(address: string, namespace: string, name: string): string {
+  const suffix = `/${namespace}/${name}`
+  return address.endsWith(suffix) ? address.slice(0, -suffix.length) : ''
+}
+
+/**
+ * ListSharedReposDetails answers back into the store: each repository (less `total_range`,
+ * which depends on the query), keyed by owner, namespace and name. A `center=self` answer also
+ * names the account (its `domain_name` and registries), which decides self versus thirdparty
+ * when the recording is served.
+ */
+async function ingestSwr(store: SwrStore, answer: RecordedAnswer): Promise<void> {
+  if (answer.operation !== 'ListSharedReposDetails' || !Array.isArray(answer.body)) return
+  const center = parseSharedReposQuery(answer.url.searchParams).center
+  const items = answer.body as ShowReposResp[]
+  const own = center === 'self' ? items[0] : undefined
+  const account = store.accounts.all()[0]
+  if (own) {
+    await upsertRecord(store.accounts, account, {
+      ...(account ?? UNKNOWN_ACCOUNT),
+      domainName: own.domain_name,
+      registry: registryOf(own.path, own.namespace, own.name),
+      internalRegistry: registryOf(own.internal_path, own.namespace, own.name),
+    })
+  } else if (!account) {
+    await store.accounts.create({ ...UNKNOWN_ACCOUNT })
+  }
+  for (const { total_range: _total, ...repository } of items) {
+    const existing = store.repositoriesByName
+      .all(repository.name)
+      .find((r) => r.namespace === repository.namespace && r.domain_name === repository.domain_name)
+    await upsertRecord<SharedRepository>(store.sharedRepositories, existing, repository)
+  }
+}
+
+/**
+ * AK/SK signatures cover the Host header. When the caller signed for the mock's host and the
+ * upstream's differs, the request is re-signed for the upstream host with the same access key
+ * and `X-Sdk-Date`, provided the session knows that key's secret (`swr.accessKeys` of its state
+ * or scenario); otherwise it goes as signed, and the upstream judges it.
+ */
+async function resignForUpstream(request: ForwardRequest): Promise<void> {
+  const authorization = request.headers.get('authorization')
+  if (!authorization?.trimStart().startsWith(SIGNING_ALGORITHM)) return
+  const parsed = parseSignatureHeader(authorization)
+  const sdkDate = request.headers.get('x-sdk-date')?.trim()
+  if (!parsed || !sdkDate || !parsed.signedHeaders.includes('host')) return
+  if (request.original.host === request.target.host) return
+  const secretKey = findSecretKey(request.store as SwrStore, parsed.accessKey)
+  if (secretKey === undefined) return
+  const canonical = await canonicalize(
+    {
+      method: request.method,
+      url: request.target,
+      header: (name) => (name === 'host' ? request.target.host : request.headers.get(name)),
+      body: request.bodyText,
+    },
+    parsed.signedHeaders,
+    sdkDate,
+  )
+  const signature = await sign(secretKey, canonical.stringToSign)
+  request.headers.set(
+    'authorization',
+    `${SIGNING_ALGORITHM} Access=${parsed.accessKey}, SignedHeaders=${parsed.signedHeaders.join(';')}, Signature=${signature}`,
+  )
+}
+
+/** SWR in proxy mode: recording and re-signing for the upstream host. */
+export const swrProxy: ProxyAdapter<SwrStore> = {
+  ingest: ingestSwr,
+  prepareForward: resignForUpstream,
+}
