@@ -11,13 +11,18 @@ import {
   type MockStateInput as CoreMockStateInput,
   type MockOptions,
 } from './core/mock.ts'
-import { controlHandlers, type MockDb, registrations, vendors } from './handlers/index.ts'
+import {
+  controlHandlers,
+  type MockDb,
+  proxyAdapters,
+  registrations,
+  vendors,
+} from './handlers/index.ts'
 import type {
   JournalOperationPattern,
   OperationPattern,
   VendorName,
 } from './handlers/operation-ids.ts'
-import { proxyAdapters } from './handlers/proxy.ts'
 import { scenarios } from './scenarios/index.ts'
 
 export type { FaultEffectInput } from './core/faults.ts'

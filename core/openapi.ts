@@ -72,7 +72,7 @@ function operationObject(vendor: AnyVendor, op: AnyOperation, security: JsonObje
     required: true,
     schema: { type: 'string' },
   }))
-  const query = op.query ?? op.docs?.query
+  const query = op.query
   if (query) {
     const params = query instanceof z.ZodPipe ? query.in : query
     for (const [name, schema] of Object.entries(params.shape as Record<string, z.ZodType>)) {

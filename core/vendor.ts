@@ -98,11 +98,6 @@ export interface OperationDefinition<
 
 /** The published contract of one operation. */
 export interface OperationDocs {
-  /**
-   * @deprecated Documents a query the handler still parses by hand; move it to
-   * {@link OperationDefinition.query} so the schema parses what it documents.
-   */
-  query?: QuerySchema
   /** Request headers the operation reads, beyond auth (name → description). */
   headers?: Record<string, string>
   requestBody?: z.ZodType

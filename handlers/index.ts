@@ -1,20 +1,29 @@
+import type { ProxyAdapter, ProxyAdapters } from '../core/proxy/types.ts'
 import type { SeedContext, VendorOf } from '../core/vendor.ts'
 import { seedCycle } from '../fixtures/cycle.ts'
 import { seedRhacs } from '../fixtures/rhacs.ts'
 import { seedSnowflake } from '../fixtures/snowflake.ts'
 import { seedSwr } from '../fixtures/swr.ts'
 import { cycle } from './cycle/index.ts'
+import { cycleProxy } from './cycle/ingest.ts'
 import { rhacs } from './rhacs/index.ts'
+import { rhacsProxy } from './rhacs/ingest.ts'
 import { snowflake } from './snowflake/index.ts'
+import { snowflakeProxy } from './snowflake/ingest.ts'
 import { swr } from './swr/index.ts'
+import { swrProxy } from './swr/ingest.ts'
 
 export { controlHandlers } from './control/handlers.ts'
 export { cycle, rhacs, snowflake, swr }
 
-/** A vendor as the mock registers it: its module and how scenarios fill its store. */
+/**
+ * A vendor as the mock registers it: its module, how scenarios fill its store, and how proxy
+ * mode records its real answers into that store.
+ */
 interface Registration<Store> {
   vendor: VendorOf<Store>
   seed(ctx: SeedContext<Store>): Promise<void>
+  proxy: ProxyAdapter<Store>
 }
 
 const register = <Store>(registration: Registration<Store>): Registration<Store> => registration
@@ -24,10 +33,10 @@ const register = <Store>(registration: Registration<Store>): Registration<Store>
  * seeding, the docs) is derived from this table. Routing does not depend on its order.
  */
 export const registry = {
-  snowflake: register({ vendor: snowflake, seed: seedSnowflake }),
-  rhacs: register({ vendor: rhacs, seed: seedRhacs }),
-  swr: register({ vendor: swr, seed: seedSwr }),
-  cycle: register({ vendor: cycle, seed: seedCycle }),
+  snowflake: register({ vendor: snowflake, seed: seedSnowflake, proxy: snowflakeProxy }),
+  rhacs: register({ vendor: rhacs, seed: seedRhacs, proxy: rhacsProxy }),
+  swr: register({ vendor: swr, seed: seedSwr, proxy: swrProxy }),
+  cycle: register({ vendor: cycle, seed: seedCycle, proxy: cycleProxy }),
 }
 
 /** The registrations as one list (stores are invariant, so the list forgets their types). */
@@ -35,6 +44,11 @@ export const registrations = Object.entries(registry).map(([key, registration]) 
   key,
   ...(registration as unknown as Registration<unknown>),
 }))
+
+/** Each vendor's proxy adapter, by vendor name. */
+export const proxyAdapters: ProxyAdapters = Object.fromEntries(
+  registrations.map(({ vendor, proxy }) => [vendor.name, proxy as ProxyAdapter<never>]),
+)
 
 /** Every vendor the mock serves. */
 export const vendors = registrations.map((r) => r.vendor)

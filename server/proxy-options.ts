@@ -1,7 +1,6 @@
 import { resolve } from 'node:path'
 import type { ProxyOptions } from '../core/proxy/types.ts'
-import { vendors } from '../handlers/index.ts'
-import { proxyAdapters } from '../handlers/proxy.ts'
+import { proxyAdapters, vendors } from '../handlers/index.ts'
 import { Recorder } from './recorder.ts'
 
 /** The CLI's proxy flags, for `parseArgs`. */

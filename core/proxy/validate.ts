@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Violation } from '../journal.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 import type { ProxyAdapter } from './types.ts'
@@ -29,19 +29,25 @@ function fromIssues(
   })
 }
 
-/** A query value as the gateways read it: numbers and booleans arrive as text. */
-function coerce(value: string | string[]): unknown {
-  if (Array.isArray(value)) return value
-  if (value === 'true' || value === 'false') return value === 'true'
-  if (value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
-  return value
+/**
+ * Why a query field does not parse, or undefined. Some vendors' field schemas throw the vendor's
+ * own error (grpc-gateway's and SWR's messages) instead of reporting an issue.
+ */
+function fieldProblem(schema: z.ZodType, given: unknown): string | undefined {
+  try {
+    const parsed = schema.safeParse(given)
+    if (parsed.success) return undefined
+    return given === undefined ? 'is required' : (parsed.error.issues[0]?.message ?? 'is invalid')
+  } catch (error) {
+    return (error as Error).message
+  }
 }
 
 /**
- * Checks a request against the operation's query schema (each given parameter, as text or, where
- * the schema wants a number or boolean, as one) and request-body schema. Unknown query parameters
- * pass, as the vendors' gateways ignore them. Path parameters have no schemas of their own: the
- * route template already matched them.
+ * Checks a request against the operation's query schema (each given parameter, as the pipeline
+ * hands it over: text, or an array when repeated) and request-body schema. Unknown query
+ * parameters pass, as the vendors' gateways ignore them. Path parameters have no schemas of their
+ * own: the route template already matched them.
  */
 export function validateRequest(
   operationId: string,
@@ -50,21 +56,29 @@ export function validateRequest(
   bodyText: string,
 ): Violation[] {
   const violations: Violation[] = []
-  const querySchema = operation.query ?? operation.docs?.query
-  if (querySchema) {
-    const shape = querySchema.shape as Record<string, z.ZodType>
-    for (const [name, schema] of Object.entries(shape)) {
-      const given = query[name]
-      const parsed = schema.safeParse(given)
-      if (parsed.success || (given !== undefined && schema.safeParse(coerce(given)).success)) {
-        continue
-      }
-      const issue = parsed.error.issues[0]
+  if (operation.query) {
+    const fields = (operation.query instanceof z.ZodPipe ? operation.query.in : operation.query)
+      .shape as Record<string, z.ZodType>
+    for (const [name, schema] of Object.entries(fields)) {
+      const problem = fieldProblem(schema, query[name])
+      if (problem === undefined) continue
       const path = `query.${name}`
       violations.push({
         where: 'request',
         path,
-        message: `${operationId}: request ${path}: ${given === undefined ? 'is required' : (issue?.message ?? 'is invalid')}`,
+        message: `${operationId}: request ${path}: ${problem}`,
+      })
+    }
+    // Rules across parameters (SWR's two query forms) live in the schema's pipe.
+    const whole =
+      violations.length === 0 && operation.query instanceof z.ZodPipe
+        ? fieldProblem(operation.query, query)
+        : undefined
+    if (whole !== undefined) {
+      violations.push({
+        where: 'request',
+        path: 'query',
+        message: `${operationId}: request query: ${whole}`,
       })
     }
   }

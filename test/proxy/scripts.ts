@@ -48,6 +48,24 @@ export const snowflakeScript: Script = async (send) => {
   out.push(await get(location))
   out.push(await send(`${REPOS}/proxied`, { method: 'DELETE', headers: SNOWFLAKE_AUTH }))
   out.push(await get(`${REPOS}/ghost`))
+  // Where repositories live: databases and schemas, created, dropped and restored.
+  out.push(await get('/api/v2/databases?like=ML%25'))
+  out.push(await send('/api/v2/databases', json('POST', { name: 'proxied_db' }, SNOWFLAKE_AUTH)))
+  out.push(await get('/api/v2/databases/proxied_db'))
+  out.push(await get('/api/v2/databases/proxied_db/schemas'))
+  out.push(
+    await send(
+      '/api/v2/databases/proxied_db/schemas',
+      json('POST', { name: 'staging' }, SNOWFLAKE_AUTH),
+    ),
+  )
+  out.push(await get('/api/v2/databases/proxied_db/schemas/staging'))
+  const remove = { method: 'DELETE', headers: SNOWFLAKE_AUTH }
+  const undrop = { method: 'POST', headers: SNOWFLAKE_AUTH }
+  out.push(await send('/api/v2/databases/proxied_db/schemas/staging', remove))
+  out.push(await send('/api/v2/databases/proxied_db/schemas/staging:undrop', undrop))
+  out.push(await send('/api/v2/databases/proxied_db', remove))
+  out.push(await send('/api/v2/databases/proxied_db:undrop', undrop))
   return out
 }
 

@@ -60,7 +60,7 @@ describe.each(Object.entries(SCRIPTS))('proxying %s to a real (mock) upstream', 
           operation: 'swr.ListSharedReposDetails',
           exchanges: 1,
           byWhere: { request: 1, response: 0 },
-          paths: { 'request query.center': 1 },
+          paths: { 'request query': 1 },
         }),
       ])
       expect(report.operations[0].sample[0].message).toMatch(
