@@ -64,7 +64,7 @@ describe.each(Object.entries(SCRIPTS))('proxying %s to a real (mock) upstream', 
         }),
       ])
       expect(report.operations[0].sample[0].message).toMatch(
-        /^swr\.ListSharedReposDetails: request query\.center: .*"self"/,
+        /^swr\.ListSharedReposDetails: request query: .*center "nowhere" is not valid; use self or thirdparty/,
       )
     } else {
       expect(report.operations).toEqual([])
