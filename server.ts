@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { getHeapStatistics } from 'node:v8'
 import { VERSION } from './core/version.ts'
 import { createMock } from './index.ts'
 import { createApp } from './server/app.ts'
@@ -23,6 +24,8 @@ Options:
                         'OPERATION:reset' / 'OPERATION:timeout'; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON file (an array of rules)
   --max-sessions <n>    live sessions at most (default: 100)
+  --max-heap-mb <n>     refuse new sessions while the JS heap holds more than n MB
+                        (default: 3/4 of the heap limit; 0: no cap)
   --max-body-bytes <n>  largest accepted request body (default: 1048576)
   -h, --help            show this help
   -v, --version         show the version
@@ -64,6 +67,12 @@ function intOption(name: string, raw: string | undefined, fallback: number): num
   return value
 }
 
+/** `--max-heap-mb` in bytes: -1 (not given) is 3/4 of V8's heap limit, 0 is no cap. */
+function heapCap(mb: number): number | undefined {
+  if (mb === 0) return undefined
+  return mb > 0 ? mb * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.75)
+}
+
 /** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>
@@ -94,6 +103,7 @@ export async function main(): Promise<void> {
       seed: intOption('seed', values.seed, 1),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100),
+      maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
     })
     await mock.ready
@@ -152,6 +162,7 @@ function parseCli() {
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },
       'max-sessions': { type: 'string' },
+      'max-heap-mb': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },

@@ -17,7 +17,7 @@ import { measureAndStop, startProcess, startTarget } from './load.ts'
 import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
 import { measureLargeSeeding, measureScale } from './scale.ts'
 import { soak } from './soak.ts'
-import { measureStartup } from './startup.ts'
+import { measureLargeSessions, measureStartup } from './startup.ts'
 import { fmt, median } from './stats.ts'
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -181,6 +181,14 @@ if (wanted('startup')) {
   )
   log(
     `startup ${fmt(s.mockMs)} ms (bare ${fmt(s.bareMs)}), RSS ${fmt(s.idleRss)} → ${fmt(s.loadedRss)} MB`,
+  )
+  const l = await measureLargeSessions(4790)
+  out.push(
+    `| \`--scenario large\`: first request under a new \`X-Mock-Session\` | ${fmt(l.newSessionMs)} ms | ${fmt(l.startMs)} ms (its start-up) | ${fmt(l.newSessionMs / l.startMs, 3)} | ≤ 0.10 |`,
+    `| \`--scenario large\`: RSS with four sessions | ${fmt(l.fourRss)} MB | ${fmt(l.oneRss)} MB (one session) | ${fmt(l.fourRss / l.oneRss, 2)} | ≤ 1.5 |`,
+  )
+  log(
+    `large: start ${fmt(l.startMs)} ms, new session ${fmt(l.newSessionMs)} ms, RSS ${fmt(l.oneRss)} → ${fmt(l.fourRss)} MB`,
   )
 }
 

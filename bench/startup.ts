@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { CYCLE_HUBS } from '../fixtures/cycle.ts'
 import { measureLoad } from './load.ts'
 import { median, rssMb } from './stats.ts'
 
@@ -76,4 +77,59 @@ export async function measureStartup(rounds: number, basePort: number) {
     await new Promise((r) => setTimeout(r, 200))
   }
   return { mockMs: median(mockMs), bareMs: median(bareMs), idleRss, loadedRss }
+}
+
+/**
+ * Sessions on a big scenario, on the bundled server: start-up with `--scenario large`, the first
+ * request under a new `X-Mock-Session`, and RSS with one session and with four (each having
+ * answered a list on every vendor, so the caches reads build are counted too).
+ */
+export async function measureLargeSessions(port: number) {
+  const server = await timeToFirstAnswer(
+    process.execPath,
+    ['dist/cli.mjs', '--port', String(port), '--scenario', 'large'],
+    port,
+  )
+  const lists = [
+    [
+      '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+      { Authorization: 'Bearer x' },
+    ],
+    ['/v1/images?pagination.limit=50', { Authorization: 'Bearer x' }],
+    [
+      '/v2/manage/shared-repositories?center=self&limit=20&offset=40&order_column=name&order_type=asc',
+      { 'X-Auth-Token': 'x', 'Content-Type': 'application/json' },
+    ],
+    [
+      '/v1/images/sources?sort=-name&page[number]=3&page[size]=20',
+      { Authorization: 'Bearer x', 'X-Hub-Id': CYCLE_HUBS.main.id },
+    ],
+  ] as const
+  const visit = async (session: string) => {
+    for (const [path, headers] of lists) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        headers: { ...headers, 'X-Mock-Session': session },
+      })
+      await response.arrayBuffer()
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
+    }
+  }
+  try {
+    await visit('default')
+    const settle = () => new Promise((r) => setTimeout(r, 1000))
+    await settle()
+    const oneRss = await rssMb(server.pid)
+    const started = performance.now()
+    const first = await fetch(`http://127.0.0.1:${port}${lists[0][0]}`, {
+      headers: { ...lists[0][1], 'X-Mock-Session': 'second' },
+    })
+    await first.arrayBuffer()
+    const newSessionMs = performance.now() - started
+    for (const session of ['second', 'third', 'fourth']) await visit(session)
+    await settle()
+    const fourRss = await rssMb(server.pid)
+    return { startMs: server.ms, newSessionMs, oneRss, fourRss }
+  } finally {
+    server.stop()
+  }
 }
