@@ -50,8 +50,11 @@ const op = (summary: string, extra: Record<string, unknown>) => ({
   ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'parameters')),
 })
 
-/** The control API in OpenAPI form, from the zod schemas its handlers validate with. */
-export const controlPaths: PathsObject = {
+/**
+ * The control API in OpenAPI form, from the zod schemas its handlers validate with. Built on the
+ * first request for the document: converting the schemas at import would slow every start-up.
+ */
+export const controlPaths = (): PathsObject => ({
   '/__mock': {
     get: op('The dashboard (also at /__mock/)', {
       operationId: 'control.dashboard',
@@ -220,4 +223,4 @@ export const controlPaths: PathsObject = {
       },
     }),
   },
-}
+})
