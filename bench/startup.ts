@@ -32,7 +32,7 @@ async function timeToFirstAnswer(
   }
 }
 
-/** Start-up and RSS figures: medians of `rounds` cold starts. */
+/** Start-up figures: medians of `rounds` cold starts of the mock and of a bare node:http server. */
 export async function measureStartup(rounds: number, basePort: number) {
   const bareScript = path.join(mkdtempSync(path.join(os.tmpdir(), 'irm-bare-')), 'bare.mjs')
   writeFileSync(
@@ -41,8 +41,6 @@ export async function measureStartup(rounds: number, basePort: number) {
   )
   const mockMs: number[] = []
   const bareMs: number[] = []
-  let idleRss = 0
-  let loadedRss = 0
   for (let i = 0; i < rounds; i++) {
     const port = basePort + i
     const mock = await timeToFirstAnswer(
@@ -51,21 +49,6 @@ export async function measureStartup(rounds: number, basePort: number) {
       port,
     )
     mockMs.push(mock.ms)
-    if (i === 0) {
-      await new Promise((r) => setTimeout(r, 1000))
-      idleRss = await rssMb(mock.pid)
-      await measureLoad(
-        port,
-        {
-          method: 'GET',
-          path: '/api/v2/databases/ml_platform/schemas/images/image-repositories',
-          headers: { Authorization: 'Bearer x' },
-        },
-        2,
-        5,
-      )
-      loadedRss = await rssMb(mock.pid)
-    }
     mock.stop()
     const bare = await timeToFirstAnswer(
       process.execPath,
@@ -76,7 +59,49 @@ export async function measureStartup(rounds: number, basePort: number) {
     bare.stop()
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { mockMs: median(mockMs), bareMs: median(bareMs), idleRss, loadedRss }
+  return { mockMs: median(mockMs), bareMs: median(bareMs) }
+}
+
+/**
+ * RSS of the bundled server idle, after two 5 s rounds of 10 connections on a Snowflake list, and
+ * after a forced full GC (SIGUSR2 to a preload that calls `gc()`), with extra Node flags such as
+ * `--max-semi-space-size`.
+ */
+export async function measureLoadedRss(port: number, nodeFlags: string[] = []) {
+  const server = await timeToFirstAnswer(
+    process.execPath,
+    [
+      ...nodeFlags,
+      '--expose-gc',
+      '--import',
+      path.join(import.meta.dirname, 'gc-on-signal.mjs'),
+      'dist/cli.mjs',
+      '--port',
+      String(port),
+    ],
+    port,
+  )
+  const settle = () => new Promise((r) => setTimeout(r, 1000))
+  try {
+    await settle()
+    const idle = await rssMb(server.pid)
+    await measureLoad(
+      port,
+      {
+        method: 'GET',
+        path: '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+        headers: { Authorization: 'Bearer x' },
+      },
+      2,
+      5,
+    )
+    const loaded = await rssMb(server.pid)
+    process.kill(server.pid, 'SIGUSR2')
+    await settle()
+    return { idle, loaded, afterGc: await rssMb(server.pid) }
+  } finally {
+    server.stop()
+  }
 }
 
 /**
