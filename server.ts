@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import { getHeapStatistics } from 'node:v8'
 import { VERSION } from './core/version.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
@@ -39,6 +40,8 @@ Options:
                         (created from the scenario when missing), rewritten within 250 ms
                         of each change and on exit; --fault/--faults apply only to a new file
   --max-sessions <n>    live sessions at most (default: 100)
+  --max-heap-mb <n>     refuse new sessions while the JS heap holds more than n MB
+                        (default: 3/4 of the heap limit; 0: no cap)
   --max-body-bytes <n>  largest accepted request body (default: 1048576)
 ${PROXY_HELP}  -h, --help            show this help
   -v, --version         show the version
@@ -120,6 +123,12 @@ function intOption(name: string, raw: string | undefined, fallback: number): num
   return value
 }
 
+/** `--max-heap-mb` in bytes: -1 (not given) is 3/4 of V8's heap limit, 0 is no cap. */
+function heapCap(mb: number): number | undefined {
+  if (mb === 0) return undefined
+  return mb > 0 ? mb * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.75)
+}
+
 /** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>
@@ -163,6 +172,7 @@ export async function main(): Promise<void> {
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100),
+      maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
     })
     await mock.ready
@@ -246,6 +256,7 @@ function parseCli() {
       faults: { type: 'string' },
       state: { type: 'string' },
       'max-sessions': { type: 'string' },
+      'max-heap-mb': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       ...PROXY_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },

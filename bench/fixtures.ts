@@ -38,6 +38,12 @@ export interface BenchFixture {
    * faults, Prefer handling or journal. The "bare msw adapter" baseline.
    */
   bare(mock: Mock): HttpHandler
+  /**
+   * The same model logic and serializer with no Fetch objects at all, for a plain `node:http`
+   * server: the distance from the mock to what the model itself allows. Given the request's
+   * path and query and its body text; returns the JSON value to send with status 200.
+   */
+  plain?(mock: Mock, url: URL, body: string): unknown
 }
 
 const SNOWFLAKE_AUTH = { Authorization: 'Bearer bench-token' }
@@ -107,6 +113,8 @@ export const FIXTURES: Record<string, BenchFixture> = {
           listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'team%').map(serialize),
         ),
       ),
+    plain: (mock) =>
+      listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'team%').map(serialize),
   },
   'snowflake-list-50': {
     title: 'Snowflake listImageRepositories: 50 stored, no filter (the Prism comparison)',
@@ -122,6 +130,7 @@ export const FIXTURES: Record<string, BenchFixture> = {
           listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA).map(serialize),
         ),
       ),
+    plain: (mock) => listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA).map(serialize),
   },
   'snowflake-fetch': {
     title: 'Snowflake fetchImageRepository (1,000 stored)',
@@ -137,6 +146,8 @@ export const FIXTURES: Record<string, BenchFixture> = {
           serialize(fetchImageRepository(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'TEAM_000500')),
         ),
       ),
+    plain: (mock) =>
+      serialize(fetchImageRepository(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'TEAM_000500')),
   },
   'snowflake-create': {
     title: 'Snowflake createImageRepository, createMode=orReplace (1,000 stored)',

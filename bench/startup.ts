@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { CYCLE_HUBS } from '../fixtures/cycle.ts'
 import { measureLoad } from './load.ts'
 import { median, rssMb } from './stats.ts'
 
@@ -31,7 +32,7 @@ async function timeToFirstAnswer(
   }
 }
 
-/** Start-up and RSS figures: medians of `rounds` cold starts. */
+/** Start-up figures: medians of `rounds` cold starts of the mock and of a bare node:http server. */
 export async function measureStartup(rounds: number, basePort: number) {
   const bareScript = path.join(mkdtempSync(path.join(os.tmpdir(), 'irm-bare-')), 'bare.mjs')
   writeFileSync(
@@ -40,8 +41,6 @@ export async function measureStartup(rounds: number, basePort: number) {
   )
   const mockMs: number[] = []
   const bareMs: number[] = []
-  let idleRss = 0
-  let loadedRss = 0
   for (let i = 0; i < rounds; i++) {
     const port = basePort + i
     const mock = await timeToFirstAnswer(
@@ -50,21 +49,6 @@ export async function measureStartup(rounds: number, basePort: number) {
       port,
     )
     mockMs.push(mock.ms)
-    if (i === 0) {
-      await new Promise((r) => setTimeout(r, 1000))
-      idleRss = await rssMb(mock.pid)
-      await measureLoad(
-        port,
-        {
-          method: 'GET',
-          path: '/api/v2/databases/ml_platform/schemas/images/image-repositories',
-          headers: { Authorization: 'Bearer x' },
-        },
-        2,
-        5,
-      )
-      loadedRss = await rssMb(mock.pid)
-    }
     mock.stop()
     const bare = await timeToFirstAnswer(
       process.execPath,
@@ -75,5 +59,102 @@ export async function measureStartup(rounds: number, basePort: number) {
     bare.stop()
     await new Promise((r) => setTimeout(r, 200))
   }
-  return { mockMs: median(mockMs), bareMs: median(bareMs), idleRss, loadedRss }
+  return { mockMs: median(mockMs), bareMs: median(bareMs) }
+}
+
+/**
+ * RSS of the bundled server idle, after two 5 s rounds of 10 connections on a Snowflake list, and
+ * after a forced full GC (SIGUSR2 to a preload that calls `gc()`), with extra Node flags such as
+ * `--max-semi-space-size`.
+ */
+export async function measureLoadedRss(port: number, nodeFlags: string[] = []) {
+  const server = await timeToFirstAnswer(
+    process.execPath,
+    [
+      ...nodeFlags,
+      '--expose-gc',
+      '--import',
+      path.join(import.meta.dirname, 'gc-on-signal.mjs'),
+      'dist/cli.mjs',
+      '--port',
+      String(port),
+    ],
+    port,
+  )
+  const settle = () => new Promise((r) => setTimeout(r, 1000))
+  try {
+    await settle()
+    const idle = await rssMb(server.pid)
+    await measureLoad(
+      port,
+      {
+        method: 'GET',
+        path: '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+        headers: { Authorization: 'Bearer x' },
+      },
+      2,
+      5,
+    )
+    const loaded = await rssMb(server.pid)
+    process.kill(server.pid, 'SIGUSR2')
+    await settle()
+    return { idle, loaded, afterGc: await rssMb(server.pid) }
+  } finally {
+    server.stop()
+  }
+}
+
+/**
+ * Sessions on a big scenario, on the bundled server: start-up with `--scenario large`, the first
+ * request under a new `X-Mock-Session`, and RSS with one session and with four (each having
+ * answered a list on every vendor, so the caches reads build are counted too).
+ */
+export async function measureLargeSessions(port: number) {
+  const server = await timeToFirstAnswer(
+    process.execPath,
+    ['dist/cli.mjs', '--port', String(port), '--scenario', 'large'],
+    port,
+  )
+  const lists = [
+    [
+      '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+      { Authorization: 'Bearer x' },
+    ],
+    ['/v1/images?pagination.limit=50', { Authorization: 'Bearer x' }],
+    [
+      '/v2/manage/shared-repositories?center=self&limit=20&offset=40&order_column=name&order_type=asc',
+      { 'X-Auth-Token': 'x', 'Content-Type': 'application/json' },
+    ],
+    [
+      '/v1/images/sources?sort=-name&page[number]=3&page[size]=20',
+      { Authorization: 'Bearer x', 'X-Hub-Id': CYCLE_HUBS.main.id },
+    ],
+  ] as const
+  const visit = async (session: string) => {
+    for (const [path, headers] of lists) {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+        headers: { ...headers, 'X-Mock-Session': session },
+      })
+      await response.arrayBuffer()
+      if (response.status !== 200) throw new Error(`${path} answered ${response.status}`)
+    }
+  }
+  try {
+    await visit('default')
+    const settle = () => new Promise((r) => setTimeout(r, 1000))
+    await settle()
+    const oneRss = await rssMb(server.pid)
+    const started = performance.now()
+    const first = await fetch(`http://127.0.0.1:${port}${lists[0][0]}`, {
+      headers: { ...lists[0][1], 'X-Mock-Session': 'second' },
+    })
+    await first.arrayBuffer()
+    const newSessionMs = performance.now() - started
+    for (const session of ['second', 'third', 'fourth']) await visit(session)
+    await settle()
+    const fourRss = await rssMb(server.pid)
+    return { startMs: server.ms, newSessionMs, oneRss, fourRss }
+  } finally {
+    server.stop()
+  }
 }

@@ -4,6 +4,8 @@
  * - mock: the full pipeline (createApp: sessions, auth, faults, journal) over the fixture's data.
  * - bare-msw: the same Express adapter and the same model logic in one plain msw handler.
  * - bare-http: node:http answering the bytes the mock gave for the fixture's request.
+ * - http-model: node:http running the fixture's model logic and serializer (its `plain`), with
+ *   no msw, Express or Fetch objects.
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -37,6 +39,22 @@ if (kind === 'mock') {
     req.on('end', () => {
       res.writeHead(sample.status, { 'content-type': contentType, 'content-length': bytes.length })
       res.end(bytes)
+    })
+  })
+} else if (kind === 'http-model' && fixture.plain) {
+  const plain = fixture.plain
+  server = createServer((req, res) => {
+    let body = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk: string) => {
+      body += chunk
+    })
+    req.on('end', () => {
+      const json = Buffer.from(
+        JSON.stringify(plain(mock, new URL(req.url ?? '/', 'http://bench.local'), body)),
+      )
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': json.length })
+      res.end(json)
     })
   })
 } else {

@@ -26,6 +26,8 @@ export interface MockOptions {
   /** Serve a vendor only at this origin, e.g. `{ cycle: 'https://api.cycle.io' }`; default: any origin. */
   baseUrls?: Record<string, string>
   maxSessions?: number
+  /** JS heap bytes above which new sessions get a 503 (default: no cap); see {@link SessionLimits}. */
+  maxHeapBytes?: number
   sessionIdleMs?: number
   journalLimit?: number
   maxBodyBytes?: number
@@ -190,7 +192,11 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
       journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
       operationIds,
     },
-    { maxSessions: options.maxSessions ?? 100, idleMs: options.sessionIdleMs ?? 30 * 60_000 },
+    {
+      maxSessions: options.maxSessions ?? 100,
+      idleMs: options.sessionIdleMs ?? 30 * 60_000,
+      maxHeapBytes: options.maxHeapBytes,
+    },
   )
   const runtime: Runtime = {
     sessions,

@@ -3,7 +3,13 @@ import { MockStatusError } from './errors.ts'
 import { FaultEngine } from './faults.ts'
 import { Journal } from './journal.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
-import { type Scenario, worldFor } from './scenario.ts'
+import { type Scenario, type SeedTarget, worldFor } from './scenario.ts'
+import {
+  type CollectionMap,
+  restoreCollections,
+  type StoreSnapshot,
+  snapshotCollections,
+} from './state.ts'
 import type { AnyVendor, VendorOf } from './vendor.ts'
 
 /** The header that selects a session. */
@@ -102,14 +108,102 @@ export class Session {
     this.clock = createClock(this.settings.clock)
     this.random = createRandom(hashSeed(seed, 'model', this.name))
     this.requestIds = createRandom(hashSeed(seed, 'request-ids', this.name))
-    this.#stores = new Map()
+    // Filled into a map of its own, so a reset that overtakes this one cannot mix into its stores.
+    const stores = new Map<string, unknown>()
+    this.#stores = stores
     this.faults.reseed(seed)
     this.journal.clear()
-    const seeding = chosen.seed(worldFor(this)).then(() => {
+    const seeding = seededScenario(this.settings, chosen, seed).then(async (seeded) => {
+      for (const [vendor, snapshot] of seeded.stores) {
+        const store = vendor.createStore()
+        stores.set(vendor.name, store)
+        await restoreCollections(store as CollectionMap, snapshot)
+      }
+      if (seeded.clock !== seeded.start) this.clock.set(seeded.clock)
       if (chosen.faults) this.faults.addAll([...chosen.faults])
     })
     this.#ready = seeding
     return seeding
+  }
+}
+
+/** The seeded stores of one (scenario, seed): every session starting from them shares them. */
+interface SeededScenario {
+  scenario: Scenario
+  stores: ReadonlyArray<[AnyVendor, StoreSnapshot]>
+  /** The clock before and after seeding (a scenario may move it). */
+  start: number
+  clock: number
+}
+
+/** (scenario, seed) pairs kept seeded per mock; the least recently used goes first. */
+const SEEDED_KEPT = 8
+const seededByMock = new WeakMap<SessionSettings, Map<string, Promise<SeededScenario>>>()
+
+/**
+ * Runs a scenario's builders once per (scenario, seed) and mock; sessions then share the frozen
+ * records (see {@link restoreCollections}). Byte-identical to seeding each session: a scenario
+ * gets only the seed, the clock (the same start for every session) and per-vendor streams derived
+ * from the seed and the vendor's name, never from the session.
+ */
+function seededScenario(
+  settings: SessionSettings,
+  scenario: Scenario,
+  seed: number,
+): Promise<SeededScenario> {
+  let cache = seededByMock.get(settings)
+  if (!cache) {
+    cache = new Map()
+    seededByMock.set(settings, cache)
+  }
+  const key = `${scenario.name}\u0000${seed}`
+  const cached = cache.get(key)
+  if (cached) {
+    cache.delete(key)
+    cache.set(key, cached)
+    return cached.then((seeded) =>
+      seeded.scenario === scenario ? seeded : seedOnce(settings, scenario, seed),
+    )
+  }
+  const seeding = seedOnce(settings, scenario, seed)
+  cache.set(key, seeding)
+  // A scenario that failed is tried again by the next session rather than remembered.
+  seeding.catch(() => {
+    if (cache.get(key) === seeding) cache.delete(key)
+  })
+  if (cache.size > SEEDED_KEPT) cache.delete(cache.keys().next().value as string)
+  return seeding
+}
+
+async function seedOnce(
+  settings: SessionSettings,
+  scenario: Scenario,
+  seed: number,
+): Promise<SeededScenario> {
+  const clock = createClock(settings.clock)
+  const start = clock.now()
+  const stores = new Map<AnyVendor, unknown>()
+  const target: SeedTarget = {
+    seed,
+    clock,
+    store(vendor) {
+      let store = stores.get(vendor)
+      if (store === undefined) {
+        store = vendor.createStore()
+        stores.set(vendor, store)
+      }
+      return store
+    },
+  }
+  await scenario.seed(worldFor(target))
+  return {
+    scenario,
+    stores: [...stores].map(([vendor, store]) => [
+      vendor,
+      snapshotCollections(store as CollectionMap),
+    ]),
+    start,
+    clock: clock.now(),
   }
 }
 
@@ -119,6 +213,13 @@ export interface SessionLimits {
   maxSessions: number
   /** Sessions idle for longer are dropped when room is needed (default 30 min). */
   idleMs: number
+  /**
+   * Bytes of JavaScript heap in use (`process.memoryUsage().heapUsed`) above which new sessions
+   * are refused; undefined (the default) or a runtime without `process` (browsers) checks nothing.
+   * Sessions on one scenario share its records, so what fills the heap is what sessions write or
+   * import, and the caches their reads build.
+   */
+  maxHeapBytes?: number
 }
 
 /** Creates sessions on first use and keeps them apart. */
@@ -158,9 +259,24 @@ export class SessionManager {
         'session-limit',
       )
     }
+    if (name !== DEFAULT_SESSION) this.#checkHeap()
     const session = new Session(name, this.settings)
     this.#sessions.set(name, session)
     return session
+  }
+
+  /** Refuses a new session while the heap is over the cap and no idle session can make room. */
+  #checkHeap(): void {
+    const cap = this.limits.maxHeapBytes
+    if (cap === undefined) return
+    const used = globalThis.process?.memoryUsage?.().heapUsed
+    if (used === undefined || used <= cap || this.dropIdle().length > 0) return
+    const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20)
+    throw new MockStatusError(
+      503,
+      `the mock's heap holds ${mb(used)} MB, over the --max-heap-mb cap of ${mb(cap)} MB, so it takes no new session; delete one with DELETE /__mock/sessions/{name} or raise the cap`,
+      'session-limit',
+    )
   }
 
   /** Drops sessions idle for longer than the limit; returns their names. */

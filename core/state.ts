@@ -103,3 +103,51 @@ export async function importCollections(
     }
   }
 }
+
+/**
+ * A store's records at one moment, per collection, frozen so that every session sharing them
+ * sees the same values. @msw/data never changes a stored record in place (an update stores a new
+ * record), so a frozen record only ever stops a handler that would write through a shared one.
+ */
+export type StoreSnapshot = ReadonlyMap<string, readonly unknown[]>
+
+/** Takes a store's records as a {@link StoreSnapshot}, freezing each one (deeply). */
+export function snapshotCollections(store: CollectionMap): StoreSnapshot {
+  const snapshot = new Map<string, readonly unknown[]>()
+  for (const [name, collection] of collectionsOf(store)) {
+    const records = collection.all()
+    for (const record of records) deepFreeze(record)
+    snapshot.set(name, [...records])
+  }
+  return snapshot
+}
+
+/**
+ * Fills an empty store with a snapshot's records without copying or re-validating them: each
+ * collection gets its own array of the shared, frozen records, so a later create, update or
+ * delete in this store changes this store only. Costs one pointer per record.
+ * @note `Collection.all()` returns the collection's own array (@msw/data keeps record references
+ * for its queries); if a later @msw/data copies it, the length check below falls back to
+ * `create()`, which re-validates but stays correct.
+ */
+export async function restoreCollections(
+  store: CollectionMap,
+  snapshot: StoreSnapshot,
+): Promise<void> {
+  for (const [name, collection] of collectionsOf(store)) {
+    const records = snapshot.get(name)
+    if (!records || records.length === 0) continue
+    const own = collection.all()
+    // One push per record: spreading 100,000 arguments would overflow the stack.
+    for (const record of records) own.push(record)
+    if (collection.count() !== records.length) {
+      for (const record of records) await collection.create(record)
+    }
+  }
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return
+  Object.freeze(value)
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
+}

@@ -87,7 +87,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   let openapi: unknown
   return [
     ...route('get', '/openapi.json', () => {
-      openapi ??= buildOpenApi(mock.vendors, controlPaths)
+      openapi ??= buildOpenApi(mock.vendors, controlPaths())
       return HttpResponse.json(openapi as object)
     }),
     ...['', '/'].flatMap((path) =>

@@ -63,255 +63,268 @@ const clockBody = z.object({
   nowMs: z.number().int().describe('The session clock, ms since the epoch'),
 })
 
-/** The control API in OpenAPI form, from the zod schemas its handlers validate with. */
-export const controlPaths: PathsObject = withHead({
-  '/__mock': {
-    get: op('The dashboard (also at /__mock/)', {
-      operationId: 'control.dashboard',
-      responses: {
-        200: { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
-      },
-    }),
-  },
-  '/__mock/dashboard.js': {
-    get: op("The dashboard page's script (an ES module)", {
-      operationId: 'control.dashboardScript',
-      responses: {
-        200: {
-          description: 'JavaScript',
-          content: { 'text/javascript': { schema: { type: 'string' } } },
+/**
+ * The control API in OpenAPI form, from the zod schemas its handlers validate with. Built on the
+ * first request for the document: converting the schemas at import would slow every start-up.
+ */
+export const controlPaths = (): PathsObject =>
+  withHead({
+    '/__mock': {
+      get: op('The dashboard (also at /__mock/)', {
+        operationId: 'control.dashboard',
+        responses: {
+          200: {
+            description: 'HTML page',
+            content: { 'text/html': { schema: { type: 'string' } } },
+          },
         },
-      },
-    }),
-  },
-  '/__mock/dashboard.css': {
-    get: op("The dashboard page's stylesheet", {
-      operationId: 'control.dashboardStyle',
-      responses: {
-        200: { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } },
-      },
-    }),
-  },
-  '/__mock/favicon.svg': {
-    get: op("The dashboard page's icon", {
-      operationId: 'control.favicon',
-      responses: {
-        200: { description: 'SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
-      },
-    }),
-  },
-  '/__mock/health': {
-    get: op('Status, version, scenario, seed, sessions, session clock and the operations served', {
-      operationId: 'control.health',
-      responses: {
-        200: {
-          description: 'OK',
-          content: json(
-            z.object({
-              status: z.literal('ok'),
-              version: z.string(),
-              session: z.string(),
-              scenario: z.string(),
-              seed: z.number().int(),
-              sessions: z.number().int(),
-              auth: z.boolean(),
-              clock: clockBody,
-              operations: z.array(
-                z.object({ id: z.string(), method: z.string(), path: z.string() }),
-              ),
-            }),
-          ),
+      }),
+    },
+    '/__mock/dashboard.js': {
+      get: op("The dashboard page's script (an ES module)", {
+        operationId: 'control.dashboardScript',
+        responses: {
+          200: {
+            description: 'JavaScript',
+            content: { 'text/javascript': { schema: { type: 'string' } } },
+          },
         },
-      },
-    }),
-  },
-  '/__mock/openapi.json': {
-    get: op('This document', {
-      operationId: 'control.openapi',
-      responses: {
-        200: {
-          description: 'OpenAPI 3.1',
-          content: { 'application/json': { schema: { type: 'object' } } },
+      }),
+    },
+    '/__mock/dashboard.css': {
+      get: op("The dashboard page's stylesheet", {
+        operationId: 'control.dashboardStyle',
+        responses: {
+          200: { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } },
         },
-      },
-    }),
-  },
-  '/__mock/reset': {
-    post: op('Re-seed the session; clears faults, journal and clock', {
-      operationId: 'control.reset',
-      requestBody: { required: false, content: json(resetSchema, 'input') },
-      responses: {
-        200: {
-          description: 'Reset',
-          content: json(
-            z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
-          ),
+      }),
+    },
+    '/__mock/favicon.svg': {
+      get: op("The dashboard page's icon", {
+        operationId: 'control.favicon',
+        responses: {
+          200: { description: 'SVG', content: { 'image/svg+xml': { schema: { type: 'string' } } } },
         },
-        400: badRequest,
-      },
-    }),
-  },
-  '/__mock/scenarios': {
-    get: op('The scenarios', {
-      operationId: 'control.scenarios',
-      responses: {
-        200: {
-          description: 'OK',
-          content: json(z.array(z.object({ name: z.string(), description: z.string() }))),
-        },
-      },
-    }),
-  },
-  '/__mock/sessions': {
-    get: op('Live sessions', {
-      operationId: 'control.sessions',
-      responses: {
-        200: { description: 'OK', content: json(z.object({ sessions: z.array(z.string()) })) },
-      },
-    }),
-  },
-  '/__mock/sessions/{name}': {
-    delete: op('Drop a session', {
-      operationId: 'control.deleteSession',
-      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: {
-        204: noContent,
-        400: badRequest,
-        404: { description: 'No such session', content: json(errorBody) },
-      },
-    }),
-  },
-  '/__mock/faults': {
-    get: op('Fault rules with their counters', {
-      operationId: 'control.listFaults',
-      responses: {
-        200: { description: 'OK', content: json(z.object({ rules: z.array(storedRule) })) },
-      },
-    }),
-    post: op('Add a rule or an array of rules (all or nothing)', {
-      operationId: 'control.addFaults',
-      requestBody: {
-        required: true,
-        content: json(z.union([faultRuleSchema, z.array(faultRuleSchema)]), 'input'),
-      },
-      responses: {
-        201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule) })) },
-        400: badRequest,
-      },
-    }),
-    delete: op('Remove every rule', {
-      operationId: 'control.clearFaults',
-      responses: { 204: noContent },
-    }),
-  },
-  '/__mock/faults/{id}': {
-    delete: op('Remove one rule', {
-      operationId: 'control.deleteFault',
-      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 204: noContent, 404: { description: 'No such rule', content: json(errorBody) } },
-    }),
-  },
-  '/__mock/journal': {
-    get: op('Journaled requests, oldest first', {
-      operationId: 'control.journal',
-      parameters: ['operation', 'vendor', 'method', 'status', 'limit', 'afterId'].map((name) => ({
-        name,
-        in: 'query',
-        required: false,
-        schema: ['status', 'limit', 'afterId'].includes(name)
-          ? { type: 'integer', minimum: 0 }
-          : { type: 'string' },
-      })),
-      responses: {
-        200: {
-          description: 'OK',
-          content: json(
-            z.object({
-              entries: z.array(journalEntry),
-              size: z.number().int(),
-              dropped: z.number().int(),
-              limit: z.number().int(),
-            }),
-          ),
-        },
-        400: badRequest,
-      },
-    }),
-    delete: op('Clear the journal', {
-      operationId: 'control.clearJournal',
-      responses: { 204: noContent },
-    }),
-  },
-  '/__mock/violations': {
-    get: op('Contract violations of proxied traffic, per operation', {
-      operationId: 'control.violations',
-      responses: {
-        200: {
-          description: 'Operations with violations, by id; empty unless a vendor is proxied',
-          content: json(
-            z.object({
-              session: z.string(),
-              proxied: z.array(z.string()),
-              operations: z.array(
+      }),
+    },
+    '/__mock/health': {
+      get: op(
+        'Status, version, scenario, seed, sessions, session clock and the operations served',
+        {
+          operationId: 'control.health',
+          responses: {
+            200: {
+              description: 'OK',
+              content: json(
                 z.object({
-                  operation: z.string(),
-                  exchanges: z.number().int(),
-                  violations: z.number().int(),
-                  byWhere: z.object({ request: z.number().int(), response: z.number().int() }),
-                  paths: z.record(z.string(), z.number().int()),
-                  sample: z.array(violationSchema),
+                  status: z.literal('ok'),
+                  version: z.string(),
+                  session: z.string(),
+                  scenario: z.string(),
+                  seed: z.number().int(),
+                  sessions: z.number().int(),
+                  auth: z.boolean(),
+                  clock: clockBody,
+                  operations: z.array(
+                    z.object({ id: z.string(), method: z.string(), path: z.string() }),
+                  ),
                 }),
               ),
-            }),
-          ),
+            },
+          },
         },
-      },
-    }),
-    delete: op('Clear the violation counts', {
-      operationId: 'control.clearViolations',
-      responses: { 204: noContent },
-    }),
-  },
-  '/__mock/state': {
-    get: op('Export the session', {
-      operationId: 'control.exportState',
-      responses: {
-        200: {
-          description: 'The state',
+      ),
+    },
+    '/__mock/openapi.json': {
+      get: op('This document', {
+        operationId: 'control.openapi',
+        responses: {
+          200: {
+            description: 'OpenAPI 3.1',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        },
+      }),
+    },
+    '/__mock/reset': {
+      post: op('Re-seed the session; clears faults, journal and clock', {
+        operationId: 'control.reset',
+        requestBody: { required: false, content: json(resetSchema, 'input') },
+        responses: {
+          200: {
+            description: 'Reset',
+            content: json(
+              z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
+            ),
+          },
+          400: badRequest,
+        },
+      }),
+    },
+    '/__mock/scenarios': {
+      get: op('The scenarios', {
+        operationId: 'control.scenarios',
+        responses: {
+          200: {
+            description: 'OK',
+            content: json(z.array(z.object({ name: z.string(), description: z.string() }))),
+          },
+        },
+      }),
+    },
+    '/__mock/sessions': {
+      get: op('Live sessions', {
+        operationId: 'control.sessions',
+        responses: {
+          200: { description: 'OK', content: json(z.object({ sessions: z.array(z.string()) })) },
+        },
+      }),
+    },
+    '/__mock/sessions/{name}': {
+      delete: op('Drop a session', {
+        operationId: 'control.deleteSession',
+        parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          204: noContent,
+          400: badRequest,
+          404: { description: 'No such session', content: json(errorBody) },
+        },
+      }),
+    },
+    '/__mock/faults': {
+      get: op('Fault rules with their counters', {
+        operationId: 'control.listFaults',
+        responses: {
+          200: { description: 'OK', content: json(z.object({ rules: z.array(storedRule) })) },
+        },
+      }),
+      post: op('Add a rule or an array of rules (all or nothing)', {
+        operationId: 'control.addFaults',
+        requestBody: {
+          required: true,
+          content: json(z.union([faultRuleSchema, z.array(faultRuleSchema)]), 'input'),
+        },
+        responses: {
+          201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule) })) },
+          400: badRequest,
+        },
+      }),
+      delete: op('Remove every rule', {
+        operationId: 'control.clearFaults',
+        responses: { 204: noContent },
+      }),
+    },
+    '/__mock/faults/{id}': {
+      delete: op('Remove one rule', {
+        operationId: 'control.deleteFault',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          204: noContent,
+          404: { description: 'No such rule', content: json(errorBody) },
+        },
+      }),
+    },
+    '/__mock/journal': {
+      get: op('Journaled requests, oldest first', {
+        operationId: 'control.journal',
+        parameters: ['operation', 'vendor', 'method', 'status', 'limit', 'afterId'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: ['status', 'limit', 'afterId'].includes(name)
+            ? { type: 'integer', minimum: 0 }
+            : { type: 'string' },
+        })),
+        responses: {
+          200: {
+            description: 'OK',
+            content: json(
+              z.object({
+                entries: z.array(journalEntry),
+                size: z.number().int(),
+                dropped: z.number().int(),
+                limit: z.number().int(),
+              }),
+            ),
+          },
+          400: badRequest,
+        },
+      }),
+      delete: op('Clear the journal', {
+        operationId: 'control.clearJournal',
+        responses: { 204: noContent },
+      }),
+    },
+    '/__mock/violations': {
+      get: op('Contract violations of proxied traffic, per operation', {
+        operationId: 'control.violations',
+        responses: {
+          200: {
+            description: 'Operations with violations, by id; empty unless a vendor is proxied',
+            content: json(
+              z.object({
+                session: z.string(),
+                proxied: z.array(z.string()),
+                operations: z.array(
+                  z.object({
+                    operation: z.string(),
+                    exchanges: z.number().int(),
+                    violations: z.number().int(),
+                    byWhere: z.object({ request: z.number().int(), response: z.number().int() }),
+                    paths: z.record(z.string(), z.number().int()),
+                    sample: z.array(violationSchema),
+                  }),
+                ),
+              }),
+            ),
+          },
+        },
+      }),
+      delete: op('Clear the violation counts', {
+        operationId: 'control.clearViolations',
+        responses: { 204: noContent },
+      }),
+    },
+    '/__mock/state': {
+      get: op('Export the session', {
+        operationId: 'control.exportState',
+        responses: {
+          200: {
+            description: 'The state',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+        },
+      }),
+      put: op('Import a session exported before', {
+        operationId: 'control.importState',
+        requestBody: {
+          required: true,
           content: { 'application/json': { schema: { type: 'object' } } },
         },
-      },
-    }),
-    put: op('Import a session exported before', {
-      operationId: 'control.importState',
-      requestBody: {
-        required: true,
-        content: { 'application/json': { schema: { type: 'object' } } },
-      },
-      responses: {
-        200: {
-          description: 'Imported',
-          content: { 'application/json': { schema: { type: 'object' } } },
+        responses: {
+          200: {
+            description: 'Imported',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          400: badRequest,
         },
-        400: badRequest,
-      },
-    }),
-  },
-  '/__mock/clock': {
-    get: op('Read the session clock', {
-      operationId: 'control.readClock',
-      responses: { 200: { description: 'The session clock', content: json(clockBody) } },
-    }),
-    post: op('Move the session clock', {
-      operationId: 'control.clock',
-      requestBody: { required: true, content: json(clockSchema, 'input') },
-      responses: {
-        200: { description: 'The new time', content: json(clockBody) },
-        400: badRequest,
-      },
-    }),
-  },
-})
+      }),
+    },
+    '/__mock/clock': {
+      get: op('Read the session clock', {
+        operationId: 'control.readClock',
+        responses: { 200: { description: 'The session clock', content: json(clockBody) } },
+      }),
+      post: op('Move the session clock', {
+        operationId: 'control.clock',
+        requestBody: { required: true, content: json(clockSchema, 'input') },
+        responses: {
+          200: { description: 'The new time', content: json(clockBody) },
+          400: badRequest,
+        },
+      }),
+    },
+  })
 
 /** Adds HEAD to every path with a GET: the same status and headers, no body. */
 function withHead(paths: PathsObject): PathsObject {
