@@ -67,6 +67,8 @@ export interface FaultRequest {
   operation: string
   method: string
   path: string
+  /** The error statuses the operation can answer; a rule forcing another one does not match. */
+  statuses?: readonly number[]
 }
 
 interface ActiveRule {
@@ -92,9 +94,15 @@ export class FaultEngine {
   #rules: ActiveRule[] = []
   #added = 0
 
+  /**
+   * @param statusesOf the statuses an operation can answer (its vendor's catalogue), undefined
+   * when it names none: a rule forcing a status fires only on operations that can answer it.
+   */
   constructor(
     private sessionSeed: number,
     private readonly operationIds: () => readonly string[],
+    private readonly statusesOf: (operationId: string) => readonly number[] | undefined = () =>
+      undefined,
   ) {}
 
   /** Drops every rule and derives future rule streams from a new session seed. */
@@ -124,6 +132,8 @@ export class FaultEngine {
         `match.operation "${parsed.data.match.operation}" matches no operation; see GET /__mock/health for the list`,
       )
     }
+    const status = parsed.data.effect.status
+    if (status !== undefined) this.#checkStatus(status, parsed.data.match.operation, operation)
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     this.#rules.push({
       rule,
@@ -134,6 +144,17 @@ export class FaultEngine {
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
+  }
+
+  /** Refuses a status that none of the operations a rule matches can answer. */
+  #checkStatus(status: number, glob: string | undefined, operation: RegExp | undefined): void {
+    const targets = this.operationIds().filter((op) => !operation || operation.test(op))
+    const lists = targets.map((op) => this.statusesOf(op))
+    if (lists.some((list) => list === undefined || list.includes(status))) return
+    const named = [...new Set(lists.flatMap((list) => list ?? []))].sort((a, b) => a - b)
+    throw new FaultRuleError(
+      `effect.status ${status} is not a status ${glob ?? 'any operation'} can answer (the vendor's published errors: ${named.join(', ')})`,
+    )
   }
 
   /** Validates every rule first, so a bad list adds nothing. */
@@ -186,6 +207,8 @@ export class FaultEngine {
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
+      const status = rule.effect.status
+      if (status !== undefined && request.statuses && !request.statuses.includes(status)) continue
       rule.matched++
       const after = rule.after ?? 0
       if (rule.matched <= after) continue

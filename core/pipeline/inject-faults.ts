@@ -14,6 +14,7 @@ export const injectFaults: Step = async (exchange) => {
     operation: exchange.operationId,
     method: request.method,
     path: url.pathname,
+    statuses: operation.statuses,
   })
   if (!rule) return
   exchange.faults.push(rule)

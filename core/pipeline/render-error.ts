@@ -18,7 +18,11 @@ export function renderError(exchange: Exchange, error: unknown): void {
     status: rendered.status,
     headers: rendered.headers,
   })
-  for (const [name, value] of Object.entries(extra.headers ?? {})) response.headers.set(name, value)
+  // Headers that go with the pipeline's status (`Allow` on a 405) only when the vendor kept it.
+  if (error instanceof MockStatusError && rendered.status === error.status) {
+    for (const [name, value] of Object.entries(extra.headers ?? {}))
+      response.headers.set(name, value)
+  }
   // 429 and 503 always say when to come back; a rule's retryAfter applies to any status.
   if (extra.retryAfter !== undefined) {
     response.headers.set('Retry-After', String(extra.retryAfter))
