@@ -132,8 +132,12 @@ export class FaultEngine {
         `match.operation "${parsed.data.match.operation}" matches no operation; see GET /__mock/health for the list`,
       )
     }
+    // A rule with its own body answers what its author wrote; only the vendor's envelope is bound
+    // to the statuses the vendor publishes.
     const status = parsed.data.effect.status
-    if (status !== undefined) this.#checkStatus(status, parsed.data.match.operation, operation)
+    if (status !== undefined && parsed.data.effect.body === undefined) {
+      this.#checkStatus(status, parsed.data.match.operation, operation)
+    }
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     this.#rules.push({
       rule,
@@ -151,9 +155,11 @@ export class FaultEngine {
     const targets = this.operationIds().filter((op) => !operation || operation.test(op))
     const lists = targets.map((op) => this.statusesOf(op))
     if (lists.some((list) => list === undefined || list.includes(status))) return
-    const named = [...new Set(lists.flatMap((list) => list ?? []))].sort((a, b) => a - b)
+    const named = [...new Set(lists.flatMap((list) => list ?? []))]
+      .filter((s) => s >= 400)
+      .sort((a, b) => a - b)
     throw new FaultRuleError(
-      `effect.status ${status} is not a status ${glob ?? 'any operation'} can answer (the vendor's published errors: ${named.join(', ')})`,
+      `effect.status ${status} is not a status ${glob ?? 'any operation'} can answer (the vendor's published errors: ${named.join(', ')}); give effect.body to answer it with a body of your own`,
     )
   }
 
@@ -207,8 +213,13 @@ export class FaultEngine {
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
-      const status = rule.effect.status
-      if (status !== undefined && request.statuses && !request.statuses.includes(status)) continue
+      const { status, body } = rule.effect
+      if (
+        status !== undefined &&
+        body === undefined &&
+        request.statuses?.includes(status) === false
+      )
+        continue
       rule.matched++
       const after = rule.after ?? 0
       if (rule.matched <= after) continue
