@@ -232,7 +232,7 @@ describe.each(TRANSPORTS)('ImageService_InvalidateScanAndRegistryCaches (%s)', (
     )
   })
 
-  it("answers POST as grpc-gateway answers a method the path does not serve: 501, code 12", async () => {
+  it('answers POST as grpc-gateway answers a method the path does not serve: 501, code 12', async () => {
     const response = await call(h, '/v1/images/cache/invalidate', { method: 'POST' })
     expect(response.headers.get('allow')).toBeNull()
     await expectRhacsError(response, 501, 12, 'Method Not Allowed')
