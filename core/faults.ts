@@ -124,6 +124,8 @@ export interface FaultRequest {
   operation: string
   method: string
   path: string
+  /** The error statuses the operation can answer; a rule forcing another one does not match. */
+  statuses?: readonly number[]
 }
 
 interface ActiveRule {
@@ -188,9 +190,15 @@ export class FaultEngine {
   #rules: ActiveRule[] = []
   #added = 0
 
+  /**
+   * @param statusesOf the statuses an operation can answer (its vendor's catalogue), undefined
+   * when it names none: a rule forcing a status fires only on operations that can answer it.
+   */
   constructor(
     private sessionSeed: number,
     private readonly operationIds: () => readonly string[],
+    private readonly statusesOf: (operationId: string) => readonly number[] | undefined = () =>
+      undefined,
   ) {}
 
   /** Drops every rule and derives future rule streams from a new session seed. */
@@ -224,6 +232,12 @@ export class FaultEngine {
         `match.operation "${parsed.data.match.operation}" matches no operation; see GET /__mock/health for the list`,
       )
     }
+    // A rule with its own body answers what its author wrote; only the vendor's envelope is bound
+    // to the statuses the vendor publishes.
+    const status = parsed.data.effect.status
+    if (status !== undefined && parsed.data.effect.body === undefined) {
+      this.#checkStatus(status, parsed.data.match.operation, operation)
+    }
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     this.#rules.push({
       rule,
@@ -234,6 +248,19 @@ export class FaultEngine {
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
+  }
+
+  /** Refuses a status that none of the operations a rule matches can answer. */
+  #checkStatus(status: number, glob: string | undefined, operation: TextMatcher | undefined): void {
+    const targets = this.operationIds().filter((op) => !operation || operation.test(op))
+    const lists = targets.map((op) => this.statusesOf(op))
+    if (lists.some((list) => list === undefined || list.includes(status))) return
+    const named = [...new Set(lists.flatMap((list) => list ?? []))]
+      .filter((s) => s >= 400)
+      .sort((a, b) => a - b)
+    throw new FaultRuleError(
+      `effect.status ${status} is not a status ${glob ?? 'any operation'} can answer (the vendor's published errors: ${named.join(', ')}); give effect.body to answer it with a body of your own`,
+    )
   }
 
   /** Validates every rule first, so a bad list adds nothing. */
@@ -303,6 +330,13 @@ export class FaultEngine {
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
+      const { status, body } = rule.effect
+      if (
+        status !== undefined &&
+        body === undefined &&
+        request.statuses?.includes(status) === false
+      )
+        continue
       rule.matched++
       const after = rule.after ?? 0
       if (rule.matched <= after) continue

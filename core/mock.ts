@@ -191,6 +191,11 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
       clock: options.clock ?? {},
       journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
       operationIds,
+      operationStatuses: new Map(
+        registry.vendors.flatMap((v) =>
+          v.operations.flatMap((op) => (op.statuses ? [[`${v.name}.${op.id}`, op.statuses]] : [])),
+        ),
+      ),
     },
     {
       maxSessions: options.maxSessions ?? 100,

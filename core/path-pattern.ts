@@ -4,12 +4,36 @@ export interface PathPattern {
 }
 
 /**
+ * How a vendor's front end matches request paths against its routes.
+ * - `trailingSlash`: `fold` routes `/x/` as `/x`; `strict` keeps the slash as an empty last
+ *   segment, as grpc-gateway does (`/v1/imagescount/` is no route; `/v1/images/` is
+ *   `/v1/images/{id}` with an empty id).
+ * - `emptySegments` (`//` inside a path): `unrouted` answers the vendor's 404; `redirect` answers
+ *   301 to the path with the slashes collapsed, as Go's `net/http.ServeMux` does in front of
+ *   grpc-gateway.
+ */
+export interface PathRouting {
+  trailingSlash: 'fold' | 'strict'
+  emptySegments: 'unrouted' | 'redirect'
+}
+
+/** Today's routing, for vendors whose front end is not known to differ. */
+export const FOLDING_ROUTING: PathRouting = { trailingSlash: 'fold', emptySegments: 'unrouted' }
+
+/**
  * Compiles an OpenAPI path template into a RegExp with named groups. A parameter stops at `/` and
  * at the literal character that follows it, so `{name}:set-tags` and `{name}` both work;
  * parameters may still contain `:` when nothing literal follows (RHACS `sha256:…` ids).
  * With no base URL the pattern matches any origin, as a frontend mocking several hosts needs.
+ * `routing.trailingSlash` decides whether `/x/` matches `/x`; under `strict` a parameter is one
+ * segment that may be empty (grpc-gateway binds `/v1/images/` to `{id}` = "").
  */
-export function compilePath(template: string, baseUrl?: string): PathPattern {
+export function compilePath(
+  template: string,
+  baseUrl?: string,
+  routing: PathRouting = FOLDING_ROUTING,
+): PathPattern {
+  const strict = routing.trailingSlash === 'strict'
   let source = ''
   const tokens = template.split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
   for (let i = 0; i < tokens.length; i++) {
@@ -18,17 +42,25 @@ export function compilePath(template: string, baseUrl?: string): PathPattern {
     if (param) {
       const following = tokens[i + 1]?.[0]
       const stop = following && following !== '/' ? escapeClass(following) : ''
-      source += `(?<${param}>[^/${stop}]+)`
+      source += `(?<${param}>[^/${stop}]${strict ? '*' : '+'})`
     } else {
       source += escapeRegExp(token)
     }
   }
-  return { regexp: new RegExp(`^${originSource(baseUrl)}${source}/?$`) }
+  return { regexp: new RegExp(`^${originSource(baseUrl)}${source}${strict ? '' : '/?'}$`) }
 }
 
 /** Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). */
 export function compilePrefix(prefix: string, baseUrl?: string): RegExp {
   return new RegExp(`^${originSource(baseUrl)}${escapeRegExp(prefix)}(?:[/:?].*)?$`)
+}
+
+/**
+ * The path with every run of slashes collapsed, when it has an empty segment (`//`); else
+ * undefined. Go's `path.Clean` also drops `.` and `..`, which URL parsing has already resolved.
+ */
+export function collapseEmptySegments(pathname: string): string | undefined {
+  return pathname.includes('//') ? pathname.replace(/\/{2,}/g, '/') : undefined
 }
 
 /** The URL origin part of a pattern: the base URL exactly, or any origin. */

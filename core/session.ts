@@ -27,6 +27,8 @@ export interface SessionSettings {
   clock: ClockOptions
   journalLimit: number
   operationIds: readonly string[]
+  /** Error statuses each operation can answer (`<vendor>.<id>` → statuses), for fault rules. */
+  operationStatuses?: ReadonlyMap<string, readonly number[]>
 }
 
 /**
@@ -51,7 +53,11 @@ export class Session {
     readonly name: string,
     private readonly settings: SessionSettings,
   ) {
-    this.faults = new FaultEngine(settings.seed, () => settings.operationIds)
+    this.faults = new FaultEngine(
+      settings.seed,
+      () => settings.operationIds,
+      (id) => settings.operationStatuses?.get(id),
+    )
     this.journal = new Journal(settings.journalLimit)
     this.#ready = this.reset({ scenario: settings.scenario, seed: settings.seed })
   }

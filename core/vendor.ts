@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker'
 import type { z } from 'zod'
 import type { Clock } from './clock.ts'
 import type { MockError } from './errors.ts'
+import type { PathRouting } from './path-pattern.ts'
 import type { Random } from './random.ts'
 
 /** HTTP methods the vendors use. */
@@ -160,6 +161,8 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   title: string
   /** Path prefixes the vendor owns: unmatched requests under them get the vendor's 404 / 405. */
   pathPrefixes: readonly string[]
+  /** How the vendor's front end matches paths (trailing slash, `//`); default: fold, unrouted. */
+  routing?: PathRouting
   requestIdHeader: string
   createRequestId(random: Random): string
   /** A fresh, empty store: an object of `@msw/data` collections only (state export relies on it). */

@@ -39,9 +39,10 @@ export const flakyScenario: Scenario = {
       every: 4,
     },
     {
-      id: 'swr-list-503-20pct',
+      // Huawei's API gateway has no 503; an unreachable backend is its 502.
+      id: 'swr-list-502-20pct',
       match: { operation: 'swr.ListSharedReposDetails' },
-      effect: { status: 503, retryAfter: 1 },
+      effect: { status: 502, retryAfter: 1 },
       probability: 0.2,
       seed: 7,
     },

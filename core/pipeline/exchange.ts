@@ -32,6 +32,8 @@ export interface Exchange {
   readonly operation: AnyOperation | undefined
   /** Methods that serve this path when `operation` is undefined (an empty list: no route). */
   readonly allowed: readonly string[]
+  /** Where the vendor's front end redirects this path to (its `//` collapsed), if it does. */
+  readonly redirect?: string
   readonly request: Request
   readonly url: URL
   /** Path parameters, percent-decoded. */

@@ -16,6 +16,7 @@ export const injectFaults: Step = async (exchange) => {
     operation: exchange.operationId,
     method: request.method,
     path: url.pathname,
+    statuses: operation.statuses,
   })
   exchange.faults = outcome.applied
   // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.

@@ -1,12 +1,18 @@
 import { MockStatusError } from '../errors.ts'
-import type { Step } from './exchange.ts'
+import type { Exchange, Step } from './exchange.ts'
 
 /**
  * A request under a vendor's prefixes that no operation serves gets the vendor's 405 (with
- * `Allow`) when another method serves the path, else its 404. Needs only the router's match.
+ * `Allow`) when another method serves the path, else its 404; each vendor's renderer turns these
+ * into what its own gateway answers. A path the vendor's front end cleans gets its redirect.
+ * Needs only the router's match.
  */
 export const refuseUnrouted: Step = (exchange) => {
   if (exchange.operation) return
+  if (exchange.redirect !== undefined) {
+    exchange.response = redirectResponse(exchange, exchange.redirect)
+    return
+  }
   const { request, url, allowed, vendor } = exchange
   if (allowed.length > 0) {
     throw new MockStatusError(
@@ -21,4 +27,22 @@ export const refuseUnrouted: Step = (exchange) => {
     `No ${vendor.title} endpoint at ${request.method} ${url.pathname}`,
     'route-not-found',
   )
+}
+
+/**
+ * Go's `http.Redirect` with 301: `Location`, and on a GET a small HTML body (HEAD gets the
+ * content type only, other methods neither).
+ */
+function redirectResponse(exchange: Exchange, location: string): Response {
+  const method = exchange.request.method
+  const headers: Record<string, string> = { Location: location }
+  if (method === 'GET' || method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8'
+  const escaped = location
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&#34;')
+    .replace(/'/g, '&#39;')
+  const body = method === 'GET' ? `<a href="${escaped}">Moved Permanently</a>.\n\n` : null
+  return new Response(body, { status: 301, headers })
 }

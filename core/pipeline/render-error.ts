@@ -14,11 +14,17 @@ export function renderError(exchange: Exchange, error: unknown): void {
   }
   const rendered = renderFor(exchange, error)
   const extra = error instanceof MockStatusError ? error.extra : {}
-  const response = HttpResponse.json((extra.bodyOverride ?? rendered.body) as JsonBodyType, {
-    status: rendered.status,
+  // A rule's own body goes out with the rule's own status; the vendor's envelope with the vendor's.
+  const own = error instanceof MockStatusError && extra.bodyOverride !== undefined
+  const response = HttpResponse.json((own ? extra.bodyOverride : rendered.body) as JsonBodyType, {
+    status: own ? (error as MockStatusError).status : rendered.status,
     headers: rendered.headers,
   })
-  for (const [name, value] of Object.entries(extra.headers ?? {})) response.headers.set(name, value)
+  // Headers that go with the pipeline's status (`Allow` on a 405) only when the vendor kept it.
+  if (error instanceof MockStatusError && rendered.status === error.status) {
+    for (const [name, value] of Object.entries(extra.headers ?? {}))
+      response.headers.set(name, value)
+  }
   // 429 and 503 always say when to come back; a rule's retryAfter applies to any status.
   if (extra.retryAfter !== undefined) {
     response.headers.set('Retry-After', String(extra.retryAfter))

@@ -1,5 +1,5 @@
 import { type HttpHandler, http } from 'msw'
-import { compilePath, compilePrefix } from '../path-pattern.ts'
+import { collapseEmptySegments, compilePath, compilePrefix } from '../path-pattern.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 import type { Runtime } from './exchange.ts'
 import { runPipeline } from './index.ts'
@@ -38,7 +38,7 @@ export function routingHandler(
       vendor.operations.map((operation) => ({
         vendor,
         operation: operation as AnyOperation,
-        regexp: compilePath(operation.path, baseUrls[vendor.name]).regexp,
+        regexp: compilePath(operation.path, baseUrls[vendor.name], vendor.routing).regexp,
         literal: literalLength(operation.path),
       })),
     )
@@ -57,7 +57,8 @@ export function routingHandler(
   return http.all(claimed, ({ request }) => {
     const url = new URL(request.url)
     const href = `${url.origin}${url.pathname}`
-    for (const route of routes) {
+    const redirect = redirectOf(territories, href, url)
+    for (const route of redirect ? [] : routes) {
       if (route.operation.method !== request.method) continue
       const match = route.regexp.exec(href)
       if (match) {
@@ -89,7 +90,8 @@ export function routingHandler(
     return runPipeline({
       vendor: territory.vendor,
       operation: undefined,
-      allowed,
+      allowed: redirect ? [] : allowed,
+      redirect,
       request,
       url,
       params: {},
@@ -101,6 +103,18 @@ export function routingHandler(
       network: null,
     })
   })
+}
+
+/**
+ * Where a vendor whose front end cleans paths (`emptySegments: 'redirect'`) sends a path with an
+ * empty segment: before any route is tried, as Go's ServeMux redirects before grpc-gateway sees it.
+ */
+function redirectOf(territories: Territory[], href: string, url: URL): string | undefined {
+  const collapsed = collapseEmptySegments(url.pathname)
+  if (collapsed === undefined) return undefined
+  const territory = territories.find((t) => t.regexp.test(href))
+  if (territory?.vendor.routing?.emptySegments !== 'redirect') return undefined
+  return `${collapsed}${url.search}`
 }
 
 /**

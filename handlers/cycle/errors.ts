@@ -6,11 +6,7 @@ import {
 } from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
-/**
- * The Cycle error codes this mock uses, from the contract's `Error.code` enum, plus two of its own
- * in Cycle's `<status>.<name>` form for transport statuses the contract has no code for
- * (`405.method-not-allowed`, `413.payload-too-large`).
- */
+/** The Cycle error codes this mock uses, every one from the contract's `Error.code` enum. */
 export type CycleErrorCode =
   | '400.invalid-syntax'
   | '401.auth-invalid'
@@ -22,13 +18,12 @@ export type CycleErrorCode =
   | '404.image.source'
   | '404.hub.integration'
   | '404.job'
-  | '405.method-not-allowed'
   | '409.duplicate-found'
-  | '413.payload-too-large'
   | '415.invalid-content-type'
   | '422.missing-argument'
   | '422.invalid-argument'
   | '422.invalid-input'
+  | '422.max-exceeded'
   | '429.rate-limiting'
   | '500.unknown'
   | '503.not-ready'
@@ -80,9 +75,7 @@ const CODE_OF_STATUS: Record<number, CycleErrorCode> = {
   401: '401.auth-invalid',
   403: '403.not-allowed',
   404: '404.uri',
-  405: '405.method-not-allowed',
   409: '409.duplicate-found',
-  413: '413.payload-too-large',
   415: '415.invalid-content-type',
   422: '422.invalid-input',
   429: '429.rate-limiting',
@@ -91,14 +84,21 @@ const CODE_OF_STATUS: Record<number, CycleErrorCode> = {
   504: '504.not-available',
 }
 
-const CODE_OF_REASON: Partial<Record<MockErrorReason, CycleErrorCode>> = {
-  'malformed-json': '400.invalid-syntax',
-  'invalid-session': '400.invalid-syntax',
-  'invalid-prefer': '400.invalid-syntax',
-  'route-not-found': '404.uri',
-  'method-not-allowed': '405.method-not-allowed',
-  'payload-too-large': '413.payload-too-large',
-  'session-limit': '503.not-ready',
+/**
+ * Status and code of the mock's own failures, by reason.
+ * @note Cycle's catalogue has no 405 and no 413. Its router answers a method a path does not
+ * serve as it answers an unknown route, `404.uri` (the only routing code the `Error.code` enum
+ * has); a body over the size limit is `422.max-exceeded`, the catalogue's code for an input
+ * over a maximum.
+ */
+const ERROR_OF_REASON: Partial<Record<MockErrorReason, [number, CycleErrorCode]>> = {
+  'malformed-json': [400, '400.invalid-syntax'],
+  'invalid-session': [400, '400.invalid-syntax'],
+  'invalid-prefer': [400, '400.invalid-syntax'],
+  'route-not-found': [404, '404.uri'],
+  'method-not-allowed': [404, '404.uri'],
+  'payload-too-large': [422, '422.max-exceeded'],
+  'session-limit': [503, '503.not-ready'],
 }
 
 const TITLE_OF_CODE: Partial<Record<CycleErrorCode, string>> = {
@@ -106,11 +106,10 @@ const TITLE_OF_CODE: Partial<Record<CycleErrorCode, string>> = {
   '401.auth-invalid': 'Invalid authentication',
   '403.not-allowed': 'Not allowed',
   '404.uri': 'Route not found',
-  '405.method-not-allowed': 'Method not allowed',
   '409.duplicate-found': 'Duplicate found',
-  '413.payload-too-large': 'Payload too large',
   '415.invalid-content-type': 'Invalid content type',
   '422.invalid-input': 'Invalid input',
+  '422.max-exceeded': 'Maximum exceeded',
   '429.rate-limiting': 'Too many requests',
   '500.unknown': 'Unknown error',
   '503.not-ready': 'Service not ready',
@@ -125,21 +124,16 @@ const INJECTED_DETAILS: Record<number, string> = {
   504: 'The platform did not answer in time. Please try again.',
 }
 
-/**
- * Cycle's one error wrapper: `{error: {status, code, title, detail, source?, extra?}, data: null}`.
- * @note Statuses with no Cycle code of their own get the nearest one: 405 and 413 the mock's
- * `405.method-not-allowed` / `413.payload-too-large`, a forced 501 or 502 `500.unknown`.
- */
+/** Cycle's one error wrapper: `{error: {status, code, title, detail, source?, extra?}, data: null}`. */
 export function renderCycleError(error: unknown, _ctx: ErrorContext): RenderedError {
   if (error instanceof CycleError) {
     return envelope(error.status, error.code, error.title, error.detail, error.source, error.extra)
   }
   if (error instanceof MockStatusError) {
-    const status = error.status
+    const known = error.reason === 'injected' ? undefined : ERROR_OF_REASON[error.reason]
+    const status = known?.[0] ?? error.status
     const code =
-      (error.reason === 'injected' ? undefined : CODE_OF_REASON[error.reason]) ??
-      CODE_OF_STATUS[status] ??
-      (status >= 500 ? '500.unknown' : '400.invalid-syntax')
+      known?.[1] ?? CODE_OF_STATUS[status] ?? (status >= 500 ? '500.unknown' : '400.invalid-syntax')
     const detail =
       error.reason === 'injected' ? (INJECTED_DETAILS[status] ?? error.message) : error.message
     return envelope(status, code, TITLE_OF_CODE[code] ?? reasonPhrase(status), detail)

@@ -29,10 +29,12 @@ type Ctx = OperationContext<CycleStore, Caller, QuerySchema>
 const SOURCES = '/v1/images/sources'
 
 /**
- * Statuses `Prefer: code=` may force: the contract's `default` error response covers every status
- * of its `Error.status` enum, plus 429 for its `429.rate-limiting` code.
+ * Statuses `Prefer: code=` and fault rules may force: those of the contract's `Error.status` enum
+ * that have a code of their own in its `Error.code` enum, plus 429 for `429.rate-limiting`.
+ * @note The enum's 501 and 502 have no code (every code starts with its status), so no Cycle
+ * error can carry them.
  */
-const ERROR_STATUSES = [400, 401, 403, 404, 409, 415, 422, 429, 500, 501, 502, 503, 504] as const
+const ERROR_STATUSES = [400, 401, 403, 404, 409, 415, 422, 429, 500, 503, 504] as const
 
 const sourceDocument = z.object({ data: imageSourceWireSchema })
 const answers = (status: number, description: string, schema: z.ZodType) => ({

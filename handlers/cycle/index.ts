@@ -1,3 +1,4 @@
+import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateCycle } from './auth.ts'
 import { CycleError, renderCycleError } from './errors.ts'
@@ -13,6 +14,12 @@ export const cycle = defineVendor({
   name: 'cycle',
   title: 'Cycle.io',
   pathPrefixes: ['/v1/images/sources', '/v1/jobs'],
+  /**
+   * @note Cycle's API sits behind its own router, whose handling of a trailing slash is not
+   * published; the mock keeps folding `/x/` onto `/x` (its own clients never send one) and answers
+   * an empty segment with `404.uri`.
+   */
+  routing: FOLDING_ROUTING,
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
   createStore: createCycleStore,

@@ -19,6 +19,13 @@ function permits(level: AccessLevel, needed: Needed): boolean {
   return level === 'READ_WRITE_ACCESS' || (level === 'READ_ACCESS' && needed === 'READ_ACCESS')
 }
 
+/** Central's basic-auth user: its htpasswd file holds this one user. */
+export const RHACS_BASIC_USER = 'admin'
+
+/**
+ * `user:password` of a Basic token, as Central's basic extractor parses it (standard base64, split
+ * at the first colon); null when it does not parse.
+ */
 function decodeBasic(encoded: string): [string, string] | null {
   let decoded: string
   try {
@@ -27,15 +34,26 @@ function decodeBasic(encoded: string): [string, string] | null {
     return null
   }
   const colon = decoded.indexOf(':')
-  if (colon < 1) return null
+  if (colon < 0) return null
   return [decoded.slice(0, colon), decoded.slice(colon + 1)]
 }
 
 /**
+ * Central's answer to Basic credentials it cannot accept: the basic extractor's error wrapped in
+ * `errox.NoCredentials` (pkg/grpc/authn/basic/extractor.go, pkg/grpc/authn/interceptor.go).
+ */
+function basicRefused(cause: string): RhacsError {
+  return RhacsError.noCredentials(`basic: cannot extract identity: ${cause}`)
+}
+
+/**
  * `Authorization: Bearer <API token>` or `Basic <base64 user:password>` is required (401
- * `credentials not found` otherwise). Any credential acts as Admin unless the scenario lists it:
- * a listed token or user gets its role's access to `Image` and `WatchedImage`, and a listed user
- * must give the right password.
+ * `credentials not found` otherwise).
+ * - Bearer: any token acts as Admin unless the scenario lists it, when it gets its role's access.
+ * - Basic: Central has one user, `admin`, whose password the scenario sets (its `basic` credential,
+ *   `admin:<password>`); any other user or password is Central's 401 (gRPC 16) naming the user.
+ *   `Basic ` must be spelled so, as Central's extractor matches it; other spellings are no
+ *   credentials at all.
  */
 export function authenticateRhacs({
   request,
@@ -46,29 +64,35 @@ export function authenticateRhacs({
   if (!enforce) return undefined
   const header = request.headers.get('authorization')
   if (!header) throw RhacsError.noCredentials()
-  const match = /^(Bearer|Basic)\s+(\S+)\s*$/i.exec(header)
-  if (!match) throw RhacsError.noCredentials()
-  const scheme = (match[1] ?? '').toLowerCase()
-  const secret = match[2] ?? ''
-  let credential: Credential | undefined
-  if (scheme === 'bearer') {
-    credential = store.credentials.findFirst((q) =>
-      q.where((c) => c.kind === 'token' && c.secret === secret),
-    )
-  } else {
-    const pair = decodeBasic(secret)
-    if (!pair) throw RhacsError.noCredentials('malformed basic credentials')
-    const [user, password] = pair
-    credential = store.credentials.findFirst((q) =>
-      q.where((c) => c.kind === 'basic' && c.secret.startsWith(`${user}:`)),
-    )
-    if (credential && credential.secret !== `${user}:${password}`) {
-      throw RhacsError.noCredentials('invalid username or password')
-    }
-  }
+  const credential = header.startsWith('Basic ')
+    ? basicCredential(store, header.slice('Basic '.length))
+    : bearerCredential(store, header)
   if (!credential) return undefined
   const { resource, access } = operation.permission
   const level = resource === 'Image' ? credential.image : credential.watchedImage
   if (!permits(level, access)) throw RhacsError.notAuthorized(access, resource)
   return undefined
+}
+
+/** The scenario's entry for an API token; undefined (Admin) for a token it does not list. */
+function bearerCredential(store: RhacsStore, header: string): Credential | undefined {
+  const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  if (secret === undefined) throw RhacsError.noCredentials()
+  return store.credentials.findFirst((q) =>
+    q.where((c) => c.kind === 'token' && c.secret === secret),
+  )
+}
+
+/** The basic user's entry, when user and password are the scenario's; Central's 401 otherwise. */
+function basicCredential(store: RhacsStore, token: string): Credential {
+  const pair = decodeBasic(token)
+  if (!pair) throw basicRefused('failed to parse basic auth token')
+  const [user, password] = pair
+  const credential = store.credentials.findFirst((q) =>
+    q.where((c) => c.kind === 'basic' && c.secret === `${user}:${password}`),
+  )
+  if (!credential || user !== RHACS_BASIC_USER) {
+    throw basicRefused(`failed to identify user with username ${JSON.stringify(user)}`)
+  }
+  return credential
 }

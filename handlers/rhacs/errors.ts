@@ -1,4 +1,9 @@
-import { MockError, MockStatusError, reasonPhrase } from '../../core/errors.ts'
+import {
+  MockError,
+  type MockErrorReason,
+  MockStatusError,
+  reasonPhrase,
+} from '../../core/errors.ts'
 import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 
 /** gRPC status codes, as StackRox Central puts them in `code`. */
@@ -23,8 +28,11 @@ export const GrpcCode = {
 
 export type GrpcCodeValue = (typeof GrpcCode)[keyof typeof GrpcCode]
 
-/** grpc-gateway's `HTTPStatusFromCode`: the HTTP status REST clients see for each gRPC code. */
-const HTTP_STATUS_OF_CODE: Record<number, number> = {
+/**
+ * grpc-gateway's `HTTPStatusFromCode` (runtime/errors.go): the HTTP status REST clients see for
+ * each gRPC code. Every RHACS error takes its status from here, so status and code always agree.
+ */
+export const HTTP_STATUS_OF_CODE: Readonly<Record<GrpcCodeValue, number>> = {
   1: 499,
   2: 500,
   3: 400,
@@ -43,25 +51,44 @@ const HTTP_STATUS_OF_CODE: Record<number, number> = {
   16: 401,
 }
 
-/** The gRPC code that best names an HTTP status the mock itself produces (faults, routing, limits). */
+/**
+ * The gRPC code for a status the mock forces (faults, `Prefer: code=`): the code whose HTTP
+ * mapping is that status. A status no code maps to is Unknown (500), as grpc-gateway answers.
+ */
 const CODE_OF_HTTP_STATUS: Record<number, GrpcCodeValue> = {
   400: GrpcCode.invalidArgument,
   401: GrpcCode.unauthenticated,
   403: GrpcCode.permissionDenied,
   404: GrpcCode.notFound,
-  // grpc-gateway answers an unrouted method with Unimplemented and keeps the 405.
-  405: GrpcCode.unimplemented,
-  408: GrpcCode.deadlineExceeded,
   409: GrpcCode.alreadyExists,
-  412: GrpcCode.failedPrecondition,
-  413: GrpcCode.resourceExhausted,
   429: GrpcCode.resourceExhausted,
   499: GrpcCode.canceled,
   500: GrpcCode.internal,
   501: GrpcCode.unimplemented,
-  502: GrpcCode.unavailable,
   503: GrpcCode.unavailable,
   504: GrpcCode.deadlineExceeded,
+}
+
+/**
+ * What Central's front end answers for the mock's own failures, by reason.
+ * @note Routing errors are grpc-gateway's `DefaultRoutingErrorHandler` (runtime/errors.go):
+ * no route is NotFound "Not Found" (404); a path another method serves is Unimplemented
+ * "Method Not Allowed", which `HTTPStatusFromCode` turns into 501, not 405. An oversized body
+ * reaches Central's gRPC server through the gateway and is refused there with
+ * ResourceExhausted (429), as gRPC refuses a message over its receive limit.
+ */
+const FRONT_END_ERRORS: Partial<
+  Record<MockErrorReason, { code: GrpcCodeValue; message?: string }>
+> = {
+  'route-not-found': { code: GrpcCode.notFound, message: 'Not Found' },
+  'method-not-allowed': { code: GrpcCode.unimplemented, message: 'Method Not Allowed' },
+  'payload-too-large': { code: GrpcCode.resourceExhausted },
+  'malformed-json': { code: GrpcCode.invalidArgument },
+  'invalid-session': { code: GrpcCode.invalidArgument },
+  'invalid-prefer': { code: GrpcCode.invalidArgument },
+  'invalid-query': { code: GrpcCode.invalidArgument },
+  'session-limit': { code: GrpcCode.unavailable },
+  timeout: { code: GrpcCode.deadlineExceeded },
 }
 
 /** Messages in the style of StackRox's `errox` sentinels, for statuses forced by faults. */
@@ -85,7 +112,7 @@ const MAX_MESSAGE = 1024
 
 /**
  * A StackRox Central API error: a gRPC code and a message. The HTTP status follows from the code
- * (grpc-gateway's mapping) unless `httpStatus` pins it, as for 405 and 413.
+ * (grpc-gateway's mapping), as it does on the real server.
  */
 export class RhacsError extends MockError {
   override readonly name = 'RhacsError'
@@ -94,11 +121,10 @@ export class RhacsError extends MockError {
   constructor(
     readonly code: GrpcCodeValue,
     message: string,
-    httpStatus?: number,
   ) {
     // Messages echo the caller's input; a 1 MB query must not come back twice (message, error).
     super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message)
-    this.status = httpStatus ?? HTTP_STATUS_OF_CODE[code] ?? 500
+    this.status = HTTP_STATUS_OF_CODE[code]
   }
 
   /** `errox.InvalidArgs` wrapping a cause: `<cause>: invalid arguments`. */
@@ -151,12 +177,15 @@ function classify(error: unknown): { status: number; rpc: RpcStatus } {
     return { status: error.status, rpc: { code: error.code, message: error.message, details: [] } }
   }
   if (error instanceof MockStatusError) {
-    const code = CODE_OF_HTTP_STATUS[error.status] ?? GrpcCode.unknown
-    const message =
-      error.reason === 'injected'
-        ? (INJECTED_MESSAGES[error.status] ?? reasonPhrase(error.status).toLowerCase())
-        : error.message
-    return { status: error.status, rpc: { code, message, details: [] } }
+    if (error.reason === 'injected') {
+      const code = CODE_OF_HTTP_STATUS[error.status] ?? GrpcCode.unknown
+      const message = INJECTED_MESSAGES[error.status] ?? reasonPhrase(error.status).toLowerCase()
+      return { status: HTTP_STATUS_OF_CODE[code], rpc: { code, message, details: [] } }
+    }
+    const known = FRONT_END_ERRORS[error.reason]
+    const code = known?.code ?? CODE_OF_HTTP_STATUS[error.status] ?? GrpcCode.unknown
+    const message = known?.message ?? error.message
+    return { status: HTTP_STATUS_OF_CODE[code], rpc: { code, message, details: [] } }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { status: 500, rpc: { code: GrpcCode.internal, message, details: [] } }
@@ -180,5 +209,10 @@ export function renderRhacsError(error: unknown, ctx: ErrorContext): RenderedErr
     return { status: chunk.status, body: chunk.body }
   }
   const { status, rpc } = classify(error)
-  return { status, body: { ...rpc, error: rpc.message } }
+  // grpc-gateway's DefaultHTTPErrorHandler puts an Unauthenticated message in WWW-Authenticate.
+  const headers: Record<string, string> =
+    rpc.code === GrpcCode.unauthenticated
+      ? { 'WWW-Authenticate': rpc.message.replace(/[^\x20-\x7e]/g, '?') }
+      : {}
+  return { status, body: { ...rpc, error: rpc.message }, headers }
 }

@@ -14,6 +14,13 @@ export const rhacs = defineVendor({
   name: 'rhacs',
   title: 'Red Hat Advanced Cluster Security',
   pathPrefixes: ['/v1/images', '/v1/imagescount', '/v1/export/images', '/v1/watchedimages'],
+  /**
+   * @note Central serves REST through Go's `http.ServeMux` (which answers a path with `//` with a
+   * 301 to the cleaned path) in front of grpc-gateway (which matches segment by segment: a
+   * trailing slash is an empty last segment, so `/v1/imagescount/` is no route and
+   * `/v1/images/` is GetImage with an empty id), pkg/grpc/server.go and runtime/mux.go.
+   */
+  routing: { trailingSlash: 'strict', emptySegments: 'redirect' },
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
   createStore: createRhacsStore,
@@ -30,7 +37,7 @@ export const rhacs = defineVendor({
     basic: {
       type: 'http',
       scheme: 'basic',
-      description: 'Central basic auth (`admin` and the scenario users)',
+      description: 'Central basic auth: the one user `admin` with the scenario’s password',
     },
   },
   authenticate: authenticateRhacs,

@@ -4,7 +4,7 @@ import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
 /**
  * Snowflake error codes. The SQL-level ones are Snowflake's own (002003 does not exist, 002002
  * already exists, 003001 insufficient privileges, 001003 syntax error, 390303/390144 bad tokens).
- * The contract names no code for transport-level statuses (405, 408, 413, 429, 503…): those are
+ * The contract names no code for transport-level statuses (405, 408, 415, 429, 503…): those are
  * stable codes of this mock, in Snowflake's six-digit form.
  */
 export const SNOWFLAKE_CODES = {
@@ -26,7 +26,6 @@ const STATUS_CODES: Record<number, string> = {
   408: '000630',
   409: SNOWFLAKE_CODES.alreadyExists,
   410: '391910',
-  413: '391913',
   415: '391915',
   429: '391918',
   500: '300002',
@@ -72,7 +71,20 @@ export class SnowflakeError extends MockError {
   }
 }
 
-/** Snowflake's one error wrapper: `{message, code, error_code, request_id}`. */
+/**
+ * The error statuses Snowflake documents for its REST API (the shared error responses of its
+ * specifications' common.yaml); the mock answers no other.
+ */
+export const SNOWFLAKE_ERROR_STATUSES = [
+  400, 401, 403, 404, 405, 408, 409, 410, 415, 429, 500, 503, 504,
+] as const
+
+/**
+ * Snowflake's one error wrapper: `{message, code, error_code, request_id}`.
+ * @note Snowflake documents no 413: a body over the mock's size limit is the 400 it documents
+ * for a request it cannot take, with a message naming the limit. A forced status it does not
+ * document becomes its 500.
+ */
 export function renderSnowflakeError(error: unknown, ctx: ErrorContext): RenderedError {
   let status = 500
   let code = STATUS_CODES[500] as string
@@ -80,7 +92,8 @@ export function renderSnowflakeError(error: unknown, ctx: ErrorContext): Rendere
   if (error instanceof SnowflakeError) {
     ;({ status, code, message } = error)
   } else if (error instanceof MockStatusError) {
-    status = error.status
+    status = error.reason === 'payload-too-large' ? 400 : error.status
+    if (!(SNOWFLAKE_ERROR_STATUSES as readonly number[]).includes(status)) status = 500
     code = SnowflakeError.ofStatus(status, '').code
     message =
       error.reason === 'injected'

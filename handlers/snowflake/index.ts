@@ -1,3 +1,4 @@
+import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateSnowflake } from './auth.ts'
 import { databaseOperations } from './databases.ts'
@@ -15,6 +16,11 @@ export const snowflake = defineVendor({
   name: 'snowflake',
   title: 'Snowflake',
   pathPrefixes: ['/api/v2/databases', '/api/v2/results'],
+  /**
+   * @note How Snowflake's REST front end treats a trailing slash is not published; the mock keeps
+   * folding `/x/` onto `/x` and answers an empty segment (`/databases//schemas`) with its 404.
+   */
+  routing: FOLDING_ROUTING,
   requestIdHeader: 'X-Snowflake-Request-ID',
   createRequestId: uuidFrom,
   createStore: createSnowflakeStore,

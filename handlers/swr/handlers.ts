@@ -10,10 +10,10 @@ import { type SharedRepository, type ShowReposResp, showReposRespSchema } from '
 const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i
 
 /**
- * Statuses `Prefer: code=` may force: the contract's 200/400/401/500 plus the gateway's 429 and
- * 503, which every Huawei API can answer under throttling or overload.
+ * Statuses `Prefer: code=` may force: the contract's 200/400/401/500 plus the API gateway's
+ * throttling (429) and backend failures (502, 504), in APIG's own body (see `APIG_ERRORS`).
  */
-const STATUSES = [200, 400, 401, 429, 500, 503] as const
+const STATUSES = [200, 400, 401, 429, 500, 502, 504] as const
 
 /** The SWR operations the mock serves. */
 export const swrOperations = [

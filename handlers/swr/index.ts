@@ -16,6 +16,12 @@ export const swr = defineVendor({
   name: 'swr',
   title: 'Huawei Cloud SWR',
   pathPrefixes: ['/v2/manage'],
+  /**
+   * @note SWR is published through Huawei's API gateway, whose routes use absolute matching ("the
+   * request path must be the same as the configured path", APIG docs, API matching modes): a
+   * trailing slash or an empty segment is another path, answered `APIG.0101`.
+   */
+  routing: { trailingSlash: 'strict', emptySegments: 'unrouted' },
   requestIdHeader: 'X-Request-Id',
   // Huawei request ids are 32 lower-case hex digits.
   createRequestId: (random) => random.hex(32),

@@ -196,7 +196,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     server.mock.faults.add({
       id: `dash.${LIST}`,
       match: { operation: LIST },
-      effect: { status: 418 },
+      effect: { status: 404 },
     })
     await open()
     const rule = page.locator('#irm-rules-body tr[data-rule="slow-fetch"]')

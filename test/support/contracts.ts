@@ -4,8 +4,12 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { parse } from 'yaml'
 
-/** The vendors' contracts, beside the repository checkout (present in CI). */
-export const CONTRACTS_DIR = path.resolve(import.meta.dirname, '../../../shared/contracts')
+/**
+ * The vendors' contracts, beside the repository checkout (present in CI), or where
+ * `CONTRACTS_DIR` points (a checkout in another place, e.g. a git worktree).
+ */
+export const CONTRACTS_DIR =
+  process.env.CONTRACTS_DIR ?? path.resolve(import.meta.dirname, '../../../shared/contracts')
 
 /** Whether the contracts folder is there; contract assertions are skipped when it is not. */
 export const HAVE_CONTRACTS = existsSync(CONTRACTS_DIR)

@@ -54,3 +54,25 @@ export async function expectSwrError(
 if (!HAVE_CONTRACTS) {
   console.warn('[swr tests] ../shared/contracts is missing: contract (ajv) assertions are skipped')
 }
+
+/**
+ * Asserts an error of Huawei's API gateway in front of SWR: its status, `APIG.*` code and message
+ * in APIG's body `{error_code, error_msg, request_id}` (which SWR's error schema also admits).
+ */
+export async function expectApigError(
+  response: Response,
+  status: number,
+  code: string,
+  message: RegExp,
+): Promise<void> {
+  const text = await response.text()
+  expect(response.status, text).toBe(status)
+  const body = JSON.parse(text)
+  expectSwrShape('ErrorBody', body)
+  expect(body).toEqual({
+    error_code: code,
+    error_msg: expect.stringMatching(message),
+    request_id: response.headers.get('x-request-id'),
+  })
+  expect(body.request_id, 'the request id').toMatch(/^[0-9a-f]{32}$/)
+}

@@ -31,34 +31,10 @@ describe('SWR error rendering (no HTTP)', () => {
       /not valid JSON/,
     ],
     [
-      new MockStatusError(413, 'too large', 'payload-too-large'),
-      413,
-      'SVCSTG.SWR.4130000',
-      /too large/,
-    ],
-    [
-      new MockStatusError(404, 'No endpoint', 'route-not-found'),
-      404,
-      'SVCSTG.SWR.4040000',
-      /No endpoint/,
-    ],
-    [
-      new MockStatusError(405, 'Method PUT', 'method-not-allowed'),
-      405,
-      'SVCSTG.SWR.4050000',
-      /Method PUT/,
-    ],
-    [
       new MockStatusError(400, 'bad session', 'invalid-session'),
       400,
       'SVCSTG.SWR.4000014',
       /bad session/,
-    ],
-    [
-      new MockStatusError(503, 'the mock already holds 100 sessions', 'session-limit'),
-      503,
-      'SVCSTG.SWR.5030000',
-      /already holds/,
     ],
     [
       new MockStatusError(400, 'Prefer: code=x', 'invalid-prefer'),
@@ -67,18 +43,13 @@ describe('SWR error rendering (no HTTP)', () => {
       /Prefer/,
     ],
     [
-      new MockStatusError(429, 'Injected by fault rule "a"', 'injected'),
-      429,
-      'SVCSTG.SWR.4290000',
-      /throttled/,
-    ],
-    [
       new MockStatusError(401, 'Forced', 'injected'),
       401,
       'SVCSTG.SWR.4010000',
       /Authentication failed/,
     ],
-    [new MockStatusError(418, 'Forced', 'injected'), 418, 'SVCSTG.SWR.4180000', /^Client Error\.$/],
+    // A status neither SWR nor its gateway publishes becomes SWR's 500.
+    [new MockStatusError(418, 'Forced', 'injected'), 500, 'SVCSTG.SWR.5000008', /Failed to obtain/],
   ])('renders %s in the SWR envelope', (error, status, code, message) => {
     const rendered = renderSwrError(error, CTX)
     expect(rendered.status).toBe(status)
@@ -86,6 +57,30 @@ describe('SWR error rendering (no HTTP)', () => {
     const body = rendered.body as { error_code: string; error_msg: string }
     expect(body.error_code).toBe(code)
     expect(body.error_msg).toMatch(message)
+  })
+
+  it.each([
+    [new MockStatusError(413, 'too large', 'payload-too-large'), 413, 'APIG.0201', /too large/],
+    [new MockStatusError(404, 'No endpoint', 'route-not-found'), 404, 'APIG.0101', /not exist/],
+    [new MockStatusError(405, 'Method PUT', 'method-not-allowed'), 404, 'APIG.0101', /not exist/],
+    [
+      new MockStatusError(503, 'the mock already holds 100 sessions', 'session-limit'),
+      429,
+      'APIG.0308',
+      /throttling threshold has been reached\. the mock already holds/,
+    ],
+    [new MockStatusError(429, 'Injected', 'injected'), 429, 'APIG.0308', /throttling/],
+    [new MockStatusError(502, 'Injected', 'injected'), 502, 'APIG.0202', /Backend unavailable/],
+    [new MockStatusError(504, 'Injected', 'injected'), 504, 'APIG.0203', /Backend timeout/],
+  ])('renders %s as the API gateway in front of SWR', (error, status, code, message) => {
+    const rendered = renderSwrError(error, CTX)
+    expect(rendered.status).toBe(status)
+    expectSwrShape('ErrorBody', rendered.body)
+    expect(rendered.body).toEqual({
+      error_code: code,
+      error_msg: expect.stringMatching(message),
+      request_id: 'r',
+    })
   })
 
   it('keeps the detail of an SwrError in errors[0]', () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SWR_ACCOUNT, SWR_NAMESPACES } from '../../fixtures/swr.ts'
 import { SWR_CATEGORIES } from '../../handlers/swr/schemas.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
-import { expectSwrError, expectSwrShape } from './contract.ts'
+import { expectApigError, expectSwrError, expectSwrShape } from './contract.ts'
 
 const HEADERS = { 'X-Auth-Token': 'test-iam-token', 'Content-Type': 'application/json' }
 const LIST = '/v2/manage/shared-repositories'
@@ -385,37 +385,26 @@ describe.each(TRANSPORTS)('SWR ListSharedReposDetails (%s)', (transport) => {
   })
 
   describe('routing and injected failures', () => {
-    it('answers 404 in the SWR shape for an unknown path under /v2/manage', async () => {
-      await expectSwrError(
+    it('answers an unknown path under /v2/manage as the API gateway does: 404 APIG.0101', async () => {
+      await expectApigError(
         await h.fetch('/v2/manage/namespaces', { headers: HEADERS }),
         404,
-        'SVCSTG.SWR.4040000',
-        /No Huawei Cloud SWR endpoint at GET \/v2\/manage\/namespaces/,
+        'APIG.0101',
+        /^The API does not exist or has not been published in the environment\.$/,
       )
     })
 
-    it('answers 405 with Allow for a method the path does not support', async () => {
+    it('answers a method the path does not serve as the gateway does: 404, no 405', async () => {
       const response = await h.fetch(LIST, { method: 'DELETE', headers: HEADERS })
-      await expectSwrError(
-        response,
-        405,
-        'SVCSTG.SWR.4050000',
-        /Method DELETE is not allowed on \/v2\/manage\/shared-repositories/,
-      )
-      expect(response.headers.get('allow')).toBe('GET')
+      expect(response.headers.get('allow')).toBeNull()
+      await expectApigError(response, 404, 'APIG.0101', /^The API does not exist\.$/)
     })
 
-    it.each([
-      [429, 'SVCSTG.SWR.4290000', /throttled/],
-      [503, 'SVCSTG.SWR.5030000', /Service unavailable/],
-    ])(
-      'forces %i with Prefer: code, in the SWR envelope with Retry-After',
-      async (status, code, message) => {
-        const response = await get('center=self', { ...HEADERS, Prefer: `code=${status}` })
-        expect(response.headers.get('retry-after')).toBe('1')
-        await expectSwrError(response, status, code, message)
-      },
-    )
+    it('forces 429 with Prefer: code as the gateway throttles, with Retry-After', async () => {
+      const response = await get('center=self', { ...HEADERS, Prefer: 'code=429' })
+      expect(response.headers.get('retry-after')).toBe('1')
+      await expectApigError(response, 429, 'APIG.0308', /throttling threshold/)
+    })
 
     it('forces the contract statuses 400, 401 and 500 with their SWR codes', async () => {
       for (const [status, code] of [
@@ -433,7 +422,7 @@ describe.each(TRANSPORTS)('SWR ListSharedReposDetails (%s)', (transport) => {
         await get('center=self', { ...HEADERS, Prefer: 'code=409' }),
         400,
         INVALID,
-        /Prefer: code=409 is not a status ListSharedReposDetails returns; it returns 200, 400, 401, 429, 500, 503/,
+        /Prefer: code=409 is not a status ListSharedReposDetails returns; it returns 200, 400, 401, 429, 500, 502, 504/,
       )
     })
 
@@ -447,25 +436,25 @@ describe.each(TRANSPORTS)('SWR ListSharedReposDetails (%s)', (transport) => {
       const throttled = await get('center=self')
       expect(throttled.headers.get('retry-after')).toBe('7')
       expect(throttled.headers.get('x-mock-fault')).toBe('swr-throttle')
-      await expectSwrError(throttled, 429, 'SVCSTG.SWR.4290000', /throttled/)
+      await expectApigError(throttled, 429, 'APIG.0308', /throttling threshold/)
       expect((await get('center=self')).status).toBe(200)
       const entries = h.mock.journal.find({ operation: 'swr.ListSharedReposDetails' })
       expect(entries.map((e) => e.status)).toEqual([429, 200])
       expect(entries[0]?.requestId).toBe(throttled.headers.get('x-request-id'))
     })
 
-    it('answers a body over the size limit with 413 in the SWR envelope', async () => {
+    it('answers a body over the size limit as the gateway does: 413 APIG.0201', async () => {
       await h.close()
       h = await startHarness(transport, { maxBodyBytes: 16 })
-      await expectSwrError(
+      await expectApigError(
         await h.fetch(LIST, {
           method: 'POST',
           headers: HEADERS,
           body: JSON.stringify({ pad: 'x'.repeat(64) }),
         }),
         413,
-        'SVCSTG.SWR.4130000',
-        /Request body is larger than 16 bytes/,
+        'APIG.0201',
+        /^Request entity too large\.$/,
       )
     })
 
