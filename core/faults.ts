@@ -232,10 +232,8 @@ export class FaultEngine {
         `match.operation "${parsed.data.match.operation}" matches no operation; see GET /__mock/health for the list`,
       )
     }
-    // A rule with its own body answers what its author wrote; only the vendor's envelope is bound
-    // to the statuses the vendor publishes.
-    const status = parsed.data.effect.status
-    if (status !== undefined && parsed.data.effect.body === undefined) {
+    const { status } = parsed.data.effect
+    if (status !== undefined && boundToEnvelope(parsed.data.effect)) {
       this.#checkStatus(status, parsed.data.match.operation, operation)
     }
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
@@ -330,10 +328,10 @@ export class FaultEngine {
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
-      const { status, body } = rule.effect
+      const { status } = rule.effect
       if (
         status !== undefined &&
-        body === undefined &&
+        boundToEnvelope(rule.effect) &&
         request.statuses?.includes(status) === false
       )
         continue
@@ -363,4 +361,13 @@ export function describeZodError(error: z.ZodError): string {
       return `${where}: ${issue.message}`
     })
     .join('; ')
+}
+
+/**
+ * Whether an effect answers with the vendor's own error envelope, which is bound to the statuses
+ * the vendor publishes. A rule with its own body answers what its author wrote and a redirect
+ * carries no envelope, so those fire on any operation.
+ */
+function boundToEnvelope(effect: FaultRule['effect']): boolean {
+  return effect.body === undefined && effect.location === undefined
 }
