@@ -15,6 +15,11 @@ export interface PathPattern {
 export interface PathRouting {
   trailingSlash: 'fold' | 'strict'
   emptySegments: 'unrouted' | 'redirect'
+  /**
+   * `true` where `{name}:verb` is a custom method (Snowflake's `:undrop`, `:clone`): a parameter
+   * never takes a `:`, so an unserved verb is the vendor's 404 instead of a parameter value.
+   */
+  customMethods?: boolean
 }
 
 /** Today's routing, for vendors whose front end is not known to differ. */
@@ -41,7 +46,9 @@ export function compilePath(
     const param = /^\{(.+)\}$/.exec(token)?.[1]
     if (param) {
       const following = tokens[i + 1]?.[0]
-      const stop = following && following !== '/' ? escapeClass(following) : ''
+      const stop =
+        (following && following !== '/' ? escapeClass(following) : '') +
+        (routing.customMethods ? ':' : '')
       source += `(?<${param}>[^/${stop}]${strict ? '*' : '+'})`
     } else {
       source += escapeRegExp(token)

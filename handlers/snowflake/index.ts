@@ -20,7 +20,12 @@ export const snowflake = defineVendor({
    * @note How Snowflake's REST front end treats a trailing slash is not published; the mock keeps
    * folding `/x/` onto `/x` and answers an empty segment (`/databases//schemas`) with its 404.
    */
-  routing: FOLDING_ROUTING,
+  /**
+   * @note Snowflake's paths end in custom methods (`{name}:undrop`, `:clone`): a name never
+   * takes a `:` in a path, so an unserved verb is a 404. A quoted identifier holding a `:` is
+   * not addressable by path here.
+   */
+  routing: { ...FOLDING_ROUTING, customMethods: true },
   requestIdHeader: 'X-Snowflake-Request-ID',
   createRequestId: uuidFrom,
   createStore: createSnowflakeStore,

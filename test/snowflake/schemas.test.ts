@@ -324,6 +324,10 @@ describe.each(TRANSPORTS)('Snowflake schemas (%s)', (transport) => {
         ['POST', `${DBS}:from-share`],
         ['POST', `${DBS}/ml_platform/replication:enable`],
         ['POST', `${DBS}/ml_platform/failover:primary`],
+        // Custom methods never become part of a name: `{name}:clone` is not `{name}`.
+        ['POST', `${DBS}/ml_platform:clone`],
+        ['POST', `${DBS}/ml_platform/schemas/images:clone`],
+        ['POST', `${DBS}/ml_platform/schemas/images/image-repositories/ai_models:rename`],
       ]) {
         const response = await h.fetch(path as string, { method, headers: JSON_AUTH, body: '{}' })
         await expectError(response, 404, '391904', /No Snowflake endpoint/)
