@@ -59,17 +59,20 @@ const ok = (description: string, schema?: z.ZodType): OperationDocs['responses']
 })
 const empty = z.strictObject({})
 
+/** `v1.RawQuery`: a search query and its pagination (ListImages, CountImages). */
+const rawQuery = z
+  .object({
+    query: gatewayString('query').describe(QUERY_DOC),
+    ...paginationShape('pagination'),
+  })
+  .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) }))
+
 /** Every REST operation of ImageService, at its real path. */
 export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_ListImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
-    query: z
-      .object({
-        query: gatewayString('query').describe(QUERY_DOC),
-        ...paginationShape('pagination'),
-      })
-      .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) })),
+    query: rawQuery,
     docs: {
       responses: ok(
         'The matching images (ListImage projection), sorted and paged',
@@ -90,12 +93,7 @@ export const rhacsOperations = [
   rhacsOperation({
     id: 'ImageService_CountImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },
-    query: z
-      .object({
-        query: gatewayString('query').describe(QUERY_DOC),
-        ...paginationShape('pagination'),
-      })
-      .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) })),
+    query: rawQuery,
     docs: {
       responses: ok(
         'How many images match; pagination is ignored',
