@@ -125,6 +125,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
             id: `${v.name}.${op.id}`,
             method: op.method,
             path: op.path,
+            // What a fault rule may make it answer in the vendor's envelope (absent: any status).
+            ...(op.statuses ? { statuses: op.statuses } : {}),
           })),
         ),
       })

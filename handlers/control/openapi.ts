@@ -126,7 +126,17 @@ export const controlPaths = (): PathsObject =>
                   auth: z.boolean(),
                   clock: clockBody,
                   operations: z.array(
-                    z.object({ id: z.string(), method: z.string(), path: z.string() }),
+                    z.object({
+                      id: z.string(),
+                      method: z.string(),
+                      path: z.string(),
+                      statuses: z
+                        .array(z.number().int())
+                        .optional()
+                        .describe(
+                          'Statuses the operation can answer; fault rules may force only these',
+                        ),
+                    }),
                   ),
                 }),
               ),

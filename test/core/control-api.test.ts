@@ -32,7 +32,12 @@ describe.each(TRANSPORTS)('control API (%s)', (transport) => {
       id: 'snowflake.createImageRepository',
       method: 'POST',
       path: '/api/v2/databases/{database}/schemas/{schema}/image-repositories',
+      statuses: expect.arrayContaining([409, 429, 503]),
     })
+    // The statuses a fault rule may force, per operation: SWR's gateway has no 503.
+    const swr = body.operations.find((o: { id: string }) => o.id === 'swr.ListSharedReposDetails')
+    expect(swr.statuses).toContain(502)
+    expect(swr.statuses).not.toContain(503)
   })
 
   it('lists the scenarios', async () => {

@@ -11,11 +11,25 @@ import {
   type StandaloneServer,
   startStandalone,
 } from '../browser/chromium.ts'
+import { type Listening, serveRaw } from '../proxy/support.ts'
 
 const AUTH = { Authorization: 'Bearer test-oauth-token' }
 const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
 const LIST = 'snowflake.listImageRepositories'
 const FETCH = 'snowflake.fetchImageRepository'
+const SWR_LIST = 'swr.ListSharedReposDetails'
+/** A Snowflake list whose first repository's `name` is a number: one drift in the response. */
+const WRONG_LIST = JSON.stringify([
+  {
+    name: 42,
+    database_name: 'ML_PLATFORM',
+    schema_name: 'IMAGES',
+    created_on: '2026-03-02T09:00:00+00:00',
+    repository_url: 'org-acct.registry.snowflakecomputing.com/ml_platform/images/x',
+    owner: 'ACCOUNTADMIN',
+    owner_role_type: 'ROLE',
+  },
+])
 
 allowBrowserTimeouts()
 
@@ -62,6 +76,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     await open()
     expect(await journalRows().count()).toBe(0)
     expect(await page.locator('#irm-journal-empty').isVisible()).toBe(true)
+    expect(await page.locator('#irm-drift').isVisible(), 'no Drift panel without proxy mode').toBe(
+      false,
+    )
+    expect(await page.locator('#irm-proxied').isVisible()).toBe(false)
     expect((await api(REPOS)).status).toBe(200)
     const row = page.locator(`#irm-journal-body tr[data-operation="${LIST}"]`)
     await row.waitFor()
@@ -184,6 +202,100 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     expect(await page.locator('#irm-rules-empty').isVisible()).toBe(true)
     expect(await page.locator('#irm-announce').textContent()).toBe(`${LIST}: fault off`)
     expect(await stillSameDocument()).toBe(true)
+  })
+
+  it('offers on each switch only the statuses its operation can answer (SWR: 429 and 502, no 409 or 503)', async () => {
+    await open()
+    const choices = (operation: string) =>
+      page
+        .getByLabel(`Fault for ${operation}`)
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))
+    expect(await choices(SWR_LIST)).toEqual(['off', '429', '502', 'latency', 'reset'])
+    expect(await choices(LIST)).toEqual(['off', '409', '429', '503', 'latency', 'reset'])
+    expect(await choices('cycle.getImageSources')).toEqual([
+      'off',
+      '409',
+      '429',
+      '503',
+      'latency',
+      'reset',
+    ])
+
+    const fault = page.getByLabel(`Fault for ${SWR_LIST}`)
+    await fault.selectOption('502')
+    await expect
+      .poll(() => server.mock.faults.list().map((r) => [r.id, r.effect]))
+      .toEqual([[`dash.${SWR_LIST}`, { status: 502 }]])
+    await expect
+      .poll(() => page.locator('#irm-announce').textContent())
+      .toBe(`${SWR_LIST}: 502 bad gateway on`)
+    const response = await fetch(`${server.url}/v2/manage/shared-repositories`, {
+      headers: { 'X-Auth-Token': 'test-iam-token' },
+    })
+    expect(response.status).toBe(502)
+    expect(response.headers.get('x-mock-fault')).toBe(`dash.${SWR_LIST}`)
+    await expect.poll(() => counters(switchRow(SWR_LIST))).toEqual({ matched: '1', fired: '1' })
+    expect(await fault.inputValue()).toBe('502')
+    await fault.selectOption('429')
+    await expect.poll(() => server.mock.faults.list()[0]?.effect?.status).toBe(429)
+  })
+
+  it('shows a proxied exchange’s contract violations: a journal badge, its messages, the Drift panel and the proxied vendors', async () => {
+    const upstream: Listening = await serveRaw((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(WRONG_LIST)
+    })
+    try {
+      await server.close()
+      server = await startStandalone({ proxy: { upstreams: { snowflake: upstream.url } } })
+      await open()
+      expect(await page.locator('#irm-proxied').textContent()).toBe('proxied: snowflake')
+      expect(await page.locator('#irm-drift').isVisible()).toBe(true)
+      expect(await page.locator('#irm-drift-empty').isVisible()).toBe(true)
+
+      const response = await api(REPOS)
+      expect(response.status).toBe(200)
+      expect(await response.text()).toBe(WRONG_LIST)
+      const message =
+        /^snowflake\.listImageRepositories: response body\[0\]\.name: .*expected string, received number/
+
+      const row = page.locator(`#irm-journal-body tr[data-operation="${LIST}"]`)
+      await row.waitFor()
+      expect(await row.locator('.badge').textContent()).toBe('1 violation')
+      await page.getByRole('button', { name: 'Details of request 1' }).click()
+      const items = page.locator('#irm-entry-1 [data-field="violations"] li')
+      expect(await items.count()).toBe(1)
+      expect(await items.first().textContent()).toMatch(message)
+      expect(await items.first().getAttribute('data-path')).toBe('body[0].name')
+
+      const drift = page.locator(`#irm-drift-body tr[data-operation="${LIST}"]`)
+      await drift.waitFor()
+      expect(await drift.locator('[data-counter=exchanges]').textContent()).toBe('1')
+      expect(await drift.locator('[data-counter=violations]').textContent()).toBe(
+        '1 (0 request, 1 response)',
+      )
+      expect(await drift.locator('[data-paths] li').allTextContents()).toEqual([
+        'response body[0].name ×1',
+      ])
+      expect(await drift.locator('[data-sample] li').first().textContent()).toMatch(message)
+      expect(await page.locator('#irm-drift-empty').isVisible()).toBe(false)
+
+      await api(REPOS)
+      await expect
+        .poll(() => drift.locator('[data-counter=exchanges]').textContent(), {
+          message: 'the panel updates live',
+        })
+        .toBe('2')
+      // Another session has its own, empty report.
+      await page.getByLabel('Session', { exact: true }).fill('other')
+      await page.getByRole('button', { name: 'Show session' }).click()
+      await expect.poll(() => page.locator('#irm-drift-body tr').count()).toBe(0)
+      expect(await page.locator('#irm-drift-empty').isVisible()).toBe(true)
+      expect(await stillSameDocument()).toBe(true)
+    } finally {
+      await upstream.close()
+    }
   })
 
   it('shows rules made elsewhere with live counters, and removes them one by one or all at once', async () => {

@@ -1,7 +1,8 @@
 import type { FaultRule } from '../../../core/faults.ts'
 import type { JournalEntry } from '../../../core/journal.ts'
+import type { OperationViolations } from '../../../core/proxy/violations.ts'
 
-export type { FaultRule, JournalEntry }
+export type { FaultRule, JournalEntry, OperationViolations }
 
 /** Where the control API, and so the dashboard's own files, are served. */
 export const CONTROL_BASE = '/__mock'
@@ -11,6 +12,8 @@ export interface OperationInfo {
   id: string
   method: string
   path: string
+  /** The statuses the operation can answer; a fault rule may force only these. Absent: any. */
+  statuses?: number[]
 }
 
 /** `GET /__mock/health`. */
@@ -28,6 +31,14 @@ export interface Health {
 export interface JournalPage {
   entries: JournalEntry[]
   size: number
+}
+
+/** `GET /__mock/violations`: contract drift of proxied traffic in one session. */
+export interface ViolationsReport {
+  session: string
+  /** Vendors answered by their real service (empty: no proxy mode). */
+  proxied: string[]
+  operations: OperationViolations[]
 }
 
 /** A control API failure: its HTTP status and the `error.message` it sent. */

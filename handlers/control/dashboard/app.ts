@@ -1,5 +1,6 @@
 import { ControlApi, type Health } from './api.ts'
 import { Ui } from './dom.ts'
+import { DriftView } from './drift.ts'
 import { FaultsView } from './faults.ts'
 import { JournalView } from './journal.ts'
 
@@ -7,7 +8,7 @@ import { JournalView } from './journal.ts'
 export interface DashboardOptions {
   /** Where the control API lives (default `/__mock`). */
   base?: string
-  /** How often the journal, rules and sessions are polled, in ms (default 1000). */
+  /** How often the journal, rules, sessions and (in proxy mode) drift are polled, in ms (default 1000). */
   pollMs?: number
   /** The session shown first (default `default`). */
   session?: string
@@ -35,6 +36,7 @@ export function startDashboard(
   const pollMs = options.pollMs ?? 1000
   const faults = new FaultsView(ui, api)
   const journal = new JournalView(ui, api, () => faults.rules)
+  const drift = new DriftView(ui, api)
   let opKey = ''
   let shownForm = ''
   let scenario = ''
@@ -99,7 +101,7 @@ export function startDashboard(
     api.session = name
     ui.byId<HTMLInputElement>('session').value = name
     journal.restart()
-    await Promise.all([refreshHealth(), faults.refresh(), refreshSessions()])
+    await Promise.all([refreshHealth(), faults.refresh(), refreshSessions(), drift.refresh()])
     await journal.refresh(true)
   }
 
@@ -140,6 +142,8 @@ export function startDashboard(
     tick++
     try {
       const work = [journal.refresh(false), faults.refresh()]
+      // Drift is polled every time only in proxy mode; otherwise it only checks now and then.
+      if (drift.proxied.length > 0 || tick % 5 === 0) work.push(drift.refresh())
       if (tick % 5 === 0) work.push(refreshHealth(), refreshSessions())
       await Promise.all(work)
       const region = ui.byId('announce')
@@ -153,7 +157,13 @@ export function startDashboard(
   }
 
   ui.byId<HTMLInputElement>('session').value = api.session
-  Promise.all([refreshHealth(), refreshScenarios(), refreshSessions(), faults.refresh()])
+  Promise.all([
+    refreshHealth(),
+    refreshScenarios(),
+    refreshSessions(),
+    faults.refresh(),
+    drift.refresh(),
+  ])
     .then(() => journal.refresh(true))
     .then(() => ui.root.querySelector('.irm')?.setAttribute('data-ready', 'true'))
     .catch(unreachable)

@@ -8,9 +8,26 @@ const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['409', '409 conflict'],
   ['429', '429 throttled'],
   ['503', '503 unavailable'],
+  ['502', '502 bad gateway'],
   ['latency', 'latency'],
   ['reset', 'connection reset'],
 ]
+
+/** Statuses a switch can force; each must be one the operation lists. */
+const STATUS_KINDS = new Set(['409', '429', '503', '502'])
+
+/**
+ * The switch positions `op` offers: a status only where the operation lists it (the control API
+ * refuses the rest), and 502 only in place of a missing 503, as SWR's gateway answers.
+ */
+export function kindsFor(op: OperationInfo): ReadonlyArray<readonly [string, string]> {
+  const can = (kind: string) => op.statuses === undefined || op.statuses.includes(Number(kind))
+  return KINDS.filter(([kind]) => {
+    if (!STATUS_KINDS.has(kind)) return true
+    if (kind === '502') return !can('503') && can('502')
+    return can(kind)
+  })
+}
 
 /** The id of the rule a switch owns: `dash.<operation>`, cut to the 64 characters ids allow. */
 export function switchRuleId(operation: string): string {
@@ -21,7 +38,9 @@ export function switchRuleId(operation: string): string {
 export function kindOf(rule: FaultRule): string {
   const e = rule.effect
   if (e.network === 'reset') return 'reset'
-  if (e.status === 409 || e.status === 429 || e.status === 503) return String(e.status)
+  if (e.status !== undefined && STATUS_KINDS.has(String(e.status)) && e.body === undefined) {
+    return String(e.status)
+  }
   if (e.status === undefined && e.network === undefined && e.delayMs !== undefined) return 'latency'
   return 'other'
 }
@@ -81,7 +100,7 @@ export class FaultsView {
         const select = ui.el(
           'select',
           { 'aria-label': `Fault for ${op.id}`, 'data-operation': op.id },
-          KINDS.map(([value, label]) => ui.el('option', { value, text: label })),
+          kindsFor(op).map(([value, label]) => ui.el('option', { value, text: label })),
         )
         select.addEventListener('change', () => void this.#apply(op.id, select))
         body.append(
@@ -120,7 +139,9 @@ export class FaultsView {
       const own = this.rules.find((r) => r.id === switchRuleId(id))
       const others = this.rules.filter((r) => r !== own && affects(r, op))
       const select = row.querySelector('select') as HTMLSelectElement
-      const kind = own ? kindOf(own) : 'off'
+      // A rule this switch does not offer (made elsewhere under its id) shows as custom.
+      let kind = own ? kindOf(own) : 'off'
+      if (!select.querySelector(`option[value="${kind}"]`) && kind !== 'other') kind = 'other'
       if (kind === 'other' && !select.querySelector('option[value=other]')) {
         select.append(ui.el('option', { value: 'other', text: 'custom rule' }))
       }
@@ -173,7 +194,7 @@ export class FaultsView {
   }
 
   #effectFor(kind: string): Record<string, unknown> {
-    if (kind === '409') return { status: 409 }
+    if (kind === '409' || kind === '502') return { status: Number(kind) }
     if (kind === '429' || kind === '503') return { status: Number(kind), retryAfter: 1 }
     // No `times`: a browser re-sends a request whose connection was reset (up to twice in
     // Chromium), so only a reset that keeps firing reaches the page.

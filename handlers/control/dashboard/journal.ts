@@ -142,7 +142,7 @@ export class JournalView {
       [
         ui.el('td', { class: 'num' }, [open]),
         ui.el('td', { class: 'mono', title: entry.time, text: entry.time.slice(11, 19) }),
-        ui.el('td', { class: 'mono', text: entry.operation }),
+        ui.el('td', { class: 'mono' }, [entry.operation, this.#badge(entry)]),
         ui.el('td', {
           class: 'mono',
           text: `${entry.method} ${entry.path}${search ? `?${search}` : ''}`,
@@ -158,6 +158,18 @@ export class JournalView {
       open.setAttribute('aria-expanded', String(open.getAttribute('aria-expanded') !== 'true'))
     })
     return row
+  }
+
+  /** A proxied exchange's violation count, or nothing when it had none. */
+  #badge(entry: JournalEntry): HTMLElement | null {
+    const n = entry.violations?.length ?? 0
+    if (n === 0) return null
+    return this.ui.el('span', {
+      class: 'badge',
+      'data-violations': String(n),
+      title: 'Contract violations in this proxied exchange; open the row for them',
+      text: `${n} ${n === 1 ? 'violation' : 'violations'}`,
+    })
   }
 
   /** Removes a row's open details, and with `andRow` the row itself. */
@@ -209,6 +221,19 @@ export class JournalView {
                   ),
             ),
             ...item('Fault applied', 'fault', fault),
+            ...(entry.violations?.length
+              ? item(
+                  'Contract violations',
+                  'violations',
+                  ui.el(
+                    'ul',
+                    { class: 'plain' },
+                    entry.violations.map((v) =>
+                      ui.el('li', { 'data-where': v.where, 'data-path': v.path, text: v.message }),
+                    ),
+                  ),
+                )
+              : []),
           ]),
         ]),
       ],

@@ -6,6 +6,7 @@ export const DASHBOARD_MARKUP = `<div class="irm">
 <header>
   <h1>image-registry-mock <small id="irm-version"></small></h1>
   <p id="irm-summary" class="muted"></p>
+  <p id="irm-proxied" class="proxied" hidden></p>
   <p id="irm-announce" role="status" aria-live="polite"></p>
 </header>
 <main>
@@ -44,6 +45,21 @@ export const DASHBOARD_MARKUP = `<div class="irm">
   </div>
   <p id="irm-journal-empty" class="muted">No requests yet.</p>
 </section>
+<section id="irm-drift" aria-labelledby="irm-drift-heading" hidden>
+  <h2 id="irm-drift-heading">Drift</h2>
+  <p class="muted">Where the proxied services' answers (or the requests sent to them) break the contract the mock answers with, per operation since the last <code>DELETE /__mock/violations</code>. A journal row's badge counts its own exchange's violations.</p>
+  <div class="wide">
+    <table id="irm-drift-table">
+      <caption>Contract violations of proxied traffic in this session.</caption>
+      <thead><tr>
+        <th scope="col">Operation</th><th scope="col" class="num">Exchanges</th><th scope="col" class="num">Violations</th>
+        <th scope="col">Paths</th><th scope="col">Sample messages</th>
+      </tr></thead>
+      <tbody id="irm-drift-body"></tbody>
+    </table>
+  </div>
+  <p id="irm-drift-empty" class="muted">No violations yet.</p>
+</section>
 <section aria-labelledby="irm-faults-heading">
   <h2 id="irm-faults-heading">Fault switches</h2>
   <p class="muted">Each switch creates or removes a real fault rule (id <code>dash.&lt;operation&gt;</code>) in this session; the next request to that operation obeys it. Rules from elsewhere (a scenario, <code>--fault</code>, the API) that affect an operation are listed under its switch, and its counters include them. A reset switch drops every request while it is on: a browser silently re-sends a request whose connection was reset, so a one-off reset never reaches the page.</p>
@@ -53,7 +69,7 @@ export const DASHBOARD_MARKUP = `<div class="irm">
   </form>
   <div class="wide">
     <table id="irm-switches">
-      <caption>One switch per operation: off, 409, 429, 503, latency or connection reset.</caption>
+      <caption>One switch per operation: off, 409, 429, 503 (or 502 where the vendor has no 503), latency or connection reset; each offers only the statuses its operation can answer.</caption>
       <thead><tr>
         <th scope="col">Operation</th><th scope="col">Route</th><th scope="col">Fault</th>
         <th scope="col" class="num">Matched</th><th scope="col" class="num">Fired</th>

@@ -75,5 +75,10 @@ body { margin: 0; }
   .irm th, .irm td { padding: .2rem .3rem; }
   .irm #irm-switches select { max-width: 7rem; }
 }
+.irm .proxied { color: var(--warn); font-weight: 600; }
+.irm .badge { display: inline-block; margin-left: .4rem; padding: 0 .35rem; border-radius: 1em;
+  background: var(--warn); color: var(--bg); font-size: .7rem; font-weight: 600; white-space: nowrap; }
+.irm ul.plain { list-style: none; margin: 0; padding: 0; }
+.irm ul.plain li { overflow-wrap: anywhere; }
 .irm .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `
