@@ -12,6 +12,7 @@ interface WithSchema {
     schema: {
       '~standard': {
         validate(value: unknown): Promise<{
+          value?: unknown
           issues?: ReadonlyArray<{
             message: string
             path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>
@@ -99,7 +100,8 @@ export async function importCollections(
           first.message,
         )
       }
-      await collection.create(record)
+      // The schema's output: defaults fill what a hand-written file left out.
+      await collection.create('value' in checked ? checked.value : record)
     }
   }
 }

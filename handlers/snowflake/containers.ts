@@ -17,6 +17,7 @@ import type {
   TagAssignmentRecord,
   tagDefinitionSchema,
 } from './schemas.ts'
+import { DEFAULT_PARAMETERS } from './schemas.ts'
 
 /*
  * Databases and schemas: SHOW-style listing, CREATE / DROP / UNDROP with Snowflake's cascade and
@@ -33,18 +34,6 @@ type TagDefinition = z.infer<typeof tagDefinitionSchema>
 type DroppedRecord = NonNullable<ReturnType<SnowflakeStore['droppedByKey']['first']>>
 
 /** Parameters a database carries unless its definition sets them: Snowflake's account defaults. */
-export const DEFAULT_PARAMETERS = {
-  data_retention_time_in_days: 1,
-  max_data_extension_time_in_days: 14,
-  default_ddl_collation: '',
-  log_level: 'OFF',
-  trace_level: 'OFF',
-  suspend_task_after_num_failures: 10,
-  user_task_managed_initial_warehouse_size: 'MEDIUM',
-  user_task_timeout_ms: 3_600_000,
-  serverless_task_min_statement_size: 'XSMALL',
-  serverless_task_max_statement_size: 'X2LARGE',
-}
 type Parameters = typeof DEFAULT_PARAMETERS
 const PARAMETER_NAMES = Object.keys(DEFAULT_PARAMETERS) as Array<keyof Parameters>
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_EPOCH } from '../../core/clock.ts'
 
 /** An account the scenario defines: it shapes `repository_url` hosts. */
 export const accountSchema = z.object({
@@ -19,31 +20,68 @@ const TRACE_LEVELS = ['ALWAYS', 'ON_EVENT', 'OFF'] as const
 /** Snowflake's largest Time Travel retention (Enterprise edition), in days. */
 export const MAX_RETENTION_DAYS = 90
 
+/** Snowflake's defaults for a new database's parameters (the values its own API tests assert). */
+export const DEFAULT_PARAMETERS = {
+  data_retention_time_in_days: 1,
+  max_data_extension_time_in_days: 14,
+  default_ddl_collation: '',
+  log_level: 'OFF',
+  trace_level: 'OFF',
+  suspend_task_after_num_failures: 10,
+  user_task_managed_initial_warehouse_size: 'MEDIUM',
+  user_task_timeout_ms: 3_600_000,
+  serverless_task_min_statement_size: 'XSMALL',
+  serverless_task_max_statement_size: 'X2LARGE',
+}
+
 /**
- * The parameters a database or schema carries (contract `Database` / `Schema`, writable part),
- * with Snowflake's defaults filled in when stored.
+ * The parameters a database or schema carries (contract `Database` / `Schema`, writable part).
+ * Stored records always hold them; a scenario file may leave them out for Snowflake's defaults.
  */
 const containerParameters = {
-  data_retention_time_in_days: z.number().int(),
-  max_data_extension_time_in_days: z.number().int(),
-  default_ddl_collation: z.string(),
-  log_level: z.string(),
-  trace_level: z.string(),
-  suspend_task_after_num_failures: z.number().int(),
-  user_task_managed_initial_warehouse_size: z.string(),
-  user_task_timeout_ms: z.number().int(),
-  serverless_task_min_statement_size: z.string(),
-  serverless_task_max_statement_size: z.string(),
+  data_retention_time_in_days: z
+    .number()
+    .int()
+    .default(DEFAULT_PARAMETERS.data_retention_time_in_days),
+  max_data_extension_time_in_days: z
+    .number()
+    .int()
+    .default(DEFAULT_PARAMETERS.max_data_extension_time_in_days),
+  default_ddl_collation: z.string().default(DEFAULT_PARAMETERS.default_ddl_collation),
+  log_level: z.string().default(DEFAULT_PARAMETERS.log_level),
+  trace_level: z.string().default(DEFAULT_PARAMETERS.trace_level),
+  suspend_task_after_num_failures: z
+    .number()
+    .int()
+    .default(DEFAULT_PARAMETERS.suspend_task_after_num_failures),
+  user_task_managed_initial_warehouse_size: z
+    .string()
+    .default(DEFAULT_PARAMETERS.user_task_managed_initial_warehouse_size),
+  user_task_timeout_ms: z.number().int().default(DEFAULT_PARAMETERS.user_task_timeout_ms),
+  serverless_task_min_statement_size: z
+    .string()
+    .default(DEFAULT_PARAMETERS.serverless_task_min_statement_size),
+  serverless_task_max_statement_size: z
+    .string()
+    .default(DEFAULT_PARAMETERS.serverless_task_max_statement_size),
+}
+
+/** `created_on` of a container a scenario file lists without one: the clock's default start. */
+const DEFAULT_CREATED_ON = new Date(DEFAULT_EPOCH).toISOString().replace('Z', '+00:00')
+
+/** What every stored container has besides its name and parameters, with a file's defaults. */
+const containerFields = {
+  created_on: z.string().default(DEFAULT_CREATED_ON),
+  kind: z.enum(CONTAINER_KINDS).default('PERMANENT'),
+  owner: z.string().default('ACCOUNTADMIN'),
+  owner_role_type: z.string().default('ROLE'),
+  comment: z.string().default(''),
 }
 
 /** A stored database; names are stored resolved (upper case unless quoted), times in Snowflake's form. */
 export const databaseSchema = z.object({
   name: z.string(),
-  created_on: z.string(),
-  kind: z.enum(CONTAINER_KINDS),
-  owner: z.string(),
-  owner_role_type: z.string(),
-  comment: z.string(),
+  ...containerFields,
   ...containerParameters,
 })
 
@@ -51,13 +89,9 @@ export const databaseSchema = z.object({
 export const schemaSchema = z.object({
   database: z.string(),
   name: z.string(),
-  created_on: z.string(),
-  kind: z.enum(CONTAINER_KINDS),
-  owner: z.string(),
-  owner_role_type: z.string(),
-  comment: z.string(),
-  managed_access: z.boolean(),
-  pipe_execution_paused: z.boolean(),
+  ...containerFields,
+  managed_access: z.boolean().default(false),
+  pipe_execution_paused: z.boolean().default(false),
   ...containerParameters,
 })
 
