@@ -57,9 +57,19 @@ export function compilePath(
   return { regexp: new RegExp(`^${originSource(baseUrl)}${source}${strict ? '' : '/?'}$`) }
 }
 
-/** Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). */
-export function compilePrefix(prefix: string, baseUrl?: string): RegExp {
-  return new RegExp(`^${originSource(baseUrl)}${escapeRegExp(prefix)}(?:[/:?].*)?$`)
+/**
+ * Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). Where the
+ * vendor's front end redirects empty segments, the prefix's own slashes may be doubled too
+ * (`/v1//images`), so that request reaches the vendor's redirect rather than no one.
+ */
+export function compilePrefix(
+  prefix: string,
+  baseUrl?: string,
+  routing: PathRouting = FOLDING_ROUTING,
+): RegExp {
+  const literal = escapeRegExp(prefix)
+  const source = routing.emptySegments === 'redirect' ? literal.replaceAll('\\/', '\\/+') : literal
+  return new RegExp(`^${originSource(baseUrl)}${source}(?:[/:?].*)?$`)
 }
 
 /**

@@ -104,9 +104,21 @@ function discardRest(req: ExpressRequest): void {
   req.resume()
 }
 
+/**
+ * The request's absolute URL. Concatenated, not resolved: a path starting `//` is a path here, not
+ * a network-path reference. A Host header that is no host (`a/b`, `x y`) is read as localhost.
+ */
+function requestUrl(host: string | undefined, path: string): URL {
+  const named = host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'
+  try {
+    return new URL(`http://${named}${path}`)
+  } catch {
+    return new URL(`http://localhost${path}`)
+  }
+}
+
 function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
-  const host = req.headers.host ?? 'localhost'
-  const url = new URL(req.originalUrl, `http://${host}`)
+  const url = requestUrl(req.headers.host, req.originalUrl)
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)

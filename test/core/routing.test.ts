@@ -132,6 +132,15 @@ describe.each(TRANSPORTS)('routing as the vendors’ front ends route (%s)', (tr
         '<a href="/v1/images/sha256:abc?x=1">Moved Permanently</a>.\n\n',
       )
     })
+
+    it.each([
+      ['/v1//images', '/v1/images'],
+      ['//v1/imagescount', '/v1/imagescount'],
+    ])('redirects %s, whose empty segment is inside the prefix, to %s', async (path, target) => {
+      const response = await h.fetch(path, { headers: AUTHORIZED.rhacs, redirect: 'manual' })
+      expect(response.status).toBe(301)
+      expect(response.headers.get('location')).toBe(target)
+    })
   })
 
   it('Snowflake keeps answering an empty database segment with its 404', async () => {
