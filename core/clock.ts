@@ -24,6 +24,12 @@ export interface Clock {
   readonly stepMs: number
 }
 
+/**
+ * The latest instant the clock may show: the end of year 9999, so every timestamp a vendor writes
+ * (four-digit years) stays valid and a year of requests still fits before JavaScript's date limit.
+ */
+export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
+
 /** Creates a virtual clock. */
 export function createClock({ start = DEFAULT_EPOCH, stepMs = 1000 }: ClockOptions = {}): Clock {
   let current = start
@@ -33,10 +39,15 @@ export function createClock({ start = DEFAULT_EPOCH, stepMs = 1000 }: ClockOptio
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0)
         throw new RangeError('advance() takes a non-negative number of ms')
+      if (current + ms > LATEST_INSTANT)
+        throw new RangeError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
       current += ms
     },
     set(instant) {
-      if (!Number.isFinite(instant)) throw new RangeError('set() takes a finite instant in ms')
+      if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT)
+        throw new RangeError(
+          'set() takes an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (ms since the epoch)',
+        )
       current = instant
     },
     tick() {

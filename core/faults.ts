@@ -3,6 +3,9 @@ import { compileGlob, globProblem } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
 
+/** How deep a rule's own body may nest: deeper JSON is refused before anything is stored. */
+const MAX_BODY_DEPTH = 64
+
 const globSchema = z.string().superRefine((glob, ctx) => {
   const problem = globProblem(glob)
   if (problem) ctx.addIssue({ code: 'custom', message: `glob ${problem}` })
@@ -25,8 +28,20 @@ const effectSchema = z
     retryAfter: z.number().int().min(0).max(86_400).optional(),
     delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
     network: z.enum(['reset', 'timeout']).optional(),
-    body: z.unknown().optional(),
-    location: z.string().min(1).max(2048).optional(),
+    body: z
+      .unknown()
+      .optional()
+      .refine((body) => nestingDepth(body) <= MAX_BODY_DEPTH, {
+        message: `effect.body may nest at most ${MAX_BODY_DEPTH} levels deep`,
+      }),
+    location: z
+      .string()
+      .min(1)
+      .max(2048)
+      .refine((location) => isRedirectTarget(location), {
+        message: 'effect.location must be an absolute http(s) URL or a path starting with /',
+      })
+      .optional(),
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -370,4 +385,31 @@ export function describeZodError(error: z.ZodError): string {
  */
 function boundToEnvelope(effect: FaultRule['effect']): boolean {
   return effect.body === undefined && effect.location === undefined
+}
+
+/** The nesting depth of a JSON value, counted without recursion (a hostile body cannot overflow). */
+function nestingDepth(value: unknown): number {
+  let deepest = 0
+  const pending: Array<[unknown, number]> = [[value, 0]]
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop() as [unknown, number]
+    if (typeof current !== 'object' || current === null) continue
+    if (depth + 1 > deepest) deepest = depth + 1
+    if (deepest > MAX_BODY_DEPTH) return deepest
+    for (const child of Object.values(current)) pending.push([child, depth + 1])
+  }
+  return deepest
+}
+
+/** A `Location` a redirect may carry: an absolute http(s) URL or a path, no control characters. */
+function isRedirectTarget(location: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f]/.test(location)) return false
+  if (location.startsWith('/') && !location.startsWith('//')) return true
+  try {
+    const url = new URL(location)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+  } catch {
+    return false
+  }
 }

@@ -58,17 +58,12 @@ export function compilePath(
 }
 
 /**
- * Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). Where the
- * vendor's front end redirects empty segments, the prefix's own slashes may be doubled too
- * (`/v1//images`), so that request reaches the vendor's redirect rather than no one.
+ * Matches every path under a prefix (`/v1/images…`, `/v1/images/x`, `/v1/images:x`). The prefix's
+ * own slashes may be doubled too (`/v1//images`), so such a request reaches the vendor's answer
+ * to empty segments (its 404, or a redirect) rather than no vendor at all.
  */
-export function compilePrefix(
-  prefix: string,
-  baseUrl?: string,
-  routing: PathRouting = FOLDING_ROUTING,
-): RegExp {
-  const literal = escapeRegExp(prefix)
-  const source = routing.emptySegments === 'redirect' ? literal.replaceAll('\\/', '\\/+') : literal
+export function compilePrefix(prefix: string, baseUrl?: string): RegExp {
+  const source = escapeRegExp(prefix).replaceAll('\\/', '\\/+')
   return new RegExp(`^${originSource(baseUrl)}${source}(?:[/:?].*)?$`)
 }
 

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { BuiltMock } from '../core/mock.ts'
 import { mswMiddleware } from './express-adapter.ts'
 
@@ -25,6 +25,15 @@ export function createApp(mock: BuiltMock): Express {
     res.setHeader('Access-Control-Max-Age', '600')
     res.status(204).end()
   })
+  // Fetch's Request cannot carry TRACE, CONNECT or TRACK, and no vendor serves them: refuse them
+  // here rather than let the adapter fail.
+  app.use((req, res, next) => {
+    if (FETCH_METHODS.has(req.method)) return next()
+    res
+      .status(405)
+      .setHeader('Allow', [...FETCH_METHODS].join(', '))
+      .json({ error: { status: 405, message: `Method ${req.method} is not served by this mock` } })
+  })
   app.use(mswMiddleware(mock.handlers))
   app.use((req, res) => {
     res.status(404).json({
@@ -34,5 +43,18 @@ export function createApp(mock: BuiltMock): Express {
       },
     })
   })
+  // Never Express's HTML page with a stack trace: a failure the handlers did not turn into a vendor
+  // error is logged and answered as plain JSON.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(`[image-registry-mock] ${req.method} ${req.path} failed unexpectedly:`, error)
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    res.status(500).json({ error: { status: 500, message: 'The mock failed on this request' } })
+  })
   return app
 }
+
+/** The methods a fetch `Request` can carry (and the vendors use). */
+const FETCH_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])

@@ -244,7 +244,7 @@ function causeCode(error: unknown): string | undefined {
 /**
  * The vendor-shaped answer to an upstream that failed: 503 when nothing accepted the connection
  * (as Envoy answers an unreachable upstream), 504 when it did not answer in time, 502 for a reset
- * or any other broken answer.
+ * or any other broken answer (503 for a vendor whose catalogue has no 502).
  */
 function upstreamFailure(
   exchange: Exchange,
@@ -265,8 +265,10 @@ function upstreamFailure(
   if (code === 'ECONNREFUSED') {
     return new MockStatusError(503, `${where} refused the connection (ECONNREFUSED)`, 'upstream')
   }
+  // A vendor that publishes no 502 (Snowflake) says 503 for a broken upstream.
+  const broken = exchange.operation?.statuses?.includes(502) === false ? 503 : 502
   return new MockStatusError(
-    502,
+    broken,
     `${where} failed: ${code ?? (error as Error)?.message ?? String(error)}`,
     'upstream',
   )

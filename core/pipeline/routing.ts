@@ -47,7 +47,7 @@ export function routingHandler(
     .flatMap((vendor) =>
       vendor.pathPrefixes.map((prefix) => ({
         vendor,
-        regexp: compilePrefix(prefix, baseUrls[vendor.name], vendor.routing),
+        regexp: compilePrefix(prefix, baseUrls[vendor.name]),
         literal: prefix.length,
       })),
     )

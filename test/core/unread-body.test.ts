@@ -75,12 +75,23 @@ describe('a request body the endpoint does not read (through Express)', () => {
     expect((await h.fetch('/__mock/health')).status).toBe(200)
   })
 
-  it('keeps the store intact and answers the vendor 413 for an oversized body on a write', async () => {
+  it("keeps the store intact and answers Cycle's own error for an oversized body on a write", async () => {
     h = await startHarness('express', { seed: 1, maxBodyBytes: 1024 })
     const before = h.mock.db.cycle.sources.count()
     const answer = await send(h.baseUrl, 'POST', '/v1/images/sources', MEGABYTE)
-    expect(answer.status).toBe(413)
-    expect(JSON.parse(answer.body).error.status).toBe(413)
+    // Cycle's catalogue has no 413: its error for too large an input is 422.max-exceeded.
+    expect(answer.status).toBe(422)
+    expect(JSON.parse(answer.body).error.code).toBe('422.max-exceeded')
     expect(h.mock.db.cycle.sources.count()).toBe(before)
+  })
+})
+
+describe('requests the standalone server cannot hand to a handler', () => {
+  it.each(['TRACE'])('answers %s with a JSON 405, never a 500 page', async (method) => {
+    h = await startHarness('express', { seed: 1 })
+    const answer = await send(h.baseUrl, method, '/__mock/health', Buffer.alloc(0))
+    expect(answer.status).toBe(405)
+    expect(JSON.parse(answer.body).error.status).toBe(405)
+    expect((await h.fetch('/__mock/health')).status, 'the server keeps serving').toBe(200)
   })
 })
