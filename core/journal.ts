@@ -79,7 +79,12 @@ export interface ResponsePreview {
  */
 export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
   if (!response.body) return { response, body: null, truncated: false }
-  if (/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+  // A body of known length (every JSON answer) is read whole and handed on; a streamed one (the
+  // RHACS export, served as JSON without a length) must keep streaming, so only its start is read.
+  if (
+    response.headers.has('content-length') &&
+    /^application\/json\b/i.test(response.headers.get('content-type') ?? '')
+  ) {
     const text = await response.text()
     return { response: new Response(text === '' ? null : text, response), ...cut(text) }
   }
