@@ -117,6 +117,11 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     await page.getByLabel('Operation (glob)').pressSequentially('*.list*')
     await expect.poll(() => journalRows().count()).toBe(1)
     expect(await journalRows().first().getAttribute('data-operation')).toBe(LIST)
+    await page.getByLabel('Operation (glob)').fill('nosuch.*')
+    await expect.poll(() => journalRows().count()).toBe(0)
+    expect(await page.locator('#irm-journal-empty').textContent()).toBe(
+      'No requests match the filters.',
+    )
     await page.getByLabel('Operation (glob)').fill('')
     const vendors = await page
       .getByLabel('Vendor')

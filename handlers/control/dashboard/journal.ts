@@ -109,8 +109,15 @@ export class JournalView {
   }
 
   #updateCount(): void {
-    const rows = this.ui.byId('journal-body').querySelectorAll('tr[data-id]').length
-    this.ui.byId('journal-empty').hidden = rows > 0
+    const { ui } = this
+    const rows = ui.byId('journal-body').querySelectorAll('tr[data-id]').length
+    const empty = ui.byId('journal-empty')
+    empty.hidden = rows > 0
+    // An empty list under a filter says so, rather than looking like a session with no requests.
+    const filtered = ['filter-vendor', 'filter-operation', 'filter-status'].some(
+      (id) => ui.byId<HTMLInputElement>(id).value.trim() !== '',
+    )
+    empty.textContent = filtered ? 'No requests match the filters.' : 'No requests yet.'
     this.ui.byId('journal-count').textContent = rows > 0 ? `(${rows} shown)` : ''
   }
 
