@@ -12,6 +12,7 @@ import {
 import type { Exchange, Step } from './exchange.ts'
 import { sessionOf } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
+import { renderFor } from './render-error.ts'
 
 /** Connection-level headers that belong to one hop, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -265,11 +266,9 @@ function upstreamFailure(
   if (code === 'ECONNREFUSED') {
     return new MockStatusError(503, `${where} refused the connection (ECONNREFUSED)`, 'upstream')
   }
-  // A vendor that publishes no 502 (Snowflake) says 503 for a broken upstream.
-  const broken = exchange.operation?.statuses?.includes(502) === false ? 503 : 502
-  return new MockStatusError(
-    broken,
-    `${where} failed: ${code ?? (error as Error)?.message ?? String(error)}`,
-    'upstream',
-  )
+  const message = `${where} failed: ${code ?? (error as Error)?.message ?? String(error)}`
+  const badGateway = new MockStatusError(502, message, 'upstream')
+  // A vendor whose catalogue has no 502 (Snowflake's renderer turns it into a 500) says 503.
+  const rendered = renderFor(exchange, badGateway)
+  return rendered.status === 502 ? badGateway : new MockStatusError(503, message, 'upstream')
 }

@@ -103,6 +103,19 @@ describe('upstream failures answer in the vendor’s own shape', () => {
     expect(proxy.mock.journal.find()[0]?.status).toBe(502)
   })
 
+  it('reset: Snowflake’s 503, its catalogue having no 502', async () => {
+    const upstream = await keep(serveRaw((req) => req.socket.destroy()))
+    const proxy = await keep(serveMock({ proxy: { upstreams: { snowflake: upstream.url } } }))
+    const response = await proxy.fetch(
+      '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+      { headers: { Authorization: 'Bearer t' } },
+    )
+    expect(response.status).toBe(503)
+    const body = await response.json()
+    expect(body.message).toMatch(/Snowflake upstream http:\/\/127\.0\.0\.1:\d+ failed/)
+    expect(body.request_id).not.toBe('')
+  })
+
   it('timeout: RHACS’s 504 status after the proxy timeout', async () => {
     const upstream = await keep(serveRaw(() => {}))
     const proxy = await keep(
