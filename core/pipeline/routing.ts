@@ -7,6 +7,7 @@ import { runPipeline } from './index.ts'
 interface Route {
   vendor: AnyVendor
   operation: AnyOperation
+  operationId: string
   regexp: RegExp
   literal: number
 }
@@ -38,6 +39,8 @@ export function routingHandler(
       vendor.operations.map((operation) => ({
         vendor,
         operation: operation as AnyOperation,
+        // Built once here rather than on every request.
+        operationId: `${vendor.name}.${operation.id}`,
         regexp: compilePath(operation.path, baseUrls[vendor.name], vendor.routing).regexp,
         literal: literalLength(operation.path),
       })),
@@ -55,6 +58,7 @@ export function routingHandler(
   const claimed = new RegExp(territories.map((t) => `(?:${t.regexp.source})`).join('|'))
 
   return http.all(claimed, ({ request }) => {
+    const started = performance.now()
     const url = new URL(request.url)
     const href = `${url.origin}${url.pathname}`
     const redirect = redirectOf(territories, href, url)
@@ -63,18 +67,12 @@ export function routingHandler(
       const match = route.regexp.exec(href)
       if (match) {
         return runPipeline({
+          ...fresh(started, request, url, runtime),
           vendor: route.vendor,
           operation: route.operation,
           allowed: [],
-          request,
-          url,
           params: decodeParams(match.groups ?? {}),
-          runtime,
-          operationId: `${route.vendor.name}.${route.operation.id}`,
-          started: performance.now(),
-          bodyText: '',
-          faults: [],
-          network: null,
+          operationId: route.operationId,
         })
       }
     }
@@ -88,19 +86,13 @@ export function routingHandler(
       ),
     ]
     return runPipeline({
+      ...fresh(started, request, url, runtime),
       vendor: territory.vendor,
       operation: undefined,
       allowed: redirect ? [] : allowed,
       redirect,
-      request,
-      url,
       params: {},
-      runtime,
       operationId: `${territory.vendor.name}.unmatched`,
-      started: performance.now(),
-      bodyText: '',
-      faults: [],
-      network: null,
     })
   })
 }
@@ -115,6 +107,11 @@ function redirectOf(territories: Territory[], href: string, url: URL): string | 
   const territory = territories.find((t) => t.regexp.test(href))
   if (territory?.vendor.routing?.emptySegments !== 'redirect') return undefined
   return `${collapsed}${url.search}`
+}
+
+/** What every exchange starts with, routed or not: nothing read, no fault, no answer yet. */
+function fresh(started: number, request: Request, url: URL, runtime: Runtime) {
+  return { started, request, url, runtime, bodyText: '', faults: [], network: null }
 }
 
 /**

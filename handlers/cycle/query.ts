@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { CycleError } from './errors.ts'
 import { type ListQuery, SORT_KEYS, SOURCE_INCLUDES, SOURCE_METAS, type SortKey } from './model.ts'
 import { IMAGE_SOURCE_STATES } from './schemas.ts'
@@ -161,11 +162,7 @@ export function toListQuery(query: z.output<typeof cycleQuery.list>): ListQuery 
 
 /** Parses a getImageSources query outside a request (benchmarks, model tests). */
 export function parseListQuery(params: URLSearchParams): ListQuery {
-  const record: Record<string, string | string[]> = {}
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key)
-    record[key] = values.length === 1 ? (values[0] as string) : values
-  }
+  const record = queryRecord(params)
   const parsed = cycleQuery.list.safeParse(record)
   if (!parsed.success) throw CycleError.invalidArgument(parsed.error.issues[0]?.message ?? '')
   return toListQuery(parsed.data)

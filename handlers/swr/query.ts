@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { SwrError } from './errors.ts'
 
 /** Which side of sharing to list. */
@@ -94,11 +95,7 @@ export const sharedReposQuery = z
 
 /** Parses a query outside a request (benchmarks, model tests). */
 export function parseSharedReposQuery(params: URLSearchParams): SharedReposQuery {
-  const record: Record<string, string | string[]> = {}
-  for (const key of new Set(params.keys())) {
-    const values = params.getAll(key)
-    record[key] = values.length === 1 ? (values[0] as string) : values
-  }
+  const record = queryRecord(params)
   return sharedReposQuery.parse(record)
 }
 

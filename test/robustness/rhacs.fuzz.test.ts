@@ -5,6 +5,7 @@ import { RHACS_CLUSTERS, RHACS_WATCHED_IMAGES } from '../../fixtures/rhacs.ts'
 import { ImageView, imageSearchFields } from '../../handlers/rhacs/model.ts'
 import type { Mock } from '../../index.ts'
 import { expectRhacsShape, type RhacsShape } from '../rhacs/contract.ts'
+import { GRPC_GATEWAY_STATUS } from '../support/catalogue.ts'
 import {
   checkOperation,
   type FuzzRequest,
@@ -18,25 +19,6 @@ const AUTH = { Authorization: 'Bearer fuzz' }
 const JSON_AUTH = { ...AUTH, 'Content-Type': 'application/json' }
 const enc = encodeURIComponent
 
-/** grpc-gateway's HTTP status for each gRPC code, written out independently of the handlers. */
-const HTTP_OF_GRPC: Record<number, number> = {
-  1: 499,
-  2: 500,
-  3: 400,
-  4: 504,
-  5: 404,
-  6: 409,
-  7: 403,
-  8: 429,
-  9: 400,
-  10: 409,
-  11: 400,
-  12: 501,
-  13: 500,
-  14: 503,
-  15: 500,
-  16: 401,
-}
 /** The mock's own transport statuses keep their HTTP status under the nearest gRPC code. */
 const TRANSPORT = new Set(['405:12', '413:8'])
 
@@ -52,7 +34,7 @@ const isRhacsError = (body: unknown, response: Response) => {
   if (!streamed) expect((body as { error: string }).error).toBe(status.message)
   expect(status.message.length, 'the message says what is wrong').toBeGreaterThan(0)
   expect(
-    HTTP_OF_GRPC[status.code] === response.status ||
+    GRPC_GATEWAY_STATUS[status.code] === response.status ||
       TRANSPORT.has(`${response.status}:${status.code}`),
     `HTTP ${response.status} does not fit gRPC code ${status.code}`,
   ).toBe(true)

@@ -34,17 +34,6 @@ export function containerHelpers(harness: () => Harness) {
     return body
   }
 
-  async function expectError(response: Response, status: number, code: string, message: RegExp) {
-    const body = await response.json()
-    expect(response.status, JSON.stringify(body)).toBe(status)
-    expectSnowflakeShape('ErrorResponse', body)
-    expect(body.code).toBe(code)
-    expect(body.error_code).toBe(code)
-    expect(body.message).toMatch(message)
-    expect(body.request_id).toBe(response.headers.get('x-snowflake-request-id'))
-    return body
-  }
-
   /** Everything a client can read about a database: itself, its schemas, their repositories. */
   async function snapshot(database: string) {
     const db = await (await get(`${DBS}/${database}`)).json()
@@ -64,5 +53,22 @@ export function containerHelpers(harness: () => Harness) {
     return { db, schemas, repositories }
   }
 
-  return { get, post, del, names, expectOk, expectError, snapshot }
+  return { get, post, del, names, expectOk, expectError: expectSnowflakeError, snapshot }
+}
+
+/** Asserts a Snowflake error answer: status, code in both fields, message, request id header. */
+export async function expectSnowflakeError(
+  response: Response,
+  status: number,
+  code: string,
+  message: RegExp,
+) {
+  const body = await response.json()
+  expect(response.status, JSON.stringify(body)).toBe(status)
+  expectSnowflakeShape('ErrorResponse', body)
+  expect(body.code).toBe(code)
+  expect(body.error_code).toBe(code)
+  expect(body.message).toMatch(message)
+  expect(body.request_id).toBe(response.headers.get('x-snowflake-request-id'))
+  return body
 }

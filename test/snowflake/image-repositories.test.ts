@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SNOWFLAKE_READ_ONLY_TOKEN } from '../../fixtures/snowflake.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+import { expectSnowflakeError } from './containers-support.ts'
 import { expectSnowflakeShape } from './contract.ts'
 
 const AUTH = { Authorization: 'Bearer test-oauth-token' }
@@ -24,16 +25,7 @@ describe.each(TRANSPORTS)('Snowflake image repositories (%s)', (transport) => {
   const del = (path: string, headers: Record<string, string> = AUTH) =>
     h.fetch(path, { method: 'DELETE', headers })
 
-  async function expectError(response: Response, status: number, code: string, message: RegExp) {
-    const body = await response.json()
-    expect(response.status, JSON.stringify(body)).toBe(status)
-    expectSnowflakeShape('ErrorResponse', body)
-    expect(body.code).toBe(code)
-    expect(body.error_code).toBe(code)
-    expect(body.message).toMatch(message)
-    expect(body.request_id).toBe(response.headers.get('x-snowflake-request-id'))
-    return body
-  }
+  const expectError = expectSnowflakeError
 
   describe('listImageRepositories', () => {
     it('lists the repositories of a schema, sorted by name, with Snowflake-shaped records', async () => {

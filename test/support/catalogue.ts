@@ -10,7 +10,7 @@ import { contractAjv, loadContract } from './contracts.ts'
  */
 
 /** grpc-gateway's `HTTPStatusFromCode` (runtime/errors.go): gRPC code → HTTP status. */
-const GRPC_GATEWAY_STATUS: Record<number, number> = {
+export const GRPC_GATEWAY_STATUS: Record<number, number> = {
   1: 499,
   2: 500,
   3: 400,
