@@ -10,6 +10,8 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
@@ -28,6 +30,14 @@ const ROOT = path.resolve(import.meta.dirname, '..')
 const RESULTS = path.join(ROOT, 'bench', 'results.md')
 /** The young generation (MB per semi-space) the memory rows compare with V8's default (16). */
 const SMALL_SEMI_SPACE_MB = 4
+/** In-process rounds are short; more of them give a steadier median. */
+const IN_PROCESS_ROUNDS = Math.max(ROUNDS, 7)
+const IN_PROCESS_REQUESTS = 1000
+/** A full collection (V8's `gc`, exposed at run time: the bench runs under plain tsx). */
+const collectGarbage: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+})()
 const wanted = (section: string) => !ONLY || ONLY.includes(section)
 
 const out: string[] = [
@@ -135,7 +145,7 @@ if (wanted('inprocess')) {
     '',
     '## In-process: µs per intercepted fetch (msw/node)',
     '',
-    'Baselines in the same process and run: (c) one bare msw handler returning the same bytes (no model work at all); (b) one bare msw handler running the same model logic (no sessions, auth, faults or journal). The mock / (b) ratio is the cost of the pipeline; mock / (c) adds the model work itself.',
+    `Baselines in the same process and run: (c) one bare msw handler returning the same bytes (no model work at all); (b) one bare msw handler running the same model logic (no sessions, auth, faults or journal). The mock / (b) ratio is the cost of the pipeline; mock / (c) adds the model work itself. Medians of ${IN_PROCESS_ROUNDS} rounds of ${IN_PROCESS_REQUESTS} sequential fetches per variant, after a warm-up round; variants rotate, each block after a full GC.`,
     '',
     '| workload | mock µs | (b) msw + model µs | (c) msw, same bytes µs | mock / (b) | mock / (c) |',
     '|---|---:|---:|---:|---:|---:|',
@@ -150,22 +160,25 @@ if (wanted('inprocess')) {
       () => new HttpResponse(sample, { headers: { 'content-type': 'application/json' } }),
     )
     const time = async (n: number) => {
+      // Each block starts from a clean heap, so one block's garbage is not collected in another's.
+      collectGarbage()
       const started = performance.now()
       for (let i = 0; i < n; i++) await (await fetch(fixtureRequest(fixture, mock))).arrayBuffer()
       return ((performance.now() - started) * 1000) / n
     }
     const rounds = { mock: [] as number[], model: [] as number[], bytes: [] as number[] }
-    for (let round = 0; round <= ROUNDS; round++) {
-      server.resetHandlers(...mock.handlers)
-      const m = await time(1500)
-      server.resetHandlers(fixture.bare(mock))
-      const b = await time(1500)
-      server.resetHandlers(sameBytes)
-      const c = await time(1500)
-      if (round > 0) {
-        rounds.mock.push(m)
-        rounds.model.push(b)
-        rounds.bytes.push(c)
+    const blocks = [
+      { handlers: mock.handlers, into: rounds.mock },
+      { handlers: [fixture.bare(mock)], into: rounds.model },
+      { handlers: [sameBytes], into: rounds.bytes },
+    ]
+    for (let round = 0; round <= IN_PROCESS_ROUNDS; round++) {
+      // Rotated, so no variant always runs first (or right after the heaviest one).
+      for (let k = 0; k < blocks.length; k++) {
+        const block = blocks[(round + k) % blocks.length]!
+        server.resetHandlers(...block.handlers)
+        const micros = await time(IN_PROCESS_REQUESTS)
+        if (round > 0) block.into.push(micros)
       }
     }
     server.close()

@@ -1,4 +1,5 @@
 import { compileGlob } from './glob.ts'
+import { jsonTextOf } from './json-response.ts'
 
 /**
  * A difference between a proxied exchange and the operation's contract (the mock's own zod
@@ -72,13 +73,16 @@ export interface ResponsePreview {
 }
 
 /**
- * Reads the start of a response body for the journal without taking it from the client. A JSON
- * body (every vendor answer but streamed exports) is already one string in memory: it is read
- * whole and the response rebuilt around it, the cheapest way. Any other body may be a stream
+ * Reads the start of a response body for the journal without taking it from the client. An
+ * answer built by `jsonResponse` (every vendor answer but streamed exports) brings its text. Any
+ * other JSON body of known length (a proxied answer) is read whole and the response rebuilt
+ * around it, the cheapest way. Any other body may be a stream
  * (an NDJSON export of 10,000 images), so only a clone is read, as far as the preview needs.
  */
 export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
   if (!response.body) return { response, body: null, truncated: false }
+  const known = jsonTextOf(response)
+  if (known !== undefined) return { response, ...cut(known) }
   // A body of known length (every JSON answer) is read whole and handed on; a streamed one (the
   // RHACS export, served as JSON without a length) must keep streaming, so only its start is read.
   if (
@@ -105,7 +109,19 @@ export async function previewResponseBody(response: Response): Promise<ResponseP
 
 function cut(text: string): { body: string | null; truncated: boolean } {
   if (text === '') return { body: null, truncated: false }
-  return { body: text.slice(0, BODY_PREVIEW_CHARS), truncated: text.length > BODY_PREVIEW_CHARS }
+  return { body: bodyPreview(text), truncated: text.length > BODY_PREVIEW_CHARS }
+}
+
+/**
+ * A body's first {@link BODY_PREVIEW_CHARS} characters, as a string of its own. V8's `slice` of a
+ * long string is a view that keeps the whole string alive, so a full journal of plain slices
+ * would hold 10,000 whole bodies (megabytes each, for a large upload or list) rather than
+ * 10,000 previews; `structuredClone` copies the characters.
+ */
+export function bodyPreview(text: string): string {
+  return text.length <= BODY_PREVIEW_CHARS
+    ? text
+    : structuredClone(text.slice(0, BODY_PREVIEW_CHARS))
 }
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */

@@ -1,4 +1,4 @@
-import { BODY_PREVIEW_CHARS, previewResponseBody } from '../journal.ts'
+import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal.ts'
 import { decidingFault, type Exchange } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
 
@@ -25,7 +25,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
     method: request.method,
     path: url.pathname,
     query: queryRecord(url.searchParams),
-    requestBody: bodyText === '' ? null : bodyText.slice(0, BODY_PREVIEW_CHARS),
+    requestBody: bodyText === '' ? null : bodyPreview(bodyText),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
     responseBody: preview?.body ?? null,
     responseBodyTruncated: preview?.truncated ?? false,

@@ -1,5 +1,5 @@
-import { HttpResponse, type JsonBodyType } from 'msw'
 import { MockError, MockStatusError } from '../errors.ts'
+import { jsonResponse } from '../json-response.ts'
 import type { RenderedError } from '../vendor.ts'
 import type { Exchange } from './exchange.ts'
 
@@ -16,7 +16,7 @@ export function renderError(exchange: Exchange, error: unknown): void {
   const extra = error instanceof MockStatusError ? error.extra : {}
   // A rule's own body goes out with the rule's own status; the vendor's envelope with the vendor's.
   const own = error instanceof MockStatusError && extra.bodyOverride !== undefined
-  const response = HttpResponse.json((own ? extra.bodyOverride : rendered.body) as JsonBodyType, {
+  const response = jsonResponse(own ? extra.bodyOverride : rendered.body, {
     status: own ? (error as MockStatusError).status : rendered.status,
     headers: rendered.headers,
   })

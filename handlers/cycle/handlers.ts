@@ -1,5 +1,5 @@
-import { HttpResponse } from 'msw'
 import { z } from 'zod'
+import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { type Caller, cycleOperation } from './auth.ts'
 import { CycleError } from './errors.ts'
@@ -215,7 +215,7 @@ async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Resp
 }
 
 function ok(body: unknown, status = 200): Response {
-  return HttpResponse.json(body as Record<string, unknown>, { status })
+  return jsonResponse(body as Record<string, unknown>, { status })
 }
 
 function sourceId(ctx: Ctx): string {

@@ -1,5 +1,6 @@
 import { HttpResponse } from 'msw'
 import { z } from 'zod'
+import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, OperationDocs } from '../../core/vendor.ts'
 import { rhacsOperation } from './auth.ts'
 import { encodeImage, encodeListImage } from './encoding.ts'
@@ -87,7 +88,7 @@ export const rhacsOperations = [
       const { query, pagination } = ctx.query
       const view = new ImageView(ctx.store, ctx.clock.now())
       const images = listImages(view, query, pagination)
-      return HttpResponse.json({ images: images.map((image) => encodeListImage(image, view)) })
+      return jsonResponse({ images: images.map((image) => encodeListImage(image, view)) })
     },
   }),
   rhacsOperation({
@@ -107,7 +108,7 @@ export const rhacsOperations = [
     handle(ctx) {
       // Pagination is parsed (so malformed values still get a 400) but ignored, as Central does.
       const view = new ImageView(ctx.store, ctx.clock.now())
-      return HttpResponse.json({ count: countImages(view, ctx.query.query) })
+      return jsonResponse({ count: countImages(view, ctx.query.query) })
     },
   }),
   rhacsOperation({
@@ -149,7 +150,7 @@ export const rhacsOperations = [
         throw new RhacsError(GrpcCode.invalidArgument, 'a scoping query is required')
       }
       const view = new ImageView(ctx.store, ctx.clock.now())
-      return HttpResponse.json(deleteImages(view, query, pagination, confirm))
+      return jsonResponse(deleteImages(view, query, pagination, confirm))
     },
   }),
   rhacsOperation({
@@ -171,7 +172,7 @@ export const rhacsOperations = [
       const stripDescription = ctx.query.stripDescription ?? false
       const image = getImage(ctx.store, ctx.params.id ?? '')
       const view = new ImageView(ctx.store, ctx.clock.now())
-      return HttpResponse.json(encodeImage(image, view, { includeSnoozed, stripDescription }))
+      return jsonResponse(encodeImage(image, view, { includeSnoozed, stripDescription }))
     },
   }),
   rhacsOperation({
@@ -244,7 +245,7 @@ export const rhacsOperations = [
         },
       )
       const view = new ImageView(ctx.store, ctx.clock.now())
-      return HttpResponse.json(
+      return jsonResponse(
         encodeImage(image, view, {
           includeSnoozed: body.bool('includeSnoozed'),
           stripDescription: false,
@@ -262,7 +263,7 @@ export const rhacsOperations = [
     summary: 'InvalidateScanAndRegistryCaches removes the image metadata cache.',
     handle() {
       // The mock keeps no metadata cache: every scan already reads the store afresh.
-      return HttpResponse.json({})
+      return jsonResponse({})
     },
   }),
   rhacsOperation({
@@ -279,7 +280,7 @@ export const rhacsOperations = [
     path: '/v1/watchedimages',
     summary: 'GetWatchedImages returns the list of image names that are currently being watched.',
     handle(ctx) {
-      return HttpResponse.json({ watchedImages: getWatchedImages(ctx.store) })
+      return jsonResponse({ watchedImages: getWatchedImages(ctx.store) })
     },
   }),
   rhacsOperation({
@@ -314,7 +315,7 @@ export const rhacsOperations = [
         { random: ctx.random, clock: ctx.clock },
         body.string('name'),
       )
-      return HttpResponse.json(outcome)
+      return jsonResponse(outcome)
     },
   }),
   rhacsOperation({
@@ -334,7 +335,7 @@ export const rhacsOperations = [
     summary: 'UnwatchImage marks an image name to no longer be watched.',
     handle(ctx) {
       unwatchImage(ctx.store, ctx.query.name ?? '')
-      return HttpResponse.json({})
+      return jsonResponse({})
     },
   }),
 ]

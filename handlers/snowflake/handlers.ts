@@ -1,5 +1,5 @@
-import { HttpResponse } from 'msw'
 import { z } from 'zod'
+import { jsonResponse } from '../../core/json-response.ts'
 import { snowflakeOperation } from './auth.ts'
 import { SnowflakeError } from './errors.ts'
 import { displayIdentifier, resolveIdentifier } from './identifiers.ts'
@@ -233,7 +233,7 @@ export const snowflakeOperations = [
       const handle = ctx.params.result_handler ?? ''
       const result = fetchResult(ctx.store, handle, ctx.clock)
       if (result.pending) return accepted(handle)
-      return HttpResponse.json(result.body as object, { status: result.status })
+      return jsonResponse(result.body as object, { status: result.status })
     },
   }),
 ]

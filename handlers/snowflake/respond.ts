@@ -1,7 +1,7 @@
-import { HttpResponse } from 'msw'
 import type { z } from 'zod'
 import { MockError } from '../../core/errors.ts'
 import { describeZodError } from '../../core/faults.ts'
+import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { type SnowflakeStore, storeAsyncResult } from './model.ts'
@@ -50,7 +50,7 @@ export const ok = (body: unknown): Outcome => ({ status: 200, body })
 export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Response> {
   if (!wantsAsync(ctx.request)) {
     const outcome = await run()
-    return HttpResponse.json(outcome.body as object, { status: outcome.status })
+    return jsonResponse(outcome.body as object, { status: outcome.status })
   }
   let outcome: Outcome
   try {
@@ -65,7 +65,7 @@ export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Res
 
 /** The contract's 202 `SuccessAcceptedResponse`, with `Location` to poll. */
 export function accepted(handle: string): Response {
-  return HttpResponse.json(
+  return jsonResponse(
     { code: SNOWFLAKE_CODES.asyncInProgress, message: IN_PROGRESS, resultHandler: handle },
     { status: 202, headers: { Location: `/api/v2/results/${handle}` } },
   )

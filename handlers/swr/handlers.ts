@@ -1,5 +1,5 @@
-import { HttpResponse } from 'msw'
 import { z } from 'zod'
+import { jsonResponse } from '../../core/json-response.ts'
 import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
@@ -44,7 +44,7 @@ export const swrOperations = [
       const { items, total } = listSharedRepositories(ctx.store, query)
       const headers: Record<string, string> = {}
       if (query.page) headers['Content-Range'] = `${query.page.offset}-${items.length}/${total}`
-      return HttpResponse.json(
+      return jsonResponse(
         items.map((r) => serialize(r, total)),
         { headers },
       )
