@@ -28,9 +28,69 @@ export class RecordIndex<C extends AnyCollection> {
     hooks.on('delete', (event) => {
       if (!this.#dirty) this.#remove(event.data.deletedRecord)
     })
-    hooks.on('update', () => {
-      this.#dirty = true
-    })
+    hooks.on('update', (event) => this.#updating(event.data.prevRecord))
+    this.#followUpdates()
+  }
+
+  /**
+   * The stored record an update is replacing, found while the update runs; null when it could
+   * not be found (then the index rebuilds on its next read).
+   */
+  #replacing: RecordOf<C> | null | undefined
+
+  /**
+   * @msw/data's update hook fires before the new record exists (and passes a copy of the old
+   * one), so the index cannot swap records there. `update` is wrapped instead: the hook notes which
+   * stored record is being replaced, and when `update` resolves with the new record, it takes that
+   * record's place in its bucket. One update then costs a bucket's length, not a rebuild of the
+   * whole index (which made every Cycle PATCH O(records)). Anything else that updates records
+   * (`updateMany`, relations) leaves the index to rebuild on its next read.
+   */
+  #followUpdates(): void {
+    const collection = this.collection as unknown as {
+      update(...args: unknown[]): Promise<RecordOf<C> | undefined>
+    }
+    const update = collection.update.bind(collection)
+    collection.update = async (...args) => {
+      // Two updates in flight at once cannot tell whose record the hook saw.
+      if (++this.#inFlight > 1) this.#dirty = true
+      this.#replacing = undefined
+      let next: RecordOf<C> | undefined
+      try {
+        next = await update(...args)
+      } finally {
+        this.#inFlight--
+      }
+      const prev = this.#replacing
+      this.#replacing = undefined
+      if (this.#dirty || (!next && prev === undefined)) return next
+      // An update without changes fires no hook but still stores a new record.
+      if (next && prev) this.#swap(prev, next)
+      else this.#dirty = true
+      return next
+    }
+  }
+
+  #inFlight = 0
+
+  #updating(copy: RecordOf<C>): void {
+    // Outside `update` (updateMany, relations) or beside another update: rebuild on next read.
+    if (this.#inFlight !== 1) this.#dirty = true
+    if (this.#dirty || this.#replacing !== undefined) return
+    const id = primaryKeyOf(copy)
+    const bucket = this.#buckets.get(this.keyOf(copy))
+    this.#replacing =
+      (id !== undefined && bucket?.find((record) => primaryKeyOf(record) === id)) || null
+    if (this.#replacing === null) this.#dirty = true
+  }
+
+  #swap(prev: RecordOf<C>, next: RecordOf<C>): void {
+    const key = this.keyOf(prev)
+    const bucket = this.#buckets.get(key)
+    const at = bucket?.indexOf(prev) ?? -1
+    // A changed key would need the record's place among its new bucket's: rebuild instead.
+    if (!bucket || at === -1 || this.keyOf(next) !== key) this.#dirty = true
+    else bucket[at] = next
   }
 
   /** Every record with this key, in insertion order (a fresh array). */
@@ -79,7 +139,16 @@ export class RecordIndex<C extends AnyCollection> {
 interface HookEmitter<T> {
   on(type: 'create', listener: (event: { data: { record: T } }) => void): void
   on(type: 'delete', listener: (event: { data: { deletedRecord: T } }) => void): void
-  on(type: 'update', listener: () => void): void
+  on(type: 'update', listener: (event: { data: { prevRecord: T } }) => void): void
+}
+
+/**
+ * A record's primary key, which @msw/data keeps under a symbol it does not export (the same on
+ * the copies its hooks pass); undefined if a later version stores it otherwise.
+ */
+function primaryKeyOf(record: object): unknown {
+  const symbol = Object.getOwnPropertySymbols(record).find((s) => s.description === 'kPrimaryKey')
+  return symbol === undefined ? undefined : (record as Record<symbol, unknown>)[symbol]
 }
 
 /** Builds an index over a collection; `keyOf` must depend only on the record's fields. */
