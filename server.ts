@@ -266,6 +266,7 @@ function parseCli() {
   })
 }
 
+// Run directly (`tsx server.ts`). No top-level await: the CLI bundle is CommonJS.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main()
+  void main()
 }

@@ -113,6 +113,29 @@ export async function importCollections(
  */
 export type StoreSnapshot = ReadonlyMap<string, readonly unknown[]>
 
+/**
+ * Makes a store's collections store records as given, without their schema's validation (only
+ * @msw/data's own bookkeeping), until the returned function is called. For seeding built-in
+ * scenarios only: see `builtInScenario` in core/scenario.ts.
+ */
+export function skipValidation(store: CollectionMap): () => void {
+  const restore: Array<() => void> = []
+  for (const [, collection] of collectionsOf(store)) {
+    const target = collection as unknown as WithSchema
+    const options = target.options
+    target.options = {
+      ...options,
+      schema: { '~standard': { validate: async (value: unknown) => ({ value }) } },
+    }
+    restore.push(() => {
+      target.options = options
+    })
+  }
+  return () => {
+    for (const undo of restore) undo()
+  }
+}
+
 /** Takes a store's records as a {@link StoreSnapshot}, freezing each one (deeply). */
 export function snapshotCollections(store: CollectionMap): StoreSnapshot {
   const snapshot = new Map<string, readonly unknown[]>()

@@ -1,4 +1,4 @@
-import type { Scenario } from '../core/scenario.ts'
+import { builtInScenario, type Scenario } from '../core/scenario.ts'
 import { defaultScenario } from './default.ts'
 
 /**
@@ -8,7 +8,7 @@ import { defaultScenario } from './default.ts'
  * connections.
  * Inspect or change them with GET/POST/DELETE /__mock/faults.
  */
-export const flakyScenario: Scenario = {
+export const flakyScenario: Scenario = builtInScenario({
   name: 'flaky',
   description:
     'Default data with preset faults: 503 twice then success, every 3rd create 429, slow reads, dropped connections',
@@ -54,4 +54,4 @@ export const flakyScenario: Scenario = {
       seed: 42,
     },
   ],
-}
+})

@@ -1,10 +1,13 @@
-// Bundles the standalone server into one file (dist/cli.mjs), which starts about twice as fast
-// as loading the built modules one by one. The library entries stay unbundled so that a user's
-// own msw instance handles their requests; the CLI needs no such sharing.
+// Bundles the standalone server into one CommonJS file (dist/cli.cjs) behind a small entry
+// (dist/cli.mjs, from scripts/cli-loader.mjs) that runs it through V8's code cache. One file starts
+// about twice as fast as loading the built modules one by one, and the code cache saves most of
+// what is left of compiling it. The library entries stay unbundled so that a user's own msw
+// instance handles their requests; the CLI needs no such sharing.
 //
-// Node reads, decodes and compiles every byte of the bundle at start-up (about a third of the
-// start-up time), so code the server never runs is swapped for small stand-ins below.
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+// Node reads, decodes and compiles every byte of the bundle at start-up, so code the server never
+// runs is swapped for small stand-ins below.
+import { createHash } from 'node:crypto'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
@@ -62,24 +65,28 @@ export function dashboardScript() {
 }
 
 /**
- * Builds the bundle to `outfile` (default `dist/cli.mjs`, plus its `.LEGAL.txt`), with the
- * dashboard's script inlined. Each output is written to a temporary file and renamed, so a server
- * starting meanwhile never loads half a file.
+ * Builds the server to `outfile` (default `dist/cli.mjs`: the entry) and `cli.cjs` beside it (the
+ * bundle, plus its `.LEGAL.txt`), with the dashboard's script inlined, and drops the code caches
+ * of earlier builds. Each file is written to a temporary file and renamed, the entry last, so a
+ * server starting meanwhile never loads half a build.
  */
 export async function bundleCli(outfile = path.join(ROOT, 'dist', 'cli.mjs')) {
   const dashboard = await prebuiltDashboardModule()
+  const dir = path.dirname(outfile)
   const result = await build({
     entryPoints: [path.join(ROOT, 'server.ts')],
-    outfile,
+    outfile: path.join(dir, 'cli.cjs'),
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    // CommonJS, because Node 20 can code-cache a script (vm.Script) but not an ES module.
+    format: 'cjs',
     target: 'node20',
     minify: true,
     legalComments: 'linked',
-    // Some bundled CommonJS packages call require() for Node built-ins.
+    define: { 'import.meta.url': '__import_meta_url' },
+    // esbuild's own "use strict" would follow the banner and stop being a directive.
     banner: {
-      js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+      js: `"use strict";var __import_meta_url=require('node:url').pathToFileURL(__filename).href;`,
     },
     plugins: [
       lean,
@@ -96,13 +103,32 @@ export async function bundleCli(outfile = path.join(ROOT, 'dist', 'cli.mjs')) {
     logLevel: 'warning',
     write: false,
   })
-  await mkdir(path.dirname(outfile), { recursive: true })
+  await mkdir(dir, { recursive: true })
+  let hash = ''
   for (const output of result.outputFiles) {
-    const temporary = `${output.path}.${process.pid}.tmp`
-    await writeFile(temporary, output.contents)
-    await rename(temporary, output.path)
+    let contents = output.contents
+    if (output.path.endsWith('.cjs')) {
+      // The loader wraps the bundle in a function, where a `#!` line would not parse.
+      contents = Buffer.from(output.text.replace(/^#![^\n]*\n/, ''))
+      hash = createHash('sha256').update(contents).digest('hex').slice(0, 16)
+    }
+    await writeAtomically(output.path, contents)
   }
+  for (const entry of await readdir(dir)) {
+    if (/^cli-.*\.cache$/.test(entry)) await rm(path.join(dir, entry), { force: true })
+  }
+  const loader = await readFile(path.join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8')
+  await writeAtomically(
+    outfile,
+    loader.replace("const BUILD = 'development'", `const BUILD = '${hash}'`),
+  )
   return { outfile, dashboard }
+}
+
+async function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`
+  await writeFile(temporary, contents)
+  await rename(temporary, file)
 }
 
 /**

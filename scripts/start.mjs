@@ -10,7 +10,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BUNDLE = path.join(ROOT, 'dist', 'cli.mjs')
 /** What the bundle is built from: the server's sources, and the lock file for its dependencies. */
 const SOURCES = ['server.ts', 'index.ts', 'core', 'handlers', 'fixtures', 'scenarios', 'server']
-const INPUTS = ['package.json', 'package-lock.json', 'scripts/bundle-cli.mjs']
+const INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'scripts/bundle-cli.mjs',
+  'scripts/cli-loader.mjs',
+]
 
 function mtime(file) {
   try {

@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { buildServerBundle } from '../support/cli-process.ts'
 
@@ -59,6 +62,35 @@ describe('the standalone server CLI', () => {
     server.child.kill('SIGTERM')
     const [code] = await once(server.child, 'exit')
     expect(code).toBe(0)
+  })
+
+  it('writes a V8 code cache once listening, starts from it, and past a corrupt one', async () => {
+    const dir = path.dirname(bundle.file)
+    const caches = () => readdirSync(dir).filter((f) => f.endsWith('.cache'))
+    const serve = async () => {
+      const server = start(['--port', '0'])
+      const url = await server.url()
+      const health = await (await fetch(`${url}/__mock/health`)).json()
+      expect(health).toMatchObject({ status: 'ok', scenario: 'default' })
+      return server
+    }
+    const cacheWritten = async () => {
+      for (let i = 0; i < 100 && caches().length === 0; i++) await sleep(50)
+      const [cache] = caches()
+      if (!cache) throw new Error('no code cache was written')
+      return path.join(dir, cache)
+    }
+    for (const file of caches()) rmSync(path.join(dir, file))
+    const first = await serve()
+    const cache = await cacheWritten()
+    const size = statSync(cache).size
+    expect(size).toBeGreaterThan(100_000)
+    first.child.kill('SIGKILL')
+    await serve() // from the cache
+    writeFileSync(cache, 'not a code cache')
+    await serve() // V8 refuses it; the server compiles, then writes a good one
+    for (let i = 0; i < 100 && statSync(cache).size < 100_000; i++) await sleep(50)
+    expect(statSync(cache).size).toBeGreaterThan(100_000)
   })
 
   it('takes the port from PORT and turns auth off with --auth off', async () => {
