@@ -4,6 +4,8 @@ import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { getHeapStatistics } from 'node:v8'
+import type { FaultRuleInput } from './core/faults.ts'
+import { builtInScenario, isBuiltIn, type Scenario } from './core/scenario.ts'
 import { VERSION } from './core/version.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
@@ -30,7 +32,8 @@ Options:
                         or a JSON/YAML file in the format GET /__mock/state writes
   --seed <n>            seed of every random stream (default: 1)
   --auth <on|off>       require vendor credentials (default: on)
-  --fault <spec>        add a fault rule, repeatable: 'OPERATION[:EFFECT][:key=value…]'
+  --fault <spec>        a fault rule every session starts with, repeatable:
+                        'OPERATION[:EFFECT][:key=value…]'
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
                         location=URL), reset or timeout; none with delayMs=MS: latency only
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
@@ -129,6 +132,34 @@ function heapCap(mb: number): number | undefined {
   return mb > 0 ? mb * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.75)
 }
 
+/** The rules of --fault (shorthand) and --faults (a JSON file), in that order, unvalidated. */
+function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): unknown[] {
+  const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
+  if (values.faults) {
+    const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
+    if (!Array.isArray(fromFile))
+      fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
+    rules.push(...fromFile)
+  }
+  return rules
+}
+
+/**
+ * The starting scenario with the command line's fault rules after its own, so that every
+ * session (not only the default one) starts with them, and a reset to it restores them. A name
+ * that is not a built-in scenario is left for createMock to refuse.
+ */
+function withRules(scenario: string | Scenario, rules: unknown[]): string | Scenario {
+  if (rules.length === 0) return scenario
+  const base = typeof scenario === 'string' ? scenarios.find((s) => s.name === scenario) : scenario
+  if (!base) return scenario
+  const combined: Scenario = {
+    ...base,
+    faults: [...(base.faults ?? []), ...(rules as FaultRuleInput[])],
+  }
+  return isBuiltIn(base) ? builtInScenario(combined) : combined
+}
+
 /** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>
@@ -166,29 +197,20 @@ export async function main(): Promise<void> {
             scenarios.map((s) => s.name),
           )
         : undefined
+    // A saved state brings its own rules; --fault/--faults apply only when starting afresh.
+    const saved = values.state ? await readStateFile(values.state) : undefined
+    const rules = saved ? [] : faultRulesFromFlags(values)
     mock = createMock({
       proxy: proxied.proxy,
-      scenario: scenarioFile?.scenario ?? values.scenario,
+      scenario: withRules(scenarioFile?.scenario ?? values.scenario ?? 'default', rules),
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100),
       maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
     })
-    await mock.ready
-    const saved = values.state ? await readStateFile(values.state) : undefined
-    if (saved && values.state) {
-      restored = await restoreSessions(mock, saved, values.state)
-    } else {
-      const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
-      if (values.faults) {
-        const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
-        if (!Array.isArray(fromFile))
-          fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
-        rules.push(...fromFile)
-      }
-      mock.raw.faults.addAll(rules) // the engine validates rules from the command line
-    }
+    await mock.ready // validates the rules too: a bad one fails here
+    if (saved && values.state) restored = await restoreSessions(mock, saved, values.state)
     if (values.state) {
       writer = new StateFileWriter(mock, values.state)
       // Creates the file at once, so a bad path fails here rather than on the first change.

@@ -119,15 +119,23 @@ export class Session {
     const stores = new Map<string, unknown>()
     this.#stores = stores
     this.faults.reseed(seed)
+    // Now, not once seeded: the rules need no data, and a session's first control call (or a
+    // reset that overtakes this one) must already see exactly this scenario's rules.
+    let refused: unknown
+    try {
+      if (chosen.faults) this.faults.addAll([...chosen.faults])
+    } catch (error) {
+      refused = error // reported through `ready`, as a seeding failure is
+    }
     this.journal.clear()
-    const seeding = seededScenario(this.settings, chosen, seed).then(async (seeded) => {
+    const seeded = refused ? Promise.reject(refused) : seededScenario(this.settings, chosen, seed)
+    const seeding = seeded.then(async (seeded) => {
       for (const [vendor, snapshot] of seeded.stores) {
         const store = vendor.createStore()
         stores.set(vendor.name, store)
         await restoreCollections(store as CollectionMap, snapshot)
       }
       if (seeded.clock !== seeded.start) this.clock.set(seeded.clock)
-      if (chosen.faults) this.faults.addAll([...chosen.faults])
     })
     this.#ready = seeding
     return seeding

@@ -49,7 +49,14 @@ if (stale) {
   const started = Date.now()
   const { bundleCli } = await import('./bundle-cli.mjs')
   await bundleCli(BUNDLE)
+  // esbuild keeps its build service (a child process) alive for more builds; this one serves.
+  const { stop } = await import('esbuild')
+  await stop()
   console.error(`image-registry-mock: rebuilt dist/cli.mjs in ${Date.now() - started} ms`)
+}
+// `npm start -- --scenario ./team.yaml` names files from where npm was run, not the package root.
+if (process.env.npm_lifecycle_event === 'start' && process.env.INIT_CWD) {
+  process.chdir(process.env.INIT_CWD)
 }
 const { main } = await import(pathToFileURL(BUNDLE).href)
 await main()

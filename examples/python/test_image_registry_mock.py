@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shlex
+import signal
 import subprocess
 import unittest
 import urllib.error
@@ -34,7 +35,11 @@ def server_command():
 
 
 class MockServer:
-    """The standalone server on a free port (--port 0), stopped with SIGTERM."""
+    """The standalone server on a free port (--port 0), stopped with SIGTERM.
+
+    It runs in a process group of its own, and SIGTERM goes to the whole group: a launcher such
+    as npx runs the server as a child of its own and does not pass the signal on.
+    """
 
     def __init__(self, *args):
         self.process = subprocess.Popen(
@@ -42,6 +47,7 @@ class MockServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            start_new_session=True,
         )
         self.url = None
         lines = []
@@ -69,7 +75,7 @@ class MockServer:
             return error.code, error.headers, _json(error.read())
 
     def stop(self):
-        self.process.terminate()
+        os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
         self.process.stdout.close()
 

@@ -124,6 +124,16 @@ describe('the standalone server CLI', () => {
     const slow = await fetch(repos, { headers: { Authorization: 'Bearer t' } })
     expect(slow.status).toBe(200)
     expect(slow.headers.get('x-mock-fault')).toBe('rule-2')
+    // Every session starts with the command line's rules, each with its own counters.
+    const other = { Authorization: 'Bearer t', 'X-Mock-Session': 'team-b' }
+    expect((await fetch(repos, { headers: other })).status).toBe(503)
+    const rules = await (
+      await fetch(`${url}/__mock/faults`, { headers: { 'X-Mock-Session': 'team-c' } })
+    ).json()
+    expect(rules.rules.map((r: { fired: number }) => r.fired)).toEqual([0, 0])
+    // A reset restores them.
+    await fetch(`${url}/__mock/reset`, { method: 'POST', headers: { 'X-Mock-Session': 'team-b' } })
+    expect((await fetch(repos, { headers: other })).status).toBe(503)
   })
 
   it('says clearly when the port is taken', async () => {

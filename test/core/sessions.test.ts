@@ -39,6 +39,26 @@ describe.each(TRANSPORTS)('sessions (%s)', (transport) => {
     expect(await names()).toEqual(baseline)
   })
 
+  it("a new session's first control call already sees its scenario's preset fault rules", async () => {
+    h = await startHarness(transport, { scenario: 'flaky' })
+    const session = (name: string) => ({ 'X-Mock-Session': name })
+    const listed = await (await h.fetch('/__mock/faults', { headers: session('fresh') })).json()
+    expect(listed.rules.map((r: { id: string }) => r.id)).toContain('list-503-twice')
+    // Cleared by the very first call: the preset rules must not come back once seeding ends.
+    const cleared = await h.fetch('/__mock/faults', { method: 'DELETE', headers: session('clean') })
+    expect(cleared.status).toBe(204)
+    const list = await h.fetch(REPOS, { headers: { ...AUTH, ...session('clean') } })
+    expect(list.status).toBe(200)
+    const after = await (await h.fetch('/__mock/faults', { headers: session('clean') })).json()
+    expect(after.rules).toEqual([])
+    // Removing one preset rule first finds it.
+    const removed = await h.fetch('/__mock/faults/list-503-twice', {
+      method: 'DELETE',
+      headers: session('one-less'),
+    })
+    expect(removed.status).toBe(204)
+  })
+
   it('resets one session without touching another, and keeps faults and journals apart', async () => {
     h = await startHarness(transport)
     const headers = (session: string) => ({ 'X-Mock-Session': session })
