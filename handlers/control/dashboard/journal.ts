@@ -148,7 +148,7 @@ export class JournalView {
       },
       [
         ui.el('td', { class: 'num' }, [open]),
-        ui.el('td', { class: 'mono', title: entry.time, text: entry.time.slice(11, 19) }),
+        ui.el('td', { class: 'mono time', title: entry.time, text: entry.time.slice(11, 19) }),
         ui.el('td', { class: 'mono' }, [entry.operation, this.#badge(entry)]),
         ui.el('td', {
           class: 'mono',

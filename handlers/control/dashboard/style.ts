@@ -41,6 +41,7 @@ body { margin: 0; }
 .irm thead th { position: sticky; top: 0; background: var(--panel); }
 .irm tbody th[scope=rowgroup] { background: var(--panel); font-weight: 600; }
 .irm td.num, .irm th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.irm td.time { white-space: nowrap; }
 .irm code, .irm .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; }
 /* Long ids, routes and query strings wrap rather than push the counters out of view. */
 .irm td.mono, .irm th.mono { overflow-wrap: anywhere; }
