@@ -6,7 +6,6 @@
 //
 // Node reads, decodes and compiles every byte of the bundle at start-up, so code the server never
 // runs is swapped for small stand-ins below.
-import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -104,24 +103,18 @@ export async function bundleCli(outfile = path.join(ROOT, 'dist', 'cli.mjs')) {
     write: false,
   })
   await mkdir(dir, { recursive: true })
-  let hash = ''
   for (const output of result.outputFiles) {
-    let contents = output.contents
-    if (output.path.endsWith('.cjs')) {
-      // The loader wraps the bundle in a function, where a `#!` line would not parse.
-      contents = Buffer.from(output.text.replace(/^#![^\n]*\n/, ''))
-      hash = createHash('sha256').update(contents).digest('hex').slice(0, 16)
-    }
+    // The loader wraps the bundle in a function, where a `#!` line would not parse.
+    const contents = output.path.endsWith('.cjs')
+      ? Buffer.from(output.text.replace(/^#![^\n]*\n/, ''))
+      : output.contents
     await writeAtomically(output.path, contents)
   }
+  // Caches of earlier builds (and temporary files of a write that was killed).
   for (const entry of await readdir(dir)) {
-    if (/^cli-.*\.cache$/.test(entry)) await rm(path.join(dir, entry), { force: true })
+    if (/^cli-.*\.cache(\.\d+\.tmp)?$/.test(entry)) await rm(path.join(dir, entry), { force: true })
   }
-  const loader = await readFile(path.join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8')
-  await writeAtomically(
-    outfile,
-    loader.replace("const BUILD = 'development'", `const BUILD = '${hash}'`),
-  )
+  await writeAtomically(outfile, await readFile(path.join(ROOT, 'scripts', 'cli-loader.mjs')))
   return { outfile, dashboard }
 }
 
