@@ -62,6 +62,13 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
 
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
+/**
+ * Characters a session's journal holds at most (paths, queries, body previews), about that many
+ * bytes: the oldest entries go first. 10,000 typical entries take a third of it; entries with
+ * the largest paths, queries and bodies (each cut at {@link BODY_PREVIEW_CHARS}) fill it at about
+ * 3,500, so a session's journal never holds more than this whatever its callers send.
+ */
+export const DEFAULT_JOURNAL_CHARS = 32 * 2 ** 20
 
 /** A response to hand on, and the start of its body for the journal. */
 export interface ResponsePreview {
@@ -129,25 +136,49 @@ export class Journal {
   readonly #entries: Array<JournalEntry | undefined>
   #next = 0
   #size = 0
+  #chars = 0
   #nextId = 1
   #dropped = 0
   #listeners = new Set<(entry: JournalEntry) => void>()
 
-  constructor(readonly limit = DEFAULT_JOURNAL_LIMIT) {
+  /**
+   * @param limit entries kept at most
+   * @param maxChars characters of paths, queries and bodies kept at most (see
+   *   {@link DEFAULT_JOURNAL_CHARS}); the newest entry is always kept
+   */
+  constructor(
+    readonly limit = DEFAULT_JOURNAL_LIMIT,
+    readonly maxChars = DEFAULT_JOURNAL_CHARS,
+  ) {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
   }
 
-  /** Appends an entry, dropping the oldest when full. */
+  /** Appends an entry, dropping the oldest while over either bound. */
   record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
     const full: JournalEntry = { id: this.#nextId++, ...entry }
-    if (this.#size === this.limit) this.#dropped++
-    else this.#size++
+    if (this.#size === this.limit) this.#dropOldest()
     this.#entries[this.#next] = full
     this.#next = (this.#next + 1) % this.limit
+    this.#size++
+    this.#chars += charsOf(full)
+    while (this.#chars > this.maxChars && this.#size > 1) this.#dropOldest()
     for (const listener of this.#listeners) listener(full)
     return full
+  }
+
+  #oldest(): number {
+    return (this.#next - this.#size + this.limit) % this.limit
+  }
+
+  #dropOldest(): void {
+    const at = this.#oldest()
+    const entry = this.#entries[at]
+    if (entry) this.#chars -= charsOf(entry)
+    this.#entries[at] = undefined
+    this.#size--
+    this.#dropped++
   }
 
   /** Entries matching the query, oldest first. */
@@ -168,7 +199,7 @@ export class Journal {
 
   /** All retained entries, oldest first. */
   *entries(): Generator<JournalEntry> {
-    const start = this.#size === this.limit ? this.#next : 0
+    const start = this.#oldest()
     for (let i = 0; i < this.#size; i++) {
       const entry = this.#entries[(start + i) % this.limit]
       if (entry) yield entry
@@ -179,7 +210,7 @@ export class Journal {
     return this.#size
   }
 
-  /** How many entries were pushed out by the cap since the last clear. */
+  /** How many entries were pushed out by either bound since the last clear. */
   get dropped(): number {
     return this.#dropped
   }
@@ -188,6 +219,7 @@ export class Journal {
     this.#entries.fill(undefined)
     this.#next = 0
     this.#size = 0
+    this.#chars = 0
     this.#dropped = 0
   }
 
@@ -196,4 +228,44 @@ export class Journal {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
+}
+
+/** The characters an entry holds beyond its fixed fields (which {@link ENTRY_OVERHEAD} covers). */
+function charsOf(entry: JournalEntry): number {
+  let chars = ENTRY_OVERHEAD + entry.path.length
+  for (const [name, value] of Object.entries(entry.query)) {
+    chars += name.length + (Array.isArray(value) ? value.join('').length : value.length)
+  }
+  chars += entry.requestBody?.length ?? 0
+  chars += entry.responseBody?.length ?? 0
+  for (const violation of entry.violations ?? []) chars += violation.message.length
+  return chars
+}
+
+/** About what an entry's object, ids, time, names and counters take. */
+const ENTRY_OVERHEAD = 400
+
+/**
+ * The query as the journal keeps it: names and values cut at {@link BODY_PREVIEW_CHARS}, and
+ * parameters after the first {@link BODY_PREVIEW_CHARS} characters left out, so that an entry
+ * stays small whatever URL a caller sends (a URL may be 16 KB).
+ */
+export function journalQuery(
+  query: Record<string, string | string[]>,
+): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {}
+  let chars = 0
+  for (const [name, value] of Object.entries(query)) {
+    if (chars >= BODY_PREVIEW_CHARS) break
+    const values = (Array.isArray(value) ? value : [value]).map(bodyPreview)
+    chars += name.length + values.join('').length
+    // Defined, not assigned: a parameter named `__proto__` is data, not the object's prototype.
+    Object.defineProperty(kept, bodyPreview(name), {
+      value: Array.isArray(value) ? values : values[0],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  }
+  return kept
 }

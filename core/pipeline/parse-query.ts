@@ -46,7 +46,8 @@ export function queryRecord(
   params: URLSearchParams,
   keyOf: (name: string) => string = (name) => name,
 ): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
+  // No prototype: a parameter named `__proto__` (or `sort`, `filter`…) is only ever a parameter.
+  const out: Record<string, string | string[]> = Object.create(null)
   for (const [name, value] of params) {
     const key = keyOf(name)
     const existing = out[key]

@@ -1,4 +1,4 @@
-import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal.ts'
+import { BODY_PREVIEW_CHARS, bodyPreview, journalQuery, previewResponseBody } from '../journal.ts'
 import { decidingFault, type Exchange } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
 
@@ -23,8 +23,8 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
     operation: exchange.operationId,
     vendor: exchange.vendor.name,
     method: request.method,
-    path: url.pathname,
-    query: queryRecord(url.searchParams),
+    path: bodyPreview(url.pathname),
+    query: journalQuery(queryRecord(url.searchParams)),
     requestBody: bodyText === '' ? null : bodyPreview(bodyText),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
     responseBody: preview?.body ?? null,

@@ -1,5 +1,6 @@
 import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Journal } from '../../core/journal.ts'
 import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
@@ -101,6 +102,27 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
     expect(entry?.requestBody).toHaveLength(2048)
     expect(entry?.requestBodyTruncated).toBe(true)
   })
+  it('keeps at most 2048 characters of a path and of a query, and a __proto__ parameter as data', async () => {
+    const long = 'a'.repeat(6_000) // two of them stay within Node's 16 KB header limit
+    const sources = '/v1/images/sources'
+    const cycle = { Authorization: 'Bearer t', 'X-Hub-Id': '651586fca6078e98982dbd90' }
+    const list = await h.fetch(
+      `${sources}?__proto__=1&__proto__=2&constructor=x&x=${long}&y=${long}`,
+      {
+        headers: cycle,
+      },
+    )
+    expect(list.status, 'unknown parameters are ignored, whatever their names').toBe(200)
+    await h.fetch(`${REPOS}/${long}`, { headers: AUTH })
+    const { entries } = await (await h.fetch('/__mock/journal')).json()
+    const [query, path] = entries.slice(-2)
+    expect(Object.getOwnPropertyDescriptor(query.query, '__proto__')?.value).toEqual(['1', '2'])
+    expect(query.query.constructor).toBe('x')
+    expect(query.query.x).toHaveLength(2048)
+    expect(query.query.y, 'parameters past 2048 characters are left out').toBeUndefined()
+    expect(path.path).toHaveLength(2048)
+    expect(path.status).toBeGreaterThanOrEqual(400)
+  })
 })
 
 describe('journal cap', () => {
@@ -118,4 +140,38 @@ describe('journal cap', () => {
     expect(entries[0]?.id).toBe(40_001)
     expect(entries.at(-1)?.id).toBe(50_000)
   }, 120_000)
+})
+
+describe('journal size bound', () => {
+  it('drops the oldest entries once it holds more characters than its bound, newest kept', () => {
+    const journal = new Journal(1_000, 20_000)
+    const body = 'x'.repeat(2_000)
+    for (let i = 0; i < 100; i++) {
+      journal.record({
+        time: '2026-01-01T00:00:00.000Z',
+        session: 'default',
+        operation: 'snowflake.createImageRepository',
+        vendor: 'snowflake',
+        method: 'POST',
+        path: `/p/${i}`,
+        query: {},
+        requestBody: body,
+        requestBodyTruncated: false,
+        responseBody: body,
+        responseBodyTruncated: false,
+        status: 201,
+        network: null,
+        durationMs: 1,
+        requestId: '',
+        fault: null,
+      })
+    }
+    const kept = [...journal.entries()]
+    expect(kept.length).toBeGreaterThan(1)
+    expect(kept.length).toBeLessThan(10)
+    expect(kept.at(-1)?.path).toBe('/p/99')
+    expect(kept.map((e) => e.id)).toEqual(kept.map((_, i) => 101 - kept.length + i))
+    expect(journal.dropped).toBe(100 - kept.length)
+    expect(journal.find({ limit: 2 }).map((e) => e.path)).toEqual(['/p/98', '/p/99'])
+  })
 })
