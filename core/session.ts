@@ -47,6 +47,9 @@ export class Session {
   seed!: number
   lastUsed = Date.now()
   #stores = new Map<string, unknown>()
+  #generation = 0
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: never read; holding it keeps the shared seeded records alive while this session starts from them
+  #seeded: SeededScenario | undefined
   #ready: Promise<void> = Promise.resolve()
   #writes: Promise<unknown> = Promise.resolve()
 
@@ -115,9 +118,11 @@ export class Session {
     this.clock = createClock(this.settings.clock)
     this.random = createRandom(hashSeed(seed, 'model', this.name))
     this.requestIds = createRandom(hashSeed(seed, 'request-ids', this.name))
-    // Filled into a map of its own, so a reset that overtakes this one cannot mix into its stores.
+    // Filled into a map of its own and swapped in whole once seeded: a request in flight meanwhile
+    // reads the old stores (never a half-filled or empty one), and a reset that overtakes this
+    // one wins.
     const stores = new Map<string, unknown>()
-    this.#stores = stores
+    const generation = ++this.#generation
     this.faults.reseed(seed)
     // Now, not once seeded: the rules need no data, and a session's first control call (or a
     // reset that overtakes this one) must already see exactly this scenario's rules.
@@ -135,6 +140,11 @@ export class Session {
         stores.set(vendor.name, store)
         await restoreCollections(store as CollectionMap, snapshot)
       }
+      if (generation !== this.#generation) return
+      this.#stores = stores
+      // Holds the shared records for as long as this session starts from them (the cache only
+      // points at them weakly).
+      this.#seeded = seeded
       if (seeded.clock !== seeded.start) this.clock.set(seeded.clock)
     })
     this.#ready = seeding
@@ -151,15 +161,21 @@ interface SeededScenario {
   clock: number
 }
 
-/** (scenario, seed) pairs kept seeded per mock; the least recently used goes first. */
+/** (scenario, seed) pairs remembered per mock; the least recently used goes first. */
 const SEEDED_KEPT = 8
-const seededByMock = new WeakMap<SessionSettings, Map<string, Promise<SeededScenario>>>()
+/**
+ * A seeding in progress, or a finished one held weakly: sessions hold their seeded scenario
+ * strongly, so records stay shared while any session starts from them, and are freed (a `large`
+ * seeding is hundreds of MB) once no session does.
+ */
+type SeededEntry = Promise<SeededScenario> | WeakRef<SeededScenario>
+const seededByMock = new WeakMap<SessionSettings, Map<string, SeededEntry>>()
 
 /**
- * Runs a scenario's builders once per (scenario, seed) and mock; sessions then share the frozen
- * records (see {@link restoreCollections}). Byte-identical to seeding each session: a scenario
- * gets only the seed, the clock (the same start for every session) and per-vendor streams derived
- * from the seed and the vendor's name, never from the session.
+ * Runs a scenario's builders once per (scenario, seed) and mock while sessions use it; sessions
+ * share the frozen records (see {@link restoreCollections}). Byte-identical to seeding each
+ * session: a scenario gets only the seed, the clock (the same start for every session) and
+ * per-vendor streams derived from the seed and the vendor's name, never from the session.
  */
 function seededScenario(
   settings: SessionSettings,
@@ -173,19 +189,29 @@ function seededScenario(
   }
   const key = `${scenario.name}\u0000${seed}`
   const cached = cache.get(key)
-  if (cached) {
-    cache.delete(key)
+  cache.delete(key)
+  if (cached instanceof Promise) {
     cache.set(key, cached)
     return cached.then((seeded) =>
       seeded.scenario === scenario ? seeded : seedOnce(settings, scenario, seed),
     )
   }
+  const alive = cached?.deref()
+  if (alive && alive.scenario === scenario) {
+    cache.set(key, cached as WeakRef<SeededScenario>)
+    return Promise.resolve(alive)
+  }
   const seeding = seedOnce(settings, scenario, seed)
   cache.set(key, seeding)
-  // A scenario that failed is tried again by the next session rather than remembered.
-  seeding.catch(() => {
-    if (cache.get(key) === seeding) cache.delete(key)
-  })
+  seeding.then(
+    (seeded) => {
+      if (cache.get(key) === seeding) cache.set(key, new WeakRef(seeded))
+    },
+    // A scenario that failed is tried again by the next session rather than remembered.
+    () => {
+      if (cache.get(key) === seeding) cache.delete(key)
+    },
+  )
   if (cache.size > SEEDED_KEPT) cache.delete(cache.keys().next().value as string)
   return seeding
 }

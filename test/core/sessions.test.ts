@@ -59,6 +59,27 @@ describe.each(TRANSPORTS)('sessions (%s)', (transport) => {
     expect(removed.status).toBe(204)
   })
 
+  it('a reset while requests are in flight never shows them an empty or half-seeded store', async () => {
+    h = await startHarness(transport)
+    let before = await names()
+    // A new seed each round, so the reset really seeds while the reads run.
+    for (let round = 0; round < 4; round++) {
+      const reads = Array.from({ length: 12 }, (_, i) =>
+        new Promise((r) => setTimeout(r, i)).then(() => names()),
+      )
+      const reset = h.fetch('/__mock/reset', {
+        method: 'POST',
+        body: JSON.stringify({ seed: 100 + round }),
+      })
+      const seen = await Promise.all(reads)
+      expect((await reset).status).toBe(200)
+      const after = await names()
+      expect(after).not.toEqual(before)
+      for (const list of seen) expect([before, after]).toContainEqual(list)
+      before = after
+    }
+  })
+
   it('resets one session without touching another, and keeps faults and journals apart', async () => {
     h = await startHarness(transport)
     const headers = (session: string) => ({ 'X-Mock-Session': session })
