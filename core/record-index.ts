@@ -159,6 +159,9 @@ export function indexBy<C extends AnyCollection>(
   return new RecordIndex(collection, keyOf)
 }
 
+/** The Collection methods that change records. */
+const MUTATORS = ['create', 'createMany', 'update', 'updateMany', 'delete', 'deleteMany', 'clear']
+
 /**
  * Counts writes to some collections, so a projection derived from them (counts, rankings) can be
  * cached across requests and rebuilt only after a change.
@@ -167,14 +170,28 @@ export class ChangeCounter {
   #version = 0
 
   constructor(...collections: AnyCollection[]) {
+    const bump = () => {
+      this.#version++
+    }
     for (const collection of collections) {
       const hooks = (collection as unknown as { hooks: HookEmitter<unknown> }).hooks
-      const bump = () => {
-        this.#version++
-      }
       hooks.on('create', bump)
       hooks.on('delete', bump)
       hooks.on('update', bump)
+      // @msw/data's hooks fire before the write is stored: a projection computed in between
+      // would see the old records under the new version and keep them. Bumping again once the
+      // write has finished makes such a projection stale at once.
+      const target = collection as unknown as Record<string, (...args: unknown[]) => unknown>
+      for (const method of MUTATORS) {
+        const original = target[method]?.bind(collection)
+        if (!original) continue
+        target[method] = (...args) => {
+          const result = original(...args)
+          if (result instanceof Promise) return result.finally(bump)
+          bump()
+          return result
+        }
+      }
     }
   }
 

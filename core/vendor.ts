@@ -92,6 +92,11 @@ export interface OperationDefinition<
   statuses?: readonly number[]
   /** `false` for operations that need no credentials. */
   auth?: boolean
+  /**
+   * `true` for a read that changes state (Cycle's getJob moves a job on with each poll): it then
+   * runs one at a time per session, as every POST, PUT, PATCH and DELETE does.
+   */
+  writes?: boolean
   /** What `/__mock/openapi.json` says about the operation beyond its query. */
   docs?: OperationDocs
   handle(ctx: OperationContext<Store, Principal, Query>): Response | Promise<Response>

@@ -4,7 +4,7 @@ import { type Step, sessionOf } from './exchange.ts'
 import { parseQuery } from './parse-query.ts'
 import { renderFor } from './render-error.ts'
 
-/** Methods whose handlers only read; all others run one at a time per session. */
+/** Methods whose handlers only read (unless the operation says it `writes`); others run one at a time per session. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
@@ -31,7 +31,8 @@ export const runOperation: Step = async (exchange) => {
     readJson: async () => parseJsonBody(bodyText),
     renderError: (error) => renderFor(exchange, error),
   }
-  exchange.response = SAFE_METHODS.has(request.method)
-    ? await operation.handle(context)
-    : await session.exclusive(() => operation.handle(context))
+  exchange.response =
+    SAFE_METHODS.has(request.method) && !operation.writes
+      ? await operation.handle(context)
+      : await session.exclusive(() => operation.handle(context))
 }

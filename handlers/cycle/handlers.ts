@@ -199,6 +199,8 @@ export const cycleOperations = [
     method: 'GET',
     path: '/v1/jobs/{jobId}',
     summary: 'Get Job',
+    // Each poll may move the job on a stage: two polls at once must not both read the old one.
+    writes: true,
     statuses: [200, ...ERROR_STATUSES],
     handle: (ctx) =>
       run(ctx, async ({ hub }) => {

@@ -97,6 +97,15 @@ describe.each(TRANSPORTS)('Cycle deleteImageSource and getJob (%s)', (transport)
     ).toEqual([])
   })
 
+  it('counts every one of several polls sent at once, each moving the job one stage', async () => {
+    await start(FROZEN)
+    const { job } = await deleteSource(sourceWithImages().id)
+    const states = (await Promise.all([1, 2, 3, 4].map(() => poll(job.id)))).map(
+      (j) => j.state.current,
+    )
+    expect([...states].sort()).toEqual(['completed', 'new', 'queued', 'running'])
+  })
+
   it('follows a deletion job to completion by advancing the session clock', async () => {
     await start(FROZEN)
     const source = sourceWithImages()

@@ -54,6 +54,20 @@ describe.each(TRANSPORTS)('Cycle sources after updates (%s)', (transport) => {
     ])
   })
 
+  it('a list read while a rename is being stored never keeps the old name afterwards', async () => {
+    const [first] = await liveSources()
+    if (!first) throw new Error('the default scenario has a live source')
+    // The list starts a few microtasks after the write, so some land inside @msw/data's write.
+    for (let delay = 0; delay < 40; delay++) {
+      const name = `renamed ${delay}`
+      const write = api.patch(`${SOURCES}/${first.id}`, { name })
+      for (let i = 0; i < delay; i++) await Promise.resolve()
+      await Promise.all([write, liveSources()])
+      const listed = await liveSources()
+      expect(listed.find((s) => s.id === first.id)?.name).toBe(name)
+    }
+  })
+
   it('an update without changes still leaves the source readable with its values', async () => {
     const [first] = await liveSources()
     if (!first) throw new Error('the default scenario has a live source')
