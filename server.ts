@@ -119,10 +119,13 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-function intOption(name: string, raw: string | undefined, fallback: number): number {
+/** A whole-number flag: digits only (`1e3`, `0x10` and ` 7` are refused), at least `min`. */
+function intOption(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback
   const value = Number(raw)
-  if (!Number.isInteger(value) || value < 0) fail(`--${name} must be a whole number; got "${raw}"`)
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value))
+    fail(`--${name} must be a whole number; got "${raw}"`)
+  if (value < min) fail(`--${name} must be at least ${min}; got ${value}`)
   return value
 }
 
@@ -180,6 +183,7 @@ export async function main(): Promise<void> {
   const port = intOption('port', values.port ?? process.env.PORT, 4010)
   if (port > 65535) fail(`--port must be at most 65535; got ${port}`)
   const host = values.host ?? '127.0.0.1'
+  if (host.trim() === '') fail('--host must name an address (0.0.0.0 for every interface)')
   if (values.auth !== 'on' && values.auth !== 'off')
     fail(`--auth must be "on" or "off"; got "${values.auth}"`)
 
@@ -205,7 +209,7 @@ export async function main(): Promise<void> {
       scenario: withRules(scenarioFile?.scenario ?? values.scenario ?? 'default', rules),
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
-      maxSessions: intOption('max-sessions', values['max-sessions'], 100),
+      maxSessions: intOption('max-sessions', values['max-sessions'], 100, 1),
       maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
     })

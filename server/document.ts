@@ -57,6 +57,8 @@ export async function readDataFile(file: string): Promise<unknown> {
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(error)
     throw new DataFileError(`${name}: cannot read ${file}: ${why}`)
   }
+  // Editors on Windows often start UTF-8 files with a byte order mark, which JSON.parse refuses.
+  if (text.startsWith('\uFEFF')) text = text.slice(1)
   const extension = path.extname(file).toLowerCase()
   if (extension === '.json') {
     try {

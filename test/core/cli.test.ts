@@ -175,6 +175,9 @@ describe('the standalone server CLI', () => {
     [['--fault', 'snowflake.*:banana'], /neither a status code nor reset\/timeout/],
     [['--fault', 'snowflake.*:200'], /must be an error status \(400-599\) or a redirect/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--port', '1e3'], /--port must be a whole number; got "1e3"/],
+    [['--max-sessions', '0'], /--max-sessions must be at least 1/],
+    [['--host', ''], /--host must name an address/],
   ])('exits 2 with a message for bad flags %j', async (args, message) => {
     const server = start(args)
     const [code] = await once(server.child, 'exit')

@@ -166,10 +166,12 @@ describe('--scenario FILE', () => {
 
     await writeFile(path.join(dir, 'team.json'), JSON.stringify(state, null, 2))
     await writeFile(path.join(dir, 'team.yaml'), stringify(state))
-    for (const file of ['team.json', './team.yaml']) {
+    // As a Windows editor saves it: UTF-8 with a byte order mark.
+    await writeFile(path.join(dir, 'team-bom.json'), `\uFEFF${JSON.stringify(state)}`)
+    for (const file of ['team.json', './team.yaml', 'team-bom.json']) {
       const server = serve('--scenario', file)
       const url2 = await server.url()
-      expect(server.stdout()).toContain('scenario team, seed 1')
+      expect(server.stdout()).toMatch(/scenario team(-bom)?, seed 1/)
       const loaded = (await json(await fetch(`${url2}/__mock/state`))) as Record<string, unknown>
       expect({ ...loaded, scenario: 'x' }).toEqual({ ...state, scenario: 'x' })
       // The same answers: the clock moves one second per request on both sides.
