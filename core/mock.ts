@@ -467,7 +467,19 @@ function parseState(state: unknown): {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw new TypeError('state must be a JSON object as GET /__mock/state returns it')
   }
-  const { stores, faults = [], clock } = state as Record<string, unknown>
+  const { stores, faults = [], clock, version, scenario, seed } = state as Record<string, unknown>
+  // Not used on import, but a document that states them wrongly is not what exportState wrote.
+  if (version !== undefined && version !== 1) {
+    throw new TypeError(
+      `state.version must be 1 (this version's format); got ${JSON.stringify(version)}`,
+    )
+  }
+  if (scenario !== undefined && typeof scenario !== 'string') {
+    throw new TypeError('state.scenario must be a scenario name (a string)')
+  }
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && (seed as number) >= 0)) {
+    throw new TypeError(`state.seed must be a whole number; got ${JSON.stringify(seed)}`)
+  }
   if (typeof stores !== 'object' || stores === null || Array.isArray(stores)) {
     throw new TypeError('state.stores must be an object keyed by vendor')
   }

@@ -109,6 +109,10 @@ describe.each(TRANSPORTS)('control API (%s)', (transport) => {
       '[]',
       '{"stores":{"nope":{}}}',
       '{"stores":{},"faults":[{"effect":{}}]}',
+      '{"version":99,"stores":{}}',
+      '{"version":1,"seed":"x","stores":{}}',
+      '{"version":1,"seed":-5,"stores":{}}',
+      '{"version":1,"scenario":42,"stores":{}}',
       'not json',
     ]) {
       const response = await json('/__mock/state', { method: 'PUT', body: bad })
