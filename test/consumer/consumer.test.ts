@@ -25,9 +25,10 @@ describe('the published package', () => {
     expect(files).toContain('bin/image-registry-mock.js')
     expect(files).toContain('dist/cli.mjs')
     expect(files).toContain('dist/cli.cjs')
-    expect(files.filter((f) => f.endsWith('.cache')), 'code caches are made where it runs').toEqual(
-      [],
-    )
+    expect(
+      files.filter((f) => f.endsWith('.cache')),
+      'code caches are made where it runs',
+    ).toEqual([])
     expect(
       files.filter((f) => /^(test|bench|examples|core|handlers)\//.test(f) || f.endsWith('.map')),
     ).toEqual([])
