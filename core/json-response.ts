@@ -1,14 +1,15 @@
 import { HttpResponse } from 'msw'
 
-/** The JSON text of each answer built by {@link jsonResponse}, for the journal's preview. */
-const JSON_TEXT = new WeakMap<Response, string>()
+/** The JSON of each answer built by {@link jsonResponse}: its text and its UTF-8 bytes. */
+const JSON_BODY = new WeakMap<Response, { text: string; bytes: Uint8Array }>()
 const encoder = new TextEncoder()
 
 /**
  * A JSON answer, serialized and UTF-8 encoded once: `Content-Type: application/json` (unless
  * `init` names another) and the `Content-Length` of the encoded bytes. The same bytes as msw's
  * `HttpResponse.json`, which encodes the text twice (once to count it, once when read); and the
- * text is remembered, so the journal previews the body without reading or rebuilding the answer.
+ * text and bytes are remembered, so the journal previews the body, and the Express adapter writes
+ * it, without reading the answer's stream.
  * `undefined` (which JSON cannot say) gives an empty body.
  */
 export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
@@ -18,11 +19,19 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
   const bytes = encoder.encode(text ?? '')
   headers.set('content-length', String(bytes.byteLength))
   const response = new HttpResponse(bytes.byteLength === 0 ? null : bytes, { ...init, headers })
-  if (text) JSON_TEXT.set(response, text)
+  if (text) JSON_BODY.set(response, { text, bytes })
   return response
 }
 
 /** The JSON text of an answer {@link jsonResponse} built, or undefined for any other. */
 export function jsonTextOf(response: Response): string | undefined {
-  return JSON_TEXT.get(response)
+  return JSON_BODY.get(response)?.text
+}
+
+/**
+ * The body bytes of an answer {@link jsonResponse} built, or undefined for any other: a server
+ * adapter writes them as they are instead of reading the Response's stream back.
+ */
+export function jsonBytesOf(response: Response): Uint8Array | undefined {
+  return JSON_BODY.get(response)?.bytes
 }

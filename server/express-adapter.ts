@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { getResponse, type HttpHandler } from 'msw'
+import { jsonBytesOf } from '../core/json-response.ts'
 
 /**
  * Express 5 middleware that answers with msw handlers through `getResponse()`. Bodies stream (an
@@ -40,8 +41,15 @@ export function mswMiddleware(handlers: HttpHandler[]) {
         res.end()
         return
       }
-      // A body of known length (every JSON answer) is written at once; piping a web stream costs
-      // more than the rest of the request. Bodies without a length (the NDJSON export) stream.
+      // A body of known length (every JSON answer) is written at once, a mock answer's from the
+      // bytes it was built from; piping a web stream costs more than the rest of the request.
+      // Bodies without a length (the NDJSON export) stream.
+      const known = jsonBytesOf(response)
+      if (known) {
+        await requestBodyDone(req)
+        res.end(Buffer.from(known.buffer, known.byteOffset, known.byteLength))
+        return
+      }
       if (response.headers.has('content-length')) {
         const bytes = Buffer.from(await response.arrayBuffer())
         await requestBodyDone(req)
