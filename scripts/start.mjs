@@ -2,6 +2,7 @@
 // `npm start`: runs the bundled server (dist/cli.mjs), which answers in a fraction of a second,
 // rebuilding the bundle first only when a source file or the installed dependencies are newer
 // than it. `npm run dev` is the watch mode for working on the sources.
+import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -47,11 +48,11 @@ const built = mtime(BUNDLE)
 const stale = [...SOURCES, ...INPUTS].some((entry) => newest(path.join(ROOT, entry)) > built)
 if (stale) {
   const started = Date.now()
-  const { bundleCli } = await import('./bundle-cli.mjs')
-  await bundleCli(BUNDLE)
-  // esbuild keeps its build service (a child process) alive for more builds; this one serves.
-  const { stop } = await import('esbuild')
-  await stop()
+  // In a child process: esbuild (and tsx, which builds the dashboard) keep build services alive
+  // for more builds, and they end with the process that started them, not with this server.
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'bundle-cli.mjs'), BUNDLE], {
+    stdio: 'inherit',
+  })
   console.error(`image-registry-mock: rebuilt dist/cli.mjs in ${Date.now() - started} ms`)
 }
 // `npm start -- --scenario ./team.yaml` names files from where npm was run, not the package root.
