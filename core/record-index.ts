@@ -147,9 +147,11 @@ interface HookEmitter<T> {
  * the copies its hooks pass); undefined if a later version stores it otherwise.
  */
 function primaryKeyOf(record: object): unknown {
-  const symbol = Object.getOwnPropertySymbols(record).find((s) => s.description === 'kPrimaryKey')
-  return symbol === undefined ? undefined : (record as Record<symbol, unknown>)[symbol]
+  // Found once: an update compares it on every record of a bucket (a whole hub's sources).
+  primaryKey ??= Object.getOwnPropertySymbols(record).find((s) => s.description === 'kPrimaryKey')
+  return primaryKey === undefined ? undefined : (record as Record<symbol, unknown>)[primaryKey]
 }
+let primaryKey: symbol | undefined
 
 /** Builds an index over a collection; `keyOf` must depend only on the record's fields. */
 export function indexBy<C extends AnyCollection>(

@@ -15,6 +15,7 @@ import {
   type Ctx,
   ok,
   parseBody,
+  pathIdentifier,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -22,9 +23,7 @@ import { createDatabaseBodySchema, databaseWireSchema, snowflakeQuery } from './
 
 const BASE = '/api/v2/databases'
 
-function databaseName(ctx: Ctx): string {
-  return resolveIdentifier(ctx.params.name ?? '', 'database name')
-}
+const databaseName = (ctx: Ctx) => pathIdentifier(ctx, 'name', 'database name')
 
 /**
  * Snowflake's database operations (contract `database.yaml`): list, create, fetch, delete and

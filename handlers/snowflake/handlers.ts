@@ -23,6 +23,7 @@ import {
   type Ctx,
   ok,
   parseBody,
+  pathIdentifier,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -240,13 +241,13 @@ export const snowflakeOperations = [
 
 function schemaRef(ctx: Ctx): SchemaRef {
   return {
-    database: resolveIdentifier(ctx.params.database ?? '', 'database name'),
-    schema: resolveIdentifier(ctx.params.schema ?? '', 'schema name'),
+    database: pathIdentifier(ctx, 'database', 'database name'),
+    schema: pathIdentifier(ctx, 'schema', 'schema name'),
   }
 }
 
 function repoName(ctx: Ctx): string {
-  return resolveIdentifier(ctx.params.name ?? '', 'image repository name')
+  return pathIdentifier(ctx, 'name', 'image repository name')
 }
 
 function parseTagList(

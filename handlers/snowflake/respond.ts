@@ -4,6 +4,7 @@ import { describeZodError } from '../../core/faults.ts'
 import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import { resolveIdentifier } from './identifiers.ts'
 import { type SnowflakeStore, storeAsyncResult } from './model.ts'
 import { acceptedResponseSchema, successResponseSchema } from './schemas.ts'
 
@@ -104,4 +105,12 @@ export function parseBody<S extends z.ZodType>(
       `Invalid ${what} in request body: ${describeZodError(parsed.error)}.`,
     )
   return parsed.data
+}
+
+/**
+ * A path parameter as the identifier it names (`ctx.params[param]`, resolved as Snowflake does);
+ * `what` names it in the 400 a bad one gets, e.g. `database name`.
+ */
+export function pathIdentifier(ctx: Ctx, param: string, what: string): string {
+  return resolveIdentifier(ctx.params[param] ?? '', what)
 }

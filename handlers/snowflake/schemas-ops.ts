@@ -9,6 +9,7 @@ import {
   type Ctx,
   ok,
   parseBody,
+  pathIdentifier,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -16,13 +17,9 @@ import { createSchemaBodySchema, schemaWireSchema, snowflakeQuery } from './sche
 
 const BASE = '/api/v2/databases/{database}/schemas'
 
-function databaseName(ctx: Ctx): string {
-  return resolveIdentifier(ctx.params.database ?? '', 'database name')
-}
+const databaseName = (ctx: Ctx) => pathIdentifier(ctx, 'database', 'database name')
 
-function schemaName(ctx: Ctx): string {
-  return resolveIdentifier(ctx.params.name ?? '', 'schema name')
-}
+const schemaName = (ctx: Ctx) => pathIdentifier(ctx, 'name', 'schema name')
 
 /**
  * Snowflake's schema operations (contract `schema.yaml`): list, create, fetch, delete and undrop.
