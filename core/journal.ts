@@ -140,6 +140,12 @@ export class Journal {
   #nextId = 1
   #dropped = 0
   #listeners = new Set<(entry: JournalEntry) => void>()
+  /**
+   * The texts of recent entries (paths, bodies), each kept once: a client that polls a list gets
+   * the same answer thousands of times, and a full journal of its entries then holds one copy of
+   * that body instead of 10,000 (about 20 MB).
+   */
+  readonly #texts = new Map<string, string>()
 
   /**
    * @param limit entries kept at most
@@ -157,7 +163,13 @@ export class Journal {
 
   /** Appends an entry, dropping the oldest while over either bound. */
   record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
-    const full: JournalEntry = { id: this.#nextId++, ...entry }
+    const full: JournalEntry = {
+      id: this.#nextId++,
+      ...entry,
+      path: this.#intern(entry.path),
+      requestBody: entry.requestBody === null ? null : this.#intern(entry.requestBody),
+      responseBody: entry.responseBody === null ? null : this.#intern(entry.responseBody),
+    }
     if (this.#size === this.limit) this.#dropOldest()
     this.#entries[this.#next] = full
     this.#next = (this.#next + 1) % this.limit
@@ -166,6 +178,20 @@ export class Journal {
     while (this.#chars > this.maxChars && this.#size > 1) this.#dropOldest()
     for (const listener of this.#listeners) listener(full)
     return full
+  }
+
+  /** The kept copy of an equal text, or this one (kept from now on, the oldest kept forgotten). */
+  #intern(text: string): string {
+    const known = this.#texts.get(text)
+    if (known !== undefined) return known
+    this.#texts.set(text, text)
+    if (this.#texts.size > INTERNED_TEXTS) {
+      for (const oldest of this.#texts.keys()) {
+        this.#texts.delete(oldest)
+        break
+      }
+    }
+    return text
   }
 
   #oldest(): number {
@@ -221,6 +247,7 @@ export class Journal {
     this.#size = 0
     this.#chars = 0
     this.#dropped = 0
+    this.#texts.clear()
   }
 
   /** Calls `listener` for every new entry; returns the unsubscribe function. */
@@ -241,6 +268,9 @@ function charsOf(entry: JournalEntry): number {
   for (const violation of entry.violations ?? []) chars += violation.message.length
   return chars
 }
+
+/** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
+const INTERNED_TEXTS = 256
 
 /** About what an entry's object, ids, time, names and counters take. */
 const ENTRY_OVERHEAD = 400

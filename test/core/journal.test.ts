@@ -174,4 +174,41 @@ describe('journal size bound', () => {
     expect(journal.dropped).toBe(100 - kept.length)
     expect(journal.find({ limit: 2 }).map((e) => e.path)).toEqual(['/p/98', '/p/99'])
   })
+
+  it('keeps every entry its own path and bodies while repeated texts are shared', () => {
+    const journal = new Journal(2_000)
+    const record = (path: string, requestBody: string | null, responseBody: string | null) =>
+      journal.record({
+        time: '2026-01-01T00:00:00.000Z',
+        session: 'default',
+        operation: 'snowflake.createImageRepository',
+        vendor: 'snowflake',
+        method: 'POST',
+        path,
+        query: {},
+        requestBody,
+        requestBodyTruncated: false,
+        responseBody,
+        responseBodyTruncated: false,
+        status: 201,
+        network: null,
+        durationMs: 1,
+        requestId: '',
+        fault: null,
+      })
+    // More distinct texts than the journal remembers for sharing, each repeated later on.
+    for (let i = 0; i < 1_000; i++) {
+      record(`/p/${i % 300}`, i % 2 ? null : `{"n":${i % 400}}`, `[${i % 500}]`)
+    }
+    const kept = [...journal.entries()]
+    expect(kept).toHaveLength(1_000)
+    kept.forEach((entry, i) => {
+      expect(entry.path).toBe(`/p/${i % 300}`)
+      expect(entry.requestBody).toBe(i % 2 ? null : `{"n":${i % 400}}`)
+      expect(entry.responseBody).toBe(`[${i % 500}]`)
+    })
+    journal.clear()
+    record('/after-clear', null, '[]')
+    expect(journal.find().map((e) => [e.path, e.responseBody])).toEqual([['/after-clear', '[]']])
+  })
 })
