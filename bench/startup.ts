@@ -72,18 +72,26 @@ export async function measureStartup(rounds: number, basePort: number) {
 
 /**
  * RSS of the bundled server idle, after two 5 s rounds of 10 connections on a Snowflake list, and
- * after a forced full GC (SIGUSR2 to a preload that calls `gc()`), with extra Node flags such as
- * `--max-semi-space-size`.
+ * after a forced full GC (SIGUSR2 to a preload that calls `gc()`). `launcher: false` runs the
+ * bundle (`dist/cli.cjs`) without its launcher, so with V8's default heap sizing: the launcher's
+ * effect is the difference.
  */
-export async function measureLoadedRss(port: number, nodeFlags: string[] = []) {
+export async function measureLoadedRss(port: number, { launcher = true } = {}) {
+  let entry = 'dist/cli.mjs'
+  if (!launcher) {
+    entry = path.join(mkdtempSync(path.join(os.tmpdir(), 'irm-bundle-')), 'bundle.cjs')
+    writeFileSync(
+      entry,
+      `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli.cjs'))}).main()\n`,
+    )
+  }
   const server = await timeToFirstAnswer(
     process.execPath,
     [
-      ...nodeFlags,
       '--expose-gc',
       '--import',
       path.join(import.meta.dirname, 'gc-on-signal.mjs'),
-      'dist/cli.mjs',
+      entry,
       '--port',
       String(port),
     ],
