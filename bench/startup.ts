@@ -80,10 +80,7 @@ export async function measureLoadedRss(port: number, { launcher = true } = {}) {
   let entry = 'dist/cli.mjs'
   if (!launcher) {
     entry = path.join(mkdtempSync(path.join(os.tmpdir(), 'irm-bundle-')), 'bundle.cjs')
-    writeFileSync(
-      entry,
-      `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli.cjs'))}).main()\n`,
-    )
+    writeFileSync(entry, `require(${JSON.stringify(path.join(ROOT, 'dist', 'cli.cjs'))}).main()\n`)
   }
   const server = await timeToFirstAnswer(
     process.execPath,
