@@ -59,6 +59,28 @@ export interface LoadRequest {
   body?: string
 }
 
+/** One autocannon run (10 connections); throws on any non-2xx answer or error. */
+async function loadOnce(port: number, request: LoadRequest, seconds: number): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${request.path}`,
+    method: request.method as 'GET',
+    headers: request.headers,
+    body: request.body,
+    connections: 10,
+    duration: seconds,
+  })
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${request.method} ${request.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
+    )
+  }
+  return { rps: result.requests.average, p99: result.latency.p99 }
+}
+
+function medianFigures(figures: LoadFigures[]): LoadFigures {
+  return { rps: median(figures.map((f) => f.rps)), p99: median(figures.map((f) => f.p99)) }
+}
+
 /** Runs autocannon (10 connections) against a port: one uncounted warm-up, then `rounds` rounds. */
 export async function measureLoad(
   port: number,
@@ -68,39 +90,41 @@ export async function measureLoad(
 ): Promise<LoadFigures> {
   const figures: LoadFigures[] = []
   for (let i = 0; i <= rounds; i++) {
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}${request.path}`,
-      method: request.method as 'GET',
-      headers: request.headers,
-      body: request.body,
-      connections: 10,
-      duration: i === 0 ? 1 : seconds,
-    })
-    if (result.non2xx > 0 || result.errors > 0) {
-      throw new Error(
-        `${request.method} ${request.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
-      )
-    }
-    if (i > 0) figures.push({ rps: result.requests.average, p99: result.latency.p99 })
+    const figure = await loadOnce(port, request, i === 0 ? 1 : seconds)
+    if (i > 0) figures.push(figure)
   }
-  return { rps: median(figures.map((f) => f.rps)), p99: median(figures.map((f) => f.p99)) }
+  return medianFigures(figures)
 }
 
-/** Loads a started target (on the path it printed, if any), then stops it. */
-export async function measureAndStop(
-  target: Target,
+/**
+ * Loads started targets in turn, round by round, each on the path it printed (if any), then
+ * stops them. Round 0 is an uncounted warm-up of full length (JIT, a filling journal); each round
+ * starts with another target, so a drift in the machine's speed (this one's varies by half within
+ * minutes) falls on every target alike instead of on whichever ran last.
+ */
+export async function measureInterleaved(
+  targets: Record<string, Target>,
   request: LoadRequest,
   rounds: number,
   seconds: number,
-): Promise<LoadFigures> {
+): Promise<Record<string, LoadFigures>> {
+  const names = Object.keys(targets)
+  const samples = new Map<string, LoadFigures[]>(names.map((name) => [name, []]))
   try {
-    return await measureLoad(
-      target.port,
-      { ...request, path: target.detail ?? request.path },
-      rounds,
-      seconds,
-    )
+    for (let round = 0; round <= rounds; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(i + round) % names.length] as string
+        const target = targets[name] as Target
+        const figure = await loadOnce(
+          target.port,
+          { ...request, path: target.detail ?? request.path },
+          seconds,
+        )
+        if (round > 0) samples.get(name)?.push(figure)
+      }
+    }
   } finally {
-    target.child.kill()
+    for (const target of Object.values(targets)) target.child.kill()
   }
+  return Object.fromEntries(names.map((name) => [name, medianFigures(samples.get(name) ?? [])]))
 }

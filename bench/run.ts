@@ -15,7 +15,7 @@ import vm from 'node:vm'
 import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
-import { measureAndStop, startProcess, startTarget } from './load.ts'
+import { measureInterleaved, startProcess, startTarget, type Target } from './load.ts'
 import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
 import { measureLargeSeeding, measureScale } from './scale.ts'
 import { soak } from './soak.ts'
@@ -42,7 +42,7 @@ const out: string[] = [
   '# Benchmark results',
   '',
   `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}.`,
-  `Medians of ${ROUNDS} rounds after one warm-up round; load rounds last ${SECONDS} s with autocannon at 10 connections.`,
+  `Medians of ${ROUNDS} rounds after one warm-up round; load rounds last ${SECONDS} s with autocannon at 10 connections, the servers compared taking turns round by round.`,
   'The mock runs with auth, sessions, the journal and one inactive fault rule on. Regenerate with `npm run bench`.',
 ]
 const log = (line: string) => console.log(line)
@@ -77,11 +77,10 @@ if (wanted('load')) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   )
   for (const [name, fixture] of Object.entries(FIXTURES)) {
-    const figures: Record<string, { rps: number; p99: number }> = {}
     const kinds = ['bare-http', 'bare-msw', ...(fixture.plain ? ['http-model'] : []), 'mock']
-    for (const kind of kinds) {
-      figures[kind] = await measureAndStop(await startTarget(kind, name), fixture, ROUNDS, SECONDS)
-    }
+    const targets: Record<string, Target> = {}
+    for (const kind of kinds) targets[kind] = await startTarget(kind, name)
+    const figures = await measureInterleaved(targets, fixture, ROUNDS, SECONDS)
     const [a, b, d, m] = [
       figures['bare-http']!,
       figures['bare-msw']!,
@@ -112,18 +111,13 @@ if (wanted('prism')) {
       ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
       /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
     )
-    const prismFigures = await measureAndStop(
-      prism,
+    const figures = await measureInterleaved(
+      { prism, mock: await startTarget('mock', 'snowflake-list-50') },
       { ...fixture, path: LIST_PATH },
       ROUNDS,
       SECONDS,
     )
-    const mockFigures = await measureAndStop(
-      await startTarget('mock', 'snowflake-list-50'),
-      fixture,
-      ROUNDS,
-      SECONDS,
-    )
+    const [prismFigures, mockFigures] = [figures.prism!, figures.mock!]
     out.push(
       'The same 50 repositories: Prism serves them as the list example of the official spec (static mode); the mock from its model, with the whole pipeline on.',
       '',
