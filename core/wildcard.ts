@@ -29,8 +29,9 @@ const ONE = -1
  *
  * Cost, for a text of n characters and a pattern of m tokens: O(m) to compile; O(n + m) to test
  * when no segment between two `any` holds a `one` (those segments are found with Knuth-Morris-Pratt,
- * which never moves back in the text), and at most O(n·m) otherwise (such segments are compared at
- * each place). There is no backtracking across segments, so the cost never grows exponentially.
+ * which never moves back in the text), and O(n·⌈m/32⌉) otherwise (Shift-And, 32 pattern positions
+ * per machine word; a 256-character glob is 8 words per text character). There is no
+ * backtracking, within or across segments.
  */
 export function compileWildcard(
   tokens: Iterable<WildcardToken>,
@@ -81,15 +82,7 @@ interface Segment {
 
 function compileSegment(atoms: number[]): Segment {
   const { length } = atoms
-  if (atoms.includes(ONE)) {
-    return {
-      length,
-      find(units, from, end) {
-        for (let at = from; at + length <= end; at++) if (matchesAt(atoms, units, at)) return at
-        return -1
-      },
-    }
-  }
+  if (atoms.includes(ONE)) return shiftAndSegment(atoms)
   // Knuth-Morris-Pratt: failure[i] is the length of the longest proper border of atoms[0..i].
   const failure = new Int32Array(length)
   for (let i = 1, k = 0; i < length; i++) {
@@ -104,6 +97,67 @@ function compileSegment(atoms: number[]): Segment {
         while (k > 0 && units[i] !== atoms[k]) k = failure[k - 1] as number
         if (units[i] === atoms[k]) k++
         if (k === length) return i - length + 1
+      }
+      return -1
+    },
+  }
+}
+
+/**
+ * A segment holding `one` atoms, found with Shift-And (Baeza-Yates and Gonnet): bit i of the state
+ * says whether the segment's first i + 1 atoms match the text just read, so each text character
+ * costs one shift and mask per 32 atoms, and the text is read once, left to right. Comparing the
+ * segment at each place instead costs O(n·m): a thousand fault rules `*a?a?…b*` took 3.5 s per
+ * request on a 16 KB path.
+ */
+function shiftAndSegment(atoms: number[]): Segment {
+  const { length } = atoms
+  const words = Math.ceil(length / 32)
+  /** The bits of the `one` atoms: the mask of a character the segment does not name. */
+  const anyMask = new Uint32Array(words)
+  atoms.forEach((atom, i) => {
+    if (atom === ONE) anyMask[i >>> 5] = (anyMask[i >>> 5] as number) | (1 << (i & 31))
+  })
+  // Masks of ASCII characters in one flat table (the common case), of others in a map.
+  const ascii = new Uint32Array(128 * words)
+  for (let c = 0; c < 128; c++) ascii.set(anyMask, c * words)
+  const other = new Map<number, Uint32Array>()
+  atoms.forEach((atom, i) => {
+    if (atom === ONE) return
+    const word = i >>> 5
+    const bit = 1 << (i & 31)
+    if (atom < 128) {
+      ascii[atom * words + word] = (ascii[atom * words + word] as number) | bit
+      return
+    }
+    let mask = other.get(atom)
+    if (!mask) other.set(atom, (mask = anyMask.slice()))
+    mask[word] = (mask[word] as number) | bit
+  })
+  const state = new Uint32Array(words)
+  const lastWord = words - 1
+  const lastBit = 1 << ((length - 1) & 31)
+  return {
+    length,
+    find(units, from, end) {
+      state.fill(0)
+      for (let i = from; i < end; i++) {
+        const unit = units[i] as number
+        let mask = anyMask
+        let offset = 0
+        if (unit < 128) {
+          mask = ascii
+          offset = unit * words
+        } else {
+          mask = other.get(unit) ?? anyMask
+        }
+        let carry = 1
+        for (let w = 0; w < words; w++) {
+          const previous = state[w] as number
+          state[w] = ((previous << 1) | carry) & (mask[offset + w] as number)
+          carry = previous >>> 31
+        }
+        if ((state[lastWord] as number) & lastBit) return i - length + 1
       }
       return -1
     },
@@ -125,8 +179,12 @@ function matchesAt(atoms: number[], units: Int32Array, at: number): boolean {
  */
 let scratch = new Int32Array(256)
 
+/** The text `scratch` holds now, so that testing one text against many patterns folds it once. */
+let held: { text: string; ignoreCase: boolean; length: number } | undefined
+
 /** Writes the text's (folded) code points to `scratch`; returns how many there are. */
 function codePoints(text: string, ignoreCase: boolean): number {
+  if (held !== undefined && held.text === text && held.ignoreCase === ignoreCase) return held.length
   if (scratch.length < text.length)
     scratch = new Int32Array(Math.max(text.length, 2 * scratch.length))
   const units = scratch
@@ -136,6 +194,7 @@ function codePoints(text: string, ignoreCase: boolean): number {
     if (cp > 0xffff) i++
     units[n++] = fold(cp, ignoreCase)
   }
+  held = { text, ignoreCase, length: n }
   return n
 }
 

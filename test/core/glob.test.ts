@@ -59,6 +59,34 @@ describe('compileGlob', () => {
     )
   })
 
+  it('agrees on segments longer than one machine word (over 32 characters between two *)', () => {
+    // Two letters, so that a long segment with ? often matches somewhere in a long text.
+    const longText = fc.array(fc.constantFrom('a', 'b', 'é'), { minLength: 40, maxLength: 160 })
+    const derived = longText.chain((chars) =>
+      fc
+        .tuple(
+          fc.nat(chars.length - 1),
+          fc.integer({ min: 33, max: 100 }),
+          fc.array(fc.boolean(), { minLength: 100, maxLength: 100 }),
+          fc.constantFrom('', 'a', 'b'),
+        )
+        .map(([start, size, wild, flip]) => {
+          const segment = chars
+            .slice(start, start + size)
+            .map((ch, i) => (wild[i] ? '?' : i === 40 && flip ? flip : ch))
+          return [chars.join(''), `*${segment.join('')}*`] as const
+        }),
+    )
+    fc.assert(
+      fc.property(derived, ([t, g]) => {
+        expect(compileGlob(g, { ignoreCase: false }).test(t), `${g} ~ ${t}`).toBe(
+          referenceMatch(globReference(g), t, false),
+        )
+      }),
+      { numRuns: 1500 },
+    )
+  })
+
   it('matches the documented examples', () => {
     expect(compileGlob('snowflake.*').test('snowflake.listImageRepositories')).toBe(true)
     expect(compileGlob('SNOWFLAKE.list*').test('snowflake.listImageRepositories')).toBe(true)
@@ -74,6 +102,8 @@ describe('compileGlob', () => {
     expect(compileGlob(`${'*'.repeat(200)}b`).test(long)).toBe(false)
     expect(compileGlob(`${'*a'.repeat(120)}*b`).test(long)).toBe(false)
     expect(compileGlob(`${'*?'.repeat(120)}*b`).test(long)).toBe(false)
+    expect(compileGlob(`*${'a?'.repeat(120)}b*`).test(long)).toBe(false)
+    expect(compileGlob(`*${'a?'.repeat(120)}*`).test(long)).toBe(true)
     expect(compileGlob(`${'*a'.repeat(120)}*`).test(long)).toBe(true)
   })
 })
