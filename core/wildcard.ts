@@ -131,7 +131,10 @@ function shiftAndSegment(atoms: number[]): Segment {
       return
     }
     let mask = other.get(atom)
-    if (!mask) other.set(atom, (mask = anyMask.slice()))
+    if (!mask) {
+      mask = anyMask.slice()
+      other.set(atom, mask)
+    }
     mask[word] = (mask[word] as number) | bit
   })
   const state = new Uint32Array(words)
@@ -143,7 +146,7 @@ function shiftAndSegment(atoms: number[]): Segment {
       state.fill(0)
       for (let i = from; i < end; i++) {
         const unit = units[i] as number
-        let mask = anyMask
+        let mask: Uint32Array = anyMask
         let offset = 0
         if (unit < 128) {
           mask = ascii
