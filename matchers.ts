@@ -1,3 +1,7 @@
+/// <reference types="vitest" preserve="true" />
+// The reference stays in the declaration file (an import of vitest does not): `declare module
+// 'vitest'` below merges into vitest's Assertion only where vitest's types are loaded, so a test
+// file importing these matchers before vitest itself would otherwise see no matchers at all.
 /**
  * `image-registry-mock/matchers`: vitest matchers over a mock's request journal. Importing this
  * module registers the matchers with `expect.extend`; {@link setupMatchers} does the same for an

@@ -29,6 +29,22 @@ const lean = {
       contents: `export { default as en } from ${JSON.stringify(args.path)}`,
       resolveDir: path.dirname(args.path),
     }))
+    // Express re-exports body-parser's parsers (express.json() and the like), which load their
+    // content-type and charset tables; the server never mounts them (the msw adapter reads bodies
+    // itself). The stand-in loads the real module only when a parser is first made.
+    b.onResolve({ filter: /^body-parser$/ }, (args) =>
+      args.namespace === 'lazy-body-parser'
+        ? undefined
+        : { path: args.importer, namespace: 'lazy-body-parser' },
+    )
+    b.onLoad({ filter: /.*/, namespace: 'lazy-body-parser' }, (args) => ({
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+      contents: `
+        for (const name of ['json', 'raw', 'text', 'urlencoded']) {
+          exports[name] = (...options) => require('body-parser')[name](...options)
+        }`,
+    }))
     // iconv-lite (about 540 KB of code pages) is there for Express's body parsers, which the
     // server never mounts (the msw adapter reads bodies itself). The stand-in decodes through
     // Node's TextDecoder, so a parser mounted later would still work for the usual charsets.

@@ -109,6 +109,28 @@ it('has a typed API: ids, globs, rules, state, matchers, fixtures and a mock-wid
 })
 `
 
+/**
+ * The README's test-helper example as written: the matchers imported before vitest itself, which
+ * must still type-check (their declarations load vitest's types on their own).
+ */
+const README_ORDER_TEST = `import { startMock } from 'image-registry-mock/node'
+import 'image-registry-mock/matchers'
+import { afterAll, expect, it } from 'vitest'
+
+const mock = await startMock({ seed: 1 })
+afterAll(() => mock.close())
+
+it('counts a request with the matchers imported before vitest', async () => {
+  const response = await fetch(
+    'https://acme.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories',
+    { headers: { Authorization: 'Bearer t' } },
+  )
+  expect(response.status).toBe(200)
+  expect(mock).toHaveReceived('snowflake.listImageRepositories', { times: 1 })
+  expect(mock).not.toHaveReceivedWith('snowflake.listImageRepositories', { status: 500 })
+})
+`
+
 function run(
   command: string,
   args: string[],
@@ -174,23 +196,28 @@ export async function runConsumerCheck(
       path.join(dir, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', devDependencies }, null, 2),
     )
+    const compilerOptions = {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      lib: ['ES2023', 'DOM'],
+    }
     writeFileSync(
       path.join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: false,
-          types: ['node'],
-          lib: ['ES2023', 'DOM'],
-        },
-        include: ['*.ts'],
-      }),
+      JSON.stringify({ compilerOptions, include: ['*.ts'] }),
+    )
+    // Checked on its own too: in one program with a file that imports vitest first, that file
+    // would load vitest's types for every other.
+    writeFileSync(
+      path.join(dir, 'tsconfig.readme.json'),
+      JSON.stringify({ compilerOptions, files: ['readme-order.test.ts'] }),
     )
     writeFileSync(path.join(dir, 'consumer.test.ts'), CONSUMER_TEST)
+    writeFileSync(path.join(dir, 'readme-order.test.ts'), README_ORDER_TEST)
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir)
 
     const node = setup.nodeMajor
@@ -208,12 +235,14 @@ export async function runConsumerCheck(
     ).version as string
 
     run(node, [path.join(dir, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], dir, env)
-    run(
-      node,
-      [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'],
-      dir,
-      env,
-    )
+    for (const project of ['.', 'tsconfig.readme.json']) {
+      run(
+        node,
+        [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project],
+        dir,
+        env,
+      )
+    }
 
     const port = await freePort()
     const bin = path.join(dir, 'node_modules', '.bin', 'image-registry-mock')
