@@ -459,7 +459,13 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     })
     expect(await field(1, 'fault')).toBe('none')
 
-    await page.getByRole('button', { name: 'Details of request 2' }).click()
+    // A click anywhere on the row opens it too, not only on its number.
+    await page.locator('#irm-journal-body tr[data-id="2"] > td:nth-child(4)').click()
+    expect(
+      await page
+        .getByRole('button', { name: 'Details of request 2' })
+        .getAttribute('aria-expanded'),
+    ).toBe('true')
     expect(await field(2, 'requestBody')).toMatch(/^\{"name":"x{2030}[\s\S]*… \(cut short\)$/)
     expect(JSON.parse((await field(2, 'responseBody')) ?? '')).toMatchObject({
       request_id: refused.headers.get('x-snowflake-request-id'),
@@ -503,6 +509,19 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
   })
 
   it('fits its cards: switches unclipped at desktop width and 420 px, the scenario select at 420 px', async () => {
+    // Rules with a long and a short id: at 420 px neither may wrap a character a line, nor push
+    // its Remove button out of the box.
+    server.mock.faults.add({
+      id: 'dash.snowflake.listImageRepositories',
+      match: { operation: 'snowflake.listImageRepositories' },
+      effect: { delayMs: 1 },
+    })
+    server.mock.faults.add({
+      id: 'r1',
+      match: { path: '/api/v2/*' },
+      effect: { delayMs: 1 },
+      times: 3,
+    })
     await open()
     const overflow = () =>
       page.evaluate(() => {
@@ -537,6 +556,31 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
         }
       })
     expect(await fits()).toEqual({ select: true, page: true })
+    const rules = () =>
+      page.evaluate(() => {
+        const box = (document.querySelector('#irm-rules') as HTMLElement)
+          .parentElement as HTMLElement
+        const right = box.getBoundingClientRect().right
+        return [...document.querySelectorAll('#irm-rules-body tr')].map((row) => {
+          const id = row.querySelector('th') as HTMLElement
+          const lineHeight = Number.parseFloat(getComputedStyle(id).lineHeight) || 16
+          return {
+            id: id.textContent,
+            removeInside:
+              (row.querySelector('button') as HTMLElement).getBoundingClientRect().right <=
+              right + 0.5,
+            // The long id fits in two lines where a character-a-line column took thirty-five.
+            idLines: Math.round(id.getBoundingClientRect().height / lineHeight) <= 2,
+          }
+        })
+      })
+    for (const width of [420, 1280]) {
+      await page.setViewportSize({ width, height: 900 })
+      expect(await rules(), `fault rules at ${width} px`).toEqual([
+        { id: 'dash.snowflake.listImageRepositories', removeInside: true, idLines: true },
+        { id: 'r1', removeInside: true, idLines: true },
+      ])
+    }
   })
 
   it('gives every control an accessible name', async () => {

@@ -164,6 +164,13 @@ export class JournalView {
       else row.after(this.#detail(entry))
       open.setAttribute('aria-expanded', String(open.getAttribute('aria-expanded') !== 'true'))
     })
+    // The whole row opens too (the caption says "open a row"); the button stays the keyboard's
+    // way in. Selecting text in a row (to copy a path) does not toggle it.
+    row.addEventListener('click', (event) => {
+      if (event.target instanceof Element && event.target.closest('button, a')) return
+      if ((row.ownerDocument.getSelection()?.toString() ?? '') !== '') return
+      open.click()
+    })
     return row
   }
 

@@ -57,6 +57,7 @@ body { margin: 0; }
 .irm button.open { border: 0; background: none; padding: 0; color: var(--accent); font: inherit; font-variant-numeric: tabular-nums; }
 .irm button.open::before { content: '▸ '; color: var(--muted); }
 .irm button.open[aria-expanded=true]::before { content: '▾ '; }
+.irm #irm-journal tr[data-id] { cursor: pointer; }
 .irm tr.detail > td { background: var(--panel); }
 .irm tr.detail dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; margin: .25rem 0; }
 .irm tr.detail dt { color: var(--muted); font-size: .8rem; }
@@ -75,6 +76,16 @@ body { margin: 0; }
   .irm #irm-journal tr > :nth-child(6) { display: none; }
   .irm th, .irm td { padding: .2rem .3rem; }
   .irm #irm-switches select { max-width: 7rem; }
+  /* Seven columns do not fit: each fault rule becomes a card, its id beside its Remove button. */
+  .irm #irm-rules thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .irm #irm-rules tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 .5rem;
+    border-bottom: 1px solid var(--line); padding: .2rem 0; }
+  .irm #irm-rules th, .irm #irm-rules td { display: block; border: 0; padding: .1rem .3rem; text-align: left; }
+  .irm #irm-rules tr > :first-child { grid-column: 1; grid-row: 1; }
+  .irm #irm-rules tr > :nth-child(7) { grid-column: 2; grid-row: 1; }
+  .irm #irm-rules tr > :nth-child(n+2):nth-child(-n+6) { grid-column: 1 / -1; }
+  .irm #irm-rules tr > td:empty { display: none; }
+  .irm #irm-rules td[data-counter]::before { content: attr(data-counter) ' '; color: var(--muted); }
 }
 .irm .proxied { color: var(--warn); font-weight: 600; }
 .irm .badge { display: inline-block; margin-left: .4rem; padding: 0 .35rem; border-radius: 1em;
