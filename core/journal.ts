@@ -56,7 +56,10 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
   status?: number
   /** Only entries with an id above this one (for polling). */
   afterId?: number
-  /** The newest N matching entries. */
+  /**
+   * The newest N matching entries (with `afterId` too: a poll that fell more than N behind gets
+   * the newest N, and {@link Journal.page} says how many it skipped).
+   */
   limit?: number
 }
 
@@ -209,6 +212,14 @@ export class Journal {
 
   /** Entries matching the query, oldest first. */
   find(query: JournalQuery = {}): JournalEntry[] {
+    return this.page(query).entries
+  }
+
+  /**
+   * Entries matching the query, oldest first, and how many older matches `limit` left out (0
+   * without a limit): a client polling with `afterId` and `limit` sees when it fell behind.
+   */
+  page(query: JournalQuery = {}): { entries: JournalEntry[]; omitted: number } {
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
     const matches: JournalEntry[] = []
@@ -220,7 +231,8 @@ export class Journal {
       if (query.afterId !== undefined && entry.id <= query.afterId) continue
       matches.push(entry)
     }
-    return query.limit !== undefined ? matches.slice(-query.limit) : matches
+    const kept = query.limit !== undefined ? matches.slice(-query.limit) : matches
+    return { entries: kept, omitted: matches.length - kept.length }
   }
 
   /** All retained entries, oldest first. */

@@ -183,12 +183,15 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       const session = face(request)
       // The raw journal: a filter that matches no operation lists nothing here rather than a 400,
       // since the dashboard filters as the user types.
-      const entries = session.raw.journal.find(parseJournalQuery(new URL(request.url).searchParams))
+      const { entries, omitted } = session.raw.journal.page(
+        parseJournalQuery(new URL(request.url).searchParams),
+      )
       return HttpResponse.json({
         entries,
+        omitted,
         size: session.journal.size,
         dropped: session.journal.dropped,
-        limit: session.raw.journal.limit,
+        capacity: session.raw.journal.limit,
       })
     }),
     ...route('delete', '/journal', (request) => {

@@ -251,9 +251,16 @@ export const controlPaths = (): PathsObject =>
             content: json(
               z.object({
                 entries: z.array(journalEntry),
-                size: z.number().int(),
-                dropped: z.number().int(),
-                limit: z.number().int(),
+                omitted: z
+                  .number()
+                  .int()
+                  .describe('older matching entries that `limit` left out (the newest are kept)'),
+                size: z.number().int().describe('entries the journal holds'),
+                dropped: z
+                  .number()
+                  .int()
+                  .describe('entries pushed out by the bounds since the last clear'),
+                capacity: z.number().int().describe('entries the journal keeps at most'),
               }),
             ),
           },

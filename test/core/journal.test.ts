@@ -30,8 +30,15 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
       headers: { ...AUTH, 'Content-Type': 'application/json' },
       body: '{"name":"j"}',
     })
-    const { entries, size, dropped, limit } = await (await h.fetch('/__mock/journal')).json()
-    expect({ size, dropped, limit }).toEqual({ size: 2, dropped: 0, limit: 10_000 })
+    const { entries, size, dropped, capacity, omitted } = await (
+      await h.fetch('/__mock/journal')
+    ).json()
+    expect({ size, dropped, capacity, omitted }).toEqual({
+      size: 2,
+      dropped: 0,
+      capacity: 10_000,
+      omitted: 0,
+    })
     expect(entries[0]).toMatchObject({
       id: 1,
       session: 'default',
@@ -66,6 +73,12 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
     expect(await find('status=404')).toHaveLength(2)
     expect(await find('status=200&method=get')).toHaveLength(1)
     expect((await find('limit=1'))[0].operation).toBe('snowflake.fetchImageRepository')
+    // A poll that fell behind gets the newest entries and is told how many it skipped.
+    const behind = await (await h.fetch('/__mock/journal?afterId=1&limit=1')).json()
+    expect({
+      ids: behind.entries.map((e: { id: number }) => e.id),
+      omitted: behind.omitted,
+    }).toEqual({ ids: [3], omitted: 1 })
     expect(h.mock.journal.find({ operation: '*.list*' })).toHaveLength(1)
     expect((await h.fetch('/__mock/journal?limit=-1')).status).toBe(400)
     expect((await h.fetch('/__mock/journal', { method: 'DELETE' })).status).toBe(204)
