@@ -4,7 +4,7 @@ import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { getHeapStatistics } from 'node:v8'
-import type { FaultRuleInput } from './core/faults.ts'
+import { FaultRuleError, type FaultRuleInput } from './core/faults.ts'
 import { builtInScenario, isBuiltIn, type Scenario } from './core/scenario.ts'
 import { VERSION } from './core/version.ts'
 import { createMock, scenarios, vendors } from './index.ts'
@@ -135,16 +135,26 @@ function heapCap(mb: number): number | undefined {
   return mb > 0 ? mb * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.75)
 }
 
+/** Rules from the command line, each with the flag that gave it (for error messages). */
+interface FlagRules {
+  rules: unknown[]
+  /** `--fault "…"`, or `--faults FILE: rules[i]`, for each rule. */
+  sources: string[]
+}
+
 /** The rules of --fault (shorthand) and --faults (a JSON file), in that order, unvalidated. */
-function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): unknown[] {
-  const rules: unknown[] = (values.fault ?? []).map(parseFaultSpec)
+function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): FlagRules {
+  const specs = values.fault ?? []
+  const rules: unknown[] = specs.map(parseFaultSpec)
+  const sources = specs.map((spec) => `--fault "${spec}"`)
   if (values.faults) {
     const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
     if (!Array.isArray(fromFile))
       fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
     rules.push(...fromFile)
+    sources.push(...fromFile.map((_, i) => `--faults ${values.faults}: rules[${i}]`))
   }
-  return rules
+  return { rules, sources }
 }
 
 /**
@@ -154,13 +164,17 @@ function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): unk
  */
 function withRules(scenario: string | Scenario, rules: unknown[]): string | Scenario {
   if (rules.length === 0) return scenario
-  const base = typeof scenario === 'string' ? scenarios.find((s) => s.name === scenario) : scenario
+  const base = baseScenario(scenario)
   if (!base) return scenario
   const combined: Scenario = {
     ...base,
     faults: [...(base.faults ?? []), ...(rules as FaultRuleInput[])],
   }
   return isBuiltIn(base) ? builtInScenario(combined) : combined
+}
+
+function baseScenario(scenario: string | Scenario): Scenario | undefined {
+  return typeof scenario === 'string' ? scenarios.find((s) => s.name === scenario) : scenario
 }
 
 /** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
@@ -191,6 +205,8 @@ export async function main(): Promise<void> {
   let writer: StateFileWriter | undefined
   let restored: string[] = []
   let proxied: ProxySetup = {}
+  let flagRules: FlagRules = { rules: [], sources: [] }
+  let scenarioRules = 0
   try {
     proxied = proxySetup(values)
     const scenarioFile =
@@ -203,10 +219,12 @@ export async function main(): Promise<void> {
         : undefined
     // A saved state brings its own rules; --fault/--faults apply only when starting afresh.
     const saved = values.state ? await readStateFile(values.state) : undefined
-    const rules = saved ? [] : faultRulesFromFlags(values)
+    flagRules = saved ? { rules: [], sources: [] } : faultRulesFromFlags(values)
+    const starting = scenarioFile?.scenario ?? values.scenario ?? 'default'
+    scenarioRules = baseScenario(starting)?.faults?.length ?? 0
     mock = createMock({
       proxy: proxied.proxy,
-      scenario: withRules(scenarioFile?.scenario ?? values.scenario ?? 'default', rules),
+      scenario: withRules(starting, flagRules.rules),
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100, 1),
@@ -222,6 +240,12 @@ export async function main(): Promise<void> {
     }
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message)
+    // A command-line rule comes after the scenario's own: name the flag that gave it.
+    const source =
+      error instanceof FaultRuleError && error.at
+        ? flagRules.sources[error.at.index - scenarioRules]
+        : undefined
+    if (source && error instanceof FaultRuleError) fail(`${source}: ${error.at?.reason}`)
     fail((error as Error).message)
   }
 

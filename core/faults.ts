@@ -153,6 +153,17 @@ interface ActiveRule {
 /** The reason a rule was refused, for a 400 from the control API. */
 export class FaultRuleError extends Error {
   override readonly name = 'FaultRuleError'
+
+  /**
+   * @param at for a rule of a list ({@link FaultEngine.addAll}): its index there, and the reason
+   * without the `rules[i]: ` prefix, so a caller that knows where the list came from can say so
+   */
+  constructor(
+    message: string,
+    readonly at?: { index: number; reason: string },
+  ) {
+    super(message)
+  }
 }
 
 export const MAX_RULES = 1000
@@ -290,7 +301,8 @@ export class FaultEngine {
         try {
           return this.add(input)
         } catch (error) {
-          throw new FaultRuleError(`rule ${i}: ${(error as Error).message}`)
+          const reason = (error as Error).message
+          throw new FaultRuleError(`rules[${i}]: ${reason}`, { index: i, reason })
         }
       })
     } catch (error) {

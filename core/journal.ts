@@ -231,7 +231,9 @@ export class Journal {
       if (query.afterId !== undefined && entry.id <= query.afterId) continue
       matches.push(entry)
     }
-    const kept = query.limit !== undefined ? matches.slice(-query.limit) : matches
+    // Not slice(-limit): slice(-0) is the whole list.
+    const kept =
+      query.limit !== undefined ? matches.slice(Math.max(0, matches.length - query.limit)) : matches
     return { entries: kept, omitted: matches.length - kept.length }
   }
 

@@ -13,9 +13,13 @@ const encoder = new TextEncoder()
  * `undefined` (which JSON cannot say) gives an empty body.
  */
 export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
+  return jsonTextResponse(JSON.stringify(body) as string | undefined, init)
+}
+
+/** {@link jsonResponse} for JSON text already serialized (an answer assembled in parts). */
+export function jsonTextResponse(text: string | undefined, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers)
   if (!headers.has('content-type')) headers.set('content-type', 'application/json')
-  const text = JSON.stringify(body) as string | undefined
   const bytes = encoder.encode(text ?? '')
   headers.set('content-length', String(bytes.byteLength))
   const response = new HttpResponse(bytes.byteLength === 0 ? null : bytes, { ...init, headers })

@@ -43,7 +43,19 @@ export async function readStateFile(file: string): Promise<StateFile | undefined
   }
   const { format, version, sessions } = (document ?? {}) as Partial<StateFile>
   if (format !== STATE_FILE_FORMAT) {
-    throw problemAt(file, ['format'], `not an image-registry-mock state file`)
+    // One session's export (GET /__mock/state) is the usual mix-up: say where it goes instead.
+    const exported =
+      typeof document === 'object' &&
+      document !== null &&
+      'stores' in document &&
+      'seed' in document
+    throw problemAt(
+      file,
+      ['format'],
+      exported
+        ? `not an image-registry-mock state file but one session's state, as GET /__mock/state exports it; start a server from it with --scenario ${file}, or load it into a running one with PUT /__mock/state (--state names the file where the server keeps every session)`
+        : `not an image-registry-mock state file`,
+    )
   }
   if (version !== STATE_FILE_VERSION) {
     throw new DataFileError(

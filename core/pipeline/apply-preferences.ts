@@ -22,11 +22,13 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
   if (!prefer) return
   const match = /(?:^|[,;\s])code=([^,;\s]*)/i.exec(prefer)
   if (!match) return
-  const code = Number(match[1])
-  if (!Number.isInteger(code) || code < 100 || code > 599) {
+  const raw = match[1] ?? ''
+  // Three digits only: Number() would also read "0x1F4" and "1e2" (and "" as 0).
+  const code = /^\d{3}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(code >= 100 && code <= 599)) {
     throw new MockStatusError(
       400,
-      `Prefer: code=${match[1]} is not an HTTP status code`,
+      `Prefer: code=${raw.slice(0, 40)} is not an HTTP status code`,
       'invalid-prefer',
     )
   }
@@ -43,8 +45,8 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
 function parseMockDelay(request: Request): number {
   const raw = request.headers.get('x-mock-delay')
   if (raw === null) return 0
-  const ms = Number(raw)
-  if (!Number.isInteger(ms) || ms < 0 || ms > MAX_MOCK_DELAY_MS) {
+  const ms = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(ms >= 0 && ms <= MAX_MOCK_DELAY_MS)) {
     throw new MockStatusError(
       400,
       `X-Mock-Delay must be whole milliseconds from 0 to ${MAX_MOCK_DELAY_MS}; got "${raw.slice(0, 40)}"`,

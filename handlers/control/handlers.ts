@@ -3,6 +3,7 @@ import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { MockStatusError } from '../../core/errors.ts'
 import { describeZodError, FaultRuleError } from '../../core/faults.ts'
 import type { JournalQuery } from '../../core/journal.ts'
+import { jsonTextResponse } from '../../core/json-response.ts'
 import type { BuiltMock, MockSession, MockStateInput } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
@@ -86,6 +87,18 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
 
   let openapi: unknown
   return [
+    // msw decodes a route's `:id`/`:name` before any handler runs, and a malformed escape
+    // (`/__mock/faults/%`) would throw there: such a path gets its 400 first. A pattern without
+    // groups, since msw decodes each group it captures.
+    http.all(/\/__mock\/[^?#]*%/, ({ request }) => {
+      const path = new URL(request.url).pathname
+      try {
+        decodeURIComponent(path)
+        return undefined
+      } catch {
+        return controlError(400, `the path ${path} has a malformed percent-escape`)
+      }
+    }),
     ...route('get', '/openapi.json', () => {
       openapi ??= buildOpenApi(mock.vendors, controlPaths())
       return HttpResponse.json(openapi as object)
@@ -186,13 +199,26 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       const { entries, omitted } = session.raw.journal.page(
         parseJournalQuery(new URL(request.url).searchParams),
       )
-      return HttpResponse.json({
-        entries,
-        omitted,
+      // Newest first until the answer's bound; the older ones left out count as omitted. A full
+      // journal of escaped bodies (a NUL is six characters in JSON) would otherwise be a 120 MB
+      // answer that blocks every session while it is built.
+      const texts: string[] = []
+      let chars = 0
+      let from = entries.length
+      while (from > 0) {
+        const text = JSON.stringify(entries[from - 1])
+        if (texts.length > 0 && chars + text.length > JOURNAL_ANSWER_CHARS) break
+        texts.push(text)
+        chars += text.length + 1
+        from--
+      }
+      const rest = JSON.stringify({
+        omitted: omitted + from,
         size: session.journal.size,
         dropped: session.journal.dropped,
         capacity: session.raw.journal.limit,
       })
+      return jsonTextResponse(`{"entries":[${texts.reverse().join(',')}],${rest.slice(1)}`)
     }),
     ...route('delete', '/journal', (request) => {
       face(request).journal.clear()
@@ -253,6 +279,12 @@ function controlError(status: number, message: string): Response {
   return HttpResponse.json({ error: { status, message } }, { status })
 }
 
+/**
+ * Characters of entries one `GET /__mock/journal` answers at most (about 8 MB): the newest that
+ * fit, the rest counted in `omitted` (page back with `afterId`, or narrow with the filters).
+ */
+export const JOURNAL_ANSWER_CHARS = 8 * 2 ** 20
+
 function parseJournalQuery(params: URLSearchParams): JournalQuery {
   const query: JournalQuery = {}
   const operation = params.get('operation')
@@ -264,8 +296,9 @@ function parseJournalQuery(params: URLSearchParams): JournalQuery {
   for (const key of ['status', 'limit', 'afterId'] as const) {
     const raw = params.get(key)
     if (raw === null) continue
-    const value = Number(raw)
-    if (!Number.isInteger(value) || value < 0)
+    // Digits only: Number() would read "" and " " as 0, and "1e0" or "0x5" as numbers.
+    const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
+    if (!Number.isSafeInteger(value))
       throw new ControlError(400, `${key} must be a whole number ≥ 0; got "${raw}"`)
     query[key] = value
   }

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -178,11 +179,41 @@ describe('the standalone server CLI', () => {
     [['--port', '1e3'], /--port must be a whole number; got "1e3"/],
     [['--max-sessions', '0'], /--max-sessions must be at least 1/],
     [['--host', ''], /--host must name an address/],
+    // A bad rule names the flag that gave it, not its place among the scenario's rules.
+    [
+      ['--fault', 'snowflake.*:503', '--fault', 'snowflake.*:503:times=0'],
+      /: --fault "snowflake\.\*:503:times=0": times: Too small/,
+    ],
   ])('exits 2 with a message for bad flags %j', async (args, message) => {
     const server = start(args)
     const [code] = await once(server.child, 'exit')
     expect(code).toBe(2)
     expect(server.output().stderr).toMatch(message)
+  })
+
+  it('names the --faults file and index of a bad rule, and says where a session export goes', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-cli-'))
+    try {
+      const rules = path.join(dir, 'rules.json')
+      writeFileSync(rules, JSON.stringify([{ effect: { status: 503 } }, { effect: { status: 503 }, times: 0 }]))
+      const bad = start(['--faults', rules])
+      expect((await once(bad.child, 'exit'))[0]).toBe(2)
+      expect(bad.output().stderr).toContain(`--faults ${rules}: rules[1]: times: Too small`)
+
+      // What GET /__mock/state answers is one session's state, not a --state file.
+      const exported = path.join(dir, 'export.json')
+      writeFileSync(
+        exported,
+        JSON.stringify({ version: 1, scenario: 'default', seed: 1, stores: {} }),
+      )
+      const mixedUp = start(['--state', exported])
+      expect((await once(mixedUp.child, 'exit'))[0]).toBe(2)
+      expect(mixedUp.output().stderr).toMatch(
+        /one session's state, as GET \/__mock\/state exports it; start a server from it with --scenario/,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('prints help', async () => {

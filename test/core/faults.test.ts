@@ -128,9 +128,20 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
     const started = performance.now()
     expect((await list({ ...AUTH, 'X-Mock-Delay': '120' })).status).toBe(200)
     expect(performance.now() - started).toBeGreaterThanOrEqual(110)
-    const bad = await list({ ...AUTH, 'X-Mock-Delay': 'soon' })
-    expect(bad.status).toBe(400)
-    expect((await bad.json()).message).toMatch(/X-Mock-Delay must be whole milliseconds/)
+    for (const value of ['soon', '1e2', '0x10', '', ' ', '-1']) {
+      const bad = await list({ ...AUTH, 'X-Mock-Delay': value })
+      expect(bad.status, `X-Mock-Delay: ${JSON.stringify(value)}`).toBe(400)
+      expect((await bad.json()).message).toMatch(/X-Mock-Delay must be whole milliseconds/)
+    }
+  })
+
+  it('forces a status with Prefer: code=NNN, and refuses other spellings of a number', async () => {
+    expect((await list({ ...AUTH, Prefer: 'code=500' })).status).toBe(500)
+    for (const value of ['0x1F4', '1e2', '5e2', '500.0', '']) {
+      const bad = await list({ ...AUTH, Prefer: `code=${value}` })
+      expect(bad.status, `Prefer: code=${value}`).toBe(400)
+      expect((await bad.json()).message).toBe(`Prefer: code=${value} is not an HTTP status code`)
+    }
   })
 
   it('drops the connection with network=reset: fetch rejects and the server keeps serving', async () => {
@@ -289,7 +300,7 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
         { id: 'x', effect: { status: 500 } },
         { id: 'x', effect: { status: 500 } },
       ],
-      /rule 1: a rule with id "x" already exists/,
+      /rules\[1\]: a rule with id "x" already exists/,
     ],
     [
       'more than 1000 rules',

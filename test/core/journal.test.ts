@@ -81,6 +81,10 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
     }).toEqual({ ids: [3], omitted: 1 })
     expect(h.mock.journal.find({ operation: '*.list*' })).toHaveLength(1)
     expect((await h.fetch('/__mock/journal?limit=-1')).status).toBe(400)
+    expect(await find('limit=0')).toEqual([])
+    for (const bad of ['limit=', 'limit=%20', 'limit=1e0', 'status=0x5', 'afterId=1.0']) {
+      expect((await h.fetch(`/__mock/journal?${bad}`)).status, bad).toBe(400)
+    }
     expect((await h.fetch('/__mock/journal', { method: 'DELETE' })).status).toBe(204)
     expect(await find('')).toEqual([])
   })
@@ -102,6 +106,47 @@ describe.each(TRANSPORTS)('request journal (%s)', (transport) => {
       responseBodyTruncated: true,
     })
     expect(dropped).toMatchObject({ network: 'reset', responseBody: null })
+  })
+
+  it('answers at most about 8 MB of entries, the newest, and counts the rest as omitted', async () => {
+    // A NUL is six characters in JSON: 700 bodies of 2,048 NULs make about 8.6 MB of entries.
+    const body = '\u0000'.repeat(2048)
+    for (let i = 0; i < 700; i++) {
+      await h.fetch(REPOS, {
+        method: 'POST',
+        headers: { ...AUTH, 'Content-Type': 'application/json' },
+        body,
+      })
+    }
+    const response = await h.fetch('/__mock/journal')
+    const text = await response.text()
+    const { entries, omitted, size } = JSON.parse(text)
+    expect(size).toBe(700)
+    expect(entries.length).toBeLessThan(700)
+    expect(entries.length + omitted).toBe(700)
+    expect(text.length).toBeLessThanOrEqual(8 * 2 ** 20 + 1024)
+    expect(entries.at(-1).id).toBe(700)
+    expect(entries.map((e: { id: number }) => e.id)).toEqual(
+      Array.from({ length: entries.length }, (_, i) => 701 - entries.length + i),
+    )
+    // Narrower queries still reach the older ones.
+    const first = await (await h.fetch('/__mock/journal?afterId=0&limit=5')).json()
+    expect(first.entries.map((e: { id: number }) => e.id)).toEqual([696, 697, 698, 699, 700])
+  }, 60_000)
+
+  it('answers a malformed percent-escape in a control path with a 400, not a failure', async () => {
+    for (const path of [
+      '/__mock/faults/%',
+      '/__mock/faults/%ED%A0%80',
+      '/__mock/sessions/%C0%AF',
+    ]) {
+      const response = await h.fetch(path, { method: 'DELETE' })
+      expect(response.status, path).toBe(400)
+      expect((await response.json()).error.message).toBe(
+        `the path ${path} has a malformed percent-escape`,
+      )
+    }
+    expect((await h.fetch('/__mock/faults/no%20such', { method: 'DELETE' })).status).toBe(404)
   })
 
   it('truncates large request bodies in the journal', async () => {
