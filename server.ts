@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { getHeapStatistics } from 'node:v8'
 import { FaultRuleError, type FaultRuleInput } from './core/faults.ts'
+import { DEFAULT_JOURNALS_BYTES } from './core/journal.ts'
 import { builtInScenario, isBuiltIn, type Scenario } from './core/scenario.ts'
 import { VERSION } from './core/version.ts'
 import { createMock, scenarios, vendors } from './index.ts'
@@ -230,6 +231,11 @@ export async function main(): Promise<void> {
       maxSessions: intOption('max-sessions', values['max-sessions'], 100, 1),
       maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
       maxBodyBytes: intOption('max-body-bytes', values['max-body-bytes'], 1024 * 1024),
+      // A quarter of the heap at most, so the journals of many sessions never exhaust it.
+      journalsMaxBytes: Math.min(
+        DEFAULT_JOURNALS_BYTES,
+        Math.floor(getHeapStatistics().heap_size_limit / 4),
+      ),
     })
     await mock.ready // validates the rules too: a bad one fails here
     if (saved && values.state) restored = await restoreSessions(mock, saved, values.state)

@@ -66,12 +66,64 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
 /**
- * Characters a session's journal holds at most (paths, queries, body previews), about that many
- * bytes: the oldest entries go first. 10,000 typical entries take a third of it; entries with
- * the largest paths, queries and bodies (each cut at {@link BODY_PREVIEW_CHARS}) fill it at about
- * 3,500, so a session's journal never holds more than this whatever its callers send.
+ * Bytes a session's journal holds at most (paths, queries, body previews; a text outside Latin-1
+ * counts two bytes a character, as V8 stores it): the oldest entries go first. 10,000 typical
+ * entries take a third of it; entries with the largest paths, queries and bodies (each cut at
+ * {@link BODY_PREVIEW_CHARS}) fill it at about 1,700, so a session's journal never holds more
+ * than this whatever its callers send.
  */
-export const DEFAULT_JOURNAL_CHARS = 32 * 2 ** 20
+export const DEFAULT_JOURNAL_BYTES = 32 * 2 ** 20
+
+/**
+ * Bytes the journals of all sessions of one mock hold at most together, by default: a hundred
+ * sessions at their own bound would hold 3.2 GB, more than a default heap.
+ */
+export const DEFAULT_JOURNALS_BYTES = 256 * 2 ** 20
+
+/**
+ * The bound the journals of all sessions of one mock share. When an entry puts their total over
+ * it, the largest journal gives up its oldest entries (each keeps its newest), so a busy session
+ * makes room from its own history first and a quiet one keeps its entries.
+ */
+export class JournalBudget {
+  #used = 0
+  readonly #journals = new Set<Journal>()
+
+  constructor(readonly maxBytes = DEFAULT_JOURNALS_BYTES) {
+    if (!(maxBytes > 0)) throw new RangeError("the journals' byte bound must be positive")
+  }
+
+  /** Bytes the journals hold now. */
+  get used(): number {
+    return this.#used
+  }
+
+  /** @internal a journal joins when made, leaves when its session goes. */
+  join(journal: Journal): void {
+    this.#journals.add(journal)
+  }
+
+  /** @internal */
+  leave(journal: Journal): void {
+    this.#journals.delete(journal)
+  }
+
+  /** @internal a journal's bytes changed by `delta`. */
+  add(delta: number): void {
+    this.#used += delta
+  }
+
+  /** @internal after a journal grew: while over the bound, the largest journal sheds. */
+  settle(): void {
+    while (this.#used > this.maxBytes) {
+      let largest: Journal | undefined
+      for (const journal of this.#journals) {
+        if (!largest || journal.bytes > largest.bytes) largest = journal
+      }
+      if (!largest?.shed()) return
+    }
+  }
+}
 
 /** A response to hand on, and the start of its body for the journal. */
 export interface ResponsePreview {
@@ -139,7 +191,7 @@ export class Journal {
   readonly #entries: Array<JournalEntry | undefined>
   #next = 0
   #size = 0
-  #chars = 0
+  #bytes = 0
   #nextId = 1
   #dropped = 0
   #listeners = new Set<(entry: JournalEntry) => void>()
@@ -152,16 +204,24 @@ export class Journal {
 
   /**
    * @param limit entries kept at most
-   * @param maxChars characters of paths, queries and bodies kept at most (see
-   *   {@link DEFAULT_JOURNAL_CHARS}); the newest entry is always kept
+   * @param maxBytes bytes of paths, queries and bodies kept at most (see
+   *   {@link DEFAULT_JOURNAL_BYTES}); the newest entry is always kept
+   * @param budget the bound shared with the other sessions' journals, if any
    */
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
-    readonly maxChars = DEFAULT_JOURNAL_CHARS,
+    readonly maxBytes = DEFAULT_JOURNAL_BYTES,
+    private readonly budget?: JournalBudget,
   ) {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
+    budget?.join(this)
+  }
+
+  /** Bytes of paths, queries and bodies the journal holds (see {@link DEFAULT_JOURNAL_BYTES}). */
+  get bytes(): number {
+    return this.#bytes
   }
 
   /** Appends an entry, dropping the oldest while over either bound. */
@@ -177,8 +237,9 @@ export class Journal {
     this.#entries[this.#next] = full
     this.#next = (this.#next + 1) % this.limit
     this.#size++
-    this.#chars += charsOf(full)
-    while (this.#chars > this.maxChars && this.#size > 1) this.#dropOldest()
+    this.#adjust(bytesOf(full))
+    while (this.#bytes > this.maxBytes && this.#size > 1) this.#dropOldest()
+    this.budget?.settle()
     for (const listener of this.#listeners) listener(full)
     return full
   }
@@ -201,13 +262,32 @@ export class Journal {
     return (this.#next - this.#size + this.limit) % this.limit
   }
 
+  /** Changes this journal's bytes and the shared total with them. */
+  #adjust(delta: number): void {
+    this.#bytes += delta
+    this.budget?.add(delta)
+  }
+
   #dropOldest(): void {
     const at = this.#oldest()
     const entry = this.#entries[at]
-    if (entry) this.#chars -= charsOf(entry)
+    if (entry) this.#adjust(-bytesOf(entry))
     this.#entries[at] = undefined
     this.#size--
     this.#dropped++
+  }
+
+  /** @internal Drops the oldest entry for the shared bound; false when only the newest is left. */
+  shed(): boolean {
+    if (this.#size <= 1) return false
+    this.#dropOldest()
+    return true
+  }
+
+  /** Empties the journal and leaves the shared bound: its session is gone. */
+  detach(): void {
+    this.clear()
+    this.budget?.leave(this)
   }
 
   /** Entries matching the query, oldest first. */
@@ -259,7 +339,7 @@ export class Journal {
     this.#entries.fill(undefined)
     this.#next = 0
     this.#size = 0
-    this.#chars = 0
+    this.#adjust(-this.#bytes)
     this.#dropped = 0
     this.#texts.clear()
   }
@@ -271,17 +351,29 @@ export class Journal {
   }
 }
 
-/** The characters an entry holds beyond its fixed fields (which {@link ENTRY_OVERHEAD} covers). */
-function charsOf(entry: JournalEntry): number {
-  let chars = ENTRY_OVERHEAD + entry.path.length
+/**
+ * The bytes an entry holds beyond its fixed fields (which {@link ENTRY_OVERHEAD} covers): a text
+ * counts a byte a character, or two when it holds a character outside Latin-1 (V8 then stores the
+ * whole string two bytes a character).
+ */
+function bytesOf(entry: JournalEntry): number {
+  let bytes = ENTRY_OVERHEAD + textBytes(entry.path)
   for (const [name, value] of Object.entries(entry.query)) {
-    chars += name.length + (Array.isArray(value) ? value.join('').length : value.length)
+    bytes += textBytes(name)
+    for (const v of Array.isArray(value) ? value : [value]) bytes += textBytes(v)
   }
-  chars += entry.requestBody?.length ?? 0
-  chars += entry.responseBody?.length ?? 0
-  for (const violation of entry.violations ?? []) chars += violation.message.length
-  return chars
+  if (entry.requestBody !== null) bytes += textBytes(entry.requestBody)
+  if (entry.responseBody !== null) bytes += textBytes(entry.responseBody)
+  for (const violation of entry.violations ?? []) bytes += textBytes(violation.message)
+  return bytes
 }
+
+function textBytes(text: string): number {
+  return WIDE.test(text) ? 2 * text.length : text.length
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: every Latin-1 character, NUL included
+const WIDE = /[^\u0000-\u00ff]/
 
 /** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
 const INTERNED_TEXTS = 256

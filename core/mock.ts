@@ -3,7 +3,13 @@ import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
 import type { ClockOptions } from './clock.ts'
 import type { FaultRule, FaultRuleInput } from './faults.ts'
 import { compileGlob } from './glob.ts'
-import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
+import {
+  DEFAULT_JOURNAL_LIMIT,
+  DEFAULT_JOURNALS_BYTES,
+  JournalBudget,
+  type JournalEntry,
+  type JournalQuery,
+} from './journal.ts'
 import { createFallbackIds, type Runtime } from './pipeline/index.ts'
 import { routingHandler } from './pipeline/routing.ts'
 import { createProxyRuntime } from './proxy/runtime.ts'
@@ -30,6 +36,11 @@ export interface MockOptions {
   maxHeapBytes?: number
   sessionIdleMs?: number
   journalLimit?: number
+  /**
+   * Bytes the journals of all sessions hold at most together (default
+   * {@link DEFAULT_JOURNALS_BYTES}, 256 MB); the largest journal sheds its oldest entries first.
+   */
+  journalsMaxBytes?: number
   maxBodyBytes?: number
   timeoutCeilingMs?: number
   clock?: ClockOptions
@@ -190,6 +201,7 @@ export function buildMock(registry: MockRegistry, options: MockOptions = {}): Bu
       auth: options.auth ?? true,
       clock: options.clock ?? {},
       journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
+      journalBudget: new JournalBudget(options.journalsMaxBytes ?? DEFAULT_JOURNALS_BYTES),
       operationIds,
       operationStatuses: new Map(
         registry.vendors.flatMap((v) =>

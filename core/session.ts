@@ -1,7 +1,7 @@
 import { type Clock, type ClockOptions, createClock } from './clock.ts'
 import { MockStatusError } from './errors.ts'
 import { FaultEngine } from './faults.ts'
-import { Journal } from './journal.ts'
+import { DEFAULT_JOURNAL_BYTES, Journal, type JournalBudget } from './journal.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import { isBuiltIn, type Scenario, type SeedTarget, worldFor } from './scenario.ts'
 import {
@@ -27,6 +27,8 @@ export interface SessionSettings {
   auth: boolean
   clock: ClockOptions
   journalLimit: number
+  /** The bound all sessions' journals share (see {@link JournalBudget}). */
+  journalBudget?: JournalBudget
   operationIds: readonly string[]
   /** Error statuses each operation can answer (`<vendor>.<id>` → statuses), for fault rules. */
   operationStatuses?: ReadonlyMap<string, readonly number[]>
@@ -62,7 +64,7 @@ export class Session {
       () => settings.operationIds,
       (id) => settings.operationStatuses?.get(id),
     )
-    this.journal = new Journal(settings.journalLimit)
+    this.journal = new Journal(settings.journalLimit, DEFAULT_JOURNAL_BYTES, settings.journalBudget)
     this.#ready = this.reset({ scenario: settings.scenario, seed: settings.seed })
   }
 
@@ -333,6 +335,7 @@ export class SessionManager {
     for (const [name, session] of this.#sessions) {
       if (name !== DEFAULT_SESSION && now - session.lastUsed > this.limits.idleMs) {
         this.#sessions.delete(name)
+        session.journal.detach()
         dropped.push(name)
       }
     }
@@ -340,6 +343,8 @@ export class SessionManager {
   }
 
   delete(name: string): boolean {
+    const session = this.#sessions.get(name)
+    session?.journal.detach()
     return this.#sessions.delete(name)
   }
 

@@ -270,3 +270,47 @@ describe('journal size bound', () => {
     expect(journal.find().map((e) => [e.path, e.responseBody])).toEqual([['/after-clear', '[]']])
   })
 })
+
+describe('journal bound shared by all sessions', () => {
+  it('keeps the journals of all sessions under one bound: the busiest sheds first, each keeps its newest', async () => {
+    // About 2.5 KB an entry (a 2,048-character body and the entry's own fields).
+    const mock = createMock({ journalsMaxBytes: 100_000 })
+    await mock.ready
+    const post = (session: string, name: string) =>
+      getResponse(
+        mock.handlers,
+        new Request(`http://mock.test${REPOS}`, {
+          method: 'POST',
+          headers: { ...AUTH, 'Content-Type': 'application/json', 'X-Mock-Session': session },
+          body: JSON.stringify({ name, comment: 'ā'.repeat(2_000) }),
+        }),
+      )
+    const count = (session: string) => mock.session(session).journal.find().length
+    for (let i = 0; i < 5; i++) await post('quiet', `q${i}`)
+    for (let i = 0; i < 200; i++) await post('busy', `b${i}`)
+    // The busy session shed its own history; the quiet one, never the largest, kept every entry.
+    expect(count('quiet')).toBe(5)
+    expect(count('busy')).toBeGreaterThan(5)
+    expect(count('busy')).toBeLessThan(22)
+    for (let i = 0; i < 200; i++) await post(`many-${i % 20}`, `m${i}`)
+    // Outside Latin-1 a character counts two bytes: about 4.4 KB an entry, some 22 in all.
+    const sessions = ['quiet', 'busy', ...Array.from({ length: 20 }, (_, i) => `many-${i}`)]
+    const total = sessions.reduce((n, s) => n + count(s), 0)
+    expect(total).toBeGreaterThan(15)
+    expect(total).toBeLessThan(30)
+    for (const session of sessions) {
+      expect(count(session), session).toBeGreaterThanOrEqual(1)
+      const newest = mock.session(session).journal.find().at(-1)
+      expect(newest?.requestBody, session).toContain('"name":"')
+    }
+    // A deleted session's journal no longer counts: a new session has room for several entries.
+    for (const session of sessions.slice(1)) {
+      await getResponse(
+        mock.handlers,
+        new Request(`http://mock.test/__mock/sessions/${session}`, { method: 'DELETE' }),
+      )
+    }
+    for (let i = 0; i < 10; i++) await post('fresh', `f${i}`)
+    expect(count('fresh')).toBe(10)
+  })
+})
