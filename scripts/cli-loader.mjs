@@ -9,9 +9,18 @@
 // that bundle's code, and a flipped byte crashes the process. So each file starts with a header of
 // our own, the CRC-32 of the bundle it was made from and of the cache itself, and is used only
 // when both match. Where the folder is read-only the server simply starts without a cache.
-import { readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire, Module } from 'node:module'
 import path from 'node:path'
+import { PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import v8 from 'node:v8'
 import vm from 'node:vm'
@@ -70,6 +79,43 @@ function writeCache() {
   } catch {
     // A read-only install or a full disk: start without a cache, and leave nothing behind.
     rmSync(temporary, { force: true })
+    return
+  }
+  pruneCaches()
+}
+
+/** Cache files kept beside the bundle at most: one per V8 version and flag set in use. */
+const KEPT_CACHES = 4
+
+/**
+ * Removes what earlier starts left: temporary files of a server killed while writing (its
+ * process is gone), and all but the newest {@link KEPT_CACHES} caches, since every other set of
+ * Node flags makes a cache of its own and an installed package is never rebuilt to clear them.
+ */
+function pruneCaches() {
+  const dir = path.dirname(filename)
+  const caches = []
+  try {
+    for (const name of readdirSync(dir)) {
+      const temporary = /^cli-.*\.cache\.(\d+)\.tmp$/.exec(name)
+      if (temporary && !alive(Number(temporary[1]))) rmSync(path.join(dir, name), { force: true })
+      else if (/^cli-.*\.cache$/.test(name)) {
+        caches.push({ name, mtime: statSync(path.join(dir, name)).mtimeMs })
+      }
+    }
+    caches.sort((a, b) => b.mtime - a.mtime)
+    for (const { name } of caches.slice(KEPT_CACHES)) rmSync(path.join(dir, name), { force: true })
+  } catch {
+    // Another server pruning at the same time, or a folder that changed meanwhile: next time.
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === 'EPERM'
   }
 }
 
@@ -84,9 +130,16 @@ export async function main() {
   // its memory reducer runs 20-30 s after the load stops: 290 MB resident after two 5 s rounds of
   // 10 connections, for 40 MB live. Growing it 30 % at a time roughly halves that
   // (bench/results.md). Only now: during start-up it would mean a full GC every few MB, and V8
-  // files a code cache under the flags in force when it was made.
-  v8.setFlagsFromString('--heap-growing-percent=30')
-  capYoungGeneration()
+  // files a code cache under the flags in force when it was made. Flags the user gave win.
+  if (!userSets(/heap[-_]growing[-_]percent/)) v8.setFlagsFromString('--heap-growing-percent=30')
+  if (!userSets(/semi[-_]space/)) capYoungGeneration()
+}
+
+/** Whether the command line or NODE_OPTIONS sets a V8 flag whose name matches. */
+function userSets(flag) {
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some(
+    (arg) => arg.startsWith('--') && flag.test(arg),
+  )
 }
 
 /** The young generation's size at most: two semi-spaces of 8 MB. */
@@ -96,9 +149,10 @@ const YOUNG_GENERATION_BYTES = 16 * 2 ** 20
  * Keeps the young generation at {@link YOUNG_GENERATION_BYTES} or below. Left alone, V8 doubles it
  * under load to two 16 MB semi-spaces and keeps them (16 MB more resident, for no measurable
  * throughput). `--max-semi-space-size` would say so, but only on the command line: V8 reads it
- * when it creates the heap. The growth factor it reads each time it grows, so a check once a
- * second lets the young generation grow up to the cap (again after V8 shrank it while idle) and
- * no further. Doubling twice within one second would take 24 MB of surviving objects.
+ * when it creates the heap. The growth factor it reads each time it grows, so a check after every
+ * collection lets the young generation grow up to the cap (again after V8 shrank it while idle)
+ * and no further. A collection's report comes after the task that caused it, so one request that
+ * allocates tens of megabytes at once can still take it one doubling past the cap.
  */
 function capYoungGeneration() {
   let growing
@@ -109,7 +163,7 @@ function capYoungGeneration() {
     growing = grow
   }
   check()
-  setInterval(check, 1000).unref()
+  new PerformanceObserver(check).observe({ entryTypes: ['gc'] })
 }
 
 // Run directly, also through a symbolic link (Node runs the link's target, argv[1] names the link).

@@ -110,6 +110,26 @@ describe('the standalone server CLI', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 
+  it('keeps at most four code caches and removes what a killed server left half-written', async () => {
+    const dir = path.dirname(bundle.file)
+    const listed = (suffix: string) => readdirSync(dir).filter((f) => f.endsWith(suffix))
+    for (const file of listed('.cache')) rmSync(path.join(dir, file))
+    // Caches of six other flag sets, and the temporary file of a writer that no longer runs
+    // (no process has a pid above Linux's highest, 2^22) and of one that does (this one).
+    for (let i = 0; i < 6; i++) writeFileSync(path.join(dir, `cli-x64-v8-0-old${i}.cache`), 'x')
+    writeFileSync(path.join(dir, `cli-x64-v8-0-old0.cache.${2 ** 22 + 1}.tmp`), 'x')
+    const live = `cli-x64-v8-0-old1.cache.${process.pid}.tmp`
+    writeFileSync(path.join(dir, live), 'x')
+    const server = start(['--port', '0'])
+    await server.url()
+    // The new cache is written once started; then the others are pruned.
+    for (let i = 0; i < 100 && listed('.cache').length > 4; i++) await sleep(50)
+    server.child.kill('SIGKILL')
+    expect(listed('.cache')).toHaveLength(4)
+    expect(listed('.tmp')).toEqual([live])
+    rmSync(path.join(dir, live))
+  })
+
   it('takes the port from PORT and turns auth off with --auth off', async () => {
     const probe = createServer()
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()))
@@ -195,7 +215,10 @@ describe('the standalone server CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-cli-'))
     try {
       const rules = path.join(dir, 'rules.json')
-      writeFileSync(rules, JSON.stringify([{ effect: { status: 503 } }, { effect: { status: 503 }, times: 0 }]))
+      writeFileSync(
+        rules,
+        JSON.stringify([{ effect: { status: 503 } }, { effect: { status: 503 }, times: 0 }]),
+      )
       const bad = start(['--faults', rules])
       expect((await once(bad.child, 'exit'))[0]).toBe(2)
       expect(bad.output().stderr).toContain(`--faults ${rules}: rules[1]: times: Too small`)
