@@ -149,7 +149,13 @@ function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): Fla
   const rules: unknown[] = specs.map(parseFaultSpec)
   const sources = specs.map((spec) => `--fault "${spec}"`)
   if (values.faults) {
-    const fromFile = JSON.parse(readFileSync(values.faults, 'utf8'))
+    let fromFile: unknown
+    try {
+      // A byte-order mark (Windows editors) is no part of the JSON.
+      fromFile = JSON.parse(readFileSync(values.faults, 'utf8').replace(/^\uFEFF/, ''))
+    } catch (error) {
+      fail(`--faults ${values.faults}: ${(error as Error).message}`)
+    }
     if (!Array.isArray(fromFile))
       fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
     rules.push(...fromFile)

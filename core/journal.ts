@@ -211,13 +211,17 @@ export class Journal {
   constructor(
     readonly limit = DEFAULT_JOURNAL_LIMIT,
     readonly maxBytes = DEFAULT_JOURNAL_BYTES,
-    private readonly budget?: JournalBudget,
+    budget?: JournalBudget,
   ) {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
+    this.#budget = budget
     budget?.join(this)
   }
+
+  /** The shared bound; gone once the session is (a request still in flight then counts nowhere). */
+  #budget: JournalBudget | undefined
 
   /** Bytes of paths, queries and bodies the journal holds (see {@link DEFAULT_JOURNAL_BYTES}). */
   get bytes(): number {
@@ -239,7 +243,7 @@ export class Journal {
     this.#size++
     this.#adjust(bytesOf(full))
     while (this.#bytes > this.maxBytes && this.#size > 1) this.#dropOldest()
-    this.budget?.settle()
+    this.#budget?.settle()
     for (const listener of this.#listeners) listener(full)
     return full
   }
@@ -265,7 +269,7 @@ export class Journal {
   /** Changes this journal's bytes and the shared total with them. */
   #adjust(delta: number): void {
     this.#bytes += delta
-    this.budget?.add(delta)
+    this.#budget?.add(delta)
   }
 
   #dropOldest(): void {
@@ -287,7 +291,8 @@ export class Journal {
   /** Empties the journal and leaves the shared bound: its session is gone. */
   detach(): void {
     this.clear()
-    this.budget?.leave(this)
+    this.#budget?.leave(this)
+    this.#budget = undefined
   }
 
   /** Entries matching the query, oldest first. */
@@ -300,6 +305,11 @@ export class Journal {
    * without a limit): a client polling with `afterId` and `limit` sees when it fell behind.
    */
   page(query: JournalQuery = {}): { entries: JournalEntry[]; omitted: number } {
+    for (const key of ['limit', 'afterId', 'status'] as const) {
+      const value = query[key]
+      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
+        throw new RangeError(`journal ${key} must be a whole number ≥ 0; got ${value}`)
+    }
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
     const matches: JournalEntry[] = []
@@ -358,9 +368,10 @@ export class Journal {
  */
 function bytesOf(entry: JournalEntry): number {
   let bytes = ENTRY_OVERHEAD + textBytes(entry.path)
+  // Each name and value also costs its slot and string header, however short it is.
   for (const [name, value] of Object.entries(entry.query)) {
-    bytes += textBytes(name)
-    for (const v of Array.isArray(value) ? value : [value]) bytes += textBytes(v)
+    bytes += SLOT_BYTES + textBytes(name)
+    for (const v of Array.isArray(value) ? value : [value]) bytes += SLOT_BYTES + textBytes(v)
   }
   if (entry.requestBody !== null) bytes += textBytes(entry.requestBody)
   if (entry.responseBody !== null) bytes += textBytes(entry.responseBody)
@@ -374,6 +385,9 @@ function textBytes(text: string): number {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: every Latin-1 character, NUL included
 const WIDE = /[^\u0000-\u00ff]/
+
+/** What a query name or value costs beyond its characters: a property or array slot and a string. */
+const SLOT_BYTES = 24
 
 /** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
 const INTERNED_TEXTS = 256
@@ -393,8 +407,14 @@ export function journalQuery(
   let chars = 0
   for (const [name, value] of Object.entries(query)) {
     if (chars >= BODY_PREVIEW_CHARS) break
-    const values = (Array.isArray(value) ? value : [value]).map(bodyPreview)
-    chars += name.length + values.join('').length
+    chars += name.length + 1
+    // Values too stop at the bound, each counting one more: 7,000 empty values are not nothing.
+    const values: string[] = []
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (values.length > 0 && chars >= BODY_PREVIEW_CHARS) break
+      values.push(bodyPreview(v))
+      chars += v.length + 1
+    }
     // Defined, not assigned: a parameter named `__proto__` is data, not the object's prototype.
     Object.defineProperty(kept, bodyPreview(name), {
       value: Array.isArray(value) ? values : values[0],

@@ -132,7 +132,11 @@ export async function main() {
   // (bench/results.md). Only now: during start-up it would mean a full GC every few MB, and V8
   // files a code cache under the flags in force when it was made. Flags the user gave win.
   if (!userSets(/heap[-_]growing[-_]percent/)) v8.setFlagsFromString('--heap-growing-percent=30')
-  if (!userSets(/semi[-_]space/)) capYoungGeneration()
+  if (!userSets(/max[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor/)) {
+    capYoungGeneration()
+  }
+  // Also when this start wrote nothing: a killed writer's leftovers go at the next start.
+  if (cachedData && !script.cachedDataRejected) pruneCaches()
 }
 
 /** Whether the command line or NODE_OPTIONS sets a V8 flag whose name matches. */

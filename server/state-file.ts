@@ -44,11 +44,7 @@ export async function readStateFile(file: string): Promise<StateFile | undefined
   const { format, version, sessions } = (document ?? {}) as Partial<StateFile>
   if (format !== STATE_FILE_FORMAT) {
     // One session's export (GET /__mock/state) is the usual mix-up: say where it goes instead.
-    const exported =
-      typeof document === 'object' &&
-      document !== null &&
-      'stores' in document &&
-      'seed' in document
+    const exported = typeof document === 'object' && document !== null && 'stores' in document
     throw problemAt(
       file,
       ['format'],

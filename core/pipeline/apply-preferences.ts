@@ -20,9 +20,10 @@ export const applyPreferences: Step = async (exchange) => {
 function applyPreferCode(request: Request, operation: AnyOperation): void {
   const prefer = request.headers.get('prefer')
   if (!prefer) return
-  const match = /(?:^|[,;\s])code=([^,;\s]*)/i.exec(prefer)
+  // A token or a quoted string, as RFC 7240 allows: code=503 or code="503".
+  const match = /(?:^|[,;\s])code=(?:"([^"]*)"|([^,;\s]*))/i.exec(prefer)
   if (!match) return
-  const raw = match[1] ?? ''
+  const raw = match[1] ?? match[2] ?? ''
   // Three digits only: Number() would also read "0x1F4" and "1e2" (and "" as 0).
   const code = /^\d{3}$/.test(raw) ? Number(raw) : Number.NaN
   if (!(code >= 100 && code <= 599)) {

@@ -184,12 +184,12 @@ function lineInspector(
     try {
       body = JSON.parse(text)
     } catch {
-      violations.push(notJson(exchange.operationId, where))
+      keepViolations(violations, [notJson(exchange.operationId, where)])
       return
     }
     const { vendor, operation } = exchange
     const schema = operation && responseSchemaFor(vendor, adapter, operation, 200, body)
-    violations.push(...validateResponseBody(exchange.operationId, schema, body, where))
+    keepViolations(violations, validateResponseBody(exchange.operationId, schema, body, where))
     if (adapter.ingest) await record(exchange, proxy, 200, body)
   }
   return new TransformStream({
@@ -205,6 +205,27 @@ function lineInspector(
       proxy.violations.add(sessionOf(exchange).name, exchange.operationId, violations)
     },
   })
+}
+
+/** Violations one streamed answer lists at most (its journal entry and report stay bounded). */
+export const MAX_STREAM_VIOLATIONS = 100
+
+/**
+ * Adds a streamed answer's violations up to {@link MAX_STREAM_VIOLATIONS}, then one that says the
+ * rest went unlisted: an upstream streaming two million bad lines must not fill the heap.
+ */
+function keepViolations(violations: Violation[], found: Violation[]): void {
+  for (const violation of found) {
+    if (violations.length < MAX_STREAM_VIOLATIONS) violations.push(violation)
+    else if (violations.length === MAX_STREAM_VIOLATIONS) {
+      violations.push({
+        where: 'response',
+        path: 'body',
+        message: `more violations in this streamed answer are not listed (at most ${MAX_STREAM_VIOLATIONS} are kept)`,
+      })
+      return
+    } else return
+  }
 }
 
 async function record(

@@ -90,8 +90,10 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     // msw decodes a route's `:id`/`:name` before any handler runs, and a malformed escape
     // (`/__mock/faults/%`) would throw there: such a path gets its 400 first. A pattern without
     // groups, since msw decodes each group it captures.
-    http.all(/\/__mock\/[^?#]*%/, ({ request }) => {
+    // msw matches control paths case-insensitively, and `*/__mock…` after any prefix.
+    http.all(/\/__mock/i, ({ request }) => {
       const path = new URL(request.url).pathname
+      if (!path.includes('%')) return undefined
       try {
         decodeURIComponent(path)
         return undefined
@@ -207,9 +209,11 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       let from = entries.length
       while (from > 0) {
         const text = JSON.stringify(entries[from - 1])
-        if (texts.length > 0 && chars + text.length > JOURNAL_ANSWER_CHARS) break
+        // UTF-8 bytes at most: three for a character outside ASCII (a CJK body).
+        const bytes = NON_ASCII.test(text) ? 3 * text.length : text.length
+        if (texts.length > 0 && chars + bytes > JOURNAL_ANSWER_BYTES) break
         texts.push(text)
-        chars += text.length + 1
+        chars += bytes + 1
         from--
       }
       const rest = JSON.stringify({
@@ -280,10 +284,12 @@ function controlError(status: number, message: string): Response {
 }
 
 /**
- * Characters of entries one `GET /__mock/journal` answers at most (about 8 MB): the newest that
- * fit, the rest counted in `omitted` (page back with `afterId`, or narrow with the filters).
+ * Bytes of entries one `GET /__mock/journal` answers at most (8 MB): the newest that fit, the
+ * rest counted in `omitted` (narrow with the filters, or page with `afterId` and `limit`).
  */
-export const JOURNAL_ANSWER_CHARS = 8 * 2 ** 20
+export const JOURNAL_ANSWER_BYTES = 8 * 2 ** 20
+
+const NON_ASCII = /[\u0080-\uffff]/
 
 function parseJournalQuery(params: URLSearchParams): JournalQuery {
   const query: JournalQuery = {}

@@ -137,6 +137,8 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
 
   it('forces a status with Prefer: code=NNN, and refuses other spellings of a number', async () => {
     expect((await list({ ...AUTH, Prefer: 'code=500' })).status).toBe(500)
+    // A quoted value, as RFC 7240 allows.
+    expect((await list({ ...AUTH, Prefer: 'code="500"' })).status).toBe(500)
     for (const value of ['0x1F4', '1e2', '5e2', '500.0', '']) {
       const bad = await list({ ...AUTH, Prefer: `code=${value}` })
       expect(bad.status, `Prefer: code=${value}`).toBe(400)

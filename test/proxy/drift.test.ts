@@ -156,4 +156,23 @@ describe('a deliberately wrong upstream', () => {
       violations: 1,
     })
   })
+
+  it('a streamed export of thousands of bad lines: the answer passes whole, 100 violations kept', async () => {
+    const body = 'x\n'.repeat(5_000)
+    const upstream = await keep(
+      serveRaw((_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(body)
+      }),
+    )
+    const proxy = await keep(serveMock({ proxy: { upstreams: { rhacs: upstream.url } } }))
+    const response = await proxy.fetch('/v1/export/images', {
+      headers: { Authorization: 'Bearer t' },
+    })
+    expect(await response.text()).toBe(body)
+    const [entry] = (await (await proxy.fetch('/__mock/journal')).json()).entries
+    expect(entry.violations).toHaveLength(101)
+    expect(entry.violations[0].path).toBe('line 1')
+    expect(entry.violations[100].message).toMatch(/are not listed \(at most 100 are kept\)/)
+  })
 })
