@@ -103,8 +103,12 @@ function pruneCaches() {
         caches.push({ name, mtime: statSync(path.join(dir, name)).mtimeMs })
       }
     }
-    caches.sort((a, b) => b.mtime - a.mtime)
-    for (const { name } of caches.slice(KEPT_CACHES)) rmSync(path.join(dir, name), { force: true })
+    // This start's own cache stays whatever its age; the newest of the others fill the rest.
+    const own = path.basename(cacheFile)
+    const others = caches.filter((c) => c.name !== own).sort((a, b) => b.mtime - a.mtime)
+    for (const { name } of others.slice(KEPT_CACHES - 1)) {
+      rmSync(path.join(dir, name), { force: true })
+    }
   } catch {
     // Another server pruning at the same time, or a folder that changed meanwhile: next time.
   }
