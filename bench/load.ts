@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 import autocannon from 'autocannon'
-import { median } from './stats.ts'
+import { cpuMs, median } from './stats.ts'
 
 const HERE = import.meta.dirname
 
@@ -49,6 +49,13 @@ export function startProcess(
 export interface LoadFigures {
   rps: number
   p99: number
+  /**
+   * The server's CPU time per answered request, µs (measureInterleaved only): unlike requests per
+   * second, barely moved by the load generator taking a share of the same CPUs.
+   */
+  cpuUs?: number
+  /** Requests answered (one round). */
+  requests?: number
 }
 
 /** What to send. */
@@ -74,11 +81,16 @@ async function loadOnce(port: number, request: LoadRequest, seconds: number): Pr
       `${request.method} ${request.path}: ${result.non2xx} non-2xx answers, ${result.errors} errors`,
     )
   }
-  return { rps: result.requests.average, p99: result.latency.p99 }
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total }
 }
 
 function medianFigures(figures: LoadFigures[]): LoadFigures {
-  return { rps: median(figures.map((f) => f.rps)), p99: median(figures.map((f) => f.p99)) }
+  const cpu = figures.flatMap((f) => (f.cpuUs === undefined ? [] : [f.cpuUs]))
+  return {
+    rps: median(figures.map((f) => f.rps)),
+    p99: median(figures.map((f) => f.p99)),
+    ...(cpu.length > 0 ? { cpuUs: median(cpu) } : {}),
+  }
 }
 
 /** Runs autocannon (10 connections) against a port: one uncounted warm-up, then `rounds` rounds. */
@@ -115,12 +127,15 @@ export async function measureInterleaved(
       for (let i = 0; i < names.length; i++) {
         const name = names[(i + round) % names.length] as string
         const target = targets[name] as Target
+        const pid = target.child.pid as number
+        const cpuBefore = await cpuMs(pid)
         const figure = await loadOnce(
           target.port,
           { ...request, path: target.detail ?? request.path },
           seconds,
         )
-        if (round > 0) samples.get(name)?.push(figure)
+        const cpuUs = ((await cpuMs(pid)) - cpuBefore) * 1000
+        if (round > 0) samples.get(name)?.push({ ...figure, cpuUs: cpuUs / (figure.requests ?? 1) })
       }
     }
   } finally {

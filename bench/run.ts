@@ -71,10 +71,10 @@ if (wanted('load')) {
     '',
     '## Standalone server: throughput and p99',
     '',
-    'Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal); (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run.',
+    "Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal); (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run. The last column is each server's own CPU time per answered request (from /proc), which the load generator sharing the CPUs barely moves: a steadier view of the pipeline's cost than requests per second on a 2-core machine.",
     '',
-    '| workload | bare node:http req/s | bare msw + model req/s | node:http + model req/s | mock req/s | mock p99 ms | mock / (a) | mock / (b) | mock / (d) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | bare node:http req/s | bare msw + model req/s | node:http + model req/s | mock req/s | mock p99 ms | mock / (a) | mock / (b) | mock / (d) | CPU µs per request: mock / (b) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   )
   for (const [name, fixture] of Object.entries(FIXTURES)) {
     const kinds = ['bare-http', 'bare-msw', ...(fixture.plain ? ['http-model'] : []), 'mock']
@@ -88,10 +88,10 @@ if (wanted('load')) {
       figures.mock!,
     ]
     out.push(
-      `| ${fixture.title} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${d ? fmt(d.rps) : '–'} | ${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.rps / a.rps, 2)} | ${fmt(m.rps / b.rps, 2)} | ${d ? fmt(m.rps / d.rps, 2) : '–'} |`,
+      `| ${fixture.title} | ${fmt(a.rps)} | ${fmt(b.rps)} | ${d ? fmt(d.rps) : '–'} | ${fmt(m.rps)} | ${fmt(m.p99, 1)} | ${fmt(m.rps / a.rps, 2)} | ${fmt(m.rps / b.rps, 2)} | ${d ? fmt(m.rps / d.rps, 2) : '–'} | ${fmt(m.cpuUs ?? Number.NaN)} / ${fmt(b.cpuUs ?? Number.NaN)} = ${fmt((m.cpuUs ?? Number.NaN) / (b.cpuUs ?? Number.NaN), 2)} |`,
     )
     log(
-      `load ${name}: mock ${fmt(m.rps)} req/s, (a) ${fmt(a.rps)}, (b) ${fmt(b.rps)}${d ? `, (d) ${fmt(d.rps)}` : ''}`,
+      `load ${name}: mock ${fmt(m.rps)} req/s, (a) ${fmt(a.rps)}, (b) ${fmt(b.rps)}${d ? `, (d) ${fmt(d.rps)}` : ''}; CPU µs/req mock ${fmt(m.cpuUs ?? Number.NaN)}, (b) ${fmt(b.cpuUs ?? Number.NaN)}`,
     )
   }
 }
