@@ -50,8 +50,8 @@ export interface LoadFigures {
   rps: number
   p99: number
   /**
-   * The server's CPU time per answered request, µs (measureInterleaved only): unlike requests per
-   * second, barely moved by the load generator taking a share of the same CPUs.
+   * The server's CPU time per answered request, µs (measureInterleaved only): less disturbed than
+   * requests per second by the load generator taking a share of the same CPUs.
    */
   cpuUs?: number
   /** Requests answered (one round). */

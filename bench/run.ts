@@ -71,7 +71,7 @@ if (wanted('load')) {
     '',
     '## Standalone server: throughput and p99',
     '',
-    "Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal); (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run. The last column is each server's own CPU time per answered request (from /proc), which the load generator sharing the CPUs barely moves: a steadier view of the pipeline's cost than requests per second on a 2-core machine.",
+    "Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal); (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run. The last column is each server's own CPU time per answered request (from /proc), which the load generator sharing the CPUs disturbs less than requests per second (it still varies between runs): another view of the pipeline's cost on a 2-core machine.",
     '',
     '| workload | bare node:http req/s | bare msw + model req/s | node:http + model req/s | mock req/s | mock p99 ms | mock / (a) | mock / (b) | mock / (d) | CPU µs per request: mock / (b) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
