@@ -8,6 +8,7 @@ import { FaultRuleError, type FaultRuleInput } from './core/faults.ts'
 import { DEFAULT_JOURNALS_BYTES } from './core/journal.ts'
 import { builtInScenario, isBuiltIn, type Scenario } from './core/scenario.ts'
 import { VERSION } from './core/version.ts'
+import { parseWholeNumber } from './core/whole-number.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
 import { DataFileError } from './server/document.ts'
@@ -123,9 +124,8 @@ function fail(message: string): never {
 /** A whole-number flag: digits only (`1e3`, `0x10` and ` 7` are refused), at least `min`. */
 function intOption(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined) return fallback
-  const value = Number(raw)
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value))
-    fail(`--${name} must be a whole number; got "${raw}"`)
+  const value = parseWholeNumber(raw)
+  if (value === undefined) fail(`--${name} must be a whole number; got "${raw}"`)
   if (value < min) fail(`--${name} must be at least ${min}; got ${value}`)
   return value
 }
@@ -253,11 +253,9 @@ export async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message)
     // A command-line rule comes after the scenario's own: name the flag that gave it.
-    const source =
-      error instanceof FaultRuleError && error.at
-        ? flagRules.sources[error.at.index - scenarioRules]
-        : undefined
-    if (source && error instanceof FaultRuleError) fail(`${source}: ${error.at?.reason}`)
+    const at = error instanceof FaultRuleError ? error.at : undefined
+    const source = at && flagRules.sources[at.index - scenarioRules]
+    if (at && source) fail(`${source}: ${at.reason}`)
     fail((error as Error).message)
   }
 

@@ -93,11 +93,6 @@ export class JournalBudget {
     if (!(maxBytes > 0)) throw new RangeError("the journals' byte bound must be positive")
   }
 
-  /** Bytes the journals hold now. */
-  get used(): number {
-    return this.#used
-  }
-
   /** @internal a journal joins when made, leaves when its session goes. */
   join(journal: Journal): void {
     this.#journals.add(journal)
@@ -189,6 +184,8 @@ export function bodyPreview(text: string): string {
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */
 export class Journal {
   readonly #entries: Array<JournalEntry | undefined>
+  /** Each slot's entry's bytes, counted once when recorded (not again when dropped). */
+  readonly #sizes: Uint32Array
   #next = 0
   #size = 0
   #bytes = 0
@@ -216,6 +213,7 @@ export class Journal {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
+    this.#sizes = new Uint32Array(limit)
     this.#budget = budget
     budget?.join(this)
   }
@@ -238,10 +236,12 @@ export class Journal {
       responseBody: entry.responseBody === null ? null : this.#intern(entry.responseBody),
     }
     if (this.#size === this.limit) this.#dropOldest()
+    const bytes = bytesOf(full)
     this.#entries[this.#next] = full
+    this.#sizes[this.#next] = bytes
     this.#next = (this.#next + 1) % this.limit
     this.#size++
-    this.#adjust(bytesOf(full))
+    this.#adjust(bytes)
     while (this.#bytes > this.maxBytes && this.#size > 1) this.#dropOldest()
     this.#budget?.settle()
     for (const listener of this.#listeners) listener(full)
@@ -253,12 +253,9 @@ export class Journal {
     const known = this.#texts.get(text)
     if (known !== undefined) return known
     this.#texts.set(text, text)
-    if (this.#texts.size > INTERNED_TEXTS) {
-      for (const oldest of this.#texts.keys()) {
-        this.#texts.delete(oldest)
-        break
-      }
-    }
+    // A Map iterates in insertion order: its first key is the oldest.
+    if (this.#texts.size > INTERNED_TEXTS)
+      this.#texts.delete(this.#texts.keys().next().value as string)
     return text
   }
 
@@ -274,8 +271,8 @@ export class Journal {
 
   #dropOldest(): void {
     const at = this.#oldest()
-    const entry = this.#entries[at]
-    if (entry) this.#adjust(-bytesOf(entry))
+    this.#adjust(-(this.#sizes[at] as number))
+    this.#sizes[at] = 0
     this.#entries[at] = undefined
     this.#size--
     this.#dropped++
@@ -347,6 +344,7 @@ export class Journal {
 
   clear(): void {
     this.#entries.fill(undefined)
+    this.#sizes.fill(0)
     this.#next = 0
     this.#size = 0
     this.#adjust(-this.#bytes)

@@ -334,17 +334,16 @@ export class SessionManager {
     const dropped: string[] = []
     for (const [name, session] of this.#sessions) {
       if (name !== DEFAULT_SESSION && now - session.lastUsed > this.limits.idleMs) {
-        this.#sessions.delete(name)
-        session.journal.detach()
+        this.delete(name)
         dropped.push(name)
       }
     }
     return dropped
   }
 
+  /** Forgets a session; its journal leaves the shared bound. */
   delete(name: string): boolean {
-    const session = this.#sessions.get(name)
-    session?.journal.detach()
+    this.#sessions.get(name)?.journal.detach()
     return this.#sessions.delete(name)
   }
 

@@ -182,12 +182,17 @@ function matchesAt(atoms: number[], units: Int32Array, at: number): boolean {
  */
 let scratch = new Int32Array(256)
 
-/** The text `scratch` holds now, so that testing one text against many patterns folds it once. */
-let held: { text: string; ignoreCase: boolean; length: number } | undefined
+/**
+ * The text `scratch` holds now, and how, so that testing one text against many patterns folds it
+ * once. Three variables rather than an object: a list filter calls this for every name.
+ */
+let heldText: string | undefined
+let heldIgnoreCase = false
+let heldLength = 0
 
 /** Writes the text's (folded) code points to `scratch`; returns how many there are. */
 function codePoints(text: string, ignoreCase: boolean): number {
-  if (held !== undefined && held.text === text && held.ignoreCase === ignoreCase) return held.length
+  if (text === heldText && ignoreCase === heldIgnoreCase) return heldLength
   if (scratch.length < text.length)
     scratch = new Int32Array(Math.max(text.length, 2 * scratch.length))
   const units = scratch
@@ -197,7 +202,9 @@ function codePoints(text: string, ignoreCase: boolean): number {
     if (cp > 0xffff) i++
     units[n++] = fold(cp, ignoreCase)
   }
-  held = { text, ignoreCase, length: n }
+  heldText = text
+  heldIgnoreCase = ignoreCase
+  heldLength = n
   return n
 }
 

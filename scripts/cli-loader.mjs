@@ -79,9 +79,7 @@ function writeCache() {
   } catch {
     // A read-only install or a full disk: start without a cache, and leave nothing behind.
     rmSync(temporary, { force: true })
-    return
   }
-  pruneCaches()
 }
 
 /** Cache files kept beside the bundle at most: one per V8 version and flag set in use. */
@@ -130,6 +128,8 @@ function alive(pid) {
 export async function main() {
   await module.exports.main()
   if (!cachedData || script.cachedDataRejected) writeCache()
+  // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
+  pruneCaches()
   // Under load V8 grows the old generation to about four times what is live, and keeps it until
   // its memory reducer runs 20-30 s after the load stops: 290 MB resident after two 5 s rounds of
   // 10 connections, for 40 MB live. Growing it 30 % at a time roughly halves that
@@ -139,8 +139,6 @@ export async function main() {
   if (!userSets(/max[-_]semi[-_]space[-_]size|semi[-_]space[-_]growth[-_]factor/)) {
     capYoungGeneration()
   }
-  // Also when this start wrote nothing: a killed writer's leftovers go at the next start.
-  if (cachedData && !script.cachedDataRejected) pruneCaches()
 }
 
 /** Whether the command line or NODE_OPTIONS sets a V8 flag whose name matches. */

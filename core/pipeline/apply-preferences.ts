@@ -1,6 +1,7 @@
 import { MockStatusError } from '../errors.ts'
 import { sleep } from '../sleep.ts'
 import type { AnyOperation } from '../vendor.ts'
+import { parseWholeNumber } from '../whole-number.ts'
 import type { Step } from './exchange.ts'
 
 const MAX_MOCK_DELAY_MS = 300_000
@@ -24,9 +25,8 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
   const match = /(?:^|[,;\s])code=(?:"([^"]*)"|([^,;\s]*))/i.exec(prefer)
   if (!match) return
   const raw = match[1] ?? match[2] ?? ''
-  // Three digits only: Number() would also read "0x1F4" and "1e2" (and "" as 0).
-  const code = /^\d{3}$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(code >= 100 && code <= 599)) {
+  const code = raw.length === 3 ? parseWholeNumber(raw) : undefined
+  if (code === undefined || code < 100 || code > 599) {
     throw new MockStatusError(
       400,
       `Prefer: code=${raw.slice(0, 40)} is not an HTTP status code`,
@@ -46,8 +46,8 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
 function parseMockDelay(request: Request): number {
   const raw = request.headers.get('x-mock-delay')
   if (raw === null) return 0
-  const ms = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN
-  if (!(ms >= 0 && ms <= MAX_MOCK_DELAY_MS)) {
+  const ms = parseWholeNumber(raw)
+  if (ms === undefined || ms > MAX_MOCK_DELAY_MS) {
     throw new MockStatusError(
       400,
       `X-Mock-Delay must be whole milliseconds from 0 to ${MAX_MOCK_DELAY_MS}; got "${raw.slice(0, 40)}"`,

@@ -216,16 +216,15 @@ export const MAX_STREAM_VIOLATIONS = 100
  */
 function keepViolations(violations: Violation[], found: Violation[]): void {
   for (const violation of found) {
-    if (violations.length < MAX_STREAM_VIOLATIONS) violations.push(violation)
-    else if (violations.length === MAX_STREAM_VIOLATIONS) {
-      violations.push({
-        where: 'response',
-        path: 'body',
-        message: `more violations in this streamed answer are not listed (at most ${MAX_STREAM_VIOLATIONS} are kept)`,
-      })
-      return
-    } else return
+    if (violations.length > MAX_STREAM_VIOLATIONS) return
+    violations.push(violations.length < MAX_STREAM_VIOLATIONS ? violation : UNLISTED_VIOLATIONS)
   }
+}
+
+const UNLISTED_VIOLATIONS: Violation = {
+  where: 'response',
+  path: 'body',
+  message: `more violations in this streamed answer are not listed (at most ${MAX_STREAM_VIOLATIONS} are kept)`,
 }
 
 async function record(

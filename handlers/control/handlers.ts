@@ -8,6 +8,7 @@ import type { BuiltMock, MockSession, MockStateInput } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
+import { parseWholeNumber } from '../../core/whole-number.ts'
 import { dashboardHtml, FAVICON_SVG } from './dashboard/page.ts'
 import { dashboardScript } from './dashboard/script.ts'
 import { DASHBOARD_CSS } from './dashboard/style.ts'
@@ -88,9 +89,9 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   let openapi: unknown
   return [
     // msw decodes a route's `:id`/`:name` before any handler runs, and a malformed escape
-    // (`/__mock/faults/%`) would throw there: such a path gets its 400 first. A pattern without
-    // groups, since msw decodes each group it captures.
-    // msw matches control paths case-insensitively, and `*/__mock…` after any prefix.
+    // (`/__mock/faults/%`) would throw there: such a path gets its 400 first. The pattern matches
+    // as msw matches control paths (any case, after any prefix) and has no groups, since msw
+    // decodes each group it captures.
     http.all(/\/__mock/i, ({ request }) => {
       const path = new URL(request.url).pathname
       if (!path.includes('%')) return undefined
@@ -205,15 +206,15 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       // journal of escaped bodies (a NUL is six characters in JSON) would otherwise be a 120 MB
       // answer that blocks every session while it is built.
       const texts: string[] = []
-      let chars = 0
+      let answered = 0
       let from = entries.length
       while (from > 0) {
         const text = JSON.stringify(entries[from - 1])
         // UTF-8 bytes at most: three for a character outside ASCII (a CJK body).
         const bytes = NON_ASCII.test(text) ? 3 * text.length : text.length
-        if (texts.length > 0 && chars + bytes > JOURNAL_ANSWER_BYTES) break
+        if (texts.length > 0 && answered + bytes > JOURNAL_ANSWER_BYTES) break
         texts.push(text)
-        chars += bytes + 1
+        answered += bytes + 1
         from--
       }
       const rest = JSON.stringify({
@@ -302,9 +303,8 @@ function parseJournalQuery(params: URLSearchParams): JournalQuery {
   for (const key of ['status', 'limit', 'afterId'] as const) {
     const raw = params.get(key)
     if (raw === null) continue
-    // Digits only: Number() would read "" and " " as 0, and "1e0" or "0x5" as numbers.
-    const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN
-    if (!Number.isSafeInteger(value))
+    const value = parseWholeNumber(raw)
+    if (value === undefined)
       throw new ControlError(400, `${key} must be a whole number ≥ 0; got "${raw}"`)
     query[key] = value
   }

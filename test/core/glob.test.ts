@@ -95,6 +95,11 @@ describe('compileGlob', () => {
     expect(compileGlob('a*b*c').test('abbc')).toBe(true)
     expect(compileGlob('a*b*c').test('acb')).toBe(false)
     expect(compileGlob('').test('')).toBe(true)
+    // The same text tested case-sensitively, then ignoring case, then case-sensitively again.
+    const text = 'SNOWFLAKE.List'
+    expect(compileGlob('snowflake.*', { ignoreCase: false }).test(text)).toBe(false)
+    expect(compileGlob('snowflake.*').test(text)).toBe(true)
+    expect(compileGlob('SNOWFLAKE.*', { ignoreCase: false }).test(text)).toBe(true)
   })
 
   it('answers pathological globs over long texts (no backtracking)', () => {

@@ -1,6 +1,6 @@
 import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Journal } from '../../core/journal.ts'
+import { Journal, type JournalEntry } from '../../core/journal.ts'
 import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
@@ -211,30 +211,37 @@ describe('journal cap', () => {
   }, 120_000)
 })
 
+/** A journal entry as the pipeline records it, with this path and these bodies. */
+function entryOf(
+  path: string,
+  requestBody: string | null,
+  responseBody: string | null,
+): Omit<JournalEntry, 'id'> {
+  return {
+    time: '2026-01-01T00:00:00.000Z',
+    session: 'default',
+    operation: 'snowflake.createImageRepository',
+    vendor: 'snowflake',
+    method: 'POST',
+    path,
+    query: {},
+    requestBody,
+    requestBodyTruncated: false,
+    responseBody,
+    responseBodyTruncated: false,
+    status: 201,
+    network: null,
+    durationMs: 1,
+    requestId: '',
+    fault: null,
+  }
+}
+
 describe('journal size bound', () => {
   it('drops the oldest entries once it holds more characters than its bound, newest kept', () => {
     const journal = new Journal(1_000, 20_000)
     const body = 'x'.repeat(2_000)
-    for (let i = 0; i < 100; i++) {
-      journal.record({
-        time: '2026-01-01T00:00:00.000Z',
-        session: 'default',
-        operation: 'snowflake.createImageRepository',
-        vendor: 'snowflake',
-        method: 'POST',
-        path: `/p/${i}`,
-        query: {},
-        requestBody: body,
-        requestBodyTruncated: false,
-        responseBody: body,
-        responseBodyTruncated: false,
-        status: 201,
-        network: null,
-        durationMs: 1,
-        requestId: '',
-        fault: null,
-      })
-    }
+    for (let i = 0; i < 100; i++) journal.record(entryOf(`/p/${i}`, body, body))
     const kept = [...journal.entries()]
     expect(kept.length).toBeGreaterThan(1)
     expect(kept.length).toBeLessThan(10)
@@ -247,24 +254,7 @@ describe('journal size bound', () => {
   it('keeps every entry its own path and bodies while repeated texts are shared', () => {
     const journal = new Journal(2_000)
     const record = (path: string, requestBody: string | null, responseBody: string | null) =>
-      journal.record({
-        time: '2026-01-01T00:00:00.000Z',
-        session: 'default',
-        operation: 'snowflake.createImageRepository',
-        vendor: 'snowflake',
-        method: 'POST',
-        path,
-        query: {},
-        requestBody,
-        requestBodyTruncated: false,
-        responseBody,
-        responseBodyTruncated: false,
-        status: 201,
-        network: null,
-        durationMs: 1,
-        requestId: '',
-        fault: null,
-      })
+      journal.record(entryOf(path, requestBody, responseBody))
     // More distinct texts than the journal remembers for sharing, each repeated later on.
     for (let i = 0; i < 1_000; i++) {
       record(`/p/${i % 300}`, i % 2 ? null : `{"n":${i % 400}}`, `[${i % 500}]`)
@@ -284,16 +274,29 @@ describe('journal size bound', () => {
 
 describe('journal bound shared by all sessions', () => {
   it('keeps the journals of all sessions under one bound: the busiest sheds first, each keeps its newest', async () => {
-    // About 2.5 KB an entry (a 2,048-character body and the entry's own fields).
+    // About 4.4 KB an entry: a body of 2,000 characters outside Latin-1 counts two bytes each.
     const mock = createMock({ journalsMaxBytes: 100_000 })
     await mock.ready
-    const post = (session: string, name: string) =>
+    const post = (session: string, name: string, headers: Record<string, string> = {}) =>
       getResponse(
         mock.handlers,
         new Request(`http://mock.test${REPOS}`, {
           method: 'POST',
-          headers: { ...AUTH, 'Content-Type': 'application/json', 'X-Mock-Session': session },
+          headers: {
+            ...AUTH,
+            'Content-Type': 'application/json',
+            'X-Mock-Session': session,
+            ...headers,
+          },
           body: JSON.stringify({ name, comment: 'ā'.repeat(2_000) }),
+        }),
+      )
+    const control = (method: string, path: string, session = 'default') =>
+      getResponse(
+        mock.handlers,
+        new Request(`http://mock.test/__mock/${path}`, {
+          method,
+          headers: { 'X-Mock-Session': session },
         }),
       )
     const count = (session: string) => mock.session(session).journal.find().length
@@ -315,44 +318,18 @@ describe('journal bound shared by all sessions', () => {
       expect(newest?.requestBody, session).toContain('"name":"')
     }
     // A deleted session's journal no longer counts: a new session has room for several entries.
-    for (const session of sessions.slice(1)) {
-      await getResponse(
-        mock.handlers,
-        new Request(`http://mock.test/__mock/sessions/${session}`, { method: 'DELETE' }),
-      )
-    }
+    for (const session of sessions.slice(1)) await control('DELETE', `sessions/${session}`)
     for (let i = 0; i < 10; i++) await post('fresh', `f${i}`)
     expect(count('fresh')).toBe(10)
     // A request still running when its session is deleted is recorded nowhere: thirty of them
     // would otherwise hold the shared bound's room for good.
     for (let i = 0; i < 30; i++) {
-      const slow = getResponse(
-        mock.handlers,
-        new Request(`http://mock.test${REPOS}`, {
-          method: 'POST',
-          headers: {
-            ...AUTH,
-            'Content-Type': 'application/json',
-            'X-Mock-Session': 'gone',
-            'X-Mock-Delay': '20',
-          },
-          body: JSON.stringify({ name: `g${i}`, comment: 'ā'.repeat(2_000) }),
-        }),
-      )
+      const slow = post('gone', `g${i}`, { 'X-Mock-Delay': '20' })
       await new Promise((resolve) => setTimeout(resolve, 5))
-      await getResponse(
-        mock.handlers,
-        new Request('http://mock.test/__mock/sessions/gone', { method: 'DELETE' }),
-      )
+      await control('DELETE', 'sessions/gone')
       await slow
     }
-    await getResponse(
-      mock.handlers,
-      new Request('http://mock.test/__mock/journal', {
-        method: 'DELETE',
-        headers: { 'X-Mock-Session': 'fresh' },
-      }),
-    )
+    await control('DELETE', 'journal', 'fresh')
     for (let i = 0; i < 10; i++) await post('fresh', `f${i}`)
     expect(count('fresh')).toBe(10)
   })
