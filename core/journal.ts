@@ -1,5 +1,6 @@
 import { compileGlob } from './glob.ts'
 import { jsonTextOf } from './json-response.ts'
+import { queryRecord } from './pipeline/parse-query.ts'
 
 /**
  * A difference between a proxied exchange and the operation's contract (the mock's own zod
@@ -62,6 +63,14 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
    */
   limit?: number
 }
+
+/**
+ * What {@link Journal.record} takes: an entry without its id, its query either parsed or, for a
+ * query of at most {@link BODY_PREVIEW_CHARS} characters, as the URL's `search` text, which the
+ * journal parses only when the entry is read (most entries never are).
+ */
+export type JournalRecord = Omit<JournalEntry, 'id' | 'query'> &
+  ({ query: Record<string, string | string[]>; search?: never } | { search: string; query?: never })
 
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
@@ -197,7 +206,9 @@ export class Journal {
    * the same answer thousands of times, and a full journal of its entries then holds one copy of
    * that body instead of 10,000 (about 20 MB).
    */
-  readonly #texts = new Map<string, string>()
+  readonly #texts = new Map<string, Interned>()
+  /** Each slot's query as search text, until the entry is first read (then undefined). */
+  readonly #searches: Array<string | undefined>
 
   /**
    * @param limit entries kept at most
@@ -213,6 +224,7 @@ export class Journal {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
+    this.#searches = new Array(limit)
     this.#sizes = new Uint32Array(limit)
     this.#budget = budget
     budget?.join(this)
@@ -227,36 +239,67 @@ export class Journal {
   }
 
   /** Appends an entry, dropping the oldest while over either bound. */
-  record(entry: Omit<JournalEntry, 'id'>): JournalEntry {
+  record(entry: JournalRecord): void {
+    const { search, ...fields } = entry
+    const lazy = search !== undefined && search.length <= BODY_PREVIEW_CHARS + 1
+    const path = this.#intern(entry.path)
+    const requestBody = entry.requestBody === null ? null : this.#intern(entry.requestBody)
+    const responseBody = entry.responseBody === null ? null : this.#intern(entry.responseBody)
+    const query = lazy
+      ? undefined
+      : (entry.query ?? journalQuery(queryRecord(new URLSearchParams(search))))
     const full: JournalEntry = {
       id: this.#nextId++,
-      ...entry,
-      path: this.#intern(entry.path),
-      requestBody: entry.requestBody === null ? null : this.#intern(entry.requestBody),
-      responseBody: entry.responseBody === null ? null : this.#intern(entry.responseBody),
+      ...fields,
+      // Filled in when first read (see `#read`), from the search text kept in its slot.
+      query: query as JournalEntry['query'],
+      path: path.text,
+      requestBody: requestBody?.text ?? null,
+      responseBody: responseBody?.text ?? null,
     }
     if (this.#size === this.limit) this.#dropOldest()
-    const bytes = bytesOf(full)
+    const lazySearch = lazy ? this.#intern(search) : undefined
+    const bytes =
+      ENTRY_OVERHEAD +
+      path.bytes +
+      (requestBody?.bytes ?? 0) +
+      (responseBody?.bytes ?? 0) +
+      (lazySearch ? searchBytes(lazySearch.text) : queryBytes(full.query)) +
+      violationBytes(full)
     this.#entries[this.#next] = full
+    this.#searches[this.#next] = lazySearch?.text
     this.#sizes[this.#next] = bytes
     this.#next = (this.#next + 1) % this.limit
     this.#size++
     this.#adjust(bytes)
     while (this.#bytes > this.maxBytes && this.#size > 1) this.#dropOldest()
     this.#budget?.settle()
-    for (const listener of this.#listeners) listener(full)
-    return full
+    if (this.#listeners.size === 0) return
+    const read = this.#read((this.#next - 1 + this.limit) % this.limit) as JournalEntry
+    for (const listener of this.#listeners) listener(read)
   }
 
-  /** The kept copy of an equal text, or this one (kept from now on, the oldest kept forgotten). */
-  #intern(text: string): string {
+  /** The entry in a slot, its query parsed now if it was kept as search text. */
+  #read(slot: number): JournalEntry | undefined {
+    const entry = this.#entries[slot]
+    const search = this.#searches[slot]
+    if (entry && search !== undefined) {
+      entry.query = journalQuery(queryRecord(new URLSearchParams(search)))
+      this.#searches[slot] = undefined
+    }
+    return entry
+  }
+
+  /** The kept copy of an equal text and its bytes (kept from now on, the oldest kept forgotten). */
+  #intern(text: string): Interned {
     const known = this.#texts.get(text)
     if (known !== undefined) return known
-    this.#texts.set(text, text)
+    const interned = { text, bytes: textBytes(text) }
+    this.#texts.set(text, interned)
     // A Map iterates in insertion order: its first key is the oldest.
     if (this.#texts.size > INTERNED_TEXTS)
       this.#texts.delete(this.#texts.keys().next().value as string)
-    return text
+    return interned
   }
 
   #oldest(): number {
@@ -274,6 +317,7 @@ export class Journal {
     this.#adjust(-(this.#sizes[at] as number))
     this.#sizes[at] = 0
     this.#entries[at] = undefined
+    this.#searches[at] = undefined
     this.#size--
     this.#dropped++
   }
@@ -328,7 +372,7 @@ export class Journal {
   *entries(): Generator<JournalEntry> {
     const start = this.#oldest()
     for (let i = 0; i < this.#size; i++) {
-      const entry = this.#entries[(start + i) % this.limit]
+      const entry = this.#read((start + i) % this.limit)
       if (entry) yield entry
     }
   }
@@ -344,6 +388,7 @@ export class Journal {
 
   clear(): void {
     this.#entries.fill(undefined)
+    this.#searches.fill(undefined)
     this.#sizes.fill(0)
     this.#next = 0
     this.#size = 0
@@ -359,24 +404,39 @@ export class Journal {
   }
 }
 
-/**
- * The bytes an entry holds beyond its fixed fields (which {@link ENTRY_OVERHEAD} covers): a text
- * counts a byte a character, or two when it holds a character outside Latin-1 (V8 then stores the
- * whole string two bytes a character).
- */
-function bytesOf(entry: JournalEntry): number {
-  let bytes = ENTRY_OVERHEAD + textBytes(entry.path)
+/** The bytes a parsed query holds (see {@link textBytes}). */
+function queryBytes(query: JournalEntry['query']): number {
+  let bytes = 0
   // Each name and value also costs its slot and string header, however short it is.
-  for (const [name, value] of Object.entries(entry.query)) {
+  for (const [name, value] of Object.entries(query)) {
     bytes += SLOT_BYTES + textBytes(name)
     for (const v of Array.isArray(value) ? value : [value]) bytes += SLOT_BYTES + textBytes(v)
   }
-  if (entry.requestBody !== null) bytes += textBytes(entry.requestBody)
-  if (entry.responseBody !== null) bytes += textBytes(entry.responseBody)
+  return bytes
+}
+
+/**
+ * What a query kept as search text counts: its characters (a URL's search is percent-encoded
+ * ASCII, and parsing never lengthens it) and two slots a parameter, as many as it can hold, so
+ * the count bounds what {@link queryBytes} gives once it is parsed.
+ */
+function searchBytes(search: string): number {
+  let parameters = search.length > 1 ? 1 : 0
+  for (let at = search.indexOf('&'); at !== -1; at = search.indexOf('&', at + 1)) parameters++
+  return search.length + 2 * SLOT_BYTES * parameters
+}
+
+function violationBytes(entry: JournalEntry): number {
+  let bytes = 0
   for (const violation of entry.violations ?? []) bytes += textBytes(violation.message)
   return bytes
 }
 
+/**
+ * The bytes a text holds: a byte a character, or two when it holds a character outside Latin-1
+ * (V8 then stores the whole string two bytes a character). An entry's fixed fields are
+ * {@link ENTRY_OVERHEAD}.
+ */
 function textBytes(text: string): number {
   return WIDE.test(text) ? 2 * text.length : text.length
 }
@@ -386,6 +446,12 @@ const WIDE = /[^\u0000-\u00ff]/
 
 /** What a query name or value costs beyond its characters: a property or array slot and a string. */
 const SLOT_BYTES = 24
+
+/** A text a journal keeps once, and the bytes it counts for it. */
+interface Interned {
+  text: string
+  bytes: number
+}
 
 /** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
 const INTERNED_TEXTS = 256

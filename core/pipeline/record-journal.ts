@@ -1,6 +1,5 @@
-import { BODY_PREVIEW_CHARS, bodyPreview, journalQuery, previewResponseBody } from '../journal.ts'
+import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal.ts'
 import { decidingFault, type Exchange } from './exchange.ts'
-import { queryRecord } from './parse-query.ts'
 
 /**
  * Writes the exchange to its session's journal (nothing when the session itself was refused),
@@ -24,7 +23,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
     vendor: exchange.vendor.name,
     method: request.method,
     path: bodyPreview(url.pathname),
-    query: journalQuery(queryRecord(url.searchParams)),
+    search: url.search,
     requestBody: bodyText === '' ? null : bodyPreview(bodyText),
     requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
     responseBody: preview?.body ?? null,

@@ -1,6 +1,7 @@
 import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Journal, type JournalEntry } from '../../core/journal.ts'
+import { Journal, type JournalEntry, type JournalRecord, journalQuery } from '../../core/journal.ts'
+import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
@@ -269,6 +270,56 @@ describe('journal size bound', () => {
     journal.clear()
     record('/after-clear', null, '[]')
     expect(journal.find().map((e) => [e.path, e.responseBody])).toEqual([['/after-clear', '[]']])
+  })
+})
+
+describe('journal queries kept as search text', () => {
+  const lazy = (search: string): JournalRecord => {
+    const { query: _parsed, ...rest } = entryOf('/p', null, null)
+    return { ...rest, search }
+  }
+
+  it('parses a kept search text when the entry is read, as the pipeline parses a query', () => {
+    const journal = new Journal(10)
+    const seen: JournalEntry[] = []
+    const search = '?x=1&x=2&__proto__=p&like=ml%25&empty=&a+b=c+d'
+    journal.record(lazy(search))
+    journal.subscribe((entry) => seen.push(entry))
+    journal.record(lazy(search))
+    const expected = journalQuery(queryRecord(new URLSearchParams(search)))
+    expect(Object.getOwnPropertyDescriptor(expected, '__proto__')?.value).toBe('p')
+    const entries = journal.find()
+    expect(entries).toHaveLength(2)
+    for (const entry of [...entries, ...seen]) {
+      expect(entry.query).toEqual(expected)
+      expect(Object.getOwnPropertyDescriptor(entry.query, '__proto__')?.value).toBe('p')
+    }
+    expect(seen[0], 'a listener gets the entry the journal keeps').toBe(entries[1])
+    expect(journal.find()[0], 'parsed once: the same object when read again').toBe(entries[0])
+    expect(journal.find()[0]?.query).toBe(entries[0]?.query)
+    journal.record(lazy(''))
+    expect(journal.find().at(-1)?.query).toEqual({})
+  })
+
+  it('counts a kept search text at least as much as its parsed query', () => {
+    // 1,000 empty values in 2,001 characters: about 50 KB once parsed, over this bound.
+    const journal = new Journal(100, 20_000)
+    const search = `?${'a&'.repeat(1_000)}`
+    for (let i = 0; i < 5; i++) journal.record(lazy(search))
+    expect(journal.size, 'each entry alone is over the bound; the newest is kept').toBe(1)
+    expect(journal.dropped).toBe(4)
+    expect(journal.bytes).toBeGreaterThan(20_000)
+    const [entry] = journal.find()
+    expect(entry?.query.a).toHaveLength(1_000)
+  })
+
+  it('parses a search text longer than the preview bound at once, cut as any query is', () => {
+    const journal = new Journal(10)
+    const long = 'v'.repeat(3_000)
+    journal.record(lazy(`?x=${long}&y=1`))
+    const [entry] = journal.find()
+    expect(entry?.query.x).toHaveLength(2_048)
+    expect(entry?.query.y).toBeUndefined()
   })
 })
 
