@@ -35,7 +35,9 @@ export interface BenchFixture {
   prepare(mock: Mock): Promise<void>
   /**
    * The same model logic as the operation, in one plain msw handler: no session lookup, auth,
-   * faults, Prefer handling or journal. The "bare msw adapter" baseline.
+   * faults, Prefer handling or journal. The "bare msw adapter" baseline. It reads what it uses
+   * from the request (path parameter, query, body), unvalidated: a handler that ignored its
+   * request would not be serving it.
    */
   bare(mock: Mock): HttpHandler
   /**
@@ -108,13 +110,21 @@ export const FIXTURES: Record<string, BenchFixture> = {
     headers: SNOWFLAKE_AUTH,
     prepare: (mock) => snowflakeRepositories(mock, 1_000),
     bare: (mock) =>
-      http.get(`*${REPOS}`, () =>
+      http.get(`*${REPOS}`, ({ request }) =>
         HttpResponse.json(
-          listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'team%').map(serialize),
+          listImageRepositories(
+            mock.db.snowflake,
+            SNOWFLAKE_SCHEMA,
+            new URL(request.url).searchParams.get('like') ?? undefined,
+          ).map(serialize),
         ),
       ),
-    plain: (mock) =>
-      listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'team%').map(serialize),
+    plain: (mock, url) =>
+      listImageRepositories(
+        mock.db.snowflake,
+        SNOWFLAKE_SCHEMA,
+        url.searchParams.get('like') ?? undefined,
+      ).map(serialize),
   },
   'snowflake-list-50': {
     title: 'Snowflake listImageRepositories: 50 stored, no filter (the Prism comparison)',
@@ -125,12 +135,21 @@ export const FIXTURES: Record<string, BenchFixture> = {
     headers: SNOWFLAKE_AUTH,
     prepare: (mock) => snowflakeRepositories(mock, 50),
     bare: (mock) =>
-      http.get(`*${REPOS}`, () =>
+      http.get(`*${REPOS}`, ({ request }) =>
         HttpResponse.json(
-          listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA).map(serialize),
+          listImageRepositories(
+            mock.db.snowflake,
+            SNOWFLAKE_SCHEMA,
+            new URL(request.url).searchParams.get('like') ?? undefined,
+          ).map(serialize),
         ),
       ),
-    plain: (mock) => listImageRepositories(mock.db.snowflake, SNOWFLAKE_SCHEMA).map(serialize),
+    plain: (mock, url) =>
+      listImageRepositories(
+        mock.db.snowflake,
+        SNOWFLAKE_SCHEMA,
+        url.searchParams.get('like') ?? undefined,
+      ).map(serialize),
   },
   'snowflake-fetch': {
     title: 'Snowflake fetchImageRepository (1,000 stored)',
@@ -141,13 +160,25 @@ export const FIXTURES: Record<string, BenchFixture> = {
     headers: SNOWFLAKE_AUTH,
     prepare: (mock) => snowflakeRepositories(mock, 1_000),
     bare: (mock) =>
-      http.get(`*${REPOS}/:name`, () =>
+      http.get(`*${REPOS}/:name`, ({ params }) =>
         HttpResponse.json(
-          serialize(fetchImageRepository(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'TEAM_000500')),
+          serialize(
+            fetchImageRepository(
+              mock.db.snowflake,
+              SNOWFLAKE_SCHEMA,
+              String(params.name).toUpperCase(),
+            ),
+          ),
         ),
       ),
-    plain: (mock) =>
-      serialize(fetchImageRepository(mock.db.snowflake, SNOWFLAKE_SCHEMA, 'TEAM_000500')),
+    plain: (mock, url) =>
+      serialize(
+        fetchImageRepository(
+          mock.db.snowflake,
+          SNOWFLAKE_SCHEMA,
+          decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1)).toUpperCase(),
+        ),
+      ),
   },
   'snowflake-create': {
     title: 'Snowflake createImageRepository, createMode=orReplace (1,000 stored)',
@@ -161,11 +192,12 @@ export const FIXTURES: Record<string, BenchFixture> = {
     bare: (mock) =>
       http.post(`*${REPOS}`, async ({ request }) => {
         const { name } = (await request.json()) as { name: string }
+        const mode = new URL(request.url).searchParams.get('createMode') ?? 'errorIfExists'
         const status = await createImageRepository(
           mock.db.snowflake,
           SNOWFLAKE_SCHEMA,
           name.toUpperCase(),
-          'orReplace',
+          mode as 'orReplace',
           mock.raw.clock,
         )
         return HttpResponse.json({ status })
@@ -182,13 +214,15 @@ export const FIXTURES: Record<string, BenchFixture> = {
     scenario: THOUSAND,
     prepare: async () => {},
     bare: (mock) =>
-      http.get('*/v1/images', () => {
+      http.get('*/v1/images', ({ request }) => {
+        // The least a handler must do with its URL: read the four parameters, unvalidated.
+        const params = new URL(request.url).searchParams
         const view = new ImageView(mock.db.rhacs, mock.clock.now())
-        const images = listImages(view, 'Image Registry:quay.io+Image CVE Count:>3', {
-          limit: 50,
-          offset: 100,
-          sortField: 'Image Risk Priority',
-          reversed: false,
+        const images = listImages(view, params.get('query') ?? '', {
+          limit: Number(params.get('pagination.limit')),
+          offset: Number(params.get('pagination.offset')),
+          sortField: params.get('pagination.sortOption.field') ?? undefined,
+          reversed: params.get('pagination.sortOption.reversed') === 'true',
         })
         return HttpResponse.json({
           images: images.map((image) => encodeListImage(image, view)),
@@ -291,7 +325,10 @@ export function fixturePath(fixture: BenchFixture, mock: Mock): string {
  * sessions, journal, and a fault rule that is checked on every request but never fires.
  */
 export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
-  const mock = createMock({ scenario: fixture.scenario ?? 'empty' })
+  const mock = createMock({
+    scenario: fixture.scenario ?? 'empty',
+    ...(process.env.JL ? { journalLimit: Number(process.env.JL) } : {}),
+  })
   await mock.ready
   await fixture.prepare(mock)
   mock.faults.add({

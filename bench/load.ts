@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { cpuMs, median } from './stats.ts'
@@ -13,23 +14,63 @@ export interface Target {
   detail?: string
 }
 
-/** Starts `bench/target-server.ts <kind> <fixture>` and waits for its port. */
+/**
+ * The CPUs of a load measurement, when this machine can keep them apart: the servers measured on
+ * the last CPU, the load generator (this process) on the first. Left to the scheduler, a server
+ * and autocannon trade CPUs and each run of the same comparison differs by a third on 2 cores;
+ * pinned, a saturated server answers as fast as its own CPU cost per request allows, and every
+ * server measured gets the same CPU. Linux with `taskset` and 2+ CPUs; `BENCH_PIN=0` turns it off.
+ */
+export const PINNING: { server: string; load: string } | undefined = (() => {
+  const cpus = os.cpus().length
+  if (process.platform !== 'linux' || cpus < 2 || process.env.BENCH_PIN === '0') return undefined
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' })
+  } catch {
+    return undefined
+  }
+  return { server: String(cpus - 1), load: '0' }
+})()
+
+/** Runs `fn` with this process (the load generator) on its CPU, then gives it every CPU back. */
+async function onLoadCpu<T>(fn: () => Promise<T>): Promise<T> {
+  if (!PINNING) return fn()
+  const pin = (cpus: string) =>
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' })
+  pin(PINNING.load)
+  try {
+    return await fn()
+  } finally {
+    pin(`0-${os.cpus().length - 1}`)
+  }
+}
+
+/** Starts `bench/target-server.ts <kind> <fixture>` (on the server CPU) and waits for its port. */
 export async function startTarget(kind: string, fixture: string): Promise<Target> {
   return startProcess(
     process.execPath,
     ['--import', 'tsx', path.join(HERE, 'target-server.ts'), kind, fixture],
     /READY (\d+) (\S+)\n/,
+    undefined,
+    true,
   )
 }
 
-/** Spawns a server and resolves once its output names the port. */
+/** Spawns a server (on the server CPU if `pinned`) and resolves once its output names the port. */
 export function startProcess(
   command: string,
   args: string[],
   ready: RegExp,
   cwd?: string,
+  pinned = false,
 ): Promise<Target> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+  const child =
+    pinned && PINNING
+      ? spawn('taskset', ['-c', PINNING.server, command, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd,
+        })
+      : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   return new Promise((resolve, reject) => {
     let out = ''
     const onData = (d: Buffer) => {
@@ -123,23 +164,34 @@ export async function measureInterleaved(
   const names = Object.keys(targets)
   const samples = new Map<string, LoadFigures[]>(names.map((name) => [name, []]))
   try {
-    for (let round = 0; round <= rounds; round++) {
-      for (let i = 0; i < names.length; i++) {
-        const name = names[(i + round) % names.length] as string
-        const target = targets[name] as Target
-        const pid = target.child.pid as number
-        const cpuBefore = await cpuMs(pid)
-        const figure = await loadOnce(
-          target.port,
-          { ...request, path: target.detail ?? request.path },
-          seconds,
-        )
-        const cpuUs = ((await cpuMs(pid)) - cpuBefore) * 1000
-        if (round > 0) samples.get(name)?.push({ ...figure, cpuUs: cpuUs / (figure.requests ?? 1) })
-      }
-    }
+    await onLoadCpu(() => loadRounds(targets, names, samples, request, rounds, seconds))
   } finally {
     for (const target of Object.values(targets)) target.child.kill()
   }
   return Object.fromEntries(names.map((name) => [name, medianFigures(samples.get(name) ?? [])]))
+}
+
+async function loadRounds(
+  targets: Record<string, Target>,
+  names: string[],
+  samples: Map<string, LoadFigures[]>,
+  request: LoadRequest,
+  rounds: number,
+  seconds: number,
+): Promise<void> {
+  for (let round = 0; round <= rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(i + round) % names.length] as string
+      const target = targets[name] as Target
+      const pid = target.child.pid as number
+      const cpuBefore = await cpuMs(pid)
+      const figure = await loadOnce(
+        target.port,
+        { ...request, path: target.detail ?? request.path },
+        seconds,
+      )
+      const cpuUs = ((await cpuMs(pid)) - cpuBefore) * 1000
+      if (round > 0) samples.get(name)?.push({ ...figure, cpuUs: cpuUs / (figure.requests ?? 1) })
+    }
+  }
 }

@@ -23,7 +23,7 @@ const once = async () => {
   await response.arrayBuffer()
 }
 for (let i = 0; i < 500; i++) await once()
-const requests = 3000
+const requests = Number(process.env.N ?? 3000)
 const started = performance.now()
 for (let i = 0; i < requests; i++) await once()
 console.log(

@@ -15,7 +15,7 @@ import vm from 'node:vm'
 import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
-import { measureInterleaved, startProcess, startTarget, type Target } from './load.ts'
+import { measureInterleaved, PINNING, startProcess, startTarget, type Target } from './load.ts'
 import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
 import { measureLargeSeeding, measureScale } from './scale.ts'
 import { soak } from './soak.ts'
@@ -42,7 +42,7 @@ const out: string[] = [
   '# Benchmark results',
   '',
   `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}.`,
-  `Medians of ${ROUNDS} rounds after one warm-up round; load rounds last ${SECONDS} s with autocannon at 10 connections, the servers compared taking turns round by round.`,
+  `Medians of ${ROUNDS} rounds after one warm-up round; load rounds last ${SECONDS} s with autocannon at 10 connections, the servers compared taking turns round by round${PINNING ? `, each server on CPU ${PINNING.server} and autocannon on CPU ${PINNING.load} (taskset)` : ''}.`,
   'The mock runs with auth, sessions, the journal and one inactive fault rule on. Regenerate with `npm run bench`.',
 ]
 const log = (line: string) => console.log(line)
@@ -71,7 +71,7 @@ if (wanted('load')) {
     '',
     '## Standalone server: throughput and p99',
     '',
-    "Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal); (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run. The last column is each server's own CPU time per answered request (from /proc), which the load generator sharing the CPUs disturbs less than requests per second (it still varies between runs): another view of the pipeline's cost on a 2-core machine.",
+    "Baselines in the same run: (a) bare `node:http` answering the same bytes; (b) the same Express adapter with one plain msw handler running the same model logic (no sessions, auth, faults or journal), reading what it uses from the request (path parameter, query, body) unvalidated; (d) plain `node:http` running the same model logic and serializer, with no msw, Express or Fetch objects (the limit; for the Snowflake reads). Targets: mock / (b) ≥ 1.0 for every workload; mock / (d) ≥ 0.5 in the long run. The last column is each server's own CPU time per answered request (from /proc): another view of the pipeline's cost. The mock's one msw handler runs only what the mock needs of msw's per-handler work (no request clone, no cookie parsing, no abort controller per request), which is why it can do more than the bare handler in less time.",
     '',
     '| workload | bare node:http req/s | bare msw + model req/s | node:http + model req/s | mock req/s | mock p99 ms | mock / (a) | mock / (b) | mock / (d) | CPU µs per request: mock / (b) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -110,6 +110,8 @@ if (wanted('prism')) {
       ensurePrism(),
       ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
       /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
+      undefined,
+      true,
     )
     const figures = await measureInterleaved(
       { prism, mock: await startTarget('mock', 'snowflake-list-50') },
