@@ -325,10 +325,7 @@ export function fixturePath(fixture: BenchFixture, mock: Mock): string {
  * sessions, journal, and a fault rule that is checked on every request but never fires.
  */
 export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
-  const mock = createMock({
-    scenario: fixture.scenario ?? 'empty',
-    ...(process.env.JL ? { journalLimit: Number(process.env.JL) } : {}),
-  })
+  const mock = createMock({ scenario: fixture.scenario ?? 'empty' })
   await mock.ready
   await fixture.prepare(mock)
   mock.faults.add({

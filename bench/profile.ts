@@ -3,7 +3,8 @@
  * `node --import tsx bench/profile.ts <fixture> [mock|bare] [direct|fetch]`: the mock's handlers
  * or the fixture's bare msw baseline (b); called directly through msw's `getResponse`, or
  * through an intercepted `fetch` (msw/node), as the in-process bench does. Run under
- * `node --cpu-prof --import tsx bench/profile.ts …` for a profile.
+ * `node --cpu-prof --import tsx bench/profile.ts …` for a profile. `N` sets how many requests are
+ * timed (default 3000).
  */
 import { getResponse, type HttpHandler } from 'msw'
 import { setupServer } from 'msw/node'
