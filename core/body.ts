@@ -8,6 +8,12 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
   if (!request.body) return ''
+  if (request.bodyUsed || request.body.locked) {
+    // Not the caller's mistake but the test's: answered as the vendor's 500, with this logged.
+    throw new Error(
+      'the request body was read before the mock saw it: a handler before the mock (server.use) that reads it and falls through must read request.clone(), and one Request can be answered once',
+    )
+  }
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let total = 0

@@ -353,19 +353,27 @@ export class Journal {
     }
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
-    const matches: JournalEntry[] = []
-    for (const entry of this.entries()) {
+    // Slots of matching entries; filters never read the query, so none is parsed for them.
+    const matches: number[] = []
+    const start = this.#oldest()
+    for (let i = 0; i < this.#size; i++) {
+      const slot = (start + i) % this.limit
+      const entry = this.#entries[slot]
+      if (!entry) continue
       if (operation && !operation.test(entry.operation)) continue
       if (query.vendor && entry.vendor !== query.vendor) continue
       if (method && entry.method !== method) continue
       if (query.status !== undefined && entry.status !== query.status) continue
       if (query.afterId !== undefined && entry.id <= query.afterId) continue
-      matches.push(entry)
+      matches.push(slot)
     }
     // Not slice(-limit): slice(-0) is the whole list.
     const kept =
       query.limit !== undefined ? matches.slice(Math.max(0, matches.length - query.limit)) : matches
-    return { entries: kept, omitted: matches.length - kept.length }
+    return {
+      entries: kept.map((slot) => this.#read(slot) as JournalEntry),
+      omitted: matches.length - kept.length,
+    }
   }
 
   /** All retained entries, oldest first. */
@@ -416,15 +424,21 @@ function queryBytes(query: JournalEntry['query']): number {
 }
 
 /**
- * What a query kept as search text counts: its characters (a URL's search is percent-encoded
- * ASCII, and parsing never lengthens it) and two slots a parameter, as many as it can hold, so
- * the count bounds what {@link queryBytes} gives once it is parsed.
+ * What a query kept as search text counts: two slots a parameter, as many as it can hold, and its
+ * characters (a URL's search is percent-encoded ASCII, and parsing never lengthens it), twice
+ * over when an escape of `%80` or above may decode to a character outside Latin-1 (V8 then keeps
+ * the whole value two bytes a character). So the count bounds what {@link queryBytes} gives once
+ * the query is parsed.
  */
 function searchBytes(search: string): number {
   let parameters = search.length > 1 ? 1 : 0
   for (let at = search.indexOf('&'); at !== -1; at = search.indexOf('&', at + 1)) parameters++
-  return search.length + 2 * SLOT_BYTES * parameters
+  const perCharacter = HIGH_ESCAPE.test(search) ? 2 : 1
+  return perCharacter * search.length + 2 * SLOT_BYTES * parameters
 }
+
+/** A percent-escape of a byte ≥ 0x80: part of a UTF-8 sequence, or invalid (decoded as U+FFFD). */
+const HIGH_ESCAPE = /%[89a-fA-F]/
 
 function violationBytes(entry: JournalEntry): number {
   let bytes = 0

@@ -479,6 +479,11 @@ function parseState(state: unknown): {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) {
     throw new TypeError('state must be a JSON object as GET /__mock/state returns it')
   }
+  if (typeof (state as { then?: unknown }).then === 'function') {
+    throw new TypeError(
+      'state is a Promise: exportState() is async, so pass `await mock.exportState()`',
+    )
+  }
   const { stores, faults = [], clock, version, scenario, seed } = state as Record<string, unknown>
   // Not used on import, but a document that states them wrongly is not what exportState wrote.
   if (version !== undefined && version !== 1) {

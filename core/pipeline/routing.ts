@@ -47,9 +47,12 @@ type Routed = Exchange | undefined
  * tough-cookie (no vendor operation reads cookies), matches the URL once for the claim and again
  * per route, and creates and aborts an `AbortController` whose `DOMException` captures a stack:
  * together about 60-100 µs of a request. This `run` keeps the public contract (`null` when the
- * request is not ours, else `{ handler, request, requestId, response, parsedResult }`), marks
- * the handler used, and forwards an answer's `Set-Cookie` to `document.cookie` in a browser as
- * msw does. `parse`/`predicate` agree with it, for msw's `handler.test()`.
+ * request is not ours, else `{ handler, request, requestId, response, parsedResult }`, whose
+ * `request` is the one given, its body read) and marks the handler used. msw also copies a
+ * mocked answer's `Set-Cookie` to `document.cookie` in a browser; no vendor operation sets a
+ * cookie, and a browser drops `Set-Cookie` from any `Response` a page builds (a proxied
+ * upstream's included), so there is nothing to copy. `parse`/`predicate` agree with `run`, for
+ * msw's `handler.test()`.
  */
 class VendorRoutingHandler extends HttpHandler {
   readonly #routes: Route[]
@@ -96,12 +99,6 @@ class VendorRoutingHandler extends HttpHandler {
     if (!routed) return null
     this.isUsed = true
     const response = await runPipeline(routed)
-    if (typeof document !== 'undefined') {
-      for (const cookie of response.headers.getSetCookie()) {
-        // biome-ignore lint/suspicious/noDocumentCookie: msw's own forwarding of mocked cookies
-        document.cookie = cookie
-      }
-    }
     return {
       handler: this,
       request: args.request,

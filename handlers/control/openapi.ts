@@ -157,7 +157,7 @@ export const controlPaths = (): PathsObject =>
       }),
     },
     '/__mock/reset': {
-      post: op('Re-seed the session; clears faults, journal and clock', {
+      post: op('Re-seed the session; its fault rules back to the scenario and --fault ones, journal and clock cleared', {
         operationId: 'control.reset',
         requestBody: { required: false, content: json(resetSchema, 'input') },
         responses: {

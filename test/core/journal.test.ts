@@ -313,6 +313,21 @@ describe('journal queries kept as search text', () => {
     expect(entry?.query.a).toHaveLength(1_000)
   })
 
+  it('counts a search text whose escapes decode outside Latin-1 at two bytes a character', () => {
+    for (const escape of ['%C4%80', '%FF', '%e4%b8%ad']) {
+      const search = `?a=${'z'.repeat(2_030)}${escape}`
+      const lazyJournal = new Journal(10)
+      lazyJournal.record(lazy(search))
+      const parsedJournal = new Journal(10)
+      parsedJournal.record({
+        ...lazy(''),
+        search: undefined,
+        query: journalQuery(queryRecord(new URLSearchParams(search))),
+      })
+      expect(lazyJournal.bytes, escape).toBeGreaterThanOrEqual(parsedJournal.bytes)
+    }
+  })
+
   it('parses a search text longer than the preview bound at once, cut as any query is', () => {
     const journal = new Journal(10)
     const long = 'v'.repeat(3_000)

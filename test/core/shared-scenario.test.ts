@@ -136,6 +136,18 @@ describe('seeded data shared across sessions', () => {
     expect(JSON.stringify(a.stores)).toBe(JSON.stringify(b.stores))
   })
 
+  it('refuses an import given the export promise, saying to await it, and keeps the state', async () => {
+    const mock = createMock()
+    await mock.ready
+    const before = JSON.stringify((await mock.exportState()).stores)
+    const pending = mock.exportState()
+    await expect(mock.importState(pending as never)).rejects.toThrow(
+      /exportState\(\) is async, so pass `await mock.exportState\(\)`/,
+    )
+    await pending
+    expect(JSON.stringify((await mock.exportState()).stores)).toBe(before)
+  })
+
   it('reseeds for another seed and keeps the sessions of the first one as they were', async () => {
     const mock = createMock({ seed: 1 })
     await mock.ready

@@ -22,7 +22,7 @@ export const DASHBOARD_MARKUP = `<div class="irm">
     <div class="field"><label for="irm-seed">Seed</label> <input id="irm-seed" name="seed" type="number" min="0" max="4294967295" step="1" inputmode="numeric" size="10"></div>
     <button type="submit">Reset session</button>
   </form>
-  <p class="muted">Reset re-seeds the session from the scenario and clears its fault rules, journal and clock.</p>
+  <p class="muted">Reset re-seeds the session from the scenario, puts its fault rules back to the scenario's and the server's (<code>--fault</code>), and clears its journal and clock.</p>
 </section>
 <section aria-labelledby="irm-journal-heading">
   <h2 id="irm-journal-heading">Journal</h2>
