@@ -157,19 +157,22 @@ export const controlPaths = (): PathsObject =>
       }),
     },
     '/__mock/reset': {
-      post: op('Re-seed the session; its fault rules back to the scenario and --fault ones, journal and clock cleared', {
-        operationId: 'control.reset',
-        requestBody: { required: false, content: json(resetSchema, 'input') },
-        responses: {
-          200: {
-            description: 'Reset',
-            content: json(
-              z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
-            ),
+      post: op(
+        'Re-seed the session; its fault rules back to the scenario and --fault ones, journal and clock cleared',
+        {
+          operationId: 'control.reset',
+          requestBody: { required: false, content: json(resetSchema, 'input') },
+          responses: {
+            200: {
+              description: 'Reset',
+              content: json(
+                z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
+              ),
+            },
+            400: badRequest,
           },
-          400: badRequest,
         },
-      }),
+      ),
     },
     '/__mock/scenarios': {
       get: op('The scenarios', {

@@ -314,8 +314,8 @@ describe('journal queries kept as search text', () => {
   })
 
   it('counts a search text whose escapes decode outside Latin-1 at two bytes a character', () => {
-    for (const escape of ['%C4%80', '%FF', '%e4%b8%ad']) {
-      const search = `?a=${'z'.repeat(2_030)}${escape}`
+    for (const high of ['%C4%80', '%FF', '%e4%b8%ad']) {
+      const search = `?a=${'z'.repeat(2_030)}${high}`
       const lazyJournal = new Journal(10)
       lazyJournal.record(lazy(search))
       const parsedJournal = new Journal(10)
@@ -324,7 +324,7 @@ describe('journal queries kept as search text', () => {
         search: undefined,
         query: journalQuery(queryRecord(new URLSearchParams(search))),
       })
-      expect(lazyJournal.bytes, escape).toBeGreaterThanOrEqual(parsedJournal.bytes)
+      expect(lazyJournal.bytes, high).toBeGreaterThanOrEqual(parsedJournal.bytes)
     }
   })
 
