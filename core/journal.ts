@@ -346,6 +346,30 @@ export class Journal {
    * without a limit): a client polling with `afterId` and `limit` sees when it fell behind.
    */
   page(query: JournalQuery = {}): { entries: JournalEntry[]; omitted: number } {
+    const { slots, omitted } = this.#select(query)
+    return { entries: slots.map((slot) => this.#read(slot) as JournalEntry), omitted }
+  }
+
+  /**
+   * What {@link page} returns, newest first and read only as the caller iterates: an answer with
+   * a size bound stops early and parses no query it leaves out. `count` is how many `entries`
+   * yields at most.
+   */
+  pageNewestFirst(query: JournalQuery = {}): {
+    entries: Iterable<JournalEntry>
+    count: number
+    omitted: number
+  } {
+    const { slots, omitted } = this.#select(query)
+    return { entries: this.#readNewestFirst(slots), count: slots.length, omitted }
+  }
+
+  *#readNewestFirst(slots: number[]): Generator<JournalEntry> {
+    for (let i = slots.length - 1; i >= 0; i--) yield this.#read(slots[i] as number) as JournalEntry
+  }
+
+  /** The slots of the entries a query selects, oldest first; filters never parse a query. */
+  #select(query: JournalQuery): { slots: number[]; omitted: number } {
     for (const key of ['limit', 'afterId', 'status'] as const) {
       const value = query[key]
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
@@ -353,7 +377,6 @@ export class Journal {
     }
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
-    // Slots of matching entries; filters never read the query, so none is parsed for them.
     const matches: number[] = []
     const start = this.#oldest()
     for (let i = 0; i < this.#size; i++) {
@@ -368,12 +391,9 @@ export class Journal {
       matches.push(slot)
     }
     // Not slice(-limit): slice(-0) is the whole list.
-    const kept =
+    const slots =
       query.limit !== undefined ? matches.slice(Math.max(0, matches.length - query.limit)) : matches
-    return {
-      entries: kept.map((slot) => this.#read(slot) as JournalEntry),
-      omitted: matches.length - kept.length,
-    }
+    return { slots, omitted: matches.length - slots.length }
   }
 
   /** All retained entries, oldest first. */
@@ -458,8 +478,12 @@ function textBytes(text: string): number {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: every Latin-1 character, NUL included
 const WIDE = /[^\u0000-\u00ff]/
 
-/** What a query name or value costs beyond its characters: a property or array slot and a string. */
-const SLOT_BYTES = 24
+/**
+ * What a query name or value costs beyond its characters: its share of a hash-table entry (with
+ * the table's spare room) or array slot, and a string header. Measured: 200 distinct names a
+ * query, fully parsed, take up to twice what 24 bytes counted.
+ */
+const SLOT_BYTES = 48
 
 /** A text a journal keeps once, and the bytes it counts for it. */
 interface Interned {
@@ -481,7 +505,9 @@ const ENTRY_OVERHEAD = 400
 export function journalQuery(
   query: Record<string, string | string[]>,
 ): Record<string, string | string[]> {
-  const kept: Record<string, string | string[]> = {}
+  // No prototype: a parameter named `__proto__` is data, and V8 keeps such an object as a hash
+  // table, so thousands of distinct names cost linear time (not a hidden class each).
+  const kept: Record<string, string | string[]> = Object.create(null)
   let chars = 0
   for (const [name, value] of Object.entries(query)) {
     if (chars >= BODY_PREVIEW_CHARS) break
@@ -493,13 +519,7 @@ export function journalQuery(
       values.push(bodyPreview(v))
       chars += v.length + 1
     }
-    // Defined, not assigned: a parameter named `__proto__` is data, not the object's prototype.
-    Object.defineProperty(kept, bodyPreview(name), {
-      value: Array.isArray(value) ? values : values[0],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
+    kept[bodyPreview(name)] = (Array.isArray(value) ? values : values[0]) as string | string[]
   }
   return kept
 }

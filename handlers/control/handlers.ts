@@ -199,17 +199,17 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       const session = face(request)
       // The raw journal: a filter that matches no operation lists nothing here rather than a 400,
       // since the dashboard filters as the user types.
-      const { entries, omitted } = session.raw.journal.page(
+      const { entries, count, omitted } = session.raw.journal.pageNewestFirst(
         parseJournalQuery(new URL(request.url).searchParams),
       )
-      // Newest first until the answer's bound; the older ones left out count as omitted. A full
-      // journal of escaped bodies (a NUL is six characters in JSON) would otherwise be a 120 MB
-      // answer that blocks every session while it is built.
+      // Newest first until the answer's bound; the older ones left out count as omitted (and
+      // are not even read). A full journal of escaped bodies (a NUL is six characters in JSON)
+      // would otherwise be a 120 MB answer that blocks every session while it is built.
       const texts: string[] = []
       let answered = 0
-      let from = entries.length
-      while (from > 0) {
-        const text = JSON.stringify(entries[from - 1])
+      let from = count
+      for (const entry of entries) {
+        const text = JSON.stringify(entry)
         // UTF-8 bytes at most: three for a character outside ASCII (a CJK body).
         const bytes = NON_ASCII.test(text) ? 3 * text.length : text.length
         if (texts.length > 0 && answered + bytes > JOURNAL_ANSWER_BYTES) break
