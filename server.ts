@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -11,7 +10,7 @@ import { VERSION } from './core/version.ts'
 import { parseWholeNumber } from './core/whole-number.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
-import { DataFileError } from './server/document.ts'
+import { DataFileError, readDataFile } from './server/document.ts'
 import {
   PROXY_CLI_OPTIONS,
   PROXY_HELP,
@@ -40,7 +39,7 @@ Options:
                         location=URL), reset or timeout; none with delayMs=MS: latency only
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         location, body (JSON), method, path, id; OPERATION may use * and ?
-  --faults <file>       add the fault rules in a JSON file (an array of rules)
+  --faults <file>       add the fault rules in a JSON or YAML file (an array)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
                         of each change and on exit; --fault/--faults apply only to a new file
@@ -143,21 +142,26 @@ interface FlagRules {
   sources: string[]
 }
 
-/** The rules of --fault (shorthand) and --faults (a JSON file), in that order, unvalidated. */
-function faultRulesFromFlags(values: { fault?: string[]; faults?: string }): FlagRules {
+/**
+ * The rules of --fault (shorthand) and --faults (a JSON or YAML file, read as scenario and state
+ * files are), in that order, unvalidated.
+ */
+async function faultRulesFromFlags(values: {
+  fault?: string[]
+  faults?: string
+}): Promise<FlagRules> {
   const specs = values.fault ?? []
   const rules: unknown[] = specs.map(parseFaultSpec)
   const sources = specs.map((spec) => `--fault "${spec}"`)
   if (values.faults) {
     let fromFile: unknown
     try {
-      // A byte-order mark (Windows editors) is no part of the JSON.
-      fromFile = JSON.parse(readFileSync(values.faults, 'utf8').replace(/^\uFEFF/, ''))
+      fromFile = await readDataFile(values.faults)
     } catch (error) {
-      fail(`--faults ${values.faults}: ${(error as Error).message}`)
+      fail(`--faults ${(error as Error).message}`)
     }
     if (!Array.isArray(fromFile))
-      fail(`--faults ${values.faults}: the file must hold a JSON array of rules`)
+      fail(`--faults ${values.faults}: the file must hold an array of rules`)
     rules.push(...fromFile)
     sources.push(...fromFile.map((_, i) => `--faults ${values.faults}: rules[${i}]`))
   }
@@ -226,7 +230,7 @@ export async function main(): Promise<void> {
         : undefined
     // A saved state brings its own rules; --fault/--faults apply only when starting afresh.
     const saved = values.state ? await readStateFile(values.state) : undefined
-    flagRules = saved ? { rules: [], sources: [] } : faultRulesFromFlags(values)
+    flagRules = saved ? { rules: [], sources: [] } : await faultRulesFromFlags(values)
     const starting = scenarioFile?.scenario ?? values.scenario ?? 'default'
     scenarioRules = baseScenario(starting)?.faults?.length ?? 0
     mock = createMock({

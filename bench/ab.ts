@@ -5,7 +5,7 @@
  * `node --import tsx bench/ab.ts [fixture,fixture…] [blocks]` (default: every fixture, 40 blocks).
  */
 import { getResponse, type HttpHandler } from 'msw'
-import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
+import { drainAnswer, FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
 import { median } from './stats.ts'
 
 const names = process.argv[2]?.split(',') ?? Object.keys(FIXTURES)
@@ -19,12 +19,8 @@ for (const name of names) {
     mock: mock.handlers,
     bare: [fixture.bare(mock)],
   }
-  const once = async (handlers: HttpHandler[]) => {
-    const response = await getResponse(handlers, fixtureRequest(fixture, mock))
-    if (!response || response.status >= 400)
-      throw new Error(`unexpected answer ${response?.status}`)
-    await response.arrayBuffer()
-  }
+  const once = async (handlers: HttpHandler[]) =>
+    drainAnswer(await getResponse(handlers, fixtureRequest(fixture, mock)))
   for (let i = 0; i < 400; i++) {
     await once(sides.mock)
     await once(sides.bare)

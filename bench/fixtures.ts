@@ -99,6 +99,14 @@ const firstCycleSource = (mock: Mock) =>
     .all()
     .find((s) => s.hub_id === CYCLE_HUBS.main.id && s.state.current === 'live')!.id
 
+/** Both Snowflake list workloads' model logic: the schema's repositories, `like` as sent. */
+const snowflakeList = (mock: Mock, url: URL) =>
+  listImageRepositories(
+    mock.db.snowflake,
+    SNOWFLAKE_SCHEMA,
+    url.searchParams.get('like') ?? undefined,
+  ).map(serialize)
+
 /** The workloads, by name. */
 export const FIXTURES: Record<string, BenchFixture> = {
   'snowflake-list': {
@@ -111,20 +119,9 @@ export const FIXTURES: Record<string, BenchFixture> = {
     prepare: (mock) => snowflakeRepositories(mock, 1_000),
     bare: (mock) =>
       http.get(`*${REPOS}`, ({ request }) =>
-        HttpResponse.json(
-          listImageRepositories(
-            mock.db.snowflake,
-            SNOWFLAKE_SCHEMA,
-            new URL(request.url).searchParams.get('like') ?? undefined,
-          ).map(serialize),
-        ),
+        HttpResponse.json(snowflakeList(mock, new URL(request.url))),
       ),
-    plain: (mock, url) =>
-      listImageRepositories(
-        mock.db.snowflake,
-        SNOWFLAKE_SCHEMA,
-        url.searchParams.get('like') ?? undefined,
-      ).map(serialize),
+    plain: snowflakeList,
   },
   'snowflake-list-50': {
     title: 'Snowflake listImageRepositories: 50 stored, no filter (the Prism comparison)',
@@ -136,20 +133,9 @@ export const FIXTURES: Record<string, BenchFixture> = {
     prepare: (mock) => snowflakeRepositories(mock, 50),
     bare: (mock) =>
       http.get(`*${REPOS}`, ({ request }) =>
-        HttpResponse.json(
-          listImageRepositories(
-            mock.db.snowflake,
-            SNOWFLAKE_SCHEMA,
-            new URL(request.url).searchParams.get('like') ?? undefined,
-          ).map(serialize),
-        ),
+        HttpResponse.json(snowflakeList(mock, new URL(request.url))),
       ),
-    plain: (mock, url) =>
-      listImageRepositories(
-        mock.db.snowflake,
-        SNOWFLAKE_SCHEMA,
-        url.searchParams.get('like') ?? undefined,
-      ).map(serialize),
+    plain: snowflakeList,
   },
   'snowflake-fetch': {
     title: 'Snowflake fetchImageRepository (1,000 stored)',
@@ -334,6 +320,12 @@ export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
     effect: { status: 503 },
   })
   return mock
+}
+
+/** Reads a fixture's answer to the end, failing on none or an error status. */
+export async function drainAnswer(response: Response | undefined): Promise<void> {
+  if (!response || response.status >= 400) throw new Error(`unexpected answer ${response?.status}`)
+  await response.arrayBuffer()
 }
 
 /** The fixture's request, for `getResponse` and `fetch`. */

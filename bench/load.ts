@@ -51,8 +51,7 @@ export async function startTarget(kind: string, fixture: string): Promise<Target
     process.execPath,
     ['--import', 'tsx', path.join(HERE, 'target-server.ts'), kind, fixture],
     /READY (\d+) (\S+)\n/,
-    undefined,
-    true,
+    { pinned: true },
   )
 }
 
@@ -61,16 +60,11 @@ export function startProcess(
   command: string,
   args: string[],
   ready: RegExp,
-  cwd?: string,
-  pinned = false,
+  { cwd, pinned = false }: { cwd?: string; pinned?: boolean } = {},
 ): Promise<Target> {
-  const child =
-    pinned && PINNING
-      ? spawn('taskset', ['-c', PINNING.server, command, ...args], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          cwd,
-        })
-      : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
+  const [file, argv] =
+    pinned && PINNING ? ['taskset', ['-c', PINNING.server, command, ...args]] : [command, args]
+  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd })
   return new Promise((resolve, reject) => {
     let out = ''
     const onData = (d: Buffer) => {
@@ -90,10 +84,7 @@ export function startProcess(
 export interface LoadFigures {
   rps: number
   p99: number
-  /**
-   * The server's CPU time per answered request, µs (measureInterleaved only): less disturbed than
-   * requests per second by the load generator taking a share of the same CPUs.
-   */
+  /** The server's CPU time per answered request, µs (measureInterleaved only, from /proc). */
   cpuUs?: number
   /** Requests answered (one round). */
   requests?: number

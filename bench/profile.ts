@@ -8,7 +8,7 @@
  */
 import { getResponse, type HttpHandler } from 'msw'
 import { setupServer } from 'msw/node'
-import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
+import { drainAnswer, FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
 
 const [name = 'snowflake-fetch', variant = 'mock', transport = 'direct'] = process.argv.slice(2)
 const fixture = FIXTURES[name]
@@ -19,9 +19,7 @@ if (transport === 'fetch') setupServer(...handlers).listen({ onUnhandledRequest:
 const answer = (request: Request) =>
   transport === 'fetch' ? fetch(request) : getResponse(handlers, request)
 const once = async () => {
-  const response = await answer(fixtureRequest(fixture, mock))
-  if (!response || response.status >= 400) throw new Error(`unexpected answer ${response?.status}`)
-  await response.arrayBuffer()
+  await drainAnswer(await answer(fixtureRequest(fixture, mock)))
 }
 for (let i = 0; i < 500; i++) await once()
 const requests = Number(process.env.N ?? 3000)

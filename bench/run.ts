@@ -110,8 +110,7 @@ if (wanted('prism')) {
       ensurePrism(),
       ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
       /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
-      undefined,
-      true,
+      { pinned: true },
     )
     const figures = await measureInterleaved(
       { prism, mock: await startTarget('mock', 'snowflake-list-50') },

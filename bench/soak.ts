@@ -60,7 +60,7 @@ export async function soak(seconds: number): Promise<SoakFigures> {
     process.execPath,
     ['dist/cli.mjs', '--port', '0', '--faults', rules],
     /listening on http:\/\/127\.0\.0\.1:(\d+)/,
-    ROOT,
+    { cwd: ROOT },
   )
   let output = ''
   server.child.stdout?.on('data', (d) => {

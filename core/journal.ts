@@ -64,14 +64,6 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
   limit?: number
 }
 
-/**
- * What {@link Journal.record} takes: an entry without its id, its query either parsed or, for a
- * query of at most {@link BODY_PREVIEW_CHARS} characters, as the URL's `search` text, which the
- * journal parses only when the entry is read (most entries never are).
- */
-export type JournalRecord = Omit<JournalEntry, 'id' | 'query'> &
-  ({ query: Record<string, string | string[]>; search?: never } | { search: string; query?: never })
-
 export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
 /**
@@ -238,36 +230,37 @@ export class Journal {
     return this.#bytes
   }
 
-  /** Appends an entry, dropping the oldest while over either bound. */
-  record(entry: JournalRecord): void {
-    const { search, ...fields } = entry
-    const lazy = search !== undefined && search.length <= BODY_PREVIEW_CHARS + 1
+  /**
+   * Appends an entry, dropping the oldest while over either bound.
+   * @param query the request's query: the URL's `search` text, which for at most
+   *   {@link BODY_PREVIEW_CHARS} characters is kept as it is and parsed only when the entry is
+   *   first read (most entries never are), or a query already parsed
+   */
+  record(entry: Omit<JournalEntry, 'id' | 'query'>, query: string | JournalEntry['query']): void {
+    const lazy = typeof query === 'string' && query.length <= BODY_PREVIEW_CHARS + 1
     const path = this.#intern(entry.path)
     const requestBody = entry.requestBody === null ? null : this.#intern(entry.requestBody)
     const responseBody = entry.responseBody === null ? null : this.#intern(entry.responseBody)
-    const query = lazy
-      ? undefined
-      : (entry.query ?? journalQuery(queryRecord(new URLSearchParams(search))))
     const full: JournalEntry = {
       id: this.#nextId++,
-      ...fields,
+      ...entry,
       // Filled in when first read (see `#read`), from the search text kept in its slot.
-      query: query as JournalEntry['query'],
+      query: (lazy ? undefined : parsedQuery(query)) as JournalEntry['query'],
       path: path.text,
       requestBody: requestBody?.text ?? null,
       responseBody: responseBody?.text ?? null,
     }
     if (this.#size === this.limit) this.#dropOldest()
-    const lazySearch = lazy ? this.#intern(search) : undefined
+    const search = lazy ? this.#intern(query).text : undefined
     const bytes =
       ENTRY_OVERHEAD +
       path.bytes +
       (requestBody?.bytes ?? 0) +
       (responseBody?.bytes ?? 0) +
-      (lazySearch ? searchBytes(lazySearch.text) : queryBytes(full.query)) +
+      (search === undefined ? queryBytes(full.query) : searchBytes(search)) +
       violationBytes(full)
     this.#entries[this.#next] = full
-    this.#searches[this.#next] = lazySearch?.text
+    this.#searches[this.#next] = search
     this.#sizes[this.#next] = bytes
     this.#next = (this.#next + 1) % this.limit
     this.#size++
@@ -284,7 +277,7 @@ export class Journal {
     const entry = this.#entries[slot]
     const search = this.#searches[slot]
     if (entry && search !== undefined) {
-      entry.query = journalQuery(queryRecord(new URLSearchParams(search)))
+      entry.query = parsedQuery(search)
       this.#searches[slot] = undefined
     }
     return entry
@@ -430,6 +423,11 @@ export class Journal {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
   }
+}
+
+/** A query as the journal keeps it, from search text or from a query already parsed. */
+function parsedQuery(query: string | JournalEntry['query']): JournalEntry['query'] {
+  return journalQuery(typeof query === 'string' ? queryRecord(new URLSearchParams(query)) : query)
 }
 
 /** The bytes a parsed query holds (see {@link textBytes}). */

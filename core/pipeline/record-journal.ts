@@ -16,24 +16,26 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       : undefined
   if (preview) exchange.response = preview.response
   const response = exchange.response
-  session.journal.record({
-    time: session.clock.iso(),
-    session: session.name,
-    operation: exchange.operationId,
-    vendor: exchange.vendor.name,
-    method: request.method,
-    path: bodyPreview(url.pathname),
-    search: url.search,
-    requestBody: bodyText === '' ? null : bodyPreview(bodyText),
-    requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
-    responseBody: preview?.body ?? null,
-    responseBodyTruncated: preview?.truncated ?? false,
-    status: exchange.network === null ? (response?.status ?? 0) : 0,
-    network: exchange.network,
-    durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
-    requestId: exchange.requestId ?? '',
-    fault: decidingFault(exchange)?.id ?? null,
-    // The same array: a streamed answer adds the violations of its later lines.
-    ...(exchange.violations ? { violations: exchange.violations } : {}),
-  })
+  session.journal.record(
+    {
+      time: session.clock.iso(),
+      session: session.name,
+      operation: exchange.operationId,
+      vendor: exchange.vendor.name,
+      method: request.method,
+      path: bodyPreview(url.pathname),
+      requestBody: bodyText === '' ? null : bodyPreview(bodyText),
+      requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
+      responseBody: preview?.body ?? null,
+      responseBodyTruncated: preview?.truncated ?? false,
+      status: exchange.network === null ? (response?.status ?? 0) : 0,
+      network: exchange.network,
+      durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
+      requestId: exchange.requestId ?? '',
+      fault: decidingFault(exchange)?.id ?? null,
+      // The same array: a streamed answer adds the violations of its later lines.
+      ...(exchange.violations ? { violations: exchange.violations } : {}),
+    },
+    url.search,
+  )
 }

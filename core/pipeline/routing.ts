@@ -37,9 +37,6 @@ export function routingHandler(
   return new VendorRoutingHandler(vendors, runtime, baseUrls)
 }
 
-/** What the router decided for a request: the exchange to run, or nothing (not a vendor path). */
-type Routed = Exchange | undefined
-
 /**
  * The routing handler as an msw `HttpHandler` whose `run` does only what this mock needs.
  * @note msw's own `run` (2.12+ and 3 alike) clones every request for logging that neither
@@ -52,26 +49,17 @@ type Routed = Exchange | undefined
  * mocked answer's `Set-Cookie` to `document.cookie` in a browser; no vendor operation sets a
  * cookie, and a browser drops `Set-Cookie` from any `Response` a page builds (a proxied
  * upstream's included), so there is nothing to copy. `parse`/`predicate` agree with `run`, for
- * msw's `handler.test()`.
+ * msw's `handler.test()`; msw never calls the resolver given to `super`.
  */
 class VendorRoutingHandler extends HttpHandler {
+  /** Every route, most literal first (for a 405's `Allow`). */
   readonly #routes: Route[]
+  /** The same routes by method, so a request tests only its own method's templates. */
+  readonly #routesByMethod = new Map<string, Route[]>()
   readonly #territories: Territory[]
   readonly #runtime: Runtime
 
   constructor(vendors: readonly AnyVendor[], runtime: Runtime, baseUrls: Record<string, string>) {
-    const routes: Route[] = vendors
-      .flatMap((vendor) =>
-        vendor.operations.map((operation) => ({
-          vendor,
-          operation: operation as AnyOperation,
-          // Built once here rather than on every request.
-          operationId: `${vendor.name}.${operation.id}`,
-          regexp: compilePath(operation.path, baseUrls[vendor.name], vendor.routing).regexp,
-          literal: literalLength(operation.path),
-        })),
-      )
-      .sort((a, b) => b.literal - a.literal)
     const territories: Territory[] = vendors
       .flatMap((vendor) =>
         vendor.pathPrefixes.map((prefix) => ({
@@ -81,24 +69,36 @@ class VendorRoutingHandler extends HttpHandler {
         })),
       )
       .sort((a, b) => b.literal - a.literal)
+    // The claim is msw's `info.path`, shown in its messages; matching is `#route`'s.
     const claimed = new RegExp(territories.map((t) => `(?:${t.regexp.source})`).join('|'))
-    super(/.+/, claimed, ({ request }) => {
-      const routed = this.#route(request)
-      return routed ? runPipeline(routed) : undefined
-    })
-    this.#routes = routes
+    super(/.+/, claimed, () => undefined)
     this.#territories = territories
     this.#runtime = runtime
+    this.#routes = vendors
+      .flatMap((vendor) =>
+        vendor.operations.map((operation) => ({
+          vendor,
+          operation: operation as AnyOperation,
+          operationId: `${vendor.name}.${operation.id}`,
+          regexp: compilePath(operation.path, baseUrls[vendor.name], vendor.routing).regexp,
+          literal: literalLength(operation.path),
+        })),
+      )
+      .sort((a, b) => b.literal - a.literal)
+    for (const route of this.#routes) {
+      const method = route.operation.method
+      this.#routesByMethod.set(method, [...(this.#routesByMethod.get(method) ?? []), route])
+    }
   }
 
   override async run(args: {
     request: Request
     requestId: string
   }): ReturnType<HttpHandler['run']> {
-    const routed = this.#route(args.request)
-    if (!routed) return null
+    const exchange = this.#route(args.request)
+    if (!exchange) return null
     this.isUsed = true
-    const response = await runPipeline(routed)
+    const response = await runPipeline(exchange)
     return {
       handler: this,
       request: args.request,
@@ -116,49 +116,61 @@ class VendorRoutingHandler extends HttpHandler {
     return args.parsedResult.match.matches
   }
 
-  /** The exchange for a request under a vendor's prefixes (routed or not), else undefined. */
-  #route(request: Request): Routed {
+  /**
+   * The exchange for a request under a vendor's prefixes: routed to its operation, or unrouted
+   * (the vendor's redirect, 405 or 404 comes later); undefined for any other URL. Written out
+   * field by field, so that every exchange has one shape.
+   */
+  #route(request: Request): Exchange | undefined {
     const started = performance.now()
     const url = new URL(request.url)
     const href = `${url.origin}${url.pathname}`
     const territory = this.#territories.find((t) => t.regexp.test(href))
     if (!territory) return undefined
-    const runtime = this.#runtime
     const redirect = redirectOf(territory, url)
+    let route: Route | undefined
+    let match: RegExpExecArray | null = null
     if (redirect === undefined) {
-      for (const route of this.#routes) {
-        if (route.operation.method !== request.method) continue
-        const match = route.regexp.exec(href)
+      for (const candidate of this.#routesByMethod.get(request.method) ?? []) {
+        match = candidate.regexp.exec(href)
         if (match) {
-          return exchangeOf(started, request, url, runtime, {
-            vendor: route.vendor,
-            operation: route.operation,
-            allowed: [],
-            redirect: undefined,
-            params: decodeParams(match.groups ?? {}),
-            operationId: route.operationId,
-          })
+          route = candidate
+          break
         }
       }
     }
-    const allowed =
-      redirect === undefined
-        ? [
-            ...new Set(
-              this.#routes
-                .filter((r) => r.vendor === territory.vendor && r.regexp.test(href))
-                .map((r) => r.operation.method),
-            ),
-          ]
-        : []
-    return exchangeOf(started, request, url, runtime, {
-      vendor: territory.vendor,
-      operation: undefined,
-      allowed,
+    return {
+      vendor: route?.vendor ?? territory.vendor,
+      operation: route?.operation,
+      allowed: route || redirect !== undefined ? [] : this.#allowed(territory, href),
       redirect,
-      params: {},
-      operationId: `${territory.vendor.name}.unmatched`,
-    })
+      request,
+      url,
+      params: match ? decodeParams(match.groups ?? {}) : {},
+      runtime: this.#runtime,
+      operationId: route?.operationId ?? `${territory.vendor.name}.unmatched`,
+      started,
+      session: undefined,
+      requestId: undefined,
+      bodyText: '',
+      principal: undefined,
+      faults: [],
+      network: null,
+      response: undefined,
+      forwarded: undefined,
+      violations: undefined,
+    }
+  }
+
+  /** The methods the territory's vendor serves at this path (for the 405's `Allow`). */
+  #allowed(territory: Territory, href: string): string[] {
+    return [
+      ...new Set(
+        this.#routes
+          .filter((r) => r.vendor === territory.vendor && r.regexp.test(href))
+          .map((r) => r.operation.method),
+      ),
+    ]
   }
 }
 
@@ -170,43 +182,6 @@ function redirectOf(territory: Territory, url: URL): string | undefined {
   if (territory.vendor.routing?.emptySegments !== 'redirect') return undefined
   const collapsed = collapseEmptySegments(url.pathname)
   return collapsed === undefined ? undefined : `${collapsed}${url.search}`
-}
-
-/**
- * What every exchange starts with, routed or not: nothing read, no fault, no answer yet. Written
- * out field by field (not spread) so that every exchange has one shape.
- */
-function exchangeOf(
-  started: number,
-  request: Request,
-  url: URL,
-  runtime: Runtime,
-  routed: Pick<
-    Exchange,
-    'vendor' | 'operation' | 'allowed' | 'redirect' | 'params' | 'operationId'
-  >,
-): Exchange {
-  return {
-    vendor: routed.vendor,
-    operation: routed.operation,
-    allowed: routed.allowed,
-    redirect: routed.redirect,
-    request,
-    url,
-    params: routed.params,
-    runtime,
-    operationId: routed.operationId,
-    started,
-    session: undefined,
-    requestId: undefined,
-    bodyText: '',
-    principal: undefined,
-    faults: [],
-    network: null,
-    response: undefined,
-    forwarded: undefined,
-    violations: undefined,
-  }
 }
 
 /**

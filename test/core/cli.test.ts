@@ -223,6 +223,16 @@ describe('the standalone server CLI', () => {
       expect((await once(bad.child, 'exit'))[0]).toBe(2)
       expect(bad.output().stderr).toContain(`--faults ${rules}: rules[1]: times: Too small`)
 
+      // Read as scenario and state files are: a byte-order mark is no part of the JSON (the
+      // error is about the bad token, not the mark), and the error names the flag and the file.
+      const broken = path.join(dir, 'broken.json')
+      writeFileSync(broken, '\uFEFF[\n  {"effect": {"status": 503}},\n  oops\n]')
+      const unparsable = start(['--faults', broken])
+      expect((await once(unparsable.child, 'exit'))[0]).toBe(2)
+      expect(unparsable.output().stderr).toMatch(
+        /--faults broken\.json: (line \d+, column \d+: )?not valid JSON: Unexpected token 'o'/,
+      )
+
       // What GET /__mock/state answers is one session's state, not a --state file.
       const exported = path.join(dir, 'export.json')
       writeFileSync(

@@ -1,6 +1,6 @@
 import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Journal, type JournalEntry, type JournalRecord, journalQuery } from '../../core/journal.ts'
+import { Journal, type JournalEntry, journalQuery } from '../../core/journal.ts'
 import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
@@ -217,7 +217,7 @@ function entryOf(
   path: string,
   requestBody: string | null,
   responseBody: string | null,
-): Omit<JournalEntry, 'id'> {
+): Omit<JournalEntry, 'id' | 'query'> {
   return {
     time: '2026-01-01T00:00:00.000Z',
     session: 'default',
@@ -225,7 +225,6 @@ function entryOf(
     vendor: 'snowflake',
     method: 'POST',
     path,
-    query: {},
     requestBody,
     requestBodyTruncated: false,
     responseBody,
@@ -242,7 +241,7 @@ describe('journal size bound', () => {
   it('drops the oldest entries once it holds more characters than its bound, newest kept', () => {
     const journal = new Journal(1_000, 20_000)
     const body = 'x'.repeat(2_000)
-    for (let i = 0; i < 100; i++) journal.record(entryOf(`/p/${i}`, body, body))
+    for (let i = 0; i < 100; i++) journal.record(entryOf(`/p/${i}`, body, body), '')
     const kept = [...journal.entries()]
     expect(kept.length).toBeGreaterThan(1)
     expect(kept.length).toBeLessThan(10)
@@ -255,7 +254,7 @@ describe('journal size bound', () => {
   it('keeps every entry its own path and bodies while repeated texts are shared', () => {
     const journal = new Journal(2_000)
     const record = (path: string, requestBody: string | null, responseBody: string | null) =>
-      journal.record(entryOf(path, requestBody, responseBody))
+      journal.record(entryOf(path, requestBody, responseBody), '')
     // More distinct texts than the journal remembers for sharing, each repeated later on.
     for (let i = 0; i < 1_000; i++) {
       record(`/p/${i % 300}`, i % 2 ? null : `{"n":${i % 400}}`, `[${i % 500}]`)
@@ -274,18 +273,15 @@ describe('journal size bound', () => {
 })
 
 describe('journal queries kept as search text', () => {
-  const lazy = (search: string): JournalRecord => {
-    const { query: _parsed, ...rest } = entryOf('/p', null, null)
-    return { ...rest, search }
-  }
+  const base = entryOf('/p', null, null)
 
   it('parses a kept search text when the entry is read, as the pipeline parses a query', () => {
     const journal = new Journal(10)
     const seen: JournalEntry[] = []
     const search = '?x=1&x=2&__proto__=p&like=ml%25&empty=&a+b=c+d'
-    journal.record(lazy(search))
+    journal.record(base, search)
     journal.subscribe((entry) => seen.push(entry))
-    journal.record(lazy(search))
+    journal.record(base, search)
     const expected = journalQuery(queryRecord(new URLSearchParams(search)))
     expect(Object.getOwnPropertyDescriptor(expected, '__proto__')?.value).toBe('p')
     const entries = journal.find()
@@ -297,7 +293,7 @@ describe('journal queries kept as search text', () => {
     expect(seen[0], 'a listener gets the entry the journal keeps').toBe(entries[1])
     expect(journal.find()[0], 'parsed once: the same object when read again').toBe(entries[0])
     expect(journal.find()[0]?.query).toBe(entries[0]?.query)
-    journal.record(lazy(''))
+    journal.record(base, '')
     expect(journal.find().at(-1)?.query).toEqual({})
   })
 
@@ -305,7 +301,7 @@ describe('journal queries kept as search text', () => {
     // 1,000 empty values in 2,001 characters: about 50 KB once parsed, over this bound.
     const journal = new Journal(100, 20_000)
     const search = `?${'a&'.repeat(1_000)}`
-    for (let i = 0; i < 5; i++) journal.record(lazy(search))
+    for (let i = 0; i < 5; i++) journal.record(base, search)
     expect(journal.size, 'each entry alone is over the bound; the newest is kept').toBe(1)
     expect(journal.dropped).toBe(4)
     expect(journal.bytes).toBeGreaterThan(20_000)
@@ -317,13 +313,9 @@ describe('journal queries kept as search text', () => {
     for (const high of ['%C4%80', '%FF', '%e4%b8%ad']) {
       const search = `?a=${'z'.repeat(2_030)}${high}`
       const lazyJournal = new Journal(10)
-      lazyJournal.record(lazy(search))
+      lazyJournal.record(base, search)
       const parsedJournal = new Journal(10)
-      parsedJournal.record({
-        ...lazy(''),
-        search: undefined,
-        query: journalQuery(queryRecord(new URLSearchParams(search))),
-      })
+      parsedJournal.record(base, journalQuery(queryRecord(new URLSearchParams(search))))
       expect(lazyJournal.bytes, high).toBeGreaterThanOrEqual(parsedJournal.bytes)
     }
   })
@@ -331,7 +323,7 @@ describe('journal queries kept as search text', () => {
   it('parses a search text longer than the preview bound at once, cut as any query is', () => {
     const journal = new Journal(10)
     const long = 'v'.repeat(3_000)
-    journal.record(lazy(`?x=${long}&y=1`))
+    journal.record(base, `?x=${long}&y=1`)
     const [entry] = journal.find()
     expect(entry?.query.x).toHaveLength(2_048)
     expect(entry?.query.y).toBeUndefined()

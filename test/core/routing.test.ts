@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collapseEmptySegments, FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import type { AnyVendor } from '../../core/vendor.ts'
 import { vendors } from '../../handlers/index.ts'
+import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 /**
@@ -149,5 +150,37 @@ describe.each(TRANSPORTS)('routing as the vendors’ front ends route (%s)', (tr
     })
     expect(response.status).toBe(404)
     expect(await response.json()).toMatchObject({ code: expect.any(String) })
+  })
+})
+
+describe('the routing handler as an msw handler', () => {
+  it("claims every vendor path, routed or not, and no other URL, in msw's test() as in answers", async () => {
+    const mock = createMock()
+    await mock.ready
+    const [router] = mock.handlers
+    if (!router) throw new Error('the mock has no handlers')
+    const claims = (method: string, url: string) =>
+      router.test({ request: new Request(url, { method }) })
+    const repos = 'http://mock.test/api/v2/databases/ml_platform/schemas/images/image-repositories'
+    expect(await claims('GET', repos)).toBe(true)
+    expect(await claims('PUT', repos), 'a 405 is the vendor’s answer').toBe(true)
+    expect(await claims('GET', 'http://mock.test/v1/images/sha256:abc')).toBe(true)
+    expect(await claims('GET', 'http://mock.test/v1//images'), 'a redirect too').toBe(true)
+    expect(await claims('GET', 'http://mock.test/__mock/health')).toBe(false)
+    expect(await claims('GET', 'http://mock.test/somewhere/else')).toBe(false)
+    // What test() says is what run() does: an answer for a claim, nothing for the rest.
+    const health = await router.run({
+      request: new Request('http://mock.test/__mock/health'),
+      requestId: 'r1',
+    })
+    expect(health).toBeNull()
+    const listed = await router.run({
+      request: new Request(repos, { headers: { Authorization: 'Bearer t' } }),
+      requestId: 'r2',
+    })
+    expect(listed?.handler).toBe(router)
+    expect(listed?.requestId).toBe('r2')
+    expect(listed?.response?.status).toBe(200)
+    expect(router.isUsed).toBe(true)
   })
 })
