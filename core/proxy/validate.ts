@@ -99,7 +99,8 @@ export function validateRequest(
     }
     const parsed = bodySchema.safeParse(body)
     if (!parsed.success)
-      violations.push(...fromIssues(operationId, 'request', 'body', parsed.error))
+      // Not spread into push(): a large body can have more issues than a call takes arguments.
+      for (const v of fromIssues(operationId, 'request', 'body', parsed.error)) violations.push(v)
   }
   return violations
 }

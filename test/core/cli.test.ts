@@ -233,6 +233,14 @@ describe('the standalone server CLI', () => {
         /--faults broken\.json: (line \d+, column \d+: )?not valid JSON: Unexpected token 'o'/,
       )
 
+      // More rules than one call takes arguments: refused by the rule limit, not a stack overflow.
+      const many = path.join(dir, 'many.json')
+      const rule = { match: { operation: 'snowflake.listDatabases' }, effect: { status: 503 } }
+      writeFileSync(many, JSON.stringify(Array.from({ length: 130_000 }, () => rule)))
+      const tooMany = start(['--faults', many])
+      expect((await once(tooMany.child, 'exit'))[0]).toBe(2)
+      expect(tooMany.output().stderr).toMatch(/at most 1000 fault rules; this list has 130000/)
+
       // What GET /__mock/state answers is one session's state, not a --state file.
       const exported = path.join(dir, 'export.json')
       writeFileSync(
