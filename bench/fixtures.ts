@@ -5,7 +5,7 @@ import { CYCLE_HUBS, seedCycle } from '../fixtures/cycle.ts'
 import { seedRhacs } from '../fixtures/rhacs.ts'
 import { buildImageRepository } from '../fixtures/snowflake.ts'
 import { seedSwr } from '../fixtures/swr.ts'
-import { getImageSources, updateImageSource } from '../handlers/cycle/model.ts'
+import { getImageSources, updateImageSource } from '../handlers/cycle/model/image-sources.ts'
 import { parseListQuery } from '../handlers/cycle/query.ts'
 import { cycle, rhacs, swr } from '../handlers/index.ts'
 import { encodeListImage } from '../handlers/rhacs/encoding.ts'
@@ -15,8 +15,8 @@ import {
   createImageRepository,
   fetchImageRepository,
   listImageRepositories,
-} from '../handlers/snowflake/model.ts'
-import type { ImageRepository } from '../handlers/snowflake/schemas.ts'
+} from '../handlers/snowflake/model/image-repositories.ts'
+import type { ImageRepository } from '../handlers/snowflake/records.ts'
 import { listSharedRepositories } from '../handlers/swr/model.ts'
 import { parseSharedReposQuery } from '../handlers/swr/query.ts'
 import { createMock, type Mock } from '../index.ts'

@@ -1,6 +1,6 @@
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { CycleError } from './errors.ts'
-import type { Creator, Hub } from './schemas.ts'
+import type { Creator, Hub } from './records.ts'
 import type { CycleStore } from './store.ts'
 
 /** The capabilities Cycle's operations need, as the contract's descriptions state them. */

@@ -6,7 +6,7 @@ import {
   IMAGE_STATES,
   type ImageSource,
   type Integration,
-} from './schemas.ts'
+} from './records.ts'
 import type { CycleStore } from './store.ts'
 
 type WireSource = ImageSource & { meta?: { images_count?: { state?: Record<string, number> } } }

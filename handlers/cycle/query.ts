@@ -1,8 +1,14 @@
 import { z } from 'zod'
 import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { CycleError } from './errors.ts'
-import { type ListQuery, SORT_KEYS, SOURCE_INCLUDES, SOURCE_METAS, type SortKey } from './model.ts'
-import { IMAGE_SOURCE_STATES } from './schemas.ts'
+import {
+  type ListQuery,
+  SORT_KEYS,
+  SOURCE_INCLUDES,
+  SOURCE_METAS,
+  type SortKey,
+} from './model/image-sources.ts'
+import { IMAGE_SOURCE_STATES } from './records.ts'
 
 /** Results per page when `page[size]` is not given, as the contract says. */
 export const DEFAULT_PAGE_SIZE = 20

@@ -11,7 +11,7 @@ import {
   type JobSettings,
   jobSchema,
   jobSettingsSchema,
-} from './schemas.ts'
+} from './records.ts'
 
 /** How jobs move when a scenario says nothing: a stage per poll, or per 2 s on the session clock. */
 export const DEFAULT_JOB_SETTINGS: JobSettings = { stage_ms: 2000, stage_polls: 1 }

@@ -1,7 +1,7 @@
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { RhacsError } from './errors.ts'
-import type { RhacsStore } from './model.ts'
-import type { AccessLevel, Credential } from './schemas.ts'
+import type { AccessLevel, Credential } from './records.ts'
+import type { RhacsStore } from './store.ts'
 
 type Resource = 'Image' | 'WatchedImage'
 type Needed = 'READ_ACCESS' | 'READ_WRITE_ACCESS'

@@ -6,7 +6,7 @@ import type {
   ImageScan,
   StoredComponent,
   StoredVulnerability,
-} from './schemas.ts'
+} from './records.ts'
 
 /**
  * Wire encoding of Central's REST gateway (protojson with `EmitUnpopulated`): lowerCamelCase

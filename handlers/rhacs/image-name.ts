@@ -1,4 +1,4 @@
-import type { ImageName } from './schemas.ts'
+import type { ImageName } from './records.ts'
 
 // The grammar of docker/distribution's `reference` package, which StackRox uses to parse names.
 const ALNUM = '[a-z0-9]+'

@@ -1,13 +1,13 @@
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateRhacs } from './auth.ts'
 import { renderRhacsError } from './errors.ts'
-import { canonicalQueryKey } from './gateway-query.ts'
-import { rhacsOperations } from './handlers.ts'
-import { createRhacsStore } from './model.ts'
-import { rhacsErrorWireSchema } from './schemas.ts'
+import { rhacsOperations } from './images.ts'
+import { canonicalQueryKey } from './query.ts'
+import { rhacsErrorWireSchema } from './records.ts'
+import { createRhacsStore } from './store.ts'
 
 export { RhacsError } from './errors.ts'
-export type { RhacsStore } from './model.ts'
+export type { RhacsStore } from './store.ts'
 
 /** Red Hat Advanced Cluster Security (StackRox Central) v1 ImageService. */
 export const rhacs = defineVendor({

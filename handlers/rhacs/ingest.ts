@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
-import { deleteImages, ImageView, type RhacsStore } from './model.ts'
+import { deleteImages, ImageView } from './model.ts'
 import {
   type CveRecord,
   type ImageRecord,
@@ -9,7 +9,8 @@ import {
   rpcStatusWireSchema,
   type StoredComponent,
   type StoredVulnerability,
-} from './schemas.ts'
+} from './records.ts'
+import type { RhacsStore } from './store.ts'
 
 const STREAMING = 'ImageService_ExportImages'
 

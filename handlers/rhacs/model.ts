@@ -1,7 +1,5 @@
-import { Collection } from '@msw/data'
 import type { Clock } from '../../core/clock.ts'
 import type { Random } from '../../core/random.ts'
-import { CachedProjection, ChangeCounter, indexBy } from '../../core/record-index.ts'
 import { templateFor } from './catalog/template-for.ts'
 import { computeStats, type EncodeLookup, type ImageStats, isSnoozed } from './encoding.ts'
 import { GrpcCode, RhacsError } from './errors.ts'
@@ -13,19 +11,9 @@ import {
   taggedFullName,
 } from './image-name.ts'
 import { protoTimestamp } from './proto-timestamp.ts'
-import {
-  type CveRecord,
-  clusterSchema,
-  credentialSchema,
-  cveRecordSchema,
-  type DataSource,
-  type ImageName,
-  type ImageRecord,
-  imageRecordSchema,
-  integrationSchema,
-  watchedImageSchema,
-} from './schemas.ts'
+import type { CveRecord, DataSource, ImageName, ImageRecord } from './records.ts'
 import { compileQuery, compileSort, type SearchField, SearchSyntaxError } from './search.ts'
+import type { DerivedImageData, RhacsStore } from './store.ts'
 import {
   imageNotesOf,
   randomDigest,
@@ -36,38 +24,6 @@ import {
 } from './synth.ts'
 
 const DAY = 86_400_000
-
-/** One session's Central: images, the CVE feed, watched images, clusters, integrations, credentials. */
-export function createRhacsStore() {
-  const collections = {
-    images: new Collection({ schema: imageRecordSchema }),
-    cves: new Collection({ schema: cveRecordSchema }),
-    watchedImages: new Collection({ schema: watchedImageSchema }),
-    clusters: new Collection({ schema: clusterSchema }),
-    integrations: new Collection({ schema: integrationSchema }),
-    credentials: new Collection({ schema: credentialSchema }),
-  }
-  const changes = new ChangeCounter(collections.images, collections.cves)
-  return {
-    ...collections,
-    imageById: indexBy(collections.images, (image) => image.id),
-    /** What every read derives from images and CVEs, kept until either changes (never exported). */
-    derived: new CachedProjection(changes, () => deriveImageData(collections.cves.all())),
-  }
-}
-
-/** Per-store derived data: the CVE feed by id, per-image stats, risk ranks. */
-export interface DerivedImageData {
-  cves: Map<string, CveRecord>
-  stats: WeakMap<ImageRecord, ImageStats | null>
-  ranks: Map<string, number> | undefined
-}
-
-function deriveImageData(cves: readonly CveRecord[]): DerivedImageData {
-  return { cves: new Map(cves.map((c) => [c.cve, c])), stats: new WeakMap(), ranks: undefined }
-}
-
-export type RhacsStore = ReturnType<typeof createRhacsStore>
 
 /** Central's cap on ListImages pages. */
 export const MAX_IMAGES_RETURNED = 1000

@@ -14,7 +14,7 @@ import type {
   ImageScan,
   StoredComponent,
   StoredVulnerability,
-} from './schemas.ts'
+} from './records.ts'
 
 const DAY = 86_400_000
 let published: ReadonlyMap<string, number> | undefined

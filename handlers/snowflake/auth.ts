@@ -1,6 +1,6 @@
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
-import type { SnowflakeStore } from './model.ts'
+import type { SnowflakeStore } from './store.ts'
 
 const TOKEN_TYPES = ['KEYPAIR_JWT', 'OAUTH', 'PROGRAMMATIC_ACCESS_TOKEN'] as const
 

@@ -1,13 +1,15 @@
 import { z } from 'zod'
 import { snowflakeOperation } from './auth.ts'
+import { resolveIdentifier } from './identifiers.ts'
 import {
   createDatabase,
   deleteDatabase,
   fetchDatabase,
   listDatabases,
   undropDatabase,
-} from './containers.ts'
-import { resolveIdentifier } from './identifiers.ts'
+} from './model/containers.ts'
+import { snowflakeQuery } from './query.ts'
+import { createDatabaseBodySchema, databaseWireSchema } from './records.ts'
 import {
   ASYNC_HEADERS,
   answer,
@@ -19,7 +21,6 @@ import {
   readJsonBody,
   success,
 } from './respond.ts'
-import { createDatabaseBodySchema, databaseWireSchema, snowflakeQuery } from './schemas.ts'
 
 const BASE = '/api/v2/databases'
 

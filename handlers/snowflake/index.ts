@@ -3,13 +3,14 @@ import { defineVendor } from '../../core/vendor.ts'
 import { authenticateSnowflake } from './auth.ts'
 import { databaseOperations } from './databases.ts'
 import { renderSnowflakeError, SnowflakeError } from './errors.ts'
-import { snowflakeOperations } from './handlers.ts'
-import { createSnowflakeStore, uuidFrom } from './model.ts'
-import { errorResponseSchema } from './schemas.ts'
+import { snowflakeOperations } from './image-repositories.ts'
+import { uuidFrom } from './model/image-repositories.ts'
+import { errorResponseSchema } from './records.ts'
 import { schemaOperations } from './schemas-ops.ts'
+import { createSnowflakeStore } from './store.ts'
 
 export { SnowflakeError } from './errors.ts'
-export type { SnowflakeStore } from './model.ts'
+export type { SnowflakeStore } from './store.ts'
 
 /** Snowflake REST API v2: databases, schemas, image repositories and the result API. */
 export const snowflake = defineVendor({

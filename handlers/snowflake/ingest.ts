@@ -1,10 +1,10 @@
 import { createClock } from '../../core/clock.ts'
 import type { ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
-import { createDatabase, createSchema } from './containers.ts'
 import { resolveIdentifier } from './identifiers.ts'
-import type { SnowflakeStore } from './model.ts'
-import type { Image, ImageRepository, TagAssignmentRecord } from './schemas.ts'
+import { createDatabase, createSchema } from './model/containers.ts'
+import type { Image, ImageRepository, TagAssignmentRecord } from './records.ts'
+import type { SnowflakeStore } from './store.ts'
 
 const key = (...parts: string[]) => parts.join('\u0000')
 

@@ -5,8 +5,9 @@ import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { resolveIdentifier } from './identifiers.ts'
-import { type SnowflakeStore, storeAsyncResult } from './model.ts'
-import { acceptedResponseSchema, successResponseSchema } from './schemas.ts'
+import { storeAsyncResult } from './model/image-repositories.ts'
+import { acceptedResponseSchema, successResponseSchema } from './records.ts'
+import type { SnowflakeStore } from './store.ts'
 
 /** What every Snowflake operation handler gets (whatever its query). */
 export type Ctx = OperationContext<SnowflakeStore, undefined, QuerySchema>

@@ -1,7 +1,15 @@
 import { z } from 'zod'
 import { snowflakeOperation } from './auth.ts'
-import { createSchema, deleteSchema, fetchSchema, listSchemas, undropSchema } from './containers.ts'
 import { resolveIdentifier } from './identifiers.ts'
+import {
+  createSchema,
+  deleteSchema,
+  fetchSchema,
+  listSchemas,
+  undropSchema,
+} from './model/containers.ts'
+import { snowflakeQuery } from './query.ts'
+import { createSchemaBodySchema, schemaWireSchema } from './records.ts'
 import {
   ASYNC_HEADERS,
   answer,
@@ -13,7 +21,6 @@ import {
   readJsonBody,
   success,
 } from './respond.ts'
-import { createSchemaBodySchema, schemaWireSchema, snowflakeQuery } from './schemas.ts'
 
 const BASE = '/api/v2/databases/{database}/schemas'
 

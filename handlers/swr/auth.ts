@@ -1,6 +1,6 @@
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SwrError } from './errors.ts'
-import { findSecretKey, type SwrStore } from './model.ts'
+import { findSecretKey } from './model.ts'
 import {
   canonicalize,
   formatSdkDate,
@@ -10,6 +10,7 @@ import {
   sameSignature,
   sign,
 } from './signer.ts'
+import type { SwrStore } from './store.ts'
 
 /** SWR's `defineOperation`: IAM rights are not modelled, so operations need no permission. */
 export const swrOperation = operationsFor<SwrStore, undefined, null>()

@@ -1,12 +1,12 @@
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateSwr } from './auth.ts'
 import { renderSwrError } from './errors.ts'
-import { swrOperations } from './handlers.ts'
-import { createSwrStore } from './model.ts'
-import { swrErrorBodySchema } from './schemas.ts'
+import { swrErrorBodySchema } from './records.ts'
+import { swrOperations } from './shared-repositories.ts'
+import { createSwrStore } from './store.ts'
 
 export { SWR_CODES, SwrError } from './errors.ts'
-export type { SwrStore } from './model.ts'
+export type { SwrStore } from './store.ts'
 
 /**
  * Huawei Cloud SWR: ListSharedReposDetails at `GET /v2/manage/shared-repositories`, with IAM-token

@@ -1,9 +1,10 @@
 import type { ForwardRequest, ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
-import { findSecretKey, type SwrStore } from './model.ts'
+import { findSecretKey } from './model.ts'
 import { parseSharedReposQuery } from './query.ts'
-import type { SharedRepository, ShowReposResp, SwrAccount } from './schemas.ts'
+import type { SharedRepository, ShowReposResp, SwrAccount } from './records.ts'
 import { canonicalize, parseSignatureHeader, SIGNING_ALGORITHM, sign } from './signer.ts'
+import type { SwrStore } from './store.ts'
 
 /** The account a recording starts with, until a `center=self` answer names the real one. */
 const UNKNOWN_ACCOUNT: SwrAccount = {

@@ -1,31 +1,7 @@
-import { Collection } from '@msw/data'
-import { indexBy } from '../../core/record-index.ts'
 import { SWR_CODES, SwrError } from './errors.ts'
 import type { SharedReposQuery } from './query.ts'
-import {
-  accessKeySchema,
-  accountSchema,
-  type SharedRepository,
-  type SwrAccount,
-  sharedRepositorySchema,
-} from './schemas.ts'
-
-/** One session's SWR account: the tenant, its access keys and the repositories shared either way. */
-export function createSwrStore() {
-  const collections = {
-    accounts: new Collection({ schema: accountSchema }),
-    accessKeys: new Collection({ schema: accessKeySchema }),
-    sharedRepositories: new Collection({ schema: sharedRepositorySchema }),
-  }
-  return {
-    ...collections,
-    // Narrow the candidates before filtering, so a name or namespace query does not scan.
-    repositoriesByName: indexBy(collections.sharedRepositories, (r) => r.name),
-    repositoriesByNamespace: indexBy(collections.sharedRepositories, (r) => r.namespace),
-  }
-}
-
-export type SwrStore = ReturnType<typeof createSwrStore>
+import type { SharedRepository, SwrAccount } from './records.ts'
+import type { SwrStore } from './store.ts'
 
 /** The session's account; a store without one (an odd state import) is SWR's 500. */
 export function requireAccount(store: SwrStore): SwrAccount {

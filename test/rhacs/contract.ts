@@ -6,7 +6,7 @@ import {
   imageWireSchema,
   listImageWireSchema,
   rhacsErrorWireSchema,
-} from '../../handlers/rhacs/schemas.ts'
+} from '../../handlers/rhacs/records.ts'
 import { assertValid, contractAjv, HAVE_CONTRACTS, loadContract } from '../support/contracts.ts'
 
 /** Response shapes of `image_service.swagger.json` the tests check. */

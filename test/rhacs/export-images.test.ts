@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { EXPORT_MS_PER_IMAGE } from '../../handlers/rhacs/handlers.ts'
+import { EXPORT_MS_PER_IMAGE } from '../../handlers/rhacs/images.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectRhacsShape } from './contract.ts'
 import { call, cloneImages, q, readLines, storeOf } from './helpers.ts'

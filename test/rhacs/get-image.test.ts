@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ImageRecord } from '../../handlers/rhacs/schemas.ts'
+import type { ImageRecord } from '../../handlers/rhacs/records.ts'
 import { HAVE_CONTRACTS } from '../support/contracts.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectRhacsError, expectRhacsShape } from './contract.ts'

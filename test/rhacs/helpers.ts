@@ -1,5 +1,5 @@
-import type { RhacsStore } from '../../handlers/rhacs/model.ts'
-import type { ImageRecord } from '../../handlers/rhacs/schemas.ts'
+import type { ImageRecord } from '../../handlers/rhacs/records.ts'
+import type { RhacsStore } from '../../handlers/rhacs/store.ts'
 import type { Harness } from '../support/harness.ts'
 
 /** Any bearer token the scenario does not list acts as Admin. */

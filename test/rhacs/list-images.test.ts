@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ImageRecord } from '../../handlers/rhacs/schemas.ts'
+import type { ImageRecord } from '../../handlers/rhacs/records.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { CONTRACT_CHECKS, expectRhacsError, expectRhacsShape } from './contract.ts'
 import { byKeyThenId, call, cloneImages, cveIds, q, storeOf } from './helpers.ts'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { RHACS_ANALYST_TOKEN, RHACS_CLUSTERS } from '../../fixtures/rhacs.ts'
-import type { ImageRecord } from '../../handlers/rhacs/schemas.ts'
+import type { ImageRecord } from '../../handlers/rhacs/records.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectRhacsError, expectRhacsShape } from './contract.ts'
 import { bearer, call, send, storeOf } from './helpers.ts'

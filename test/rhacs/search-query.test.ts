@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { RhacsStore } from '../../handlers/rhacs/model.ts'
-import type { ImageRecord } from '../../handlers/rhacs/schemas.ts'
+import type { ImageRecord } from '../../handlers/rhacs/records.ts'
+import type { RhacsStore } from '../../handlers/rhacs/store.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectRhacsError } from './contract.ts'
 import { call, cveIds, q, storeOf } from './helpers.ts'

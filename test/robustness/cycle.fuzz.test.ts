@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CYCLE_BUILDER_IDENTIFIER, CYCLE_HUBS } from '../../fixtures/cycle.ts'
-import { IMAGE_ORIGIN_TYPES, IMAGE_SOURCE_TYPES } from '../../handlers/cycle/schemas.ts'
+import { IMAGE_ORIGIN_TYPES, IMAGE_SOURCE_TYPES } from '../../handlers/cycle/records.ts'
 import type { Mock } from '../../index.ts'
 import { type CycleOperationId, expectCycleShape } from '../cycle/contract.ts'
 import {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SWR_ACCOUNT, SWR_NAMESPACES } from '../../fixtures/swr.ts'
-import { SWR_CATEGORIES } from '../../handlers/swr/schemas.ts'
+import { SWR_CATEGORIES } from '../../handlers/swr/records.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectApigError, expectSwrError, expectSwrShape } from './contract.ts'
 

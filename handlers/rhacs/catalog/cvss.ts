@@ -1,4 +1,4 @@
-import type { CveRecord, VulnerabilitySeverity } from '../schemas.ts'
+import type { CveRecord, VulnerabilitySeverity } from '../records.ts'
 
 /**
  * CVSS base scores from vectors: v3.1 per FIRST's specification (section 7) and v2 per its

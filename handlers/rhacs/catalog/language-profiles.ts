@@ -1,4 +1,4 @@
-import type { SourceType } from '../schemas.ts'
+import type { SourceType } from '../records.ts'
 import type { PackageDefinition } from './package-definition.ts'
 
 /** A language ecosystem: its component source and where its packages sit in the image. */

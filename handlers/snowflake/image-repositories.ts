@@ -15,7 +15,18 @@ import {
   setTags,
   type TagChange,
   unsetTags,
-} from './model.ts'
+} from './model/image-repositories.ts'
+import { snowflakeQuery } from './query.ts'
+import {
+  acceptedResponseSchema,
+  createImageRepositoryBodySchema,
+  type ImageRepository,
+  imageRepositorySchema,
+  imageWireSchema,
+  tagAssignmentInputSchema,
+  tagAssignmentWireSchema,
+  tagReferenceInputSchema,
+} from './records.ts'
 import {
   ASYNC_HEADERS,
   accepted,
@@ -27,17 +38,6 @@ import {
   readJsonBody,
   success,
 } from './respond.ts'
-import {
-  acceptedResponseSchema,
-  createImageRepositoryBodySchema,
-  type ImageRepository,
-  imageRepositorySchema,
-  imageWireSchema,
-  snowflakeQuery,
-  tagAssignmentInputSchema,
-  tagAssignmentWireSchema,
-  tagReferenceInputSchema,
-} from './schemas.ts'
 
 const BASE = '/api/v2/databases/{database}/schemas/{schema}/image-repositories'
 const READ_STATUSES = [200, 202, 400, 401, 403, 404, 405, 429, 500, 503, 504] as const

@@ -1,8 +1,7 @@
 import type { z } from 'zod'
-import type { Clock } from '../../core/clock.ts'
-import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
-import { compileLike, displayIdentifier } from './identifiers.ts'
-import { key, requireSchema, type SnowflakeStore, snowflakeTimestamp } from './model.ts'
+import type { Clock } from '../../../core/clock.ts'
+import { SNOWFLAKE_CODES, SnowflakeError } from '../errors.ts'
+import { compileLike, displayIdentifier } from '../identifiers.ts'
 import type {
   CreateDatabaseBody,
   CreateMode,
@@ -16,8 +15,10 @@ import type {
   StoredSchema,
   TagAssignmentRecord,
   tagDefinitionSchema,
-} from './schemas.ts'
-import { DEFAULT_PARAMETERS } from './schemas.ts'
+} from '../records.ts'
+import { DEFAULT_PARAMETERS } from '../records.ts'
+import { key, type SnowflakeStore } from '../store.ts'
+import { requireSchema, snowflakeTimestamp } from './image-repositories.ts'
 
 /*
  * Databases and schemas: SHOW-style listing, CREATE / DROP / UNDROP with Snowflake's cascade and

@@ -1,7 +1,6 @@
-import type { Clock } from '../../core/clock.ts'
-import type { Random } from '../../core/random.ts'
-import { CycleError } from './errors.ts'
-import { describeJob, type JobDescriptor, pendingJobFor, startDeletionJob } from './jobs.ts'
+import type { Clock } from '../../../core/clock.ts'
+import type { Random } from '../../../core/random.ts'
+import { CycleError } from '../errors.ts'
 import {
   type Acl,
   type ApiKey,
@@ -13,10 +12,11 @@ import {
   type Integration,
   type UpdateImageSourceBody,
   ZERO_TIME,
-} from './schemas.ts'
-import { type CycleStore, cycleTime, key, objectIdAt, tokenizeIdentifier } from './store.ts'
+} from '../records.ts'
+import { type CycleStore, cycleTime, key, objectIdAt, tokenizeIdentifier } from '../store.ts'
+import { describeJob, type JobDescriptor, pendingJobFor, startDeletionJob } from './jobs.ts'
 
-export { type CycleStore, createCycleStore } from './store.ts'
+export { type CycleStore, createCycleStore } from '../store.ts'
 
 /** What `include=` may name on image sources. */
 export const SOURCE_INCLUDES = ['creators', 'integrations'] as const

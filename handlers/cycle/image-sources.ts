@@ -3,7 +3,6 @@ import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { type Caller, cycleOperation } from './auth.ts'
 import { CycleError } from './errors.ts'
-import { advanceJobs, findJob, pollJob, serializeJob } from './jobs.ts'
 import {
   type CycleStore,
   createImageSource,
@@ -12,7 +11,8 @@ import {
   getImageSources,
   updateImageSource,
   updateImageSourceAccess,
-} from './model.ts'
+} from './model/image-sources.ts'
+import { advanceJobs, findJob, pollJob, serializeJob } from './model/jobs.ts'
 import { cycleQuery, toListQuery } from './query.ts'
 import {
   createImageSourceBodySchema,
@@ -22,7 +22,7 @@ import {
   sourceIncludesSchema,
   updateImageSourceAccessBodySchema,
   updateImageSourceBodySchema,
-} from './schemas.ts'
+} from './records.ts'
 
 type Ctx = OperationContext<CycleStore, Caller, QuerySchema>
 

@@ -6,15 +6,6 @@ import { rhacsOperation } from './auth.ts'
 import { encodeImage, encodeListImage } from './encoding.ts'
 import { GrpcCode, RhacsError, streamErrorChunk } from './errors.ts'
 import {
-  camel,
-  gatewayBool,
-  gatewayInt32,
-  gatewayMessage,
-  gatewayString,
-  paginationOf,
-  paginationShape,
-} from './gateway-query.ts'
-import {
   countImages,
   deleteImages,
   exportImages,
@@ -22,17 +13,26 @@ import {
   getWatchedImages,
   ImageView,
   listImages,
-  type RhacsStore,
   scanImage,
   unwatchImage,
   watchImage,
 } from './model.ts'
 import {
+  camel,
+  gatewayBool,
+  gatewayInt32,
+  gatewayMessage,
+  gatewayString,
+  paginationOf,
+  paginationShape,
+} from './query.ts'
+import {
   exportLineWireSchema,
   type ImageRecord,
   imageWireSchema,
   listImageWireSchema,
-} from './schemas.ts'
+} from './records.ts'
+import type { RhacsStore } from './store.ts'
 
 type Ctx = OperationContext<RhacsStore>
 

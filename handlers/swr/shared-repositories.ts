@@ -4,7 +4,7 @@ import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
 import { sharedReposQuery } from './query.ts'
-import { type SharedRepository, type ShowReposResp, showReposRespSchema } from './schemas.ts'
+import { type SharedRepository, type ShowReposResp, showReposRespSchema } from './records.ts'
 
 /** The Content-Type values the contract allows (the SDK sends one even on a GET). */
 const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i

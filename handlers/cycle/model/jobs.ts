@@ -1,8 +1,8 @@
-import type { Clock } from '../../core/clock.ts'
-import type { Random } from '../../core/random.ts'
-import { CycleError } from './errors.ts'
-import { type Creator, type ImageSource, JOB_STAGES, type Job, ZERO_TIME } from './schemas.ts'
-import { type CycleStore, cycleTime, jobSettings, objectIdAt } from './store.ts'
+import type { Clock } from '../../../core/clock.ts'
+import type { Random } from '../../../core/random.ts'
+import { CycleError } from '../errors.ts'
+import { type Creator, type ImageSource, JOB_STAGES, type Job, ZERO_TIME } from '../records.ts'
+import { type CycleStore, cycleTime, jobSettings, objectIdAt } from '../store.ts'
 
 /** How long a deletion job may wait before it expires (it never does in the mock). */
 const JOB_LIFETIME_MS = 10 * 60_000

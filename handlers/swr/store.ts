@@ -1,0 +1,20 @@
+import { Collection } from '@msw/data'
+import { indexBy } from '../../core/record-index.ts'
+import { accessKeySchema, accountSchema, sharedRepositorySchema } from './records.ts'
+
+/** One session's SWR account: the tenant, its access keys and the repositories shared either way. */
+export function createSwrStore() {
+  const collections = {
+    accounts: new Collection({ schema: accountSchema }),
+    accessKeys: new Collection({ schema: accessKeySchema }),
+    sharedRepositories: new Collection({ schema: sharedRepositorySchema }),
+  }
+  return {
+    ...collections,
+    // Narrow the candidates before filtering, so a name or namespace query does not scan.
+    repositoriesByName: indexBy(collections.sharedRepositories, (r) => r.name),
+    repositoriesByNamespace: indexBy(collections.sharedRepositories, (r) => r.namespace),
+  }
+}
+
+export type SwrStore = ReturnType<typeof createSwrStore>
