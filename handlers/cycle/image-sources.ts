@@ -1,10 +1,7 @@
 import { z } from 'zod'
-import { jsonResponse } from '../../core/json-response.ts'
-import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
-import { type Caller, cycleOperation } from './auth.ts'
+import { cycleOperation } from './auth.ts'
 import { CycleError } from './errors.ts'
 import {
-  type CycleStore,
   createImageSource,
   deleteImageSource,
   getImageSource,
@@ -12,37 +9,23 @@ import {
   updateImageSource,
   updateImageSourceAccess,
 } from './model/image-sources.ts'
-import { advanceJobs, findJob, pollJob, serializeJob } from './model/jobs.ts'
 import { cycleQuery, toListQuery } from './query.ts'
 import {
   createImageSourceBodySchema,
   imageSourceWireSchema,
   jobDescriptorSchema,
-  jobWireSchema,
   sourceIncludesSchema,
   updateImageSourceAccessBodySchema,
   updateImageSourceBodySchema,
 } from './records.ts'
-
-type Ctx = OperationContext<CycleStore, Caller, QuerySchema>
+import { answers, type Ctx, ERROR_STATUSES, ok, run } from './respond.ts'
 
 const SOURCES = '/v1/images/sources'
 
-/**
- * Statuses `Prefer: code=` and fault rules may force: those of the contract's `Error.status` enum
- * that have a code of their own in its `Error.code` enum, plus 429 for `429.rate-limiting`.
- * @note The enum's 501 and 502 have no code (every code starts with its status), so no Cycle
- * error can carry them.
- */
-const ERROR_STATUSES = [400, 401, 403, 404, 409, 415, 422, 429, 500, 503, 504] as const
-
 const sourceDocument = z.object({ data: imageSourceWireSchema })
-const answers = (status: number, description: string, schema: z.ZodType) => ({
-  [status]: { description, schema },
-})
 
-/** The seven Cycle operations: image sources and the job a deletion hands back. */
-export const cycleOperations = [
+/** The six image-source operations. */
+export const imageSourceOperations = [
   cycleOperation({
     id: 'getImageSources',
     permission: 'images-sources-view',
@@ -186,39 +169,7 @@ export const cycleOperations = [
         return ok({ data: source })
       }),
   }),
-  cycleOperation({
-    id: 'getJob',
-    permission: 'apionly-jobs-view',
-    docs: {
-      responses: answers(
-        200,
-        'The job, moved on by polls and the session clock',
-        z.object({ data: jobWireSchema }),
-      ),
-    },
-    method: 'GET',
-    path: '/v1/jobs/{jobId}',
-    summary: 'Get Job',
-    // Each poll may move the job on a stage: two polls at once must not both read the old one.
-    writes: true,
-    statuses: [200, ...ERROR_STATUSES],
-    handle: (ctx) =>
-      run(ctx, async ({ hub }) => {
-        const job = findJob(ctx.store, hub.id, ctx.params.jobId ?? '')
-        return ok({ data: serializeJob(await pollJob(ctx.store, job, ctx.clock.now())) })
-      }),
-  }),
 ]
-
-/** Brings jobs up to date with the session clock, then runs the operation for its caller. */
-async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Response>) {
-  await advanceJobs(ctx.store, ctx.clock.now())
-  return handle(ctx.principal)
-}
-
-function ok(body: unknown, status = 200): Response {
-  return jsonResponse(body as Record<string, unknown>, { status })
-}
 
 function sourceId(ctx: Ctx): string {
   return ctx.params.sourceId ?? ''

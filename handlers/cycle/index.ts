@@ -2,7 +2,8 @@ import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateCycle } from './auth.ts'
 import { CycleError, renderCycleError } from './errors.ts'
-import { cycleOperations } from './image-sources.ts'
+import { imageSourceOperations } from './image-sources.ts'
+import { jobOperations } from './jobs.ts'
 import { errorEnvelopeSchema } from './records.ts'
 import { createCycleStore } from './store.ts'
 
@@ -23,7 +24,7 @@ export const cycle = defineVendor({
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
   createStore: createCycleStore,
-  operations: cycleOperations,
+  operations: [...imageSourceOperations, ...jobOperations],
   renderError: renderCycleError,
   invalidQuery: (issue) =>
     CycleError.invalidArgument(

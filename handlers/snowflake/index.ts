@@ -6,7 +6,7 @@ import { renderSnowflakeError, SnowflakeError } from './errors.ts'
 import { snowflakeOperations } from './image-repositories.ts'
 import { uuidFrom } from './model/image-repositories.ts'
 import { errorResponseSchema } from './records.ts'
-import { schemaOperations } from './schemas-ops.ts'
+import { schemaOperations } from './schemas.ts'
 import { createSnowflakeStore } from './store.ts'
 
 export { SnowflakeError } from './errors.ts'

@@ -1,0 +1,30 @@
+import type { z } from 'zod'
+import { jsonResponse } from '../../core/json-response.ts'
+import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
+import type { Caller } from './auth.ts'
+import { advanceJobs } from './model/jobs.ts'
+import type { CycleStore } from './store.ts'
+
+export type Ctx = OperationContext<CycleStore, Caller, QuerySchema>
+
+/**
+ * Statuses `Prefer: code=` and fault rules may force: those of the contract's `Error.status` enum
+ * that have a code of their own in its `Error.code` enum, plus 429 for `429.rate-limiting`.
+ * @note The enum's 501 and 502 have no code (every code starts with its status), so no Cycle
+ * error can carry them.
+ */
+export const ERROR_STATUSES = [400, 401, 403, 404, 409, 415, 422, 429, 500, 503, 504] as const
+
+export const answers = (status: number, description: string, schema: z.ZodType) => ({
+  [status]: { description, schema },
+})
+
+/** Brings jobs up to date with the session clock, then runs the operation for its caller. */
+export async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Response>) {
+  await advanceJobs(ctx.store, ctx.clock.now())
+  return handle(ctx.principal)
+}
+
+export function ok(body: unknown, status = 200): Response {
+  return jsonResponse(body as Record<string, unknown>, { status })
+}
