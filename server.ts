@@ -24,6 +24,7 @@ const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.
 
 Usage: image-registry-mock [options]
+       image-registry-mock mcp [--base URL] [options]   (see mcp --help)
 
 Options:
   --port <n>            port to listen on (default: $PORT or 4010)
@@ -191,8 +192,112 @@ function baseScenario(scenario: string | Scenario): Scenario | undefined {
   return typeof scenario === 'string' ? scenarios.find((s) => s.name === scenario) : scenario
 }
 
+const MCP_HELP = `image-registry-mock mcp ${VERSION}
+A Model Context Protocol server over stdio whose tools drive the control API (/__mock) of a mock:
+list_operations, list_sessions, add_fault_rule, list_fault_rules, remove_fault_rule,
+read_journal, reset_session, get_state, put_state, advance_clock.
+
+Usage: image-registry-mock mcp [options]
+
+Options:
+  --base <url>          the running mock to control, e.g. http://127.0.0.1:4010; without it the
+                        command starts its own mock with the options below and prints its URL
+                        on stderr (stdout carries the protocol)
+  --port <n>            its own mock's port (default: 0, any free port)
+  --host <addr>         its own mock's address (default: 127.0.0.1)
+  --scenario <name>     its own mock's scenario: default, empty, large, flaky (default: default)
+  --seed <n>            its own mock's seed (default: 1)
+  --auth <on|off>       its own mock requires vendor credentials (default: on)
+  -h, --help            show this help
+`
+
+/**
+ * `image-registry-mock mcp`: serves the MCP tools over stdio for the mock at `--base`, or for a
+ * mock of its own when there is none. Exits when the client closes stdin.
+ */
+async function mcp(args: string[]): Promise<void> {
+  let values: ReturnType<typeof parseMcpCli>['values']
+  try {
+    values = parseMcpCli(args).values
+  } catch (error) {
+    fail(`mcp: ${(error as Error).message}\nRun mcp --help for the options.`)
+  }
+  if (values.help) {
+    process.stdout.write(MCP_HELP)
+    return
+  }
+  let base = values.base
+  let server: Server | undefined
+  if (base !== undefined) {
+    const given = base
+    const url = URL.canParse(given) ? new URL(given) : undefined
+    if (!url || !/^https?:$/.test(url.protocol))
+      fail(
+        `mcp --base must be the mock's http(s) URL such as http://127.0.0.1:4010; got "${given}"`,
+      )
+    for (const own of ['port', 'host', 'scenario', 'seed', 'auth'] as const) {
+      if (values[own] !== undefined)
+        fail(`mcp --${own} sets up its own mock; it cannot go with --base`)
+    }
+  } else {
+    const port = intOption('port', values.port, 0)
+    if (port > 65535) fail(`--port must be at most 65535; got ${port}`)
+    const host = values.host ?? '127.0.0.1'
+    const auth = values.auth ?? 'on'
+    if (auth !== 'on' && auth !== 'off') fail(`--auth must be "on" or "off"; got "${auth}"`)
+    const mock = createMock({
+      scenario: values.scenario ?? 'default',
+      seed: intOption('seed', values.seed, 1),
+      auth: auth === 'on',
+    })
+    try {
+      await mock.ready
+    } catch (error) {
+      fail((error as Error).message)
+    }
+    const listening = createApp(mock).listen(port, host)
+    server = listening
+    base = await new Promise<string>((resolve) => {
+      listening.once('error', (error: NodeJS.ErrnoException) =>
+        fail(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use; pick another with --port`
+            : error.message,
+        ),
+      )
+      listening.once('listening', () => {
+        const address = listening.address()
+        const actual = typeof address === 'object' && address ? address.port : port
+        resolve(`http://${host.includes(':') ? `[${host}]` : host}:${actual}`)
+      })
+    })
+    process.stderr.write(`image-registry-mock ${VERSION} listening on ${base}\n`)
+  }
+  const { serveMcp } = await import('./server/mcp.ts')
+  await serveMcp(base)
+  server?.closeAllConnections()
+  server?.close()
+}
+
+function parseMcpCli(args: string[]) {
+  return parseArgs({
+    args,
+    options: {
+      base: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      auth: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+}
+
 /** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
+  if (process.argv[2] === 'mcp') return mcp(process.argv.slice(3))
   let parsed: ReturnType<typeof parseCli>
   try {
     parsed = parseCli()
