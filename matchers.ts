@@ -16,8 +16,7 @@
  */
 
 import { expect } from 'vitest'
-import type { JournalEntry, JournalQuery } from './core/journal.ts'
-import type { JournalOperationPattern } from './handlers/operation-ids.ts'
+import { type ImageRegistryMatchers, imageRegistryMatchers } from './matchers/journal.ts'
 
 export {
   cycleFixtures,
@@ -26,142 +25,17 @@ export {
   snowflakeFixtures,
   swrFixtures,
 } from './fixtures.ts'
-
-/** How many matching requests are expected; without any of these, at least one. */
-export interface ReceivedCount {
-  /** Exactly this many. */
-  times?: number
-  /** At least this many. */
-  atLeast?: number
-  /** At most this many. */
-  atMost?: number
-}
-
-/**
- * What a received request should look like. Every field is optional and all given ones must hold.
- * Objects match as subsets (like `toMatchObject`); arrays, strings and numbers match exactly;
- * vitest asymmetric matchers (`expect.any(String)`, `expect.stringMatching(…)`) work anywhere.
- */
-export interface ExpectedRequest {
-  method?: string
-  /** The exact path, a RegExp, or an asymmetric matcher. */
-  path?: unknown
-  /** Query parameters as the journal records them: a string, or an array when repeated. */
-  query?: Record<string, unknown>
-  /**
-   * The request body: a string compares the raw text; anything else compares the body parsed as
-   * JSON. @note The journal keeps the first 2 KB of a body, so larger bodies only match as text.
-   */
-  body?: unknown
-  /** The status the mock answered with (0 when it dropped the connection). */
-  status?: unknown
-  /** The id of the fault rule that fired, or `null` for none. */
-  fault?: unknown
-  network?: 'reset' | 'timeout' | null
-  session?: string
-  requestId?: unknown
-}
-
-/** Anything with a request journal: a mock from `createMock()`, or `mock.session(name)`. */
-export interface JournalOwner {
-  journal: { find(query?: JournalQuery): JournalEntry[] }
-}
-
-interface ImageRegistryMatchers<R = unknown> {
-  /**
-   * Passes when the journal holds requests for `operation` (an id or a glob such as
-   * `snowflake.*`). Throws when `operation` matches no operation the mock serves.
-   */
-  toHaveReceived(operation: JournalOperationPattern, count?: ReceivedCount): R
-  /** Passes when the journal holds requests for `operation` that look like `expected`. */
-  toHaveReceivedWith(
-    operation: JournalOperationPattern,
-    expected: ExpectedRequest,
-    count?: ReceivedCount,
-  ): R
-}
+export {
+  type ExpectedRequest,
+  type ImageRegistryMatchers,
+  imageRegistryMatchers,
+  type JournalOwner,
+  type ReceivedCount,
+} from './matchers/journal.ts'
 
 declare module 'vitest' {
   // biome-ignore lint/suspicious/noExplicitAny: must repeat vitest's own declaration to merge with it
   interface Assertion<T = any> extends ImageRegistryMatchers<T> {}
-}
-
-/** What vitest hands a matcher as `this` (the parts used here). */
-interface MatcherContext {
-  isNot: boolean
-  equals(a: unknown, b: unknown): boolean
-  utils: {
-    stringify(value: unknown, maxDepth?: number, options?: { min?: boolean }): string
-    printExpected(value: unknown): string
-    printReceived(value: unknown): string
-  }
-}
-
-const LISTED = 10
-
-/** The matchers, for `expect.extend(imageRegistryMatchers)`. */
-export const imageRegistryMatchers = {
-  toHaveReceived(
-    this: MatcherContext,
-    received: unknown,
-    operation: string,
-    count?: ReceivedCount,
-  ) {
-    const entries = journalOf(received, 'toHaveReceived').find({
-      operation: checkOperation(operation),
-    })
-    const wanted = describeCount(count)
-    const pass = countHolds(entries.length, count)
-    return {
-      pass,
-      message: () => {
-        const lines = [
-          `expected the mock ${this.isNot ? 'not ' : ''}to have received ${operation} ${wanted}, but it received it ${plural(entries.length)}`,
-        ]
-        if (entries.length > 0) lines.push(...listEntries(entries))
-        else lines.push(...otherRequests(received))
-        return lines.join('\n')
-      },
-      actual: entries.length,
-      expected: wanted,
-    }
-  },
-
-  toHaveReceivedWith(
-    this: MatcherContext,
-    received: unknown,
-    operation: string,
-    expected: ExpectedRequest,
-    count?: ReceivedCount,
-  ) {
-    if (typeof expected !== 'object' || expected === null || Array.isArray(expected)) {
-      throw new TypeError(
-        'toHaveReceivedWith(operation, expected): expected must be an object such as { body: {…}, status: 200 }',
-      )
-    }
-    const candidates = journalOf(received, 'toHaveReceivedWith').find({
-      operation: checkOperation(operation),
-    })
-    const matching = candidates.filter((entry) => entryMatches(this, entry, expected))
-    const wanted = describeCount(count)
-    const pass = countHolds(matching.length, count)
-    return {
-      pass,
-      message: () => {
-        const lines = [
-          `expected the mock ${this.isNot ? 'not ' : ''}to have received ${operation} ${wanted} with ${this.utils.stringify(expected, undefined, { min: true })}, but ${matching.length} of ${plural(candidates.length, 'request')} to it matched`,
-        ]
-        const shown = this.isNot ? matching : candidates
-        if (shown.length > 0) {
-          lines.push(this.isNot ? 'Matching requests:' : 'Requests received:')
-          lines.push(...shown.slice(-LISTED).map((entry) => `  ${describeEntry(entry, true)}`))
-        } else {
-          lines.push(...otherRequests(received))
-        }
-        return lines.join('\n')
-      },
-    }
-  },
 }
 
 /** Registers the matchers with an `expect` (vitest's global one by default). */
@@ -172,138 +46,3 @@ export function setupMatchers(
 }
 
 setupMatchers()
-
-function journalOf(received: unknown, matcher: string): JournalOwner['journal'] {
-  const journal = (received as Partial<JournalOwner> | null)?.journal
-  if (typeof journal?.find !== 'function') {
-    throw new TypeError(
-      `${matcher}() needs a mock from createMock() or mock.session(name); got ${describeValue(received)}`,
-    )
-  }
-  return journal
-}
-
-function checkOperation(operation: unknown): string {
-  if (typeof operation !== 'string' || operation === '') {
-    throw new TypeError(
-      `the operation must be an id or glob such as 'snowflake.createImageRepository' or 'cycle.*'; got ${describeValue(operation)}`,
-    )
-  }
-  return operation
-}
-
-function countHolds(n: number, count: ReceivedCount = {}): boolean {
-  for (const [key, value] of Object.entries(count)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-      throw new TypeError(`${key} must be a whole number ≥ 0; got ${describeValue(value)}`)
-    }
-  }
-  const { times, atLeast, atMost } = count
-  if (times === undefined && atLeast === undefined && atMost === undefined) return n >= 1
-  return (
-    (times === undefined || n === times) &&
-    (atLeast === undefined || n >= atLeast) &&
-    (atMost === undefined || n <= atMost)
-  )
-}
-
-function describeCount(count: ReceivedCount = {}): string {
-  const parts: string[] = []
-  if (count.times !== undefined) parts.push(`exactly ${plural(count.times)}`)
-  if (count.atLeast !== undefined) parts.push(`at least ${plural(count.atLeast)}`)
-  if (count.atMost !== undefined) parts.push(`at most ${plural(count.atMost)}`)
-  return parts.length > 0 ? parts.join(' and ') : 'at least once'
-}
-
-function plural(n: number, word = 'time'): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
-function entryMatches(
-  ctx: MatcherContext,
-  entry: JournalEntry,
-  expected: ExpectedRequest,
-): boolean {
-  if (expected.method !== undefined && entry.method !== expected.method.toUpperCase()) return false
-  if (expected.path !== undefined) {
-    const ok =
-      expected.path instanceof RegExp
-        ? expected.path.test(entry.path)
-        : ctx.equals(entry.path, expected.path)
-    if (!ok) return false
-  }
-  for (const key of ['status', 'fault', 'network', 'session', 'requestId'] as const) {
-    if (expected[key] !== undefined && !ctx.equals(entry[key], expected[key])) return false
-  }
-  if (expected.query !== undefined && !subsetMatches(ctx, entry.query, expected.query)) return false
-  if (expected.body !== undefined) {
-    if (typeof expected.body === 'string' || entry.requestBody === null) {
-      return ctx.equals(entry.requestBody, expected.body)
-    }
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(entry.requestBody)
-    } catch {
-      return false
-    }
-    return subsetMatches(ctx, parsed, expected.body)
-  }
-  return true
-}
-
-/** Objects match as subsets, recursively; everything else (asymmetric matchers too) by `equals`. */
-function subsetMatches(ctx: MatcherContext, actual: unknown, expected: unknown): boolean {
-  if (isPlainObject(expected) && !isAsymmetric(expected)) {
-    if (!isPlainObject(actual)) return false
-    return Object.entries(expected).every(
-      ([key, value]) => Object.hasOwn(actual, key) && subsetMatches(ctx, actual[key], value),
-    )
-  }
-  return ctx.equals(actual, expected)
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false
-  const proto = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
-
-function isAsymmetric(value: object): boolean {
-  return typeof (value as { asymmetricMatch?: unknown }).asymmetricMatch === 'function'
-}
-
-function listEntries(entries: JournalEntry[]): string[] {
-  const lines = entries.slice(-LISTED).map((entry) => `  ${describeEntry(entry, false)}`)
-  if (entries.length > LISTED) lines.unshift(`  … ${entries.length - LISTED} earlier not shown`)
-  return lines
-}
-
-/** What else the mock saw, so a misspelt operation id is easy to spot. */
-function otherRequests(received: unknown): string[] {
-  const all = (received as JournalOwner).journal.find({ limit: LISTED })
-  if (all.length === 0) return ['The journal is empty: the mock received no API requests.']
-  return ['Latest requests it did receive:', ...all.map((e) => `  ${describeEntry(e, false)}`)]
-}
-
-function describeEntry(entry: JournalEntry, details: boolean): string {
-  const outcome = entry.network ? `network ${entry.network}` : String(entry.status)
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(entry.query)) {
-    for (const v of Array.isArray(value) ? value : [value]) query.append(key, v)
-  }
-  const search = query.size > 0 ? `?${query}` : ''
-  let line = `#${entry.id} ${entry.operation} ${entry.method} ${entry.path}${search} → ${outcome}`
-  if (entry.fault) line += ` (fault ${entry.fault})`
-  if (details && entry.requestBody !== null) {
-    const body =
-      entry.requestBody.length > 200 ? `${entry.requestBody.slice(0, 200)}…` : entry.requestBody
-    line += ` body ${body}`
-  }
-  return line
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value)
-  if (typeof value === 'object') return value.constructor?.name ?? 'object'
-  return `${typeof value} ${JSON.stringify(value)}`
-}
