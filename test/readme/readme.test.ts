@@ -4,7 +4,8 @@
  * by vitest in a child process with `image-registry-mock/*` resolved to these sources. A block
  * with imports is a test file of its own; a block without (a fragment using `mock` and `client`)
  * becomes the body of a test after the setup the README describes. Blocks for the browser entry
- * need a page and are left to the browser suites.
+ * need a page and are left to the browser suites, Playwright ones (they need Playwright's runner
+ * and an app) to test/consumer/playwright.test.ts, which runs the same API.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -91,6 +92,7 @@ describe('the README examples', () => {
       const written: string[] = []
       for (const [i, block] of blocks.entries()) {
         if (block.includes("from 'image-registry-mock/browser'")) continue
+        if (/from '(image-registry-mock\/playwright|@playwright\/test)'/.test(block)) continue
         const file = `block-${i + 1}.readme.ts`
         const hasImports = /^import /m.test(block)
         const source = hasImports
