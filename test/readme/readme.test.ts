@@ -5,7 +5,7 @@
  * with imports is a test file of its own; a block without (a fragment using `mock` and `client`)
  * becomes the body of a test after the setup the README describes. Blocks for the browser entry
  * need a page and are left to the browser suites, Playwright ones (they need Playwright's runner
- * and an app) to test/consumer/playwright.test.ts, which runs the same API.
+ * and an app) to test/consumer/playwright-and-mcp.test.ts, which runs the same API.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'

@@ -2,12 +2,15 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { packRepository } from './consumer.ts'
 
-// `image-registry-mock/playwright` as a user meets it: the packed package installed into a fresh
-// project with its own @playwright/test, @msw/playwright and msw, whose Playwright suite runs on
-// two workers against Debian's Chromium, and type-checks.
+// The packed package installed into a fresh project with its own @playwright/test,
+// @msw/playwright and msw: there `image-registry-mock/playwright` runs a Playwright suite on two
+// workers against Debian's Chromium, and type-checks; and `image-registry-mock mcp`, from the
+// installed bin, answers the MCP SDK's client (the CLI bundle loads the SDK from node_modules).
 const CHROMIUM = '/usr/bin/chromium'
 const REPO = path.resolve(import.meta.dirname, '../..')
 const installed = (name: string) =>
@@ -276,3 +279,27 @@ describe.skipIf(!existsSync(CHROMIUM))(
     })
   },
 )
+
+describe('image-registry-mock mcp from the installed package', () => {
+  it('starts its own mock and answers the SDK client', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(dir, 'node_modules', '.bin', 'image-registry-mock'), 'mcp', '--seed', '4'],
+      cwd: dir,
+      stderr: 'pipe',
+    })
+    const client = new Client({ name: 'consumer', version: '1.0.0' })
+    await client.connect(transport)
+    try {
+      const result = (await client.callTool({ name: 'list_operations', arguments: {} })) as {
+        structuredContent?: { seed: number; operations: unknown[] }
+      }
+      expect(result.structuredContent?.seed).toBe(4)
+      expect(result.structuredContent?.operations.length).toBeGreaterThan(20)
+      const url = /at (http:\/\/\S+?) \(/.exec(client.getInstructions() ?? '')?.[1]
+      expect((await (await fetch(`${url}/__mock/health`)).json()).seed).toBe(4)
+    } finally {
+      await client.close()
+    }
+  }, 60_000)
+})
