@@ -1,3 +1,4 @@
+import { bearerToken } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { CycleError } from './errors.ts'
 import type { Creator, Hub } from './records.ts'
@@ -98,9 +99,4 @@ function requireHub(store: CycleStore, header: string | null): Hub {
 
 function wrongHub(detail: string): CycleError {
   return new CycleError(403, '403.wrong-hub', 'Wrong hub', detail)
-}
-
-function bearerToken(request: Request): string | undefined {
-  const header = request.headers.get('authorization')
-  return (header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]) || undefined
 }

@@ -1,10 +1,11 @@
+import type { z } from 'zod'
 import {
   MockError,
   type MockErrorReason,
   MockStatusError,
   reasonPhrase,
 } from '../../core/errors.ts'
-import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
+import type { ErrorContext, QueryIssue, RenderedError } from '../../core/vendor.ts'
 
 /** The Cycle error codes this mock uses, every one from the contract's `Error.code` enum. */
 export type CycleErrorCode =
@@ -56,6 +57,16 @@ export class CycleError extends MockError {
   /** `422.invalid-argument` for a field or parameter with a wrong value. */
   static invalidArgument(detail: string, source?: string): CycleError {
     return new CycleError(422, '422.invalid-argument', 'Invalid argument', detail, source)
+  }
+
+  /** `415.invalid-content-type`: the API reads application/json only. */
+  static unsupportedMediaType(contentType: string): CycleError {
+    return new CycleError(
+      415,
+      '415.invalid-content-type',
+      'Invalid content type',
+      `Content-Type '${contentType.slice(0, 80)}' is not supported; send application/json.`,
+    )
   }
 
   /** `404.image.source` for a source that does not exist in the hub. */
@@ -168,4 +179,82 @@ function envelope(
       data: null,
     },
   }
+}
+
+/** A query parameter its schema refuses, as Cycle's `422.invalid-argument`. */
+export function invalidCycleQuery(issue: QueryIssue): CycleError {
+  return CycleError.invalidArgument(
+    issue.ownMessage ? issue.message : `${issue.parameter}: ${issue.message}.`,
+  )
+}
+
+/**
+ * zod's issues with a request body as Cycle's 422: the first issue only, as Cycle reports one
+ * problem, with a JSON pointer to the field in `error.source`: `422.missing-argument` for an absent
+ * field, `422.invalid-argument` (naming what is allowed and what was sent) otherwise.
+ */
+export function invalidCycleBody(error: z.ZodError, body: unknown): CycleError {
+  return issueToError(error.issues[0] as z.core.$ZodIssue, body)
+}
+
+function issueToError(issue: z.core.$ZodIssue, body: unknown): CycleError {
+  const path = issue.path.map(String)
+  const field = path.join('.')
+  const value = valueAt(body, path)
+  if (issue.code === 'unrecognized_keys') {
+    const names = issue.keys.map((k) => (field ? `${field}.${k}` : k))
+    return CycleError.invalidArgument(
+      `Unknown field${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')}; this request does not accept ${names.length > 1 ? 'them' : 'it'}.`,
+      pointer([...path, issue.keys[0] ?? '']),
+    )
+  }
+  if (value === undefined) {
+    return CycleError.missingArgument(`The field '${field}' is required.`, pointer(path))
+  }
+  // zod reports an unknown discriminator with the values it knows in `options`.
+  const options = (issue as { options?: unknown[] }).options
+  if (issue.code === 'invalid_union' && options) {
+    return CycleError.invalidArgument(
+      `The field '${field}' must be one of ${options.map(String).join(', ')}; got ${shown(value)}.`,
+      pointer(path),
+    )
+  }
+  if (issue.code === 'invalid_value') {
+    return CycleError.invalidArgument(
+      `The field '${field}' must be one of ${issue.values.map(String).join(', ')}; got ${shown(value)}.`,
+      pointer(path),
+    )
+  }
+  if (issue.code === 'invalid_key') {
+    const parent = path.slice(0, -1).join('.')
+    const reason = issue.issues[0]?.message ?? issue.message
+    return CycleError.invalidArgument(
+      `The key '${path.at(-1)}' of '${parent}' is invalid: ${reason.replace(/^Invalid string: /, '')}.`,
+      pointer(path),
+    )
+  }
+  const reason = issue.message.replace(/^Invalid input: /, '')
+  return CycleError.invalidArgument(
+    `The field '${field || 'body'}' is invalid: ${reason}.`,
+    pointer(path),
+  )
+}
+
+function valueAt(body: unknown, path: string[]): unknown {
+  let current = body
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null) return undefined
+    current = (current as Record<string, unknown>)[part]
+  }
+  return current
+}
+
+/** A JSON pointer (RFC 6901) to a body field, for `error.source`. */
+function pointer(path: string[]): string {
+  return `/${path.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`
+}
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }

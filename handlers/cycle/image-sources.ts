@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { parseWith, readJsonBody } from '../../core/request-input.ts'
 import { cycleOperation } from './auth.ts'
-import { CycleError } from './errors.ts'
+import { CycleError, invalidCycleBody } from './errors.ts'
 import {
   createImageSource,
   deleteImageSource,
@@ -177,16 +178,7 @@ function sourceId(ctx: Ctx): string {
 
 /** The JSON object body of a create or update; other media types are `415.invalid-content-type`. */
 async function readBody(ctx: Ctx): Promise<unknown> {
-  const type = ctx.request.headers.get('content-type')
-  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new CycleError(
-      415,
-      '415.invalid-content-type',
-      'Invalid content type',
-      `Content-Type '${type.slice(0, 80)}' is not supported; send application/json.`,
-    )
-  }
-  const body = await ctx.readJson()
+  const body = await readJsonBody(ctx, CycleError.unsupportedMediaType)
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new CycleError(
       422,
@@ -200,69 +192,5 @@ async function readBody(ctx: Ctx): Promise<unknown> {
 
 /** Validates a body; the first problem becomes `422.missing-argument` or `422.invalid-argument`. */
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body)
-  if (parsed.success) return parsed.data
-  throw issueToError(parsed.error.issues[0] as z.core.$ZodIssue, body)
-}
-
-function issueToError(issue: z.core.$ZodIssue, body: unknown): CycleError {
-  const path = issue.path.map(String)
-  const field = path.join('.')
-  const value = valueAt(body, path)
-  if (issue.code === 'unrecognized_keys') {
-    const names = issue.keys.map((k) => (field ? `${field}.${k}` : k))
-    return CycleError.invalidArgument(
-      `Unknown field${names.length > 1 ? 's' : ''} ${names.map((n) => `'${n}'`).join(', ')}; this request does not accept ${names.length > 1 ? 'them' : 'it'}.`,
-      pointer([...path, issue.keys[0] ?? '']),
-    )
-  }
-  if (value === undefined) {
-    return CycleError.missingArgument(`The field '${field}' is required.`, pointer(path))
-  }
-  // zod reports an unknown discriminator with the values it knows in `options`.
-  const options = (issue as { options?: unknown[] }).options
-  if (issue.code === 'invalid_union' && options) {
-    return CycleError.invalidArgument(
-      `The field '${field}' must be one of ${options.map(String).join(', ')}; got ${shown(value)}.`,
-      pointer(path),
-    )
-  }
-  if (issue.code === 'invalid_value') {
-    return CycleError.invalidArgument(
-      `The field '${field}' must be one of ${issue.values.map(String).join(', ')}; got ${shown(value)}.`,
-      pointer(path),
-    )
-  }
-  if (issue.code === 'invalid_key') {
-    const parent = path.slice(0, -1).join('.')
-    const reason = issue.issues[0]?.message ?? issue.message
-    return CycleError.invalidArgument(
-      `The key '${path.at(-1)}' of '${parent}' is invalid: ${reason.replace(/^Invalid string: /, '')}.`,
-      pointer(path),
-    )
-  }
-  const reason = issue.message.replace(/^Invalid input: /, '')
-  return CycleError.invalidArgument(
-    `The field '${field || 'body'}' is invalid: ${reason}.`,
-    pointer(path),
-  )
-}
-
-function valueAt(body: unknown, path: string[]): unknown {
-  let current = body
-  for (const part of path) {
-    if (typeof current !== 'object' || current === null) return undefined
-    current = (current as Record<string, unknown>)[part]
-  }
-  return current
-}
-
-/** A JSON pointer (RFC 6901) to a body field, for `error.source`. */
-function pointer(path: string[]): string {
-  return `/${path.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`
-}
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+  return parseWith(schema, body, invalidCycleBody)
 }

@@ -1,7 +1,7 @@
 import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateCycle } from './auth.ts'
-import { CycleError, renderCycleError } from './errors.ts'
+import { invalidCycleQuery, renderCycleError } from './errors.ts'
 import { imageSourceOperations } from './image-sources.ts'
 import { jobOperations } from './jobs.ts'
 import { errorEnvelopeSchema } from './records.ts'
@@ -26,10 +26,7 @@ export const cycle = defineVendor({
   createStore: createCycleStore,
   operations: [...imageSourceOperations, ...jobOperations],
   renderError: renderCycleError,
-  invalidQuery: (issue) =>
-    CycleError.invalidArgument(
-      issue.ownMessage ? issue.message : `${issue.parameter}: ${issue.message}.`,
-    ),
+  invalidQuery: invalidCycleQuery,
   authenticate: authenticateCycle,
   errorSchema: errorEnvelopeSchema,
   securityRequirement: 'all',

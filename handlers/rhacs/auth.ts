@@ -1,3 +1,4 @@
+import { bearerToken } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { RhacsError } from './errors.ts'
 import type { AccessLevel, Credential } from './records.ts'
@@ -66,7 +67,7 @@ export function authenticateRhacs({
   if (!header) throw RhacsError.noCredentials()
   const credential = header.startsWith('Basic ')
     ? basicCredential(store, header.slice('Basic '.length))
-    : bearerCredential(store, header)
+    : bearerCredential(store, bearerToken(request))
   if (!credential) return undefined
   const { resource, access } = operation.permission
   const level = resource === 'Image' ? credential.image : credential.watchedImage
@@ -75,8 +76,7 @@ export function authenticateRhacs({
 }
 
 /** The scenario's entry for an API token; undefined (Admin) for a token it does not list. */
-function bearerCredential(store: RhacsStore, header: string): Credential | undefined {
-  const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+function bearerCredential(store: RhacsStore, secret: string | undefined): Credential | undefined {
   if (secret === undefined) throw RhacsError.noCredentials()
   return store.credentials.findFirst((q) =>
     q.where((c) => c.kind === 'token' && c.secret === secret),

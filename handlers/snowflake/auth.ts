@@ -1,3 +1,4 @@
+import { bearerToken } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import type { SnowflakeStore } from './store.ts'
@@ -25,8 +26,7 @@ export function authenticateSnowflake({
   enforce,
 }: AuthContext<SnowflakeStore, SnowflakeAccess>): undefined {
   if (!enforce) return undefined
-  const header = request.headers.get('authorization')
-  const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  const token = bearerToken(request)
   if (!token) {
     throw new SnowflakeError(
       401,

@@ -1,5 +1,7 @@
+import type { z } from 'zod'
 import { MockError, MockStatusError, reasonPhrase } from '../../core/errors.ts'
-import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
+import { describeZodError } from '../../core/faults.ts'
+import type { ErrorContext, QueryIssue, RenderedError } from '../../core/vendor.ts'
 
 /**
  * Snowflake error codes. The SQL-level ones are Snowflake's own (002003 does not exist, 002002
@@ -62,6 +64,14 @@ export class SnowflakeError extends MockError {
     return SnowflakeError.ofStatus(400, message)
   }
 
+  /** The contract's 415: the API reads application/json only. */
+  static unsupportedMediaType(contentType: string): SnowflakeError {
+    return SnowflakeError.ofStatus(
+      415,
+      `Unsupported media type '${contentType}'. The API supports application/json only.`,
+    )
+  }
+
   static notFound(kind: string, name: string): SnowflakeError {
     return new SnowflakeError(
       404,
@@ -101,4 +111,22 @@ export function renderSnowflakeError(error: unknown, ctx: ErrorContext): Rendere
         : error.message
   }
   return { status, body: { message, code, error_code: code, request_id: ctx.requestId } }
+}
+
+/**
+ * zod's issues with a request body as Snowflake's 400: `what` names the body's contract schema
+ * (`Database`), and every problem is listed, `field: reason`.
+ */
+export function invalidSnowflakeBody(what: string): (error: z.ZodError) => SnowflakeError {
+  return (error) =>
+    SnowflakeError.badRequest(`Invalid ${what} in request body: ${describeZodError(error)}.`)
+}
+
+/** A query parameter its schema refuses, as Snowflake's 400 (the value shown up to 80 characters). */
+export function invalidSnowflakeQuery({ parameter, value, message }: QueryIssue): SnowflakeError {
+  const given = Array.isArray(value) ? value.join(', ') : (value ?? '')
+  const shown = given.length > 80 ? `${given.slice(0, 80)}…` : given
+  return SnowflakeError.badRequest(
+    `Invalid value '${shown}' for query parameter ${parameter}; ${message}.`,
+  )
 }

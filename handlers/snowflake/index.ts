@@ -2,7 +2,7 @@ import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor } from '../../core/vendor.ts'
 import { authenticateSnowflake } from './auth.ts'
 import { databaseOperations } from './databases.ts'
-import { renderSnowflakeError, SnowflakeError } from './errors.ts'
+import { invalidSnowflakeQuery, renderSnowflakeError } from './errors.ts'
 import { snowflakeOperations } from './image-repositories.ts'
 import { uuidFrom } from './model/image-repositories.ts'
 import { errorResponseSchema } from './records.ts'
@@ -32,13 +32,7 @@ export const snowflake = defineVendor({
   createStore: createSnowflakeStore,
   operations: [...databaseOperations, ...schemaOperations, ...snowflakeOperations],
   renderError: renderSnowflakeError,
-  invalidQuery: ({ parameter, value, message }) => {
-    const given = Array.isArray(value) ? value.join(', ') : (value ?? '')
-    const shown = given.length > 80 ? `${given.slice(0, 80)}…` : given
-    return SnowflakeError.badRequest(
-      `Invalid value '${shown}' for query parameter ${parameter}; ${message}.`,
-    )
-  },
+  invalidQuery: invalidSnowflakeQuery,
   authenticate: authenticateSnowflake,
   errorSchema: errorResponseSchema,
   securitySchemes: {

@@ -1,9 +1,9 @@
 import type { z } from 'zod'
 import { MockError } from '../../core/errors.ts'
-import { describeZodError } from '../../core/faults.ts'
 import { jsonResponse } from '../../core/json-response.ts'
+import { parseWith, readJsonBody as readJson } from '../../core/request-input.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
-import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
+import { invalidSnowflakeBody, SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { resolveIdentifier } from './identifiers.ts'
 import { storeAsyncResult } from './model/image-repositories.ts'
 import { acceptedResponseSchema, successResponseSchema } from './records.ts'
@@ -81,17 +81,9 @@ function wantsAsync(request: Request): boolean {
   )
 }
 
-/** The contract's 415: a body is JSON unless another media type is named. */
-export async function readJsonBody(ctx: Ctx): Promise<unknown> {
-  const type = ctx.request.headers.get('content-type')
-  if (type && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw SnowflakeError.ofStatus(
-      415,
-      `Unsupported media type '${type}'. The API supports application/json only.`,
-    )
-  }
-  // Malformed JSON is a MockStatusError 400, which the Snowflake error wrapper renders.
-  return ctx.readJson()
+/** The request's JSON body; another media type is the contract's 415 (core/request-input.ts). */
+export function readJsonBody(ctx: Ctx): Promise<unknown> {
+  return readJson(ctx, SnowflakeError.unsupportedMediaType)
 }
 
 /** Validates a body with its zod schema; a 400 naming `what` and every problem otherwise. */
@@ -100,12 +92,7 @@ export function parseBody<S extends z.ZodType>(
   body: unknown,
   what: string,
 ): z.output<S> {
-  const parsed = schema.safeParse(body)
-  if (!parsed.success)
-    throw SnowflakeError.badRequest(
-      `Invalid ${what} in request body: ${describeZodError(parsed.error)}.`,
-    )
-  return parsed.data
+  return parseWith(schema, body, invalidSnowflakeBody(what))
 }
 
 /**
