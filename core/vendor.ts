@@ -74,9 +74,13 @@ export interface OperationDefinition<
   Principal = undefined,
   Permission = null,
   Query extends QuerySchema = NoQuery,
+  Id extends string = string,
 > {
-  /** The vendor's own operationId, e.g. `listImageRepositories`. */
-  id: string
+  /**
+   * The vendor's own operationId, e.g. `listImageRepositories`: kept as its literal type, so the
+   * mock's `OperationId` union and each vendor's id tables derive from the definitions.
+   */
+  id: Id
   method: HttpMethod
   /** OpenAPI path template, served at the same path as the real API. */
   path: string
@@ -160,9 +164,19 @@ export interface ScenarioOptions {
   count?: number
 }
 
-/** Everything the core needs to serve one vendor. */
-export interface VendorModule<Store = unknown, Principal = undefined, Permission = null> {
-  name: string
+/**
+ * Everything the core needs to serve one vendor.
+ * @typeParam Name the vendor's name, as operation ids and the journal spell it (`snowflake`).
+ * @typeParam Id the union of its operations' ids.
+ */
+export interface VendorModule<
+  Store = unknown,
+  Principal = undefined,
+  Permission = null,
+  Name extends string = string,
+  Id extends string = string,
+> {
+  name: Name
   title: string
   /** Path prefixes the vendor owns: unmatched requests under them get the vendor's 404 / 405. */
   pathPrefixes: readonly string[]
@@ -173,7 +187,7 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   /** A fresh, empty store: an object of `@msw/data` collections only (state export relies on it). */
   createStore(): Store
   // biome-ignore lint/suspicious/noExplicitAny: each operation has its own query schema
-  operations: ReadonlyArray<OperationDefinition<Store, Principal, Permission, any>>
+  operations: ReadonlyArray<OperationDefinition<Store, Principal, Permission, any, Id>>
   /** Turns any thrown value into the vendor's error envelope (the vendor's one error wrapper). */
   renderError(error: unknown, ctx: ErrorContext): RenderedError
   /** A query parameter's name as the vendor's gateway reads it (default: as sent). */
@@ -193,10 +207,19 @@ export interface VendorModule<Store = unknown, Principal = undefined, Permission
   authenticate?(ctx: AuthContext<Store, Permission>): Principal | Promise<Principal>
 }
 
-/** Keeps the Store, Principal and Permission types of a vendor module while listing it. */
-export function defineVendor<Store, Principal = undefined, Permission = null>(
-  vendor: VendorModule<Store, Principal, Permission>,
-): VendorModule<Store, Principal, Permission> {
+/**
+ * Keeps the types of a vendor module while listing it: its store, principal and permission, its
+ * name and its operations' ids (the literal types {@link OperationIdOf} reads).
+ */
+export function defineVendor<
+  Store,
+  const Name extends string,
+  const Id extends string,
+  Principal = undefined,
+  Permission = null,
+>(
+  vendor: VendorModule<Store, Principal, Permission, Name, Id>,
+): VendorModule<Store, Principal, Permission, Name, Id> {
   return vendor
 }
 
@@ -205,10 +228,20 @@ export function defineVendor<Store, Principal = undefined, Permission = null>(
  * permission types, and infers each operation's query type from its schema.
  */
 export function operationsFor<Store, Principal = undefined, Permission = null>() {
-  return <Query extends QuerySchema = NoQuery>(
-    operation: OperationDefinition<Store, Principal, Permission, Query>,
-  ): OperationDefinition<Store, Principal, Permission, Query> => operation
+  return <const Id extends string, Query extends QuerySchema = NoQuery>(
+    operation: OperationDefinition<Store, Principal, Permission, Query, Id>,
+  ): OperationDefinition<Store, Principal, Permission, Query, Id> => operation
 }
+
+/** The ids of a vendor module's operations, as the vendor spells them (`listImageRepositories`). */
+export type OperationNameOf<Vendor> =
+  // biome-ignore lint/suspicious/noExplicitAny: any store, principal and permission types
+  Vendor extends VendorModule<any, any, any, string, infer Id> ? Id : never
+
+/** A vendor module's operations as the mock names them: `<vendor>.<operationId>`. */
+export type OperationIdOf<Vendor> =
+  // biome-ignore lint/suspicious/noExplicitAny: any store, principal and permission types
+  Vendor extends VendorModule<any, any, any, infer Name, infer Id> ? `${Name}.${Id}` : never
 
 /** Any vendor, whatever its store (stores are invariant, so lists need this). */
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of vendors

@@ -20,13 +20,16 @@ export { cycle, rhacs, snowflake, swr }
  * A vendor as the mock registers it: its module, how scenarios fill its store, and how proxy
  * mode records its real answers into that store.
  */
-interface Registration<Store> {
-  vendor: VendorOf<Store>
+interface Registration<Store, Vendor extends VendorOf<Store> = VendorOf<Store>> {
+  /** Its module, with its literal name and operation ids (`OperationId` derives from them). */
+  vendor: Vendor
   seed(ctx: SeedContext<Store>): Promise<void>
   proxy: ProxyAdapter<Store>
 }
 
-const register = <Store>(registration: Registration<Store>): Registration<Store> => registration
+const register = <Store, Vendor extends VendorOf<Store>>(
+  registration: Registration<Store, Vendor>,
+): Registration<Store, Vendor> => registration
 
 /**
  * The one place a vendor is wired in: everything else (the vendor list, `mock.db`, scenario

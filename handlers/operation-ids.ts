@@ -1,52 +1,18 @@
+import type { OperationIdOf } from '../core/vendor.ts'
+import type { registry } from './index.ts'
+
 /**
- * Types of the operation ids the mock serves, for fault rules, journal queries and matchers.
- * @note The vendor modules define their operations at run time (`defineOperation` keeps no literal
- * ids), so this union is written out; test/core/operation-ids.test.ts fails when it and the
- * served operations differ in either direction.
+ * Types of the operation ids the mock serves, for fault rules, journal queries and matchers,
+ * derived from the vendor modules the registry lists (each operation's `id` keeps its literal
+ * type): an operation added to a vendor is an `OperationId` with nothing else to edit.
  */
+type RegisteredVendor = (typeof registry)[keyof typeof registry]['vendor']
 
 /** The vendors, as operation ids and journal entries name them. */
-export type VendorName = 'snowflake' | 'cycle' | 'rhacs' | 'swr'
+export type VendorName = RegisteredVendor['name']
 
 /** Every operation the mock serves, as `<vendor>.<operationId>` (the vendor's own operationId). */
-export type OperationId =
-  | 'snowflake.listImageRepositories'
-  | 'snowflake.createImageRepository'
-  | 'snowflake.fetchImageRepository'
-  | 'snowflake.deleteImageRepository'
-  | 'snowflake.listImagesInRepository'
-  | 'snowflake.setTags'
-  | 'snowflake.unsetTags'
-  | 'snowflake.getTags'
-  | 'snowflake.fetchResult'
-  | 'snowflake.listDatabases'
-  | 'snowflake.createDatabase'
-  | 'snowflake.fetchDatabase'
-  | 'snowflake.deleteDatabase'
-  | 'snowflake.undropDatabase'
-  | 'snowflake.listSchemas'
-  | 'snowflake.createSchema'
-  | 'snowflake.fetchSchema'
-  | 'snowflake.deleteSchema'
-  | 'snowflake.undropSchema'
-  | 'cycle.getImageSources'
-  | 'cycle.createImageSource'
-  | 'cycle.getImageSource'
-  | 'cycle.updateImageSource'
-  | 'cycle.deleteImageSource'
-  | 'cycle.updateImageSourceAccess'
-  | 'cycle.getJob'
-  | 'rhacs.ImageService_ListImages'
-  | 'rhacs.ImageService_CountImages'
-  | 'rhacs.ImageService_DeleteImages'
-  | 'rhacs.ImageService_GetImage'
-  | 'rhacs.ImageService_ExportImages'
-  | 'rhacs.ImageService_ScanImage'
-  | 'rhacs.ImageService_InvalidateScanAndRegistryCaches'
-  | 'rhacs.ImageService_GetWatchedImages'
-  | 'rhacs.ImageService_WatchImage'
-  | 'rhacs.ImageService_UnwatchImage'
-  | 'swr.ListSharedReposDetails'
+export type OperationId = OperationIdOf<RegisteredVendor>
 
 type Wildcard = '*' | '?'
 

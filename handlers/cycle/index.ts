@@ -1,5 +1,5 @@
 import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
-import { defineVendor } from '../../core/vendor.ts'
+import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateCycle } from './auth.ts'
 import { invalidCycleQuery, renderCycleError } from './errors.ts'
 import { imageSourceOperations } from './image-sources.ts'
@@ -45,3 +45,6 @@ export const cycle = defineVendor({
     },
   },
 })
+
+/** Cycle's operation ids as its contract spells them; tables keyed by it must list every one. */
+export type CycleOperationId = OperationNameOf<typeof cycle>

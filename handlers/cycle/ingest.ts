@@ -1,5 +1,6 @@
 import type { ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
+import type { CycleOperationId } from './index.ts'
 import {
   type Account,
   type ApiKey,
@@ -89,7 +90,8 @@ async function putIncludes(store: CycleStore, includes: WireDocument['includes']
  */
 async function ingestCycle(store: CycleStore, answer: RecordedAnswer): Promise<void> {
   const document = answer.body as WireDocument | undefined
-  switch (answer.operation) {
+  const operation = answer.operation as CycleOperationId
+  switch (operation) {
     case 'getImageSources':
       if (!Array.isArray(document?.data)) return
       await putIncludes(store, document.includes)
@@ -108,6 +110,12 @@ async function ingestCycle(store: CycleStore, answer: RecordedAnswer): Promise<v
       if (source) store.sources.delete(source)
       return
     }
+    // Jobs are the mock's own bookkeeping (see above).
+    case 'getJob':
+      return
+    default:
+      // Every operation has a case: one added without is a compile error here.
+      operation satisfies never
   }
 }
 

@@ -69,7 +69,7 @@ const rawQuery = z
   .transform((q) => ({ query: q.query ?? '', pagination: paginationOf('pagination', q) }))
 
 /** Every REST operation of ImageService, at its real path. */
-export const rhacsOperations = [
+export const imageOperations = [
   rhacsOperation({
     id: 'ImageService_ListImages',
     permission: { resource: 'Image', access: 'READ_ACCESS' },

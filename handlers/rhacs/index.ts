@@ -1,7 +1,7 @@
-import { defineVendor } from '../../core/vendor.ts'
+import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateRhacs } from './auth.ts'
 import { renderRhacsError } from './errors.ts'
-import { rhacsOperations } from './images.ts'
+import { imageOperations } from './images.ts'
 import { canonicalQueryKey } from './query.ts'
 import { rhacsErrorWireSchema } from './records.ts'
 import { createRhacsStore } from './store.ts'
@@ -24,7 +24,7 @@ export const rhacs = defineVendor({
   requestIdHeader: 'X-Request-Id',
   createRequestId: (random) => random.hex(32),
   createStore: createRhacsStore,
-  operations: rhacsOperations,
+  operations: imageOperations,
   renderError: renderRhacsError,
   queryKey: canonicalQueryKey,
   errorSchema: rhacsErrorWireSchema,
@@ -42,3 +42,6 @@ export const rhacs = defineVendor({
   },
   authenticate: authenticateRhacs,
 })
+
+/** Rhacs's operation ids as its contract spells them; tables keyed by it must list every one. */
+export type RhacsOperationId = OperationNameOf<typeof rhacs>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
+import type { RhacsOperationId } from './index.ts'
 import { deleteImages, ImageView } from './model.ts'
 import {
   type CveRecord,
@@ -146,7 +147,8 @@ function isImage(body: unknown): body is WireImage {
  */
 async function ingestRhacs(store: RhacsStore, answer: RecordedAnswer): Promise<void> {
   const body = answer.body as Record<string, unknown> | undefined
-  switch (answer.operation) {
+  const operation = answer.operation as RhacsOperationId
+  switch (operation) {
     case 'ImageService_GetImage':
     case 'ImageService_ScanImage':
       if (isImage(body)) await putImage(store, body)
@@ -185,6 +187,14 @@ async function ingestRhacs(store: RhacsStore, answer: RecordedAnswer): Promise<v
       }
       return
     }
+    // Projections that cannot rebuild an image (see the note above), and a cache flush.
+    case 'ImageService_ListImages':
+    case 'ImageService_CountImages':
+    case 'ImageService_InvalidateScanAndRegistryCaches':
+      return
+    default:
+      // Every operation has a case: one added without is a compile error here.
+      operation satisfies never
   }
 }
 

@@ -45,7 +45,7 @@ const WRITE_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 429, 500, 5
 const TAG_STATUSES = [200, 202, 400, 401, 403, 404, 405, 408, 409, 410, 429, 500, 503, 504] as const
 
 /** Every Snowflake image-repository operation of the contract, plus fetchResult. */
-export const snowflakeOperations = [
+export const imageRepositoryOperations = [
   snowflakeOperation({
     id: 'listImageRepositories',
     permission: 'read',

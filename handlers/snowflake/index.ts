@@ -1,9 +1,9 @@
 import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
-import { defineVendor } from '../../core/vendor.ts'
+import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateSnowflake } from './auth.ts'
 import { databaseOperations } from './databases.ts'
 import { invalidSnowflakeQuery, renderSnowflakeError } from './errors.ts'
-import { snowflakeOperations } from './image-repositories.ts'
+import { imageRepositoryOperations } from './image-repositories.ts'
 import { uuidFrom } from './model/image-repositories.ts'
 import { errorResponseSchema } from './records.ts'
 import { schemaOperations } from './schemas.ts'
@@ -30,7 +30,7 @@ export const snowflake = defineVendor({
   requestIdHeader: 'X-Snowflake-Request-ID',
   createRequestId: uuidFrom,
   createStore: createSnowflakeStore,
-  operations: [...databaseOperations, ...schemaOperations, ...snowflakeOperations],
+  operations: [...databaseOperations, ...schemaOperations, ...imageRepositoryOperations],
   renderError: renderSnowflakeError,
   invalidQuery: invalidSnowflakeQuery,
   authenticate: authenticateSnowflake,
@@ -44,3 +44,6 @@ export const snowflake = defineVendor({
     },
   },
 })
+
+/** Snowflake's operation ids as its contract spells them; tables keyed by it must list every one. */
+export type SnowflakeOperationId = OperationNameOf<typeof snowflake>

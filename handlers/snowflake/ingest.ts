@@ -2,6 +2,7 @@ import { createClock } from '../../core/clock.ts'
 import type { ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
 import { resolveIdentifier } from './identifiers.ts'
+import type { SnowflakeOperationId } from './index.ts'
 import { createDatabase, createSchema } from './model/containers.ts'
 import type { Image, ImageRepository, TagAssignmentRecord } from './records.ts'
 import type { SnowflakeStore } from './store.ts'
@@ -67,7 +68,8 @@ function dropRepository(store: SnowflakeStore, database: string, schema: string,
 async function ingestSnowflake(store: SnowflakeStore, answer: RecordedAnswer): Promise<void> {
   if (answer.status !== 200) return
   const body = answer.body
-  switch (answer.operation) {
+  const operation = answer.operation as SnowflakeOperationId
+  switch (operation) {
     case 'listImageRepositories': {
       if (!Array.isArray(body)) return
       const { database, schema } = schemaOf(answer)
@@ -130,6 +132,27 @@ async function ingestSnowflake(store: SnowflakeStore, answer: RecordedAnswer): P
       }
       return
     }
+    // A create or set answers only `{status}`: the list or fetch that follows records the result.
+    case 'createImageRepository':
+    case 'setTags':
+    case 'unsetTags':
+    // An async answer's outcome is the upstream's to give.
+    case 'fetchResult':
+    // Databases and schemas are recorded as the repositories under them need them.
+    case 'listDatabases':
+    case 'createDatabase':
+    case 'fetchDatabase':
+    case 'deleteDatabase':
+    case 'undropDatabase':
+    case 'listSchemas':
+    case 'createSchema':
+    case 'fetchSchema':
+    case 'deleteSchema':
+    case 'undropSchema':
+      return
+    default:
+      // Every operation has a case: one added without is a compile error here.
+      operation satisfies never
   }
 }
 

@@ -1,8 +1,8 @@
-import { defineVendor } from '../../core/vendor.ts'
+import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateSwr } from './auth.ts'
 import { renderSwrError } from './errors.ts'
 import { swrErrorBodySchema } from './records.ts'
-import { swrOperations } from './shared-repositories.ts'
+import { sharedRepositoryOperations } from './shared-repositories.ts'
 import { createSwrStore } from './store.ts'
 
 export { SWR_CODES, SwrError } from './errors.ts'
@@ -26,7 +26,7 @@ export const swr = defineVendor({
   // Huawei request ids are 32 lower-case hex digits.
   createRequestId: (random) => random.hex(32),
   createStore: createSwrStore,
-  operations: swrOperations,
+  operations: sharedRepositoryOperations,
   renderError: renderSwrError,
   errorSchema: swrErrorBodySchema,
   securitySchemes: {
@@ -46,3 +46,6 @@ export const swr = defineVendor({
   },
   authenticate: authenticateSwr,
 })
+
+/** Swr's operation ids as its contract spells them; tables keyed by it must list every one. */
+export type SwrOperationId = OperationNameOf<typeof swr>

@@ -1,5 +1,6 @@
 import type { ForwardRequest, ProxyAdapter, RecordedAnswer } from '../../core/proxy/types.ts'
 import { upsertRecord } from '../../core/proxy/upsert.ts'
+import type { SwrOperationId } from './index.ts'
 import { findSecretKey } from './model.ts'
 import { parseSharedReposQuery } from './query.ts'
 import type { SharedRepository, ShowReposResp, SwrAccount } from './records.ts'
@@ -29,7 +30,10 @@ function registryOf(address: string, namespace: string, name: string): string {
  * when the recording is served.
  */
 async function ingestSwr(store: SwrStore, answer: RecordedAnswer): Promise<void> {
-  if (answer.operation !== 'ListSharedReposDetails' || !Array.isArray(answer.body)) return
+  // SWR's one operation: a second one makes this a compile error until it is recorded (or not).
+  const operation = answer.operation as SwrOperationId
+  if (operation !== 'ListSharedReposDetails') return operation satisfies never
+  if (!Array.isArray(answer.body)) return
   const center = parseSharedReposQuery(answer.url.searchParams).center
   const items = answer.body as ShowReposResp[]
   const own = center === 'self' ? items[0] : undefined

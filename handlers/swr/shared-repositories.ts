@@ -16,7 +16,7 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i
 const STATUSES = [200, 400, 401, 429, 500, 502, 504] as const
 
 /** The SWR operations the mock serves. */
-export const swrOperations = [
+export const sharedRepositoryOperations = [
   swrOperation({
     id: 'ListSharedReposDetails',
     permission: null,

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CYCLE_API_KEYS, CYCLE_HUBS } from '../../fixtures/cycle.ts'
+import type { CycleCapability } from '../../handlers/cycle/auth.ts'
+import { type CycleOperationId, cycle } from '../../handlers/cycle/index.ts'
 import type { MockOptions } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { expectCycleShape } from './contract.ts'
@@ -67,7 +69,7 @@ describe.each(TRANSPORTS)('Cycle auth, faults and routing (%s)', (transport) => 
     it('answers 403.permissions naming the missing capability in error.extra', async () => {
       await start({ clock: { stepMs: 0 } })
       const id = someSourceId()
-      const cases: Array<[Promise<Response>, string, string]> = [
+      const cases: Array<[Promise<Response>, CycleCapability, CycleOperationId]> = [
         [get(SOURCES, keyed(CYCLE_API_KEYS.imagesOnly)), 'images-sources-view', 'getImageSources'],
         [
           get(`${SOURCES}/${id}`, keyed(CYCLE_API_KEYS.imagesOnly)),
@@ -100,6 +102,10 @@ describe.each(TRANSPORTS)('Cycle auth, faults and routing (%s)', (transport) => 
           'getJob',
         ],
       ]
+      // Every operation is tried, with the capability its definition requires.
+      expect(new Map(cases.map(([, capability, operation]) => [operation, capability]))).toEqual(
+        new Map(cycle.operations.map((operation) => [operation.id, operation.permission])),
+      )
       for (const [pending, capability, operation] of cases) {
         const body = await expectCycleError(
           await pending,

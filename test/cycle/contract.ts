@@ -1,27 +1,10 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
+import { type CycleOperationId, cycle } from '../../handlers/cycle/index.ts'
 import { assertValid, HAVE_CONTRACTS, loadContract } from '../support/contracts.ts'
 
-/** The operations of the Cycle contract whose success bodies the tests check. */
-export type CycleOperationId =
-  | 'getImageSources'
-  | 'createImageSource'
-  | 'getImageSource'
-  | 'updateImageSource'
-  | 'deleteImageSource'
-  | 'updateImageSourceAccess'
-  | 'getJob'
-
-/** Where each operation's success response sits in the contract. */
-const RESPONSES: Record<CycleOperationId, string> = {
-  getImageSources: '/v1/images/sources/get/responses/200',
-  createImageSource: '/v1/images/sources/post/responses/201',
-  getImageSource: '/v1/images/sources/{sourceId}/get/responses/200',
-  updateImageSource: '/v1/images/sources/{sourceId}/patch/responses/200',
-  deleteImageSource: '/v1/images/sources/{sourceId}/delete/responses/202',
-  updateImageSourceAccess: '/v1/images/sources/{sourceId}/access/patch/responses/200',
-  getJob: '/v1/jobs/{jobId}/get/responses/200',
-}
+/** The Cycle operations, whose success bodies the tests check (derived from their definitions). */
+export type { CycleOperationId }
 
 /** Statuses and codes of the mock's own transport errors, which the contract has no entry for. */
 const MOCK_TRANSPORT_STATUSES = [405, 413]
@@ -61,24 +44,19 @@ function load(): Map<CycleOperationId | 'ErrorEnvelope', ValidateFunction> {
   const pointer = (path: string) =>
     encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))
   const map = new Map<CycleOperationId | 'ErrorEnvelope', ValidateFunction>()
-  for (const [id, where] of Object.entries(RESPONSES) as Array<[CycleOperationId, string]>) {
-    const [path = '', ...rest] = splitResponse(where)
+  // Each operation's success answer sits in the contract under its path, method and 2xx status,
+  // as the definition gives them: a path the contract lacks fails to compile here.
+  for (const operation of cycle.operations) {
+    const status = Object.keys(operation.docs?.responses ?? {}).find((s) => s.startsWith('2'))
+    if (!status) throw new Error(`${operation.id} documents no success response`)
+    const where = `${pointer(operation.path)}/${operation.method.toLowerCase()}/responses/${status}`
     map.set(
-      id,
-      ajv.compile({
-        $ref: `cycle#/paths/${pointer(path)}/${rest.join('/')}/content/application~1json/schema`,
-      }),
+      operation.id,
+      ajv.compile({ $ref: `cycle#/paths/${where}/content/application~1json/schema` }),
     )
   }
   map.set('ErrorEnvelope', ajv.compile({ $ref: 'cycle#/components/schemas/ErrorEnvelope' }))
   return map
-}
-
-/** `/v1/jobs/{jobId}/get/responses/200` → the path template, then the method and response. */
-function splitResponse(where: string): string[] {
-  const match = /^(.*)\/(get|post|patch|delete)\/responses\/(\d{3})$/.exec(where)
-  if (!match) throw new Error(`bad response location ${where}`)
-  return [match[1] as string, match[2] as string, 'responses', match[3] as string]
 }
 
 /**

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { RHACS_CLUSTERS, RHACS_WATCHED_IMAGES } from '../../fixtures/rhacs.ts'
+import type { RhacsOperationId } from '../../handlers/rhacs/index.ts'
 import { ImageView, imageSearchFields } from '../../handlers/rhacs/model.ts'
 import type { Mock } from '../../index.ts'
 import { expectRhacsShape, type RhacsShape } from '../rhacs/contract.ts'
@@ -249,8 +250,9 @@ function imageId(mock: Mock): fc.Arbitrary<string> {
   )
 }
 
+/** One entry per RHACS operation: a new operation without one does not compile. */
 const operations: Record<
-  string,
+  RhacsOperationId,
   { request: (mock: Mock) => fc.Arbitrary<FuzzRequest>; shape: RhacsShape | 'exportLines' }
 > = {
   ImageService_ListImages: {

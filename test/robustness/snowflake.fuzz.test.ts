@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
+import type { imageRepositoryOperations } from '../../handlers/snowflake/image-repositories.ts'
 import {
   checkOperation,
   type FuzzRequest,
@@ -38,7 +39,9 @@ const query = fc
   )
   .map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${enc(v)}`).join('&')}` : ''))
 
-const operations: Record<string, fc.Arbitrary<FuzzRequest>> = {
+/** One arbitrary per image-repository operation: a new operation without one does not compile. */
+type ImageRepositoryOperationId = (typeof imageRepositoryOperations)[number]['id']
+const operations: Record<ImageRepositoryOperationId, fc.Arbitrary<FuzzRequest>> = {
   listImageRepositories: fc.record({
     method: fc.constant('GET'),
     path: fc.tuple(schemaPath, query).map(([p, q]) => `${p}/image-repositories${q}`),

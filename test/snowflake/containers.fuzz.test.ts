@@ -1,5 +1,7 @@
 import fc from 'fast-check'
 import { describe, it } from 'vitest'
+import type { databaseOperations } from '../../handlers/snowflake/databases.ts'
+import type { schemaOperations } from '../../handlers/snowflake/schemas.ts'
 import {
   checkOperation,
   type FuzzRequest,
@@ -59,7 +61,9 @@ const request = (method: string, path: fc.Arbitrary<string>, withBody = false) =
     ...(withBody ? { body } : {}),
   }) as fc.Arbitrary<FuzzRequest>
 
-const operations: Record<string, fc.Arbitrary<FuzzRequest>> = {
+/** One arbitrary per database and schema operation: a new one without it does not compile. */
+type ContainerOperationId = (typeof databaseOperations | typeof schemaOperations)[number]['id']
+const operations: Record<ContainerOperationId, fc.Arbitrary<FuzzRequest>> = {
   listDatabases: request(
     'GET',
     query.map((q) => `${DBS}${q}`),
