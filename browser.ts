@@ -1,6 +1,7 @@
 /**
  * `image-registry-mock/browser`: the same handlers and control API under msw's `setupWorker`,
- * with every store in the page. Serve msw's worker script first (`npx msw init <public dir>`).
+ * with every store in the page (or, with `persist: true`, in the page origin's IndexedDB). Serve
+ * msw's worker script first: `npx msw init <public dir>`, or under Vite with msw 3, `msw/vite`.
  *
  * ```ts
  * import { startWorker } from 'image-registry-mock/browser'
@@ -10,8 +11,11 @@
  * ```
  */
 
-import { type SetupWorker, type StartOptions, setupWorker } from 'msw/browser'
-import type { MockOptions } from './core/mock.ts'
+import type { HttpHandler } from 'msw'
+import { type SetupWorker, setupWorker } from 'msw/browser'
+import type { MockOptions, ResetOptions } from './core/mock.ts'
+import { onUnhandled, type UnhandledStrategy } from './core/msw-compat.ts'
+import { IndexedDbPersistence } from './core/persist-indexeddb.ts'
 import { type DashboardOptions, startDashboard } from './handlers/control/dashboard/app.ts'
 import { DASHBOARD_MARKUP } from './handlers/control/dashboard/markup.ts'
 import { DASHBOARD_CSS } from './handlers/control/dashboard/style.ts'
@@ -26,11 +30,19 @@ export interface BrowserMockOptions extends MockOptions {
   serviceWorkerUrl?: string
   /**
    * What happens to requests no handler claims (default `bypass`: the app's own scripts, styles
-   * and any API the mock does not serve go to the network untouched).
+   * and any API the mock does not serve go to the network untouched; `warn` logs each, `error`
+   * fails it). Given to msw 2 as `onUnhandledRequest` and to msw 3 as `onUnhandledFrame`.
    */
-  onUnhandledRequest?: StartOptions['onUnhandledRequest']
+  onUnhandledRequest?: UnhandledStrategy
   /** `true` stops msw logging every intercepted request to the console. */
   quiet?: boolean
+  /**
+   * `true` keeps every session (stores, fault rules with their counters, clock) in the page
+   * origin's IndexedDB (database `image-registry-mock`), so a reload starts where the page left
+   * off; `mock.reset()` clears it. A request that may change state is saved before its answer
+   * reaches the page. Default `false`: a reload starts again from the scenario.
+   */
+  persist?: boolean
 }
 
 /** A mock answering the page's requests through msw's service worker. */
@@ -38,24 +50,72 @@ export interface BrowserMock extends Mock {
   worker: SetupWorker
   /** Stops intercepting; the page's requests go to the network again. */
   stop(): void
+  /**
+   * With `persist: true`, writes every session to IndexedDB now and resolves once it is stored
+   * (for changes made from code, such as `mock.faults.add`, which are otherwise saved with the
+   * next request or when the page is hidden). Without it, resolves at once.
+   */
+  saveState(): Promise<void>
 }
 
 /**
  * Creates a mock, starts msw's service worker with its handlers and resolves once the worker
- * intercepts and the scenario has filled the stores.
- * @note The store lives in the page: a reload starts again from the scenario.
+ * intercepts and the scenario has filled the stores (with `persist: true`, once the saved sessions
+ * are back). Works with msw 2.12+ and msw 3.
+ * @note Without `persist`, the store lives in the page: a reload starts again from the scenario.
  */
 export async function startWorker(options: BrowserMockOptions = {}): Promise<BrowserMock> {
-  const { serviceWorkerUrl, onUnhandledRequest = 'bypass', quiet, ...mockOptions } = options
+  const {
+    serviceWorkerUrl,
+    onUnhandledRequest = 'bypass',
+    quiet,
+    persist = false,
+    ...mockOptions
+  } = options
   const mock = createMock(mockOptions)
+  await mock.ready
+  // Restored before the worker starts, so no request sees the scenario in place of the saved state.
+  const persistence = persist ? await IndexedDbPersistence.open(mock) : undefined
+  if (persistence) watchAnswers(mock.handlers, persistence)
   const worker = setupWorker(...mock.handlers)
   await worker.start({
     serviceWorker: { url: serviceWorkerUrl ?? '/mockServiceWorker.js' },
-    onUnhandledRequest,
+    ...onUnhandled(onUnhandledRequest),
     ...(quiet === undefined ? {} : { quiet }),
   })
-  await mock.ready
-  return Object.assign(mock, { worker, stop: () => worker.stop() })
+  const saveOnHide = () => void persistence?.save().catch(() => {})
+  if (persistence) addEventListener('pagehide', saveOnHide)
+  const resetMock = mock.reset.bind(mock)
+  return Object.assign(mock, {
+    worker,
+    async reset(resetOptions?: ResetOptions) {
+      await resetMock(resetOptions)
+      await persistence?.clear()
+    },
+    saveState: async () => persistence?.save(),
+    stop() {
+      worker.stop()
+      if (persistence) {
+        removeEventListener('pagehide', saveOnHide)
+        persistence.close()
+      }
+    },
+  })
+}
+
+/**
+ * Lets `persistence` see every answer the mock's handlers give, before msw delivers it. `run` is
+ * what msw 2 and 3 (and `getResponse`) call on a handler; it resolves with the answer or `null`.
+ */
+function watchAnswers(handlers: HttpHandler[], persistence: IndexedDbPersistence): void {
+  for (const handler of handlers) {
+    const run = handler.run.bind(handler)
+    handler.run = async (args) => {
+      const result = await run(args)
+      if (result?.response) await persistence.afterAnswer(args.request)
+      return result
+    }
+  }
 }
 
 /** A dashboard mounted into the page. */

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import path from 'node:path'
 import type { BuiltMock, MockState } from '../core/mock.ts'
-import { createRandom, hashSeed } from '../core/random.ts'
+import { restoreSession } from '../core/restore-session.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../core/session.ts'
 import { StateRecordError } from '../core/state.ts'
 import { DataFileError, problemAt } from './document.ts'
@@ -78,23 +78,7 @@ export async function restoreSessions(
   for (const name of names) {
     const saved = state.sessions[name]!
     try {
-      const face = mock.session(name)
-      await face.ready
-      await face.importState(saved)
-      const session = face.raw
-      if (mock.scenarios.has(saved.scenario)) session.scenario = saved.scenario
-      if (Number.isInteger(saved.seed)) session.seed = saved.seed
-      const at = session.clock.now()
-      session.random = createRandom(hashSeed(session.seed, 'model', name, 'restored', at))
-      session.requestIds = createRandom(hashSeed(session.seed, 'request-ids', name, 'restored', at))
-      for (const rule of saved.faults ?? []) {
-        if (
-          typeof rule.id === 'string' &&
-          Number.isInteger(rule.matched) &&
-          Number.isInteger(rule.fired)
-        )
-          session.faults.restoreCounters(rule.id, rule)
-      }
+      await restoreSession(mock, name, saved)
     } catch (error) {
       if (error instanceof StateRecordError) {
         throw problemAt(file, ['sessions', name, 'stores', ...error.path], error.reason)

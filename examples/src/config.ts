@@ -9,6 +9,8 @@ export interface ExampleConfig {
   /** Worker only: the scenario and seed the in-page mock starts from. */
   scenario: string
   seed: number
+  /** Worker only: keep the mock's state in IndexedDB across reloads (`?persist=1`). */
+  persist: boolean
   /** Backoff base of the retries in ms. */
   retryBaseMs: number
   /** How often a Cycle job is polled when the server sends no Retry-After, in ms. */
@@ -64,6 +66,7 @@ export function readConfig(
     session: q.get('session') ?? undefined,
     scenario: q.get('scenario') ?? 'default',
     seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
+    persist: ['1', 'true'].includes(q.get('persist') ?? ''),
     retryBaseMs: Number.isFinite(retryBaseMs) && retryBaseMs >= 0 ? retryBaseMs : 250,
     jobPollMs: Number.isFinite(jobPollMs) && jobPollMs >= 0 ? jobPollMs : 1000,
     snowflake: {

@@ -244,13 +244,30 @@ async function main(): Promise<void> {
     setStatus('target', 'Starting the mock service worker…')
     // Loaded only in worker mode, so the server mode ships none of the mock.
     const { startWorker, mountDashboard } = await import('../../browser.ts')
-    const mock = await startWorker({ scenario: config.scenario, seed: config.seed, quiet: true })
+    const mock = await startWorker({
+      scenario: config.scenario,
+      seed: config.seed,
+      quiet: true,
+      persist: config.persist,
+    })
     // For poking at the mock from the console: imageRegistryMock.faults.add({...}).
     Object.assign(globalThis, { imageRegistryMock: mock })
     setStatus(
       'target',
-      `Answered by the msw service worker in this page (scenario ${config.scenario}, seed ${config.seed}).`,
+      `Answered by the msw service worker in this page (scenario ${config.scenario}, seed ${config.seed}). ${
+        config.persist
+          ? 'Changes are kept in this browser across reloads.'
+          : 'A reload starts again from the scenario.'
+      }`,
     )
+    if (config.persist) {
+      const reset = byId<HTMLButtonElement>('mock-reset')
+      reset.hidden = false
+      reset.addEventListener('click', async () => {
+        await mock.reset()
+        location.reload()
+      })
+    }
     const panel = byId<HTMLDetailsElement>('dashboard-panel')
     panel.hidden = false
     let mounted: { unmount(): void } | undefined

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { packRepository, runConsumerCheck } from './consumer.ts'
+import { browserProblems, packRepository, runConsumerCheck } from './consumer.ts'
 
 // One real `npm pack` for both tests: its prepack builds dist/ itself, so the tests never depend
 // on an earlier `npm run build` (or on another test having built it).
@@ -34,9 +34,14 @@ describe('the published package', () => {
     ).toEqual([])
   })
 
-  it('installs into a fresh project and works with its msw 2: vitest, tsc and npx', async () => {
-    const { mswVersion, health } = await runConsumerCheck({ msw: '^2.12.0' }, packed.tarball)
+  it('installs into a fresh project and works with its msw 2: vitest, tsc, the browser entry in Chromium and npx', async () => {
+    const { mswVersion, health, browser } = await runConsumerCheck(
+      { msw: '^2.12.0' },
+      packed.tarball,
+    )
     expect(mswVersion).toMatch(/^2\./)
     expect(health).toMatchObject({ status: 'ok', scenario: 'default', seed: 1 })
-  }, 300_000)
+    if (browser) expect(browserProblems(browser)).toEqual([])
+    // The browser app (a Vite build and Chromium) adds about a minute on a busy machine.
+  }, 480_000)
 })

@@ -1,13 +1,18 @@
 /**
  * The user's path: `npm pack` this repository, install the tarball into a fresh project outside
  * it, and there (1) run a vitest file that uses `image-registry-mock/node` with the project's own
- * msw, and type-check it; (2) run `npx image-registry-mock` and fetch `/__mock/health`.
+ * msw, and type-check it; (2) build a Vite app that uses `image-registry-mock/browser` and open it
+ * in Chromium; (3) run `npx image-registry-mock` and fetch `/__mock/health`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { chromium } from 'playwright-core'
+import { preview } from 'vite'
+import { CHROMIUM_PATH, HAVE_CHROMIUM } from '../browser/chromium.ts'
 
 const REPO = path.resolve(import.meta.dirname, '../..')
 
@@ -131,6 +136,146 @@ it('counts a request with the matchers imported before vitest', async () => {
 })
 `
 
+/**
+ * The browser app: starts the worker with `persist: true`, creates the repository `?create=` names,
+ * lists the repositories and fetches one of its own files (which the worker must pass through
+ * without a word), and writes what it saw into `body[data-result]`.
+ */
+const BROWSER_APP = `import { type BrowserMock, startWorker } from 'image-registry-mock/browser'
+
+const repositories = '/api/v2/databases/ML_PLATFORM/schemas/IMAGES/image-repositories'
+const headers = { Authorization: 'Bearer consumer', 'Content-Type': 'application/json' }
+const mock: BrowserMock = await startWorker({ persist: true, quiet: true })
+Object.assign(globalThis, { mock })
+const create = new URLSearchParams(location.search).get('create')
+if (create) {
+  const created = await fetch(repositories, { method: 'POST', headers, body: JSON.stringify({ name: create }) })
+  if (created.status !== 200) throw new Error(\`create answered \${created.status}\`)
+}
+const listed: Array<{ name: string }> = await (await fetch(repositories, { headers })).json()
+const asset = await (await fetch('/hello.txt')).text()
+document.body.dataset.result = JSON.stringify({ names: listed.map((r) => r.name), asset })
+`
+
+const BROWSER_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>consumer</title><link rel="icon" href="data:,"></head>
+<body><script type="module" src="/app.ts"></script></body></html>
+`
+
+/**
+ * msw 3 serves and emits its worker script with its own Vite plugin (\`worker-only\`: the app starts
+ * the worker itself); msw 2 has no plugin, so \`msw init\` copies the script into \`public/\`.
+ */
+const viteConfig = (mswMajor: number) =>
+  mswMajor >= 3
+    ? `import { msw } from 'msw/vite'
+import { defineConfig } from 'vite'
+
+export default defineConfig({ plugins: [msw({ mode: 'worker-only' })], build: { target: 'es2022' } })
+`
+    : `import { defineConfig } from 'vite'
+
+export default defineConfig({ build: { target: 'es2022' } })
+`
+
+/** What the browser app showed, load after load. */
+export interface BrowserCheck {
+  /** Repository names listed after creating CONSUMER_REPO. */
+  afterCreate: string[]
+  /** …after a reload. */
+  afterReload: string[]
+  /** …after \`mock.reset()\` and a reload. */
+  afterReset: string[]
+  /** The app's own file, fetched through the worker. */
+  asset: string
+  /** Every console warning and error, page error and answer of 400 or more, msw's included. */
+  console: string[]
+}
+
+/**
+ * What is wrong with a browser check, in words (empty when it passed): the repository was
+ * created, survived a reload and was gone after `mock.reset()`; the app's own file passed the
+ * worker; nothing was warned about or thrown.
+ */
+export function browserProblems(check: BrowserCheck): string[] {
+  const problems: string[] = []
+  const has = (names: string[]) => names.includes('CONSUMER_REPO')
+  if (!has(check.afterCreate)) problems.push(`created, but not listed: ${check.afterCreate}`)
+  if (!has(check.afterReload)) problems.push(`not kept across a reload: ${check.afterReload}`)
+  if (has(check.afterReset)) problems.push('still listed after mock.reset() and a reload')
+  if (check.asset !== 'hello from the app') problems.push(`the app's file read "${check.asset}"`)
+  for (const message of check.console) problems.push(`console ${message}`)
+  return problems
+}
+
+/** Builds the consumer's browser app with its own Vite and Node, and drives it in Chromium. */
+async function checkBrowserApp(
+  dir: string,
+  node: string,
+  env: NodeJS.ProcessEnv,
+  mswMajor: number,
+): Promise<BrowserCheck> {
+  if (mswMajor < 3) {
+    run(
+      node,
+      [path.join(dir, 'node_modules', 'msw', 'cli', 'index.js'), 'init', 'public', '--no-save'],
+      dir,
+      env,
+    )
+  }
+  run(
+    node,
+    [path.join(dir, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
+    dir,
+    env,
+  )
+  const server = await preview({
+    root: dir,
+    configFile: false,
+    logLevel: 'error',
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  })
+  try {
+    const { port } = server.httpServer.address() as AddressInfo
+    const origin = `http://127.0.0.1:${port}`
+    const page = await (await browser.newContext()).newPage()
+    page.setDefaultTimeout(30_000)
+    const messages: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') messages.push(`${m.type()}: ${m.text()}`)
+    })
+    page.on('pageerror', (error) => messages.push(`page error: ${error.message}`))
+    page.on('response', (response) => {
+      if (response.status() >= 400) messages.push(`${response.status()} ${response.url()}`)
+    })
+    const load = async (query: string) => {
+      await page.goto(`${origin}/${query}`)
+      const result = await page.locator('body[data-result]').getAttribute('data-result')
+      return JSON.parse(result ?? '{}') as { names: string[]; asset: string }
+    }
+    const created = await load('?create=CONSUMER_REPO')
+    const reloaded = await load('')
+    await page.evaluate(() =>
+      (globalThis as unknown as { mock: { reset(): Promise<void> } }).mock.reset(),
+    )
+    const reset = await load('')
+    return {
+      afterCreate: created.names,
+      afterReload: reloaded.names,
+      afterReset: reset.names,
+      asset: reloaded.asset,
+      console: messages,
+    }
+  } finally {
+    await browser.close()
+    await server.close()
+  }
+}
+
 function run(
   command: string,
   args: string[],
@@ -151,6 +296,11 @@ function run(
       `${command} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`,
     )
   }
+}
+
+function mswVersionIn(dir: string): string {
+  return JSON.parse(readFileSync(path.join(dir, 'node_modules', 'msw', 'package.json'), 'utf8'))
+    .version as string
 }
 
 async function freePort(): Promise<number> {
@@ -180,7 +330,13 @@ export async function runConsumerCheck(
   setup: ConsumerSetup,
   /** A tarball packed already (see {@link packRepository}); default: pack now. */
   packed?: string,
-): Promise<{ nodeVersion: string; mswVersion: string; health: unknown }> {
+): Promise<{
+  nodeVersion: string
+  mswVersion: string
+  health: unknown
+  /** Undefined where Chromium is not installed (see test/browser/chromium.ts). */
+  browser: BrowserCheck | undefined
+}> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-consumer-'))
   try {
     const tarball = packed ?? packRepository(dir).tarball
@@ -189,6 +345,7 @@ export async function runConsumerCheck(
       msw: setup.msw,
       vitest: '^4.1.0',
       typescript: '~5.9.0',
+      vite: '^7.3.0',
       '@types/node': setup.nodeMajor ? `^${setup.nodeMajor}` : '^20',
     }
     if (setup.nodeMajor) devDependencies.node = `^${setup.nodeMajor}`
@@ -218,7 +375,15 @@ export async function runConsumerCheck(
     )
     writeFileSync(path.join(dir, 'consumer.test.ts'), CONSUMER_TEST)
     writeFileSync(path.join(dir, 'readme-order.test.ts'), README_ORDER_TEST)
+    writeFileSync(path.join(dir, 'app.ts'), BROWSER_APP)
+    writeFileSync(path.join(dir, 'index.html'), BROWSER_HTML)
+    mkdirSync(path.join(dir, 'public'))
+    writeFileSync(path.join(dir, 'public', 'hello.txt'), 'hello from the app')
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir)
+    writeFileSync(
+      path.join(dir, 'vite.config.ts'),
+      viteConfig(Number(mswVersionIn(dir).split('.')[0])),
+    )
 
     const node = setup.nodeMajor
       ? path.join(dir, 'node_modules', 'node', 'bin', 'node')
@@ -230,9 +395,7 @@ export async function runConsumerCheck(
     const nodeVersion = run(node, ['--version'], dir, env).trim()
     if (setup.nodeMajor && !nodeVersion.startsWith(`v${setup.nodeMajor}.`))
       throw new Error(`expected Node ${setup.nodeMajor}, got ${nodeVersion}`)
-    const mswVersion = JSON.parse(
-      readFileSync(path.join(dir, 'node_modules', 'msw', 'package.json'), 'utf8'),
-    ).version as string
+    const mswVersion = mswVersionIn(dir)
 
     run(node, [path.join(dir, 'node_modules', 'vitest', 'vitest.mjs'), 'run'], dir, env)
     for (const project of ['.', 'tsconfig.readme.json']) {
@@ -243,6 +406,9 @@ export async function runConsumerCheck(
         env,
       )
     }
+    const browser = HAVE_CHROMIUM
+      ? await checkBrowserApp(dir, node, env, Number(mswVersion.split('.')[0]))
+      : undefined
 
     const port = await freePort()
     const bin = path.join(dir, 'node_modules', '.bin', 'image-registry-mock')
@@ -264,7 +430,7 @@ export async function runConsumerCheck(
         await new Promise((r) => setTimeout(r, 50))
       }
       const health = await (await fetch(`http://127.0.0.1:${port}/__mock/health`)).json()
-      return { nodeVersion, mswVersion, health }
+      return { nodeVersion, mswVersion, health, browser }
     } finally {
       child.kill('SIGTERM')
     }

@@ -1,0 +1,34 @@
+import type { BuiltMock, MockState } from './mock.ts'
+import { createRandom, hashSeed } from './random.ts'
+
+/**
+ * Rebuilds one session of `mock` from a saved export (`exportState()`, `GET /__mock/state`):
+ * stores, fault rules with their counters, clock, scenario and seed. Random streams continue from
+ * a point derived from the saved clock, so ids minted after a restart do not repeat those minted
+ * before it. Used by the standalone server's `--state` file and the browser's `persist` option.
+ * Throws what `importState` throws (a `StateRecordError` for a bad record, a `TypeError` for a
+ * bad document); the session is then left as it was.
+ */
+export async function restoreSession(
+  mock: BuiltMock,
+  name: string,
+  saved: MockState,
+): Promise<void> {
+  const face = mock.session(name)
+  await face.ready
+  await face.importState(saved)
+  const session = face.raw
+  if (mock.scenarios.has(saved.scenario)) session.scenario = saved.scenario
+  if (Number.isInteger(saved.seed)) session.seed = saved.seed
+  const at = session.clock.now()
+  session.random = createRandom(hashSeed(session.seed, 'model', name, 'restored', at))
+  session.requestIds = createRandom(hashSeed(session.seed, 'request-ids', name, 'restored', at))
+  for (const rule of saved.faults ?? []) {
+    if (
+      typeof rule.id === 'string' &&
+      Number.isInteger(rule.matched) &&
+      Number.isInteger(rule.fired)
+    )
+      session.faults.restoreCounters(rule.id, rule)
+  }
+}
