@@ -1,28 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { freePort } from '../../bench/load.ts'
+import { findNginx, startNginx } from '../../bench/sharding.ts'
 import { buildServerBundle, killServers, startServer } from '../support/cli-process.ts'
 
 // The README's multi-instance setup as shipped: two CLI processes, each with its own --state,
-// behind nginx running examples/sharding/nginx.conf (only its ports changed), routed by
-// X-Mock-Session. nginx runs as this test's own child, not as a service.
+// behind nginx running examples/sharding/nginx.conf (only its ports changed, by the bench's
+// helper), routed by X-Mock-Session. nginx runs as this test's own child, not as a service.
 vi.setConfig({ testTimeout: 60_000 })
 
-const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/sharding/nginx.conf')
-
-function findNginx(): string | undefined {
-  for (const candidate of ['nginx', '/usr/sbin/nginx']) {
-    try {
-      execFileSync(candidate, ['-v'], { stdio: 'ignore' })
-      return candidate
-    } catch {}
-  }
-  return undefined
-}
 const NGINX = findNginx()
 const NGINX_NOTE = NGINX
   ? ''
@@ -36,78 +26,27 @@ if (!NGINX) {
 const SNOWFLAKE = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
 const snowflake = { Authorization: 'Bearer t', 'Content-Type': 'application/json' }
 
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
-
-/** The example configuration with its three ports replaced; fails if they are not where expected. */
-function configFor(example: string, listen: number, instances: [number, number]): string {
-  const replacements: Array<[string, string]> = [
-    ['listen 127.0.0.1:4010;', `listen 127.0.0.1:${listen};`],
-    ['server 127.0.0.1:4011 ', `server 127.0.0.1:${instances[0]} `],
-    ['server 127.0.0.1:4012 ', `server 127.0.0.1:${instances[1]} `],
-  ]
-  let config = example
-  for (const [from, to] of replacements) {
-    if (!config.includes(from)) throw new Error(`examples/sharding/nginx.conf has no "${from}"`)
-    config = config.replace(from, to)
-  }
-  return config
-}
-
 describe.skipIf(!NGINX)(
   `two instances behind nginx, sharded by X-Mock-Session${NGINX_NOTE}`,
   () => {
     let bundle: Awaited<ReturnType<typeof buildServerBundle>>
     let dir: string
     let nginx: ChildProcess | undefined
-    let nginxLog = ''
     let front: string
     const instances: Array<{ url: string; state: string }> = []
 
     beforeAll(async () => {
       bundle = await buildServerBundle()
       dir = await mkdtemp(path.join(tmpdir(), 'irm-sharding-'))
-      // nginx's workers run as an unprivileged user when the master runs as root: they must reach
-      // the temporary folders under the prefix.
-      await chmod(dir, 0o755)
       for (const name of ['one', 'two']) {
         const state = path.join(dir, `state-${name}.json`)
         const server = startServer(bundle.file, ['--port', '0', '--state', state], dir)
         instances.push({ url: await server.url(), state })
       }
-      const ports = instances.map((i) => Number(new URL(i.url).port)) as [number, number]
+      const ports = instances.map((i) => Number(new URL(i.url).port))
       const listen = await freePort()
-      await mkdir(path.join(dir, 'tmp'))
-      await writeFile(
-        path.join(dir, 'nginx.conf'),
-        configFor(await readFile(EXAMPLE, 'utf8'), listen, ports),
-      )
-      nginx = spawn(
-        NGINX as string,
-        ['-p', `${dir}/`, '-c', 'nginx.conf', '-e', 'stderr', '-g', 'daemon off;'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      )
-      nginx.stdout?.on('data', (d) => {
-        nginxLog += d
-      })
-      nginx.stderr?.on('data', (d) => {
-        nginxLog += d
-      })
+      nginx = (await startNginx(NGINX as string, listen, ports)).child
       front = `http://127.0.0.1:${listen}`
-      for (let i = 0; ; i++) {
-        if (nginx.exitCode !== null) throw new Error(`nginx exited: ${nginxLog}`)
-        try {
-          const health = await fetch(`${front}/__mock/health`)
-          if (health.status === 200) break
-        } catch {}
-        if (i > 200) throw new Error(`nginx did not answer: ${nginxLog}`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
     })
 
     afterAll(async () => {
