@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { parse, stringify } from 'yaml'
 import { freePort, startListening, type Target } from './load.ts'
 
@@ -50,6 +51,9 @@ export interface PeerRoute {
   path: string
   /** The template of the path in the vendor's contract (`{name}` for a parameter). */
   template: string
+  /** The request's headers (a bearer `Authorization` among them) and body. */
+  headers: Record<string, string>
+  requestBody?: string
   status: number
   contentType: string
   body: Buffer
@@ -323,6 +327,42 @@ async function startPrism(routes: PeerRoute[], dir: string): Promise<Target> {
   )
 }
 
+/**
+ * Whether a peer serves what the mock serves: each route's status and JSON (Prism re-encodes it),
+ * and a 4xx without the bearer token. Returns what differs, if anything.
+ */
+async function answersLikeTheMock(port: number, routes: PeerRoute[]): Promise<string | undefined> {
+  for (const route of routes) {
+    const url = `http://127.0.0.1:${port}${route.path}`
+    const answer = await fetch(url, {
+      method: route.method,
+      headers: route.headers,
+      body: route.requestBody,
+    })
+    const text = await answer.text()
+    const what = `${route.method} ${route.path}`
+    if (answer.status !== route.status)
+      return `${what} answered ${answer.status}, not ${route.status}: ${text.slice(0, 300)}`
+    let same = false
+    try {
+      same = isDeepStrictEqual(JSON.parse(text), JSON.parse(route.body.toString('utf8')))
+    } catch {}
+    if (!same) return `${what} answered other JSON than the mock: ${text.slice(0, 300)}`
+    const anonymous = Object.fromEntries(
+      Object.entries(route.headers).filter(([name]) => name.toLowerCase() !== 'authorization'),
+    )
+    const refused = await fetch(url, {
+      method: route.method,
+      headers: anonymous,
+      body: route.requestBody,
+    })
+    await refused.arrayBuffer()
+    if (refused.status < 400)
+      return `${what} answered ${refused.status} without a bearer token, not a 4xx`
+  }
+  return undefined
+}
+
 /** The peers by the name the results use, with how each starts. */
 const PEERS: Array<{
   name: string
@@ -373,7 +413,7 @@ export async function startPeers(
     ensurePackages()
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string }
-    installError = `npm could not install it into ${TOOLS}: ${(e.stderr?.toString() || e.message).trim().split('\n').slice(-3).join(' ')}`
+    installError = `npm could not install it into the bench tools folder (BENCH_TOOLS): ${(e.stderr?.toString() || e.message).trim().split('\n').slice(-3).join(' ')}`
   }
   const javaProblem = ensureJava()
   for (const peer of PEERS) {
@@ -386,9 +426,14 @@ export async function startPeers(
       skipped.push({ name: peer.name, reason })
       continue
     }
+    let target: Target | undefined
     try {
-      started[peer.key] = await peer.start(routes, dir)
+      target = await peer.start(routes, dir)
+      const problem = await answersLikeTheMock(target.port, routes)
+      if (problem) throw new Error(problem)
+      started[peer.key] = target
     } catch (error) {
+      target?.child.kill()
       skipped.push({ name: peer.name, reason: (error as Error).message.slice(0, 500) })
     }
   }
