@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
@@ -80,6 +81,53 @@ export function startProcess(
   })
 }
 
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', () => resolve()))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/**
+ * Spawns a server that will listen on `port` (on the server CPU if `pinned`), discarding its
+ * output but the last of its errors, and resolves once it answers any HTTP request.
+ */
+export async function startListening(
+  command: string,
+  args: string[],
+  port: number,
+  {
+    pinned = true,
+    cwd,
+    timeoutMs = 120_000,
+  }: { pinned?: boolean; cwd?: string; timeoutMs?: number } = {},
+): Promise<Target> {
+  const [file, argv] =
+    pinned && PINNING ? ['taskset', ['-c', PINNING.server, command, ...args]] : [command, args]
+  const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], cwd })
+  let errors = ''
+  child.stderr?.on('data', (d: Buffer) => {
+    errors = (errors + d).slice(-2000)
+  })
+  const started = Date.now()
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${command} exited with ${child.exitCode ?? child.signalCode}: ${errors}`)
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/`)
+      await response.arrayBuffer()
+      return { child, port }
+    } catch {}
+    if (Date.now() - started > timeoutMs) {
+      child.kill()
+      throw new Error(`${command} did not answer on port ${port} within ${timeoutMs} ms: ${errors}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 /** Median requests per second and p99 latency over some rounds. */
 export interface LoadFigures {
   rps: number
@@ -96,10 +144,17 @@ export interface LoadRequest {
   method: string
   headers: Record<string, string>
   body?: string
+  /**
+   * Spread the requests over this many sessions: `X-Mock-Session: load-0` … `load-(n-1)`, one
+   * after another (the sharding workload).
+   */
+  sessions?: number
 }
 
 /** One autocannon run (10 connections); throws on any non-2xx answer or error. */
 async function loadOnce(port: number, request: LoadRequest, seconds: number): Promise<LoadFigures> {
+  let sent = 0
+  const sessions = request.sessions
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${request.path}`,
     method: request.method as 'GET',
@@ -107,6 +162,18 @@ async function loadOnce(port: number, request: LoadRequest, seconds: number): Pr
     body: request.body,
     connections: 10,
     duration: seconds,
+    ...(sessions
+      ? {
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request) => ({
+                ...req,
+                headers: { ...req.headers, 'X-Mock-Session': `load-${sent++ % sessions}` },
+              }),
+            },
+          ],
+        }
+      : {}),
   })
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
@@ -123,6 +190,11 @@ function medianFigures(figures: LoadFigures[]): LoadFigures {
     p99: median(figures.map((f) => f.p99)),
     ...(cpu.length > 0 ? { cpuUs: median(cpu) } : {}),
   }
+}
+
+/** Loads a target for `seconds`, uncounted (a JIT's warm-up), from the load generator's CPU. */
+export async function warmUp(port: number, request: LoadRequest, seconds: number): Promise<void> {
+  await onLoadCpu(() => loadOnce(port, request, seconds))
 }
 
 /** Runs autocannon (10 connections) against a port: one uncounted warm-up, then `rounds` rounds. */
@@ -151,13 +223,23 @@ export async function measureInterleaved(
   request: LoadRequest,
   rounds: number,
   seconds: number,
+  {
+    stop = true,
+    pinLoad = true,
+  }: {
+    /** Stop the targets afterwards (default); false leaves them for the caller to stop. */
+    stop?: boolean
+    /** Keep the load generator on its CPU (default); false leaves it to the scheduler. */
+    pinLoad?: boolean
+  } = {},
 ): Promise<Record<string, LoadFigures>> {
   const names = Object.keys(targets)
   const samples = new Map<string, LoadFigures[]>(names.map((name) => [name, []]))
+  const run = () => loadRounds(targets, names, samples, request, rounds, seconds)
   try {
-    await onLoadCpu(() => loadRounds(targets, names, samples, request, rounds, seconds))
+    await (pinLoad ? onLoadCpu(run) : run())
   } finally {
-    for (const target of Object.values(targets)) target.child.kill()
+    if (stop) for (const target of Object.values(targets)) target.child.kill()
   }
   return Object.fromEntries(names.map((name) => [name, medianFigures(samples.get(name) ?? [])]))
 }

@@ -3,11 +3,12 @@
  * measured in the same run on the same machine. Writes bench/results.md.
  *
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (per load round, default 4), SOAK_SECONDS (default 600;
- * 0 skips the soak), BENCH_ONLY (comma-separated section names: load, prism, inprocess, startup,
- * scale, soak).
+ * 0 skips the soak), BENCH_JVM_WARMUP_SECONDS (WireMock's warm-up per request kind, default 15),
+ * BENCH_ONLY (comma-separated section names: load, peers, sharding, inprocess, startup, scale,
+ * soak). Peers are installed on demand outside the checkout (bench/peers.ts).
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import v8 from 'node:v8'
@@ -15,9 +16,19 @@ import vm from 'node:vm'
 import { getResponse, HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { FIXTURES, fixtureRequest, prepareMock } from './fixtures.ts'
-import { measureInterleaved, PINNING, startProcess, startTarget, type Target } from './load.ts'
-import { ensurePrism, HAVE_SPEC, LIST_PATH, PRISM_VERSION, specWithItems } from './prism.ts'
+import {
+  freePort,
+  type LoadRequest,
+  measureInterleaved,
+  PINNING,
+  startListening,
+  startTarget,
+  type Target,
+  warmUp,
+} from './load.ts'
+import { javaVersion, PEER_NAMES, type PeerRoute, startPeers } from './peers.ts'
 import { measureLargeSeeding, measureScale } from './scale.ts'
+import { findNginx, startNginx } from './sharding.ts'
 import { soak } from './soak.ts'
 import { measureLargeSessions, measureLoadedRss, measureStartup } from './startup.ts'
 import { fmt, median } from './stats.ts'
@@ -25,6 +36,7 @@ import { fmt, median } from './stats.ts'
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600)
+const JVM_WARMUP_SECONDS = Number(process.env.BENCH_JVM_WARMUP_SECONDS ?? 15)
 const ONLY = process.env.BENCH_ONLY?.split(',')
 const ROOT = path.resolve(import.meta.dirname, '..')
 const RESULTS = path.join(ROOT, 'bench', 'results.md')
@@ -36,6 +48,13 @@ const collectGarbage: () => void = (() => {
   v8.setFlagsFromString('--expose-gc')
   return vm.runInNewContext('gc') as () => void
 })()
+/** The sharding workload: the `default` scenario's Snowflake list, spread over 16 sessions. */
+const SHARDED_LIST: LoadRequest & { sessions: number } = {
+  method: 'GET',
+  path: '/api/v2/databases/ml_platform/schemas/images/image-repositories',
+  headers: { Authorization: 'Bearer bench-token' },
+  sessions: 16,
+}
 const wanted = (section: string) => !ONLY || ONLY.includes(section)
 
 const out: string[] = [
@@ -46,6 +65,9 @@ const out: string[] = [
   'The mock runs with auth, sessions, the journal and one inactive fault rule on. Regenerate with `npm run bench`.',
 ]
 const log = (line: string) => console.log(line)
+
+/** Sections earlier versions wrote, dropped from a kept results.md: another section replaced them. */
+const RETIRED = ['## Against Stoplight Prism']
 
 /**
  * With BENCH_ONLY, keeps the sections of the previous results.md that this run did not measure,
@@ -59,7 +81,9 @@ function mergeSections(fresh: string): string {
   const [freshHeader, ...freshSections] = split(fresh)
   const [, ...oldSections] = split(readFileSync(RESULTS, 'utf8').trimEnd())
   const byTitle = new Map(freshSections.map((s) => [title(s), s]))
-  const merged = oldSections.map((s) => byTitle.get(title(s)) ?? s)
+  const merged = oldSections
+    .filter((s) => !RETIRED.some((retired) => title(s).startsWith(retired)))
+    .map((s) => byTitle.get(title(s)) ?? s)
   for (const s of freshSections) if (!oldSections.some((o) => title(o) === title(s))) merged.push(s)
   return [freshHeader ?? '', ...merged].map((section) => section.trimEnd()).join('\n\n')
 }
@@ -96,40 +120,133 @@ if (wanted('load')) {
   }
 }
 
-if (wanted('prism')) {
-  out.push('', `## Against Stoplight Prism ${PRISM_VERSION}`, '')
-  if (!HAVE_SPEC) {
-    out.push(
-      'Skipped: the official Snowflake spec (../shared/contracts) is not beside this checkout.',
-    )
-  } else {
-    const fixture = FIXTURES['snowflake-list-50']!
+if (wanted('peers')) {
+  // The list of 50 (the peers' classic comparison), a fetch and a create: what every peer can
+  // express as static answers.
+  const workloads = ['snowflake-list-50', 'snowflake-fetch', 'snowflake-create']
+  const routes: PeerRoute[] = []
+  for (const name of workloads) {
+    const fixture = FIXTURES[name]!
     const mock = await prepareMock(fixture)
-    const items = await (await getResponse(mock.handlers, fixtureRequest(fixture, mock)))!.json()
-    const prism = await startProcess(
-      ensurePrism(),
-      ['mock', specWithItems(items as unknown[]), '-h', '127.0.0.1', '-p', '4999'],
-      /Prism is listening on http:\/\/127\.0\.0\.1:(\d+)/,
-      { pinned: true },
-    )
-    const figures = await measureInterleaved(
-      { prism, mock: await startTarget('mock', 'snowflake-list-50') },
-      { ...fixture, path: LIST_PATH },
-      ROUNDS,
-      SECONDS,
-    )
-    const [prismFigures, mockFigures] = [figures.prism!, figures.mock!]
-    out.push(
-      'The same 50 repositories: Prism serves them as the list example of the official spec (static mode); the mock from its model, with the whole pipeline on.',
-      '',
-      '| server | req/s | p99 ms |',
-      '|---|---:|---:|',
-      `| Prism ${PRISM_VERSION} | ${fmt(prismFigures.rps)} | ${fmt(prismFigures.p99, 1)} |`,
-      `| image-registry-mock | ${fmt(mockFigures.rps)} | ${fmt(mockFigures.p99, 1)} |`,
-      '',
-      `Ratio: **${fmt(mockFigures.rps / prismFigures.rps, 2)}×** Prism's throughput (target ≥ 2×).`,
-    )
-    log(`prism: mock ${fmt(mockFigures.rps)} vs prism ${fmt(prismFigures.rps)}`)
+    const answer = (await getResponse(mock.handlers, fixtureRequest(fixture, mock)))!
+    const pathOnly = fixture.path.split('?')[0]!
+    routes.push({
+      method: fixture.method as 'GET' | 'POST',
+      path: fixture.path,
+      template: name === 'snowflake-fetch' ? pathOnly.replace(/\/[^/]+$/, '/{name}') : pathOnly,
+      headers: fixture.headers,
+      requestBody: fixture.body,
+      status: answer.status,
+      contentType: answer.headers.get('content-type') ?? 'application/json',
+      body: Buffer.from(await answer.arrayBuffer()),
+    })
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-peers-'))
+  const { started, skipped } = await startPeers(routes, dir)
+  out.push(
+    '',
+    '## Against other mock servers',
+    '',
+    `The same requests, with a bearer token, in the same rounds as the mock and a bare \`node:http\` server sending the same bytes (the limit). The peers serve the mock's answers as static bytes, their best case; the mock serves them from its model with auth, sessions, faults and the journal on. Each peer runs as its users run it at its best: WireMock (standalone jar, Java ${javaVersion()}) with no request journal or request logging, after ${fmt(JVM_WARMUP_SECONDS)} s of warm-up load per request kind (for its JIT); Mockoon CLI with templating off and logging to stdout only; Prism in static mode with \`-v silent\` (no per-request logging), checking each request against the official Snowflake spec as it always does. Before it is measured, each peer must answer every request with the mock's status and JSON, and a request without the token with a 4xx. "mock / peer" above 1 means the mock answers more requests per second.`,
+    '',
+    '| workload | server | req/s | p99 ms | mock / server |',
+    '|---|---|---:|---:|---:|',
+  )
+  try {
+    if (started.wiremock)
+      for (const name of workloads)
+        await warmUp(started.wiremock.port, FIXTURES[name]!, JVM_WARMUP_SECONDS)
+    for (const name of workloads) {
+      const fixture = FIXTURES[name]!
+      const own = {
+        mock: await startTarget('mock', name),
+        'bare-http': await startTarget('bare-http', name),
+      }
+      const figures = await measureInterleaved({ ...own, ...started }, fixture, ROUNDS, SECONDS, {
+        stop: false,
+      })
+      for (const target of Object.values(own)) target.child.kill()
+      const m = figures.mock!
+      const rows: Array<[string, string]> = [
+        ['image-registry-mock', 'mock'],
+        ['bare `node:http`, same bytes', 'bare-http'],
+        ...Object.keys(started).map((key): [string, string] => [PEER_NAMES[key]!, key]),
+      ]
+      for (const [label, key] of rows) {
+        const f = figures[key]!
+        out.push(
+          `| ${key === 'mock' ? fixture.title : ''} | ${label} | ${fmt(f.rps)} | ${fmt(f.p99, 1)} | ${key === 'mock' ? '' : fmt(m.rps / f.rps, 2)} |`,
+        )
+      }
+      log(
+        `peers ${name}: ${rows.map(([label, key]) => `${label} ${fmt(figures[key]!.rps)}`).join(', ')}`,
+      )
+    }
+  } finally {
+    for (const target of Object.values(started)) target.child.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  for (const { name, reason } of skipped) out.push('', `Skipped ${name}: ${reason}`)
+}
+
+if (wanted('sharding')) {
+  out.push('', '## Sharded by session behind nginx', '')
+  const nginx = findNginx()
+  if (!nginx) {
+    out.push('Skipped: nginx is missing (scripts/install-nginx.sh installs it).')
+  } else {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'irm-sharding-'))
+    const processes: Target[] = []
+    try {
+      const instance = async (n: number) => {
+        const port = await freePort()
+        const target = await startListening(
+          process.execPath,
+          ['dist/cli.mjs', '--port', String(port), '--state', path.join(dir, `state-${n}.json`)],
+          port,
+          { pinned: false, cwd: ROOT },
+        )
+        processes.push(target)
+        return target
+      }
+      const [first, second] = [await instance(1), await instance(2)]
+      const front = async (ports: number[]) => {
+        const target = await startNginx(nginx, await freePort(), ports)
+        processes.push(target)
+        return target
+      }
+      const targets = {
+        direct: first!,
+        one: await front([first!.port]),
+        two: await front([first!.port, second!.port]),
+      }
+      const figures = await measureInterleaved(targets, SHARDED_LIST, ROUNDS, SECONDS, {
+        pinLoad: false,
+      })
+      const base = figures.direct!
+      out.push(
+        `The README's setup (\`examples/sharding/nginx.conf\`, each instance \`node dist/cli.mjs\` with its own \`--state\`) on the Snowflake list of the \`default\` scenario, the requests spread over ${SHARDED_LIST.sessions} sessions. Nothing is pinned: on a machine with fewer cores than instances + nginx + the load generator they share the cores, and the second instance can only add what a free core allows.`,
+        '',
+        '| setup | req/s | p99 ms | vs one instance, direct |',
+        '|---|---:|---:|---:|',
+        ...(
+          [
+            ['one instance, direct', 'direct'],
+            ['nginx → one instance', 'one'],
+            ['nginx → two instances', 'two'],
+          ] as const
+        ).map(
+          ([label, key]) =>
+            `| ${label} | ${fmt(figures[key]!.rps)} | ${fmt(figures[key]!.p99, 1)} | ${fmt(figures[key]!.rps / base.rps, 2)} |`,
+        ),
+      )
+      log(
+        `sharding: direct ${fmt(base.rps)}, nginx → one ${fmt(figures.one!.rps)}, nginx → two ${fmt(figures.two!.rps)} req/s`,
+      )
+    } finally {
+      for (const target of processes) target.child.kill()
+      rmSync(dir, { recursive: true, force: true })
+    }
   }
 }
 
