@@ -3,13 +3,8 @@ import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
 import type { ClockOptions } from './clock.ts'
 import type { FaultRule, FaultRuleInput } from './faults.ts'
 import { compileGlob } from './glob.ts'
-import {
-  DEFAULT_JOURNAL_LIMIT,
-  DEFAULT_JOURNALS_BYTES,
-  JournalBudget,
-  type JournalEntry,
-  type JournalQuery,
-} from './journal.ts'
+import { DEFAULT_JOURNAL_LIMIT, type JournalEntry, type JournalQuery } from './journal.ts'
+import { DEFAULT_JOURNALS_BYTES, JournalBudget } from './journal-budget.ts'
 import { createFallbackIds, type Runtime } from './pipeline/index.ts'
 import { routingHandler } from './pipeline/routing.ts'
 import { createProxyRuntime } from './proxy/runtime.ts'
