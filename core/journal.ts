@@ -1,3 +1,4 @@
+import { InputError } from './errors.ts'
 import { compileGlob } from './glob.ts'
 import type { JournalBudget } from './journal-budget.ts'
 import {
@@ -266,7 +267,7 @@ export class Journal {
     for (const key of ['limit', 'afterId', 'status'] as const) {
       const value = query[key]
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
-        throw new RangeError(`journal ${key} must be a whole number ≥ 0; got ${value}`)
+        throw new InputError(`journal ${key} must be a whole number ≥ 0; got ${value}`)
     }
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
