@@ -159,6 +159,7 @@ export class MockHandle<T extends ApiStrings = ApiStrings>
     }
     super(DEFAULT_SESSION, context)
     this.#handles.set(DEFAULT_SESSION, new SessionHandle<T>(DEFAULT_SESSION, context))
+    this.session = this.session.bind(this)
     this.runtime = {
       sessions,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

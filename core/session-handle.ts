@@ -85,6 +85,10 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
     this.faults = new SessionFaults(this)
     this.journal = new SessionJournal(this, context)
     this.clock = new SessionClock(this)
+    // Callable detached too (`const { reset } = mock`), as the methods of a plain object are.
+    this.reset = this.reset.bind(this)
+    this.exportState = this.exportState.bind(this)
+    this.importState = this.importState.bind(this)
   }
 
   get raw(): Session {
@@ -144,38 +148,39 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
   }
 }
 
+// The members of a session handle. Their methods are arrow functions, callable detached
+// (`const { now } = mock.clock`), as the methods of a plain object are.
+
+/** What the members see of their handle: the session of its name, looked up on every call. */
+interface Resolves {
+  readonly raw: Session
+}
+
 /** A session's fault rules, as {@link MockSession.faults}. */
 class SessionFaults<T extends ApiStrings> {
-  readonly #handle: SessionHandle<T>
-  constructor(handle: SessionHandle<T>) {
+  readonly #handle: Resolves
+  constructor(handle: Resolves) {
     this.#handle = handle
   }
-  add(rule: FaultRuleInput<T['pattern']>): FaultRule<T['pattern']> {
-    return this.#handle.raw.faults.add(rule) as FaultRule<T['pattern']>
-  }
-  addAll(rules: readonly FaultRuleInput<T['pattern']>[]): FaultRule<T['pattern']>[] {
-    return this.#handle.raw.faults.addAll([...rules]) as FaultRule<T['pattern']>[]
-  }
-  list(): FaultRule<T['pattern']>[] {
-    return this.#handle.raw.faults.list() as FaultRule<T['pattern']>[]
-  }
-  remove(id: string): boolean {
-    return this.#handle.raw.faults.remove(id)
-  }
-  clear(): void {
-    this.#handle.raw.faults.clear()
-  }
+  readonly add = (rule: FaultRuleInput<T['pattern']>): FaultRule<T['pattern']> =>
+    this.#handle.raw.faults.add(rule) as FaultRule<T['pattern']>
+  readonly addAll = (rules: readonly FaultRuleInput<T['pattern']>[]): FaultRule<T['pattern']>[] =>
+    this.#handle.raw.faults.addAll([...rules]) as FaultRule<T['pattern']>[]
+  readonly list = (): FaultRule<T['pattern']>[] =>
+    this.#handle.raw.faults.list() as FaultRule<T['pattern']>[]
+  readonly remove = (id: string): boolean => this.#handle.raw.faults.remove(id)
+  readonly clear = (): void => this.#handle.raw.faults.clear()
 }
 
 /** A session's journal, as {@link MockSession.journal}: queries are checked against the mock. */
 class SessionJournal<T extends ApiStrings> {
-  readonly #handle: SessionHandle<T>
+  readonly #handle: Resolves
   readonly #context: HandleContext
-  constructor(handle: SessionHandle<T>, context: HandleContext) {
+  constructor(handle: Resolves, context: HandleContext) {
     this.#handle = handle
     this.#context = context
   }
-  find(query?: JournalQuery<T['journalPattern'], T['vendor']>): JournalEntry[] {
+  readonly find = (query?: JournalQuery<T['journalPattern'], T['vendor']>): JournalEntry[] => {
     if (query?.operation !== undefined) {
       checkOperationPattern(query.operation, this.#context.journalOperations)
     }
@@ -185,9 +190,7 @@ class SessionJournal<T extends ApiStrings> {
     }
     return this.#handle.raw.journal.find(query)
   }
-  clear(): void {
-    this.#handle.raw.journal.clear()
-  }
+  readonly clear = (): void => this.#handle.raw.journal.clear()
   get size(): number {
     return this.#handle.raw.journal.size
   }
@@ -198,19 +201,14 @@ class SessionJournal<T extends ApiStrings> {
 
 /** A session's clock, as {@link MockSession.clock}. */
 class SessionClock {
-  readonly #handle: SessionHandle<ApiStrings>
-  constructor(handle: SessionHandle<ApiStrings>) {
+  readonly #handle: Resolves
+  constructor(handle: Resolves) {
     this.#handle = handle
   }
-  now(): number {
-    return this.#handle.raw.clock.now()
-  }
-  advance(ms: number): void {
-    this.#handle.raw.clock.advance(ms)
-  }
-  set(instant: number | string): void {
+  readonly now = (): number => this.#handle.raw.clock.now()
+  readonly advance = (ms: number): void => this.#handle.raw.clock.advance(ms)
+  readonly set = (instant: number | string): void =>
     this.#handle.raw.clock.set(typeof instant === 'string' ? Date.parse(instant) : instant)
-  }
 }
 
 /** Refuses an operation glob that matches none of `ids`, suggesting the closest id. */
