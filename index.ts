@@ -5,10 +5,10 @@ import type {
 import type { JournalQuery as CoreJournalQuery } from './core/journal.ts'
 import {
   type BuiltMock,
-  buildMock,
   type MockSession as CoreMockSession,
   type MockState as CoreMockState,
   type MockStateInput as CoreMockStateInput,
+  MockHandle,
   type MockOptions,
 } from './core/mock.ts'
 import {
@@ -74,18 +74,23 @@ export interface Mock extends BuiltMock<RegistryStrings> {
  * stores, fault rules, journals and clocks.
  */
 export function createMock(options: MockOptions = {}): Mock {
-  const built = buildMock(
-    { vendors, scenarios, controlHandlers, proxyAdapters },
-    options,
-  ) as BuiltMock<RegistryStrings>
-  const dbOf = (name: string): MockDb => {
-    const session = built.session(name).raw
+  return new RegistryMock(options)
+}
+
+/** This library's mock: the core's, with the four vendors and each session's stores typed. */
+class RegistryMock extends MockHandle<RegistryStrings> implements Mock {
+  constructor(options: MockOptions) {
+    super({ vendors, scenarios, controlHandlers, proxyAdapters }, options)
+  }
+
+  get db(): MockDb {
+    return this.dbOf('default')
+  }
+
+  dbOf(session: string): MockDb {
+    const raw = this.session(session).raw
     return Object.fromEntries(
-      registrations.map(({ key, vendor }) => [key, session.store(vendor)]),
+      registrations.map(({ key, vendor }) => [key, raw.store(vendor)]),
     ) as MockDb
   }
-  return Object.defineProperties(built as Mock, {
-    db: { get: () => dbOf('default'), enumerable: true },
-    dbOf: { value: dbOf, enumerable: true },
-  })
 }

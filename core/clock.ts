@@ -1,3 +1,4 @@
+import { InputError } from './errors.ts'
 /** The fixed instant every scenario starts from, so timestamps are reproducible. */
 export const DEFAULT_EPOCH = Date.parse('2026-03-02T09:00:00.000Z')
 
@@ -38,14 +39,14 @@ export function createClock({ start = DEFAULT_EPOCH, stepMs = 1000 }: ClockOptio
     iso: () => new Date(current).toISOString(),
     advance(ms) {
       if (!Number.isFinite(ms) || ms < 0)
-        throw new RangeError('advance() takes a non-negative number of ms')
+        throw new InputError('advance() takes a non-negative number of ms')
       if (current + ms > LATEST_INSTANT)
-        throw new RangeError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+        throw new InputError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
       current += ms
     },
     set(instant) {
       if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT)
-        throw new RangeError(
+        throw new InputError(
           'set() takes an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (ms since the epoch)',
         )
       current = instant

@@ -66,3 +66,12 @@ const STATUS_PHRASES: Record<number, string> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 }
+
+/**
+ * A caller's input that the mock refuses: bad `reset()` options, a state document that does not
+ * fit, a fault rule, a clock instant out of range. The control API answers it with a 400 saying
+ * `message`; any other error there is a bug in the mock and stays a 500.
+ */
+export class InputError extends Error {
+  override readonly name: string = 'InputError'
+}

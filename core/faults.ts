@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { InputError } from './errors.ts'
 import { compileGlob, globProblem } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
@@ -151,7 +152,7 @@ interface ActiveRule {
 }
 
 /** The reason a rule was refused, for a 400 from the control API. */
-export class FaultRuleError extends Error {
+export class FaultRuleError extends InputError {
   override readonly name = 'FaultRuleError'
 
   /**

@@ -1,5 +1,14 @@
+import { InputError } from './errors.ts'
 import { compileGlob } from './glob.ts'
-import { jsonTextOf } from './json-response.ts'
+import type { JournalBudget } from './journal-budget.ts'
+import {
+  ENTRY_OVERHEAD,
+  queryBytes,
+  searchBytes,
+  textBytes,
+  violationBytes,
+} from './journal-bytes.ts'
+import { BODY_PREVIEW_CHARS, journalQuery } from './journal-preview.ts'
 import { queryRecord } from './pipeline/parse-query.ts'
 
 /**
@@ -64,7 +73,6 @@ export interface JournalQuery<Pattern extends string = string, Vendor extends st
   limit?: number
 }
 
-export const BODY_PREVIEW_CHARS = 2048
 export const DEFAULT_JOURNAL_LIMIT = 10_000
 /**
  * Bytes a session's journal holds at most (paths, queries, body previews; a text outside Latin-1
@@ -74,113 +82,6 @@ export const DEFAULT_JOURNAL_LIMIT = 10_000
  * than this whatever its callers send.
  */
 export const DEFAULT_JOURNAL_BYTES = 32 * 2 ** 20
-
-/**
- * Bytes the journals of all sessions of one mock hold at most together, by default: a hundred
- * sessions at their own bound would hold 3.2 GB, more than a default heap.
- */
-export const DEFAULT_JOURNALS_BYTES = 256 * 2 ** 20
-
-/**
- * The bound the journals of all sessions of one mock share. When an entry puts their total over
- * it, the largest journal gives up its oldest entries (each keeps its newest), so a busy session
- * makes room from its own history first and a quiet one keeps its entries.
- */
-export class JournalBudget {
-  #used = 0
-  readonly #journals = new Set<Journal>()
-
-  constructor(readonly maxBytes = DEFAULT_JOURNALS_BYTES) {
-    if (!(maxBytes > 0)) throw new RangeError("the journals' byte bound must be positive")
-  }
-
-  /** @internal a journal joins when made, leaves when its session goes. */
-  join(journal: Journal): void {
-    this.#journals.add(journal)
-  }
-
-  /** @internal */
-  leave(journal: Journal): void {
-    this.#journals.delete(journal)
-  }
-
-  /** @internal a journal's bytes changed by `delta`. */
-  add(delta: number): void {
-    this.#used += delta
-  }
-
-  /** @internal after a journal grew: while over the bound, the largest journal sheds. */
-  settle(): void {
-    while (this.#used > this.maxBytes) {
-      let largest: Journal | undefined
-      for (const journal of this.#journals) {
-        if (!largest || journal.bytes > largest.bytes) largest = journal
-      }
-      if (!largest?.shed()) return
-    }
-  }
-}
-
-/** A response to hand on, and the start of its body for the journal. */
-export interface ResponsePreview {
-  /** The response to return: the same one, or an equal copy when its body had to be read. */
-  response: Response
-  /** The body's first {@link BODY_PREVIEW_CHARS} characters; null when it has none. */
-  body: string | null
-  truncated: boolean
-}
-
-/**
- * Reads the start of a response body for the journal without taking it from the client. An
- * answer built by `jsonResponse` (every vendor answer but streamed exports) brings its text. Any
- * other JSON body of known length (a proxied answer) is read whole and the response rebuilt
- * around it, the cheapest way. Any other body may be a stream
- * (an NDJSON export of 10,000 images), so only a clone is read, as far as the preview needs.
- */
-export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
-  if (!response.body) return { response, body: null, truncated: false }
-  const known = jsonTextOf(response)
-  if (known !== undefined) return { response, ...cut(known) }
-  // A body of known length (every JSON answer) is read whole and handed on; a streamed one (the
-  // RHACS export, served as JSON without a length) must keep streaming, so only its start is read.
-  if (
-    response.headers.has('content-length') &&
-    /^application\/json\b/i.test(response.headers.get('content-type') ?? '')
-  ) {
-    const text = await response.text()
-    return { response: new Response(text === '' ? null : text, response), ...cut(text) }
-  }
-  const reader = response.clone().body?.getReader()
-  if (!reader) return { response, body: null, truncated: false }
-  const decoder = new TextDecoder()
-  let text = ''
-  let done = false
-  while (!done && text.length <= BODY_PREVIEW_CHARS) {
-    const chunk = await reader.read()
-    done = chunk.done
-    text += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true })
-  }
-  // Not awaited: cancelling one branch of a tee settles only once the caller's branch ends too.
-  if (!done) reader.cancel().catch(() => {})
-  return { response, ...cut(text) }
-}
-
-function cut(text: string): { body: string | null; truncated: boolean } {
-  if (text === '') return { body: null, truncated: false }
-  return { body: bodyPreview(text), truncated: text.length > BODY_PREVIEW_CHARS }
-}
-
-/**
- * A body's first {@link BODY_PREVIEW_CHARS} characters, as a string of its own. V8's `slice` of a
- * long string is a view that keeps the whole string alive, so a full journal of plain slices
- * would hold 10,000 whole bodies (megabytes each, for a large upload or list) rather than
- * 10,000 previews; `structuredClone` copies the characters.
- */
-export function bodyPreview(text: string): string {
-  return text.length <= BODY_PREVIEW_CHARS
-    ? text
-    : structuredClone(text.slice(0, BODY_PREVIEW_CHARS))
-}
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */
 export class Journal {
@@ -258,7 +159,7 @@ export class Journal {
       (requestBody?.bytes ?? 0) +
       (responseBody?.bytes ?? 0) +
       (search === undefined ? queryBytes(full.query) : searchBytes(search)) +
-      violationBytes(full)
+      violationBytes(full.violations)
     this.#entries[this.#next] = full
     this.#searches[this.#next] = search
     this.#sizes[this.#next] = bytes
@@ -366,7 +267,7 @@ export class Journal {
     for (const key of ['limit', 'afterId', 'status'] as const) {
       const value = query[key]
       if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
-        throw new RangeError(`journal ${key} must be a whole number ≥ 0; got ${value}`)
+        throw new InputError(`journal ${key} must be a whole number ≥ 0; got ${value}`)
     }
     const operation = query.operation ? compileGlob(query.operation) : undefined
     const method = query.method?.toUpperCase()
@@ -430,59 +331,6 @@ function parsedQuery(query: string | JournalEntry['query']): JournalEntry['query
   return journalQuery(typeof query === 'string' ? queryRecord(new URLSearchParams(query)) : query)
 }
 
-/** The bytes a parsed query holds (see {@link textBytes}). */
-function queryBytes(query: JournalEntry['query']): number {
-  let bytes = 0
-  // Each name and value also costs its slot and string header, however short it is.
-  for (const [name, value] of Object.entries(query)) {
-    bytes += SLOT_BYTES + textBytes(name)
-    for (const v of Array.isArray(value) ? value : [value]) bytes += SLOT_BYTES + textBytes(v)
-  }
-  return bytes
-}
-
-/**
- * What a query kept as search text counts: two slots a parameter, as many as it can hold, and its
- * characters (a URL's search is percent-encoded ASCII, and parsing never lengthens it), twice
- * over when an escape of `%80` or above may decode to a character outside Latin-1 (V8 then keeps
- * the whole value two bytes a character). So the count bounds what {@link queryBytes} gives once
- * the query is parsed.
- */
-function searchBytes(search: string): number {
-  let parameters = search.length > 1 ? 1 : 0
-  for (let at = search.indexOf('&'); at !== -1; at = search.indexOf('&', at + 1)) parameters++
-  const perCharacter = HIGH_ESCAPE.test(search) ? 2 : 1
-  return perCharacter * search.length + 2 * SLOT_BYTES * parameters
-}
-
-/** A percent-escape of a byte ≥ 0x80: part of a UTF-8 sequence, or invalid (decoded as U+FFFD). */
-const HIGH_ESCAPE = /%[89a-fA-F]/
-
-function violationBytes(entry: JournalEntry): number {
-  let bytes = 0
-  for (const violation of entry.violations ?? []) bytes += textBytes(violation.message)
-  return bytes
-}
-
-/**
- * The bytes a text holds: a byte a character, or two when it holds a character outside Latin-1
- * (V8 then stores the whole string two bytes a character). An entry's fixed fields are
- * {@link ENTRY_OVERHEAD}.
- */
-function textBytes(text: string): number {
-  return WIDE.test(text) ? 2 * text.length : text.length
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: every Latin-1 character, NUL included
-const WIDE = /[^\u0000-\u00ff]/
-
-/**
- * What a query name or value costs beyond its characters: its share of a hash-table entry (with
- * the table's spare room) or array slot, and a string header. Measured: 200 distinct names a
- * query, fully parsed, take up to twice what 24 bytes counted.
- */
-const SLOT_BYTES = 48
-
 /** A text a journal keeps once, and the bytes it counts for it. */
 interface Interned {
   text: string
@@ -491,33 +339,3 @@ interface Interned {
 
 /** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
 const INTERNED_TEXTS = 256
-
-/** About what an entry's object, ids, time, names and counters take. */
-const ENTRY_OVERHEAD = 400
-
-/**
- * The query as the journal keeps it: names and values cut at {@link BODY_PREVIEW_CHARS}, and
- * parameters after the first {@link BODY_PREVIEW_CHARS} characters left out, so that an entry
- * stays small whatever URL a caller sends (a URL may be 16 KB).
- */
-export function journalQuery(
-  query: Record<string, string | string[]>,
-): Record<string, string | string[]> {
-  // No prototype: a parameter named `__proto__` is data, and V8 keeps such an object as a hash
-  // table, so thousands of distinct names cost linear time (not a hidden class each).
-  const kept: Record<string, string | string[]> = Object.create(null)
-  let chars = 0
-  for (const [name, value] of Object.entries(query)) {
-    if (chars >= BODY_PREVIEW_CHARS) break
-    chars += name.length + 1
-    // Values too stop at the bound, each counting one more: 7,000 empty values are not nothing.
-    const values: string[] = []
-    for (const v of Array.isArray(value) ? value : [value]) {
-      if (values.length > 0 && chars >= BODY_PREVIEW_CHARS) break
-      values.push(bodyPreview(v))
-      chars += v.length + 1
-    }
-    kept[bodyPreview(name)] = (Array.isArray(value) ? values : values[0]) as string | string[]
-  }
-  return kept
-}

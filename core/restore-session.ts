@@ -6,8 +6,8 @@ import { createRandom, hashSeed } from './random.ts'
  * stores, fault rules with their counters, clock, scenario and seed. Random streams continue from
  * a point derived from the saved clock, so ids minted after a restart do not repeat those minted
  * before it. Used by the standalone server's `--state` file and the browser's `persist` option.
- * Throws what `importState` throws (a `StateRecordError` for a bad record, a `TypeError` for a
- * bad document); the session is then left as it was.
+ * Throws what `importState` throws (an `InputError`: a `StateRecordError` for a bad record, a
+ * `FaultRuleError` for a bad rule); the session is then left as it was.
  */
 export async function restoreSession(
   mock: BuiltMock,

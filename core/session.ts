@@ -1,7 +1,8 @@
 import { type Clock, type ClockOptions, createClock } from './clock.ts'
 import { MockStatusError } from './errors.ts'
 import { FaultEngine } from './faults.ts'
-import { DEFAULT_JOURNAL_BYTES, Journal, type JournalBudget } from './journal.ts'
+import { DEFAULT_JOURNAL_BYTES, Journal } from './journal.ts'
+import type { JournalBudget } from './journal-budget.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import { isBuiltIn, type Scenario, type SeedTarget, worldFor } from './scenario.ts'
 import {

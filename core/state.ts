@@ -1,4 +1,5 @@
 import { Collection } from '@msw/data'
+import { InputError } from './errors.ts'
 
 /** A vendor store as the core sees it: named `@msw/data` collections (plus derived indexes). */
 export type CollectionMap = Record<string, unknown>
@@ -35,7 +36,7 @@ function collectionsOf(store: CollectionMap): Array<[string, AnyCollection]> {
  * name down (`['snowflake', 'repositories', 3, 'name']`), so callers can name it in their own
  * document's terms; `reason` is the schema's message for it.
  */
-export class StateRecordError extends TypeError {
+export class StateRecordError extends InputError {
   override readonly name = 'StateRecordError'
   constructor(
     message: string,

@@ -1,4 +1,4 @@
-import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal.ts'
+import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal-preview.ts'
 import { decidingFault, type Exchange } from './exchange.ts'
 
 /**

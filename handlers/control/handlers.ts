@@ -1,10 +1,9 @@
 import { type HttpHandler, HttpResponse, http } from 'msw'
 import { parseJsonBody, readBodyText } from '../../core/body.ts'
-import { MockStatusError } from '../../core/errors.ts'
-import { describeZodError, FaultRuleError } from '../../core/faults.ts'
+import { InputError, MockStatusError } from '../../core/errors.ts'
 import type { JournalQuery } from '../../core/journal.ts'
 import { jsonTextResponse } from '../../core/json-response.ts'
-import type { BuiltMock, MockSession, MockStateInput } from '../../core/mock.ts'
+import type { BuiltMock, MockSession, MockStateInput, ResetOptions } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { VERSION } from '../../core/version.ts'
@@ -13,11 +12,14 @@ import { dashboardHtml, FAVICON_SVG } from './dashboard/page.ts'
 import { dashboardScript } from './dashboard/script.ts'
 import { DASHBOARD_CSS } from './dashboard/style.ts'
 import { controlPaths } from './openapi.ts'
-import { clockSchema, resetSchema } from './schemas.ts'
+import { clockSchema } from './schemas.ts'
 
 type Respond = (request: Request, params: Record<string, string>) => Promise<Response> | Response
 
-/** Control-API failures: a 4xx with `{ error: { status, message } }`. */
+/**
+ * A control-API failure other than bad input (a 404 for a session or rule that is not there): a
+ * 4xx with `{ error: { status, message } }`.
+ */
 class ControlError extends Error {
   constructor(
     readonly status: number,
@@ -36,7 +38,11 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     const text = await readBodyText(request, mock.runtime.maxBodyBytes)
     return empty !== undefined && text.trim() === '' ? empty : parseJsonBody(text)
   }
-  /** Runs a control route, turning its failures into `{ error: { status, message } }`. */
+  /**
+   * Runs a control route, turning its failures into `{ error: { status, message } }`: a refused
+   * input ({@link InputError}, a fault rule or state document included) is a 400, an expected
+   * failure its own status, and anything else a bug, answered as a 500 and logged.
+   */
   const safely = async (
     respond: Respond,
     request: Request,
@@ -48,13 +54,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       if (error instanceof ControlError || error instanceof MockStatusError) {
         return controlError(error.status, error.message)
       }
-      if (
-        error instanceof FaultRuleError ||
-        error instanceof RangeError ||
-        error instanceof TypeError
-      ) {
-        return controlError(400, error.message)
-      }
+      if (error instanceof InputError) return controlError(400, error.message)
       console.error('[image-registry-mock] control API failed unexpectedly:', error)
       return controlError(500, (error as Error).message)
     }
@@ -148,11 +148,10 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       })
     }),
     ...route('post', '/reset', async (request) => {
-      const body = resetSchema.safeParse(await readControlJson(request, {}))
-      if (!body.success) throw new ControlError(400, describeZodError(body.error))
+      const body = await readControlJson(request, {})
       const session = face(request)
-      await session.ready
-      await session.reset(body.data)
+      // The options `reset()` takes, checked there (a JSON body cannot hold a scenario object).
+      await session.reset(body as ResetOptions)
       return HttpResponse.json({
         session: session.name,
         scenario: session.raw.scenario,
@@ -170,7 +169,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     ...route('delete', '/sessions/:name', (_request, params) => {
       const name = params.name ?? ''
       if (name === DEFAULT_SESSION)
-        throw new ControlError(400, 'the default session cannot be deleted; reset it instead')
+        throw new InputError('the default session cannot be deleted; reset it instead')
       if (!mock.runtime.sessions.delete(name))
         throw new ControlError(404, `no session named "${name}"`)
       return new HttpResponse(null, { status: 204 })
@@ -259,8 +258,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     ...route('post', '/clock', async (request) => {
       const body = clockSchema.safeParse(await readControlJson(request))
       if (!body.success) {
-        throw new ControlError(
-          400,
+        throw new InputError(
           'body must be {"advanceMs": <ms ≥ 0>} or {"now": <ISO date-time or ms>}',
         )
       }
@@ -304,8 +302,7 @@ function parseJournalQuery(params: URLSearchParams): JournalQuery {
     const raw = params.get(key)
     if (raw === null) continue
     const value = parseWholeNumber(raw)
-    if (value === undefined)
-      throw new ControlError(400, `${key} must be a whole number ≥ 0; got "${raw}"`)
+    if (value === undefined) throw new InputError(`${key} must be a whole number ≥ 0; got "${raw}"`)
     query[key] = value
   }
   return query

@@ -1,12 +1,14 @@
 import { z } from 'zod'
+import { seedSchema } from '../../core/reset-options.ts'
 
-/** Body of `POST /__mock/reset`. */
-export const resetSchema = z
-  .object({
-    scenario: z.string().optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-  })
-  .strict()
+/**
+ * Body of `POST /__mock/reset`, as the OpenAPI document gives it: the JSON form of `reset()`'s
+ * options, which `reset()` itself checks (with the mock's scenario names).
+ */
+export const resetSchema = z.strictObject({
+  scenario: z.string().optional(),
+  seed: seedSchema.optional(),
+})
 
 /** Body of `POST /__mock/clock`: advance by some ms, or jump to an instant. */
 export const clockSchema = z.union([

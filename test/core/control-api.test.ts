@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 const AUTH = { Authorization: 'Bearer t' }
@@ -144,6 +144,52 @@ describe.each(TRANSPORTS)('control API (%s)', (transport) => {
       const response = await json('/__mock/clock', { method: 'POST', body: bad })
       expect(response.status, bad).toBe(400)
       expect(response.body.error.message).toMatch(/advanceMs|now/)
+    }
+  })
+
+  it('answers refused input with a 400 saying why, and a failure of the mock itself with a 500', async () => {
+    await h.close()
+    const broken = {
+      name: 'broken',
+      description: 'a scenario with a bug',
+      seed: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'name')")
+      },
+    }
+    h = await startHarness(transport, { seed: 5, scenarios: [broken] })
+    const advance = await json('/__mock/clock', {
+      method: 'POST',
+      body: '{"now":"9999-12-31T00:00:00Z"}',
+    })
+    expect(advance.status).toBe(200)
+    const past = await json('/__mock/clock', { method: 'POST', body: '{"advanceMs":86400000}' })
+    expect(past).toEqual({
+      status: 400,
+      body: {
+        error: {
+          status: 400,
+          message: 'advance() would move the clock past 9999-12-31T23:59:59.999Z',
+        },
+      },
+    })
+    const options = await json('/__mock/reset', { method: 'POST', body: '{"seed":1.5,"sead":1}' })
+    expect(options.status).toBe(400)
+    expect(options.body.error.message).toBe(
+      'seed must be an integer from 0 to 4294967295; got 1.5; reset options take scenario and seed; unknown: sead',
+    )
+    // A TypeError from the scenario's code is the mock's bug, not the caller's input.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const failed = await json('/__mock/reset', {
+        method: 'POST',
+        headers: { 'X-Mock-Session': 'other' },
+        body: '{"scenario":"broken"}',
+      })
+      expect(failed.status).toBe(500)
+      expect(failed.body.error.message).toMatch(/reading 'name'/)
+      expect(logged).toHaveBeenCalled()
+    } finally {
+      logged.mockRestore()
     }
   })
 })

@@ -1,6 +1,7 @@
 import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Journal, type JournalEntry, journalQuery } from '../../core/journal.ts'
+import { Journal, type JournalEntry } from '../../core/journal.ts'
+import { journalQuery } from '../../core/journal-preview.ts'
 import { queryRecord } from '../../core/pipeline/parse-query.ts'
 import { createMock } from '../../index.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'

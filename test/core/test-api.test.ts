@@ -216,6 +216,24 @@ describe.each(TRANSPORTS)('the test author API (%s)', (transport) => {
     })
   })
 
+  it('takes its methods detached, as the methods of a plain object', async () => {
+    const { session, reset } = h.mock
+    const { add, list: rules } = session('a').faults
+    const { find } = session('a').journal
+    const { now, advance } = session('a').clock
+    const epoch = now()
+    add({ id: 'detached', match: { operation: LIST }, effect: { status: 503 } })
+    expect(rules().map((r) => r.id)).toEqual(['detached'])
+    expect((await list('a')).status).toBe(503)
+    expect(find({ operation: LIST }).map((e) => e.status)).toEqual([503])
+    const start = now()
+    advance(1000)
+    expect(now()).toBe(start + 1000)
+    await reset()
+    expect(rules()).toEqual([])
+    expect(now(), 'session a starts again').toBe(epoch)
+  })
+
   describe('the clock', () => {
     it('GET /__mock/clock and /__mock/health show the session clock without moving it', async () => {
       const now = h.mock.clock.now()
