@@ -8,7 +8,22 @@ import { createApp } from '../../server/app.ts'
 /** How a test reaches the mock: in-process through msw/node, or over HTTP through Express. */
 export type Transport = 'msw' | 'express'
 
-export const TRANSPORTS: Transport[] = ['msw', 'express']
+/**
+ * The transports each harness test runs through: both, unless `TEST_TRANSPORTS` names some
+ * (comma-separated, e.g. `msw`; `npm run test:quick` runs the in-process one only).
+ */
+export const TRANSPORTS: Transport[] = transports(process.env.TEST_TRANSPORTS)
+
+function transports(list: string | undefined): Transport[] {
+  const all: Transport[] = ['msw', 'express']
+  if (list === undefined || list.trim() === '') return all
+  const names = list.split(',').map((name) => name.trim())
+  const unknown = names.filter((name) => !all.includes(name as Transport))
+  if (unknown.length > 0) {
+    throw new Error(`TEST_TRANSPORTS: unknown transport "${unknown[0]}"; use msw, express or both`)
+  }
+  return all.filter((transport) => names.includes(transport))
+}
 
 /** A running mock and a base URL to send real `fetch` requests to. */
 export interface Harness {
