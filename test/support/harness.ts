@@ -39,8 +39,18 @@ const MSW_ORIGIN = 'http://mock.test'
 let mswServer: ReturnType<typeof setupServer> | undefined
 
 /**
- * Starts a fresh mock. In `msw` mode one msw/node server per test file is reused with the new
- * mock's handlers; in `express` mode a real server listens on a free loopback port.
+ * Stops the harness's msw/node server, if one listens, so that requests of later tests (of this
+ * file or, in `npm run test:quick`, of the next: test/support/shared-modules.ts) reach the network.
+ */
+export function closeMswServer(): void {
+  mswServer?.close()
+  mswServer = undefined
+}
+
+/**
+ * Starts a fresh mock. In `msw` mode an msw/node server intercepts `fetch` with the mock's
+ * handlers until `close()` (one at a time: a second harness takes the server over); in `express`
+ * mode a real server listens on a free loopback port.
  */
 export async function startHarness(
   transport: Transport,
@@ -58,14 +68,13 @@ export async function startHarness(
       mock,
       baseUrl: MSW_ORIGIN,
       fetch: (path, init) => fetch(`${MSW_ORIGIN}${path}`, init),
-      close: async () => {
-        mswServer?.resetHandlers()
-      },
+      // Not left listening for the tests after this one: those that run through msw only
+      // (TEST_TRANSPORTS=msw) would find their own msw/node servers' requests intercepted too.
+      close: async () => closeMswServer(),
     }
   }
   // msw/node would intercept the fetches meant for the real server.
-  mswServer?.close()
-  mswServer = undefined
+  closeMswServer()
   const server: Server = await new Promise((resolve) => {
     const s = createApp(mock).listen(0, '127.0.0.1', () => resolve(s))
   })
