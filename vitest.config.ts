@@ -17,6 +17,7 @@ const PACKAGING = ['test/consumer/consumer.test.ts', 'test/readme/readme.test.ts
 const HTTP = [
   'test/core/cli.test.ts',
   'test/proxy/cli.test.ts',
+  'test/robustness/pathological-patterns.test.ts',
   'test/standalone/python-example.test.ts',
   'test/standalone/state-and-scenario-files.test.ts',
 ]
@@ -33,7 +34,13 @@ export default defineConfig(({ mode }) => {
       name: 'in-process',
       include: ['test/**/*.test.ts'],
       exclude: [...BROWSER, ...PACKAGING, ...HTTP],
-      env: quick ? { TEST_TRANSPORTS: 'msw' } : {},
+      ...(quick && {
+        env: { TEST_TRANSPORTS: 'msw' },
+        // One module graph per worker instead of one per file: most of a file's time is importing
+        // the mock. Full runs keep every file isolated.
+        isolate: false,
+        setupFiles: ['test/support/shared-modules.ts'],
+      }),
     },
   }
   const others = [
