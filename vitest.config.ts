@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * The suites, as projects. `npm test` (`vitest run`) runs them all; `npm run test:quick`
- * (`vitest run --mode quick`) runs `in-process` alone, through msw only.
+ * (`vitest run --mode quick`) runs `in-process` alone, through msw only, without its load tests
+ * (fuzzers, concurrency, the 10,000-record scale tests).
  *
  * - `browser`: the example app and the dashboard in headless Chromium.
  * - `packaging`: the packed tarball installed into a fresh project, and the README's examples,
@@ -21,6 +22,10 @@ const HTTP = [
   'test/standalone/python-example.test.ts',
   'test/standalone/state-and-scenario-files.test.ts',
 ]
+/** Load tests: property-based fuzzers and 1,000 concurrent requests, minutes of the run. */
+const LOAD = ['test/robustness/**', 'test/**/*.fuzz.test.ts', 'test/core/concurrency.test.ts']
+/** Scale tests, each named for its 10,000 records. */
+const NOT_SCALE = /^(?!.*\b10,000\b)/
 
 export default defineConfig(({ mode }) => {
   const quick = mode === 'quick'
@@ -35,6 +40,8 @@ export default defineConfig(({ mode }) => {
       include: ['test/**/*.test.ts'],
       exclude: [...BROWSER, ...PACKAGING, ...HTTP],
       ...(quick && {
+        exclude: [...BROWSER, ...PACKAGING, ...HTTP, ...LOAD],
+        testNamePattern: NOT_SCALE,
         env: { TEST_TRANSPORTS: 'msw' },
         // One module graph per worker instead of one per file: most of a file's time is importing
         // the mock. Full runs keep every file isolated.
