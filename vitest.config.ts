@@ -13,13 +13,23 @@ import { defineConfig } from 'vitest/config'
  * - `in-process`: everything else, in vitest's own workers; each harness test through msw and
  *   through Express on a loopback port (`TEST_TRANSPORTS`, test/support/harness.ts).
  */
-const BROWSER = ['test/browser/example-app.test.ts', 'test/dashboard/dom.test.ts']
-const PACKAGING = ['test/consumer/consumer.test.ts', 'test/readme/readme.test.ts']
+const BROWSER = [
+  'test/browser/example-app.test.ts',
+  'test/browser/persist.test.ts',
+  'test/dashboard/dom.test.ts',
+]
+const PACKAGING = [
+  'test/consumer/consumer.test.ts',
+  'test/consumer/playwright-and-mcp.test.ts',
+  'test/readme/readme.test.ts',
+]
 const HTTP = [
   'test/core/cli.test.ts',
   'test/proxy/cli.test.ts',
   'test/robustness/pathological-patterns.test.ts',
+  'test/standalone/mcp.test.ts',
   'test/standalone/python-example.test.ts',
+  'test/standalone/sharding.test.ts',
   'test/standalone/state-and-scenario-files.test.ts',
 ]
 /** Load tests: property-based fuzzers and 1,000 concurrent requests, minutes of the run. */
