@@ -35,22 +35,30 @@ const cacheFile = path.join(
   `cli-${process.arch}-v8-${process.versions.v8}-${flags.toString(16)}.cache`,
 )
 
-const source = readFileSync(filename)
-const sourceCrc = crc32(source)
-const cachedData = readCache()
-const script = new vm.Script(Module.wrap(source.toString('utf8')), {
-  filename,
-  cachedData,
-  importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-})
+// With Node's source maps on (`--enable-source-maps`, or process.setSourceMapsEnabled(true) before
+// this module loads, as `npm start` does), the bundle is required the plain way, without a code
+// cache: Node maps the stack traces of what it requires through cli.cjs.map, not those of a
+// vm.Script.
+const source = process.sourceMapsEnabled ? undefined : readFileSync(filename)
+const sourceCrc = source && crc32(source)
+const cachedData = source && readCache()
+const script =
+  source &&
+  new vm.Script(Module.wrap(source.toString('utf8')), {
+    filename,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  })
 const module = { exports: {} }
-script.runInThisContext()(
-  module.exports,
-  createRequire(filename),
-  module,
-  filename,
-  path.dirname(filename),
-)
+if (script) {
+  script.runInThisContext()(
+    module.exports,
+    createRequire(filename),
+    module,
+    filename,
+    path.dirname(filename),
+  )
+} else module.exports = createRequire(import.meta.url)(filename)
 
 /** The cache for this very bundle, intact; undefined when there is none. */
 function readCache() {
@@ -127,9 +135,11 @@ function alive(pid) {
  */
 export async function main() {
   await module.exports.main()
-  if (!cachedData || script.cachedDataRejected) writeCache()
-  // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
-  pruneCaches()
+  if (script) {
+    if (!cachedData || script.cachedDataRejected) writeCache()
+    // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
+    pruneCaches()
+  }
   // Under load V8 grows the old generation to about four times what is live, and keeps it until
   // its memory reducer runs 20-30 s after the load stops: 290 MB resident after two 5 s rounds of
   // 10 connections, for 40 MB live. Growing it 30 % at a time roughly halves that

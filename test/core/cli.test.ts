@@ -130,6 +130,31 @@ describe('the standalone server CLI', () => {
     rmSync(path.join(dir, live))
   })
 
+  it("maps a stack trace to the TypeScript sources when Node's source maps are on", async () => {
+    // A handler that throws (test/support/stack-probe.mjs) is logged with its stack trace.
+    const probe = path.resolve(import.meta.dirname, '../support/stack-probe.mjs')
+    const traceOf = async (nodeOptions: string) => {
+      const server = start(['--port', '0'], { NODE_OPTIONS: `${nodeOptions} --import=${probe}` })
+      const response = await fetch(`${await server.url()}/api/v2/databases`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer t', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'stack-probe' }),
+      })
+      expect(response.status).toBe(500)
+      await response.text()
+      for (let i = 0; i < 100 && !server.output().stderr.includes('    at '); i++) await sleep(50)
+      server.child.kill('SIGKILL')
+      const { stderr } = server.output()
+      expect(stderr).toMatch(/snowflake\.createDatabase failed unexpectedly: Error: stack probe/)
+      return stderr
+    }
+    const mapped = await traceOf('--enable-source-maps')
+    expect(mapped).toMatch(/^ {4}at .*[\\/]handlers[\\/]snowflake[\\/][\w/-]+\.ts:\d+:\d+\)?$/m)
+    expect(mapped).not.toMatch(/cli\.cjs/)
+    // Without them the server starts through its code cache, and the trace names the bundle.
+    expect(await traceOf('')).toMatch(/^ {4}at .*[\\/]cli\.cjs:\d+:\d+\)?$/m)
+  })
+
   it('takes the port from PORT and turns auth off with --auth off', async () => {
     const probe = createServer()
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()))

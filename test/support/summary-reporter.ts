@@ -1,10 +1,29 @@
 import type { Reporter, TestModule } from 'vitest/node'
+import { CONTRACTS_DIR, HAVE_CONTRACTS } from './contracts.ts'
 
 /**
- * Ends the run with one plain line, `vitest: N passed, N failed[, N skipped]`, that tools outside
- * vitest can read without parsing its coloured output.
+ * Plain lines that tools outside vitest can read without parsing its coloured output: at the
+ * start, which contract tests the run skips and how to enable them (a run in CI, where `CI` is
+ * set, fails there instead: a green CI run means the contracts were checked); at the end,
+ * `vitest: N passed, N failed[, N skipped]`.
  */
 export default class SummaryReporter implements Reporter {
+  onInit(): void {
+    if (HAVE_CONTRACTS) return
+    const missing = `no vendor contracts at ${CONTRACTS_DIR}`
+    if (process.env.CI && process.env.CI !== 'false') {
+      throw new Error(
+        `${missing}: CI runs the contract tests; check the contracts out there or set CONTRACTS_DIR to them`,
+      )
+    }
+    process.stdout.write(
+      `vitest: contract tests skipped (${missing}): test/core/error-catalogue.test.ts, ` +
+        'test/cycle/contract.test.ts, the typed-client check in test/cycle/typed-client.test.ts, ' +
+        'and the contract (ajv) assertions of the vendor tests; set CONTRACTS_DIR to the contracts ' +
+        'folder to run them\n',
+    )
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0
     let failed = 0
