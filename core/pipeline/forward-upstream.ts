@@ -11,6 +11,7 @@ import {
   validateRequest,
   validateResponseBody,
 } from '../proxy/validate.ts'
+import { authenticateCaller } from './authenticate.ts'
 import type { Exchange, Step } from './exchange.ts'
 import { sessionOf } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
@@ -86,6 +87,7 @@ export const forwardUpstream: Step = async (exchange) => {
     headers,
     bodyText: exchange.bodyText,
     store: session.store(vendor),
+    authenticate: () => authenticateCaller(exchange),
   })
   proxy.recorder?.noteCredentials(request)
 
