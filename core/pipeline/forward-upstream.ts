@@ -66,8 +66,9 @@ export const forwardUpstream: Step = async (exchange) => {
   const adapter = proxy.adapters[vendor.name]
   const violations = validateRequest(
     exchange.operationId,
+    vendor,
     operation,
-    queryRecord(url.searchParams),
+    queryRecord(url.searchParams, vendor.queryKey),
     exchange.bodyText,
   )
   exchange.violations = violations
