@@ -24,6 +24,11 @@ export function parseMediaType(value: string | null | undefined): MediaType | un
   return { type: parsed.type, parameters: { ...parsed.parameters } }
 }
 
+/** Whether a `Content-Type` value names `application/json`, parameters aside. */
+export function isJsonMediaType(value: string | null | undefined): boolean {
+  return parseMediaType(value)?.type === 'application/json'
+}
+
 /**
  * Whether a `Content-Type` value is JSON in UTF-8: `application/json`, with no charset or a
  * UTF-8 one however it is spelled or quoted (`charset="UTF-8"`, `charset=utf-8`).
