@@ -27,13 +27,31 @@ export function jsonTextResponse(text: string | undefined, init: ResponseInit = 
   return response
 }
 
-/** The JSON text of an answer {@link jsonResponse} built, or undefined for any other. */
+/**
+ * An answer of exactly these bytes whose text is already decoded (a proxied upstream answer):
+ * as with {@link jsonResponse}'s, the journal previews `text` without reading the answer, and the
+ * Express adapter writes `bytes` as they are. `init` carries every header, Content-Length too.
+ */
+export function knownBytesResponse(
+  bytes: Uint8Array<ArrayBuffer>,
+  text: string,
+  init: ResponseInit,
+): Response {
+  const response = new Response(bytes.byteLength === 0 ? null : bytes, init)
+  if (bytes.byteLength > 0) JSON_BODY.set(response, { text, bytes })
+  return response
+}
+
+/**
+ * The text of an answer {@link jsonResponse} or {@link knownBytesResponse} built, or undefined for
+ * any other.
+ */
 export function jsonTextOf(response: Response): string | undefined {
   return JSON_BODY.get(response)?.text
 }
 
 /**
- * The body bytes of an answer {@link jsonResponse} built, or undefined for any other: a server
+ * The body bytes of an answer {@link jsonResponse} or {@link knownBytesResponse} built, or undefined for any other: a server
  * adapter writes them as they are instead of reading the Response's stream back.
  */
 export function jsonBytesOf(response: Response): Uint8Array | undefined {

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { MockError } from './errors.ts'
+import { isJsonMediaType } from './media-type.ts'
 
 /**
  * Reading what a request carries, for every vendor: the bearer token, the JSON body and its zod
@@ -18,12 +19,12 @@ export function bearerToken(request: Request): string | undefined {
 
 /**
  * A body is JSON unless the request names another media type: returns the `Content-Type` header
- * when it names one other than `application/json` (parameters such as `charset` allowed),
- * undefined otherwise.
+ * when it names one other than `application/json`, read as a media type (core/media-type.ts:
+ * case, spaces and quoted parameters such as `charset="UTF-8"` allowed), undefined otherwise.
  */
 export function unsupportedContentType(request: Request): string | undefined {
   const type = request.headers.get('content-type')
-  return type && !/^application\/json\s*(;|$)/i.test(type) ? type : undefined
+  return type && !isJsonMediaType(type) ? type : undefined
 }
 
 /** What reading a JSON body needs of the operation's context. */

@@ -192,6 +192,12 @@ export interface VendorModule<
   renderError(error: unknown, ctx: ErrorContext): RenderedError
   /** A query parameter's name as the vendor's gateway reads it (default: as sent). */
   queryKey?(name: string): string
+  /**
+   * A request body, parsed from JSON, as the vendor's gateway reads it into its request message
+   * (RHACS: protojson's proto field names as their JSON names); default: as sent. The proxy
+   * validates what this returns, so both read a body alike.
+   */
+  requestMessage?(body: unknown): unknown
   /** The vendor's error for a query its schema refuses (default: its 400 for `invalid-query`). */
   invalidQuery?(issue: QueryIssue): MockError
   /** The vendor's error envelope, for the published contract. */

@@ -1,5 +1,7 @@
 import { MockStatusError } from '../errors.ts'
 import type { Violation } from '../journal.ts'
+import { knownBytesResponse } from '../json-response.ts'
+import { textDecoderFor } from '../media-type.ts'
 import type { ProxyRuntime } from '../proxy/runtime.ts'
 import type { ProxyAdapter } from '../proxy/types.ts'
 import {
@@ -9,6 +11,7 @@ import {
   validateRequest,
   validateResponseBody,
 } from '../proxy/validate.ts'
+import { authenticateCaller } from './authenticate.ts'
 import type { Exchange, Step } from './exchange.ts'
 import { sessionOf } from './exchange.ts'
 import { queryRecord } from './parse-query.ts'
@@ -31,18 +34,21 @@ const HOP_BY_HOP = new Set([
 const REQUEST_OWN = new Set(['host', 'content-length'])
 
 /**
- * Answer headers the forwarder sets itself: `fetch` has already decoded the body, so its encoding
- * and length are no longer those of the bytes the caller gets.
+ * The content codings `fetch` (undici) undoes on its own. An answer in only these arrives decoded,
+ * so it goes on without its Content-Encoding; one in any other coding arrives as sent, and keeps
+ * it (undici then decodes none of its codings).
  */
-const RESPONSE_OWN = new Set(['content-encoding', 'content-length'])
+const FETCH_DECODES = new Set(['gzip', 'x-gzip', 'deflate', 'br'])
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 /**
  * Proxy mode: when the exchange's vendor is proxied, sends the request to the upstream unchanged
  * (method, path, query, body and the caller's own headers and credentials, less hop-by-hop and
- * `X-Mock-*` headers) and answers with the upstream's status, headers and bytes, streamed for
- * the vendor's streaming operations. Both directions are checked against the operation's
+ * `X-Mock-*` headers) and answers with the upstream's status, headers and exact bytes (a
+ * byte-order mark, any charset), streamed for the vendor's streaming operations. A body in a
+ * coding `fetch` undoes (gzip, deflate, br) goes on decoded, without its Content-Encoding and with
+ * its decoded length; one in any other coding goes on as sent, header kept, unchecked. Both directions are checked against the operation's
  * schemas; violations go on the exchange (journal), in `X-Mock-Violations` and in the proxy's
  * violation log; 2xx answers go to the recorder. Runs after faults and preferences, so those
  * still answer in front of the upstream.
@@ -60,8 +66,9 @@ export const forwardUpstream: Step = async (exchange) => {
   const adapter = proxy.adapters[vendor.name]
   const violations = validateRequest(
     exchange.operationId,
+    vendor,
     operation,
-    queryRecord(url.searchParams),
+    queryRecord(url.searchParams, vendor.queryKey),
     exchange.bodyText,
   )
   exchange.violations = violations
@@ -81,6 +88,7 @@ export const forwardUpstream: Step = async (exchange) => {
     headers,
     bodyText: exchange.bodyText,
     store: session.store(vendor),
+    authenticate: () => authenticateCaller(exchange),
   })
   proxy.recorder?.noteCredentials(request)
 
@@ -107,10 +115,25 @@ export const forwardUpstream: Step = async (exchange) => {
 
   exchange.forwarded = true
   exchange.requestId = answer.headers.get(vendor.requestIdHeader) ?? ''
+  const codings = (answer.headers.get('content-encoding') ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '')
+  const nullBody = NULL_BODY_STATUSES.has(answer.status)
+  // undici decodes only when it knows every coding, and never a HEAD's or a null body's.
+  const decoded =
+    codings.length > 0 &&
+    codings.every((coding) => FETCH_DECODES.has(coding)) &&
+    request.method !== 'HEAD' &&
+    !nullBody
+  // Bytes still in a coding the proxy cannot read pass on as they are, unchecked.
+  const readable = codings.length === 0 || decoded
   const outHeaders = new Headers()
   for (const [name, value] of answer.headers) {
     const lower = name.toLowerCase()
-    if (HOP_BY_HOP.has(lower) || RESPONSE_OWN.has(lower) || lower === 'set-cookie') continue
+    // The length is set below from the bytes the caller gets.
+    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'set-cookie') continue
+    if (lower === 'content-encoding' && decoded) continue
     outHeaders.append(name, value)
   }
   for (const cookie of answer.headers.getSetCookie()) outHeaders.append('set-cookie', cookie)
@@ -119,36 +142,42 @@ export const forwardUpstream: Step = async (exchange) => {
   const schema = responseSchemaFor(vendor, adapter, operation, answer.status)
   const init = { status: answer.status, statusText: answer.statusText, headers: outHeaders }
 
-  if (answer.ok && answer.body && adapter?.streaming?.includes(operation.id)) {
+  if (answer.ok && answer.body && readable && adapter?.streaming?.includes(operation.id)) {
     clearTimeout(timer)
     // Lines found after the headers left go on the journal entry and the log, not the header.
     if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
     exchange.response = new Response(
-      answer.body.pipeThrough(lineInspector(exchange, proxy, adapter, violations)),
+      answer.body.pipeThrough(
+        lineInspector(exchange, proxy, adapter, violations, answer.headers.get('content-type')),
+      ),
       init,
     )
     return
   }
 
-  let bytes: ArrayBuffer
+  let bytes: Uint8Array<ArrayBuffer>
   try {
-    bytes = await answer.arrayBuffer()
+    bytes = new Uint8Array(await answer.arrayBuffer())
   } catch (error) {
     throw upstreamFailure(exchange, proxy, target, error, timedOut)
   } finally {
     clearTimeout(timer)
   }
+  // The caller gets `bytes` untouched; the checks, the recorder and the journal read a decoded copy.
+  const text = readable
+    ? textDecoderFor(answer.headers.get('content-type')).decode(bytes)
+    : `(${bytes.byteLength} bytes in Content-Encoding ${codings.join(', ')}, passed on unread)`
   let body: unknown
   let parsed = false
-  if (bytes.byteLength > 0) {
+  if (readable && text !== '') {
     try {
-      body = JSON.parse(new TextDecoder().decode(bytes))
+      body = JSON.parse(text)
       parsed = true
     } catch {
       // Not JSON: a violation below when the operation has a schema for this status.
     }
   }
-  if (schema) {
+  if (schema && readable) {
     violations.push(
       ...(parsed
         ? validateResponseBody(exchange.operationId, schema, body)
@@ -158,9 +187,12 @@ export const forwardUpstream: Step = async (exchange) => {
   if (answer.ok && parsed) await record(exchange, proxy, answer.status, body)
   if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
   proxy.violations.add(session.name, exchange.operationId, violations)
-  const nullBody = NULL_BODY_STATUSES.has(answer.status)
-  if (!nullBody) outHeaders.set('content-length', String(bytes.byteLength))
-  exchange.response = new Response(nullBody ? null : bytes, init)
+  if (nullBody) {
+    exchange.response = new Response(null, init)
+    return
+  }
+  outHeaders.set('content-length', String(bytes.byteLength))
+  exchange.response = knownBytesResponse(bytes, text, init)
 }
 
 /**
@@ -172,8 +204,9 @@ function lineInspector(
   proxy: ProxyRuntime,
   adapter: ProxyAdapter<never>,
   violations: Violation[],
+  contentType: string | null,
 ): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder()
+  const decoder = textDecoderFor(contentType)
   let rest = ''
   let line = 0
   const inspect = async (text: string) => {

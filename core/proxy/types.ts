@@ -48,6 +48,12 @@ export interface ForwardRequest {
   bodyText: string
   /** This vendor's store in the caller's session (SWR looks up access keys there). */
   store: unknown
+  /**
+   * Checks the caller's credentials with the vendor's own authenticate, exactly as the mock does
+   * when it answers itself; throws the vendor's refusal (an error answer, never forwarded). For
+   * an adapter that vouches for the request, as SWR's re-signing does.
+   */
+  authenticate(): Promise<void>
 }
 
 /** The vendor-specific parts of proxying, one per vendor (`handlers/<vendor>/ingest.ts`). */
@@ -64,7 +70,10 @@ export interface ProxyAdapter<Store = unknown> {
    * it is not the operation's or the error schema.
    */
   responseSchema?(operation: string, status: number, body?: unknown): z.ZodType | undefined
-  /** Adjusts the forwarded request (SWR re-signs for the upstream host when it can). */
+  /**
+   * Adjusts the forwarded request (SWR re-signs for the upstream host when it can). A throw is
+   * the answer: the request is not forwarded.
+   */
   prepareForward?(request: ForwardRequest): void | Promise<void>
 }
 

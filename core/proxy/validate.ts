@@ -45,12 +45,14 @@ function fieldProblem(schema: z.ZodType, given: unknown): string | undefined {
 
 /**
  * Checks a request against the operation's query schema (each given parameter, as the pipeline
- * hands it over: text, or an array when repeated) and request-body schema. Unknown query
+ * hands it over: named as the vendor's gateway reads it, text or an array when repeated) and
+ * request-body schema (the body as the vendor's `requestMessage` reads it). Unknown query
  * parameters pass, as the vendors' gateways ignore them. Path parameters have no schemas of their
  * own: the route template already matched them.
  */
 export function validateRequest(
   operationId: string,
+  vendor: AnyVendor,
   operation: AnyOperation,
   query: Record<string, string | string[]>,
   bodyText: string,
@@ -97,7 +99,7 @@ export function validateRequest(
         },
       ]
     }
-    const parsed = bodySchema.safeParse(body)
+    const parsed = bodySchema.safeParse(vendor.requestMessage ? vendor.requestMessage(body) : body)
     if (!parsed.success)
       // Not spread into push(): a large body can have more issues than a call takes arguments.
       for (const v of fromIssues(operationId, 'request', 'body', parsed.error)) violations.push(v)

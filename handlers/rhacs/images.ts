@@ -18,13 +18,13 @@ import {
   watchImage,
 } from './model.ts'
 import {
-  camel,
   gatewayBool,
   gatewayInt32,
   gatewayMessage,
   gatewayString,
   paginationOf,
   paginationShape,
+  protojsonMessage,
 } from './query.ts'
 import {
   exportLineWireSchema,
@@ -407,11 +407,10 @@ function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
         `proto: syntax error (line 1:1): unexpected token ${token}; the body must be a JSON object`,
       )
     }
-    for (const [key, value] of Object.entries(parsed)) {
-      const name = camel(key)
+    for (const [name, value] of Object.entries(protojsonMessage(parsed) as object)) {
       // Own keys only: a body field named `constructor` must not find Object's.
       const type = Object.hasOwn(fields, name) ? fields[name] : undefined
-      if (type === undefined || value === null) continue
+      if (type === undefined) continue
       if (typeof value !== (type === 'string' ? 'string' : 'boolean')) {
         throw RhacsError.badRequest(
           `proto: invalid value for ${type} field ${name}: ${JSON.stringify(value)}`,

@@ -2,7 +2,7 @@ import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateRhacs } from './auth.ts'
 import { renderRhacsError } from './errors.ts'
 import { imageOperations } from './images.ts'
-import { canonicalQueryKey } from './query.ts'
+import { canonicalQueryKey, protojsonMessage } from './query.ts'
 import { rhacsErrorWireSchema } from './records.ts'
 import { createRhacsStore } from './store.ts'
 
@@ -27,6 +27,7 @@ export const rhacs = defineVendor({
   operations: imageOperations,
   renderError: renderRhacsError,
   queryKey: canonicalQueryKey,
+  requestMessage: protojsonMessage,
   errorSchema: rhacsErrorWireSchema,
   securitySchemes: {
     bearer: {

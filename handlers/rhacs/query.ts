@@ -15,6 +15,22 @@ export function canonicalQueryKey(key: string): string {
   return key.split('.').map(camel).join('.')
 }
 
+/**
+ * A JSON request body as protojson reads it into a request message: a field may be sent under its
+ * proto name (`image_name`) or its JSON name (`imageName`), and `null` is the field's default,
+ * as if absent (google.golang.org/protobuf `encoding/protojson`, decode.go). RHACS's request
+ * messages are flat, so only the top level is renamed. Anything but an object is returned as is.
+ */
+export function protojsonMessage(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body
+  // No prototype: a field named `__proto__` is only ever a field.
+  const message: Record<string, unknown> = Object.create(null)
+  for (const [key, value] of Object.entries(body)) {
+    if (value !== null) message[camel(key)] = value
+  }
+  return message
+}
+
 /** `snake_case` → `camelCase`, as protojson names fields. */
 export function camel(segment: string): string {
   return segment.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())

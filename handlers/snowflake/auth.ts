@@ -14,10 +14,20 @@ export type SnowflakeAccess = 'read' | { write: 'account' | 'database' | 'schema
 /** Snowflake's `defineOperation`: each operation says whether it reads or writes. */
 export const snowflakeOperation = operationsFor<SnowflakeStore, undefined, SnowflakeAccess>()
 
+/** The connector's session form: `Snowflake Token="<session token>"` (quotes optional). */
+const SESSION_TOKEN = /^Snowflake\s+Token=(?:"([^"\s]+)"|([^"\s]+))\s*$/i
+
 /**
- * `Authorization: Bearer …` is required. `X-Snowflake-Authorization-Token-Type` may name the token
- * type (OAuth when absent); a KEYPAIR_JWT must look like a JWT. Any token is accepted unless the
- * scenario lists it with `read` access, which is refused writes as a role without privileges is.
+ * One of two `Authorization` forms is required:
+ * - `Bearer <token>` (the SQL API and REST API docs). `X-Snowflake-Authorization-Token-Type` may
+ *   name its type (OAuth when absent); a KEYPAIR_JWT must look like a JWT.
+ * - `Snowflake Token="<session token>"`, the session token of a connector login, which Snowflake's
+ *   REST front end also takes and which the official Python API (`snowflake.core`) sends on
+ *   every REST call (snowflake-connector-python `network.py` `HEADER_SNOWFLAKE_TOKEN`). The
+ *   principal is the session's; `X-Snowflake-Authorization-Token-Type` names a bearer token's
+ *   type and is not read for it.
+ * Any token is accepted unless the scenario lists it with `read` access, which is refused writes
+ * as a role without privileges is.
  */
 export function authenticateSnowflake({
   request,
@@ -26,14 +36,30 @@ export function authenticateSnowflake({
   enforce,
 }: AuthContext<SnowflakeStore, SnowflakeAccess>): undefined {
   if (!enforce) return undefined
-  const token = bearerToken(request)
+  const session = SESSION_TOKEN.exec(request.headers.get('authorization') ?? '')
+  const token = session ? (session[1] ?? session[2]) : bearerToken(request)
   if (!token) {
     throw new SnowflakeError(
       401,
       SNOWFLAKE_CODES.invalidOAuthToken,
-      'Authorization header is missing or is not of the form "Bearer <token>".',
+      'Authorization header is missing or is not of the form "Bearer <token>" or \'Snowflake Token="<session token>"\'.',
     )
   }
+  if (!session) checkBearerType(request, token)
+  const known = store.tokenByValue.first(token)
+  const needed = operation.permission
+  if (known?.access === 'read' && needed !== 'read') {
+    throw new SnowflakeError(
+      403,
+      SNOWFLAKE_CODES.insufficientPrivileges,
+      `SQL access control error:\nInsufficient privileges to operate on ${needed.write}.`,
+    )
+  }
+  return undefined
+}
+
+/** The `X-Snowflake-Authorization-Token-Type` rules of a bearer token; throws Snowflake's 401. */
+function checkBearerType(request: Request, token: string): void {
   const type = request.headers.get('x-snowflake-authorization-token-type')?.toUpperCase() ?? 'OAUTH'
   if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
     throw new SnowflakeError(
@@ -45,14 +71,4 @@ export function authenticateSnowflake({
   if (type === 'KEYPAIR_JWT' && !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
     throw new SnowflakeError(401, SNOWFLAKE_CODES.invalidJwt, 'JWT token is invalid.')
   }
-  const known = store.tokenByValue.first(token)
-  const needed = operation.permission
-  if (known?.access === 'read' && needed !== 'read') {
-    throw new SnowflakeError(
-      403,
-      SNOWFLAKE_CODES.insufficientPrivileges,
-      `SQL access control error:\nInsufficient privileges to operate on ${needed.write}.`,
-    )
-  }
-  return undefined
 }

@@ -230,9 +230,11 @@ export const imageRepositoryOperations = [
     path: '/api/v2/results/{result_handler}',
     summary: 'Check result status or fetch request',
     statuses: [200, 202, 400, 401, 403, 404, 405, 408, 409, 500, 503, 504],
-    handle(ctx) {
+    // Each poll is counted (asyncSettings.ready_polls).
+    writes: true,
+    async handle(ctx) {
       const handle = ctx.params.result_handler ?? ''
-      const result = fetchResult(ctx.store, handle, ctx.clock)
+      const result = await fetchResult(ctx.store, handle, ctx.clock)
       if (result.pending) return accepted(handle)
       return jsonResponse(result.body as object, { status: result.status })
     },

@@ -42,6 +42,13 @@ export const snowflake = defineVendor({
       description:
         'OAuth, key-pair JWT or programmatic access token; name the kind in X-Snowflake-Authorization-Token-Type',
     },
+    session: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      description:
+        'A connector session: `Snowflake Token="<session token>"`, as the official Python API (snowflake.core) sends it',
+    },
   },
 })
 

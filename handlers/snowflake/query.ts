@@ -29,7 +29,7 @@ const showQuery = z.object({
     .optional()
     .describe('At most this many rows'),
   fromName: boundedText(
-    'With showLimit: start at the first name (case-sensitive, in name order) not before this one',
+    'With showLimit: a cursor; only names strictly after this one (case-sensitive, in name order)',
   ).optional(),
   history: booleanParam.optional().describe('Also list dropped objects still in Time Travel'),
 })

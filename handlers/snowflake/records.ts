@@ -164,7 +164,20 @@ export const asyncResultSchema = z.object({
   readyAt: z.number(),
   status: z.number(),
   body: z.string(),
+  /** fetchResult polls so far (absent: none). */
+  polls: z.number().int().nonnegative().optional(),
 })
+
+/**
+ * When a `Prefer: respond-async` result is ready: `ready_ms` of session time after the request,
+ * or at the `ready_polls`-th fetchResult poll (null: time alone), whichever comes first.
+ */
+export const asyncSettingsSchema = z.object({
+  ready_ms: z.number().int().nonnegative(),
+  ready_polls: z.number().int().positive().nullable(),
+})
+
+export type AsyncSettings = z.infer<typeof asyncSettingsSchema>
 
 /** A bearer token with narrower rights than the default "any token may do anything". */
 export const tokenSchema = z.object({

@@ -1,8 +1,10 @@
 import { Collection } from '@msw/data'
 import { indexBy } from '../../core/record-index.ts'
 import {
+  type AsyncSettings,
   accountSchema,
   asyncResultSchema,
+  asyncSettingsSchema,
   databaseSchema,
   droppedContainerSchema,
   imageRepositorySchema,
@@ -26,6 +28,8 @@ export function createSnowflakeStore() {
     images: new Collection({ schema: imageSchema }),
     tagAssignments: new Collection({ schema: tagAssignmentRecordSchema }),
     results: new Collection({ schema: asyncResultSchema }),
+    /** At most one record: when async results are ready (the defaults when there is none). */
+    asyncSettings: new Collection({ schema: asyncSettingsSchema }),
     tokens: new Collection({ schema: tokenSchema }),
   }
   return {
@@ -65,3 +69,11 @@ export function key(...parts: string[]): string {
 }
 
 export type SnowflakeStore = ReturnType<typeof createSnowflakeStore>
+
+/** Today's timing: ready 1,500 ms of session time after the request, polls aside. */
+export const DEFAULT_ASYNC_SETTINGS: AsyncSettings = { ready_ms: 1500, ready_polls: null }
+
+/** The async settings of the store, or the defaults when the scenario set none. */
+export function asyncSettings(store: SnowflakeStore): AsyncSettings {
+  return store.asyncSettings.all()[0] ?? DEFAULT_ASYNC_SETTINGS
+}

@@ -60,7 +60,10 @@ async function ingestSwr(store: SwrStore, answer: RecordedAnswer): Promise<void>
  * AK/SK signatures cover the Host header. When the caller signed for the mock's host and the
  * upstream's differs, the request is re-signed for the upstream host with the same access key
  * and `X-Sdk-Date`, provided the session knows that key's secret (`swr.accessKeys` of its state
- * or scenario); otherwise it goes as signed, and the upstream judges it.
+ * or scenario); otherwise it goes as signed, and the upstream judges it. A re-signed request
+ * carries the mock's word for it, so the caller's signature is verified first, exactly as when
+ * the mock answers itself: a wrong secret or signature is SWR's 401 `SVCSTG.SWR.4010000` and
+ * never reaches the upstream.
  */
 async function resignForUpstream(request: ForwardRequest): Promise<void> {
   const authorization = request.headers.get('authorization')
@@ -71,6 +74,7 @@ async function resignForUpstream(request: ForwardRequest): Promise<void> {
   if (request.original.host === request.target.host) return
   const secretKey = findSecretKey(request.store as SwrStore, parsed.accessKey)
   if (secretKey === undefined) return
+  await request.authenticate()
   const canonical = await canonicalize(
     {
       method: request.method,

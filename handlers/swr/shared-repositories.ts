@@ -1,13 +1,11 @@
 import { z } from 'zod'
 import { jsonResponse } from '../../core/json-response.ts'
+import { isJsonUtf8 } from '../../core/media-type.ts'
 import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
 import { sharedReposQuery } from './query.ts'
 import { type SharedRepository, type ShowReposResp, showReposRespSchema } from './records.ts'
-
-/** The Content-Type values the contract allows (the SDK sends one even on a GET). */
-const JSON_CONTENT_TYPE = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i
 
 /**
  * Statuses `Prefer: code=` may force: the contract's 200/400/401/500 plus the API gateway's
@@ -52,6 +50,10 @@ export const sharedRepositoryOperations = [
   }),
 ]
 
+/**
+ * The contract requires `Content-Type: application/json` or `application/json;charset=utf-8` (the
+ * SDK sends one even on a GET); throws SWR's 400 otherwise.
+ */
 function requireJsonContentType(request: Request): void {
   const type = request.headers.get('content-type')
   if (type === null) {
@@ -59,7 +61,8 @@ function requireJsonContentType(request: Request): void {
       'Invalid parameter: the Content-Type header is required; send application/json or application/json;charset=utf-8.',
     )
   }
-  if (!JSON_CONTENT_TYPE.test(type.trim())) {
+  // The contract's two values, read as media types: case, spacing and a quoted charset aside.
+  if (!isJsonUtf8(type)) {
     throw SwrError.invalidParameter(
       `Invalid parameter: Content-Type "${type.slice(0, 80)}" is not supported; send application/json or application/json;charset=utf-8.`,
     )

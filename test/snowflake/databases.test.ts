@@ -60,10 +60,24 @@ describe.each(TRANSPORTS)('Snowflake databases (%s)', (transport) => {
     it('pages with showLimit, and with fromName only together with showLimit', async () => {
       expect(await names(`${DBS}?showLimit=2`)).toEqual(['ANALYTICS_DB', 'ML_PLATFORM'])
       expect(await names(`${DBS}?showLimit=10&fromName=ML`)).toEqual(['ML_PLATFORM', 'TUTORIAL_DB'])
-      expect(await names(`${DBS}?showLimit=1&fromName=ML_PLATFORM`)).toEqual(['ML_PLATFORM'])
+      // A cursor: names strictly after it ("rows only following", as SHOW … LIMIT n FROM 'name').
+      expect(await names(`${DBS}?showLimit=2&fromName=ML_PLATFORM`)).toEqual(['TUTORIAL_DB'])
+      expect(await names(`${DBS}?showLimit=1&fromName=ML_PLATFORM`)).toEqual(['TUTORIAL_DB'])
+      expect(await names(`${DBS}?showLimit=1&fromName=TUTORIAL_DB`)).toEqual([])
       // fromName is case-sensitive and binary-ordered: lower case sorts after every upper-case name.
       expect(await names(`${DBS}?showLimit=10&fromName=ml`)).toEqual([])
       expect(await names(`${DBS}?fromName=TUTORIAL`)).toHaveLength(3)
+    })
+
+    it('a showLimit=1 cursor loop visits every database once, as SQLAlchemy’s dialect pages', async () => {
+      const all = await names(DBS)
+      const seen: string[] = []
+      let page = await names(`${DBS}?showLimit=1`)
+      while (page.length > 0 && seen.length <= all.length) {
+        seen.push(...page)
+        page = await names(`${DBS}?showLimit=1&fromName=${enc(page.at(-1) as string)}`)
+      }
+      expect(seen).toEqual(all)
     })
 
     it.each([

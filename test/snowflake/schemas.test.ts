@@ -42,6 +42,8 @@ describe.each(TRANSPORTS)('Snowflake schemas (%s)', (transport) => {
       expect(await names(`${base}?startsWith=im`)).toEqual([])
       expect(await names(`${base}?showLimit=1`)).toEqual(['IMAGES'])
       expect(await names(`${base}?showLimit=5&fromName=J`)).toEqual(['PUBLIC'])
+      expect(await names(`${base}?showLimit=5&fromName=IMAGES`)).toEqual(['PUBLIC'])
+      expect(await names(`${base}?showLimit=5&fromName=PUBLIC`)).toEqual([])
       await expectError(await get(`${base}?showLimit=-1`), 400, '391902', /showLimit/)
     })
 

@@ -50,9 +50,11 @@ export interface ShowFilter {
 /**
  * SHOW … [LIKE] [STARTS WITH] [LIMIT n [FROM 'name']]: rows in name order (binary, as SHOW sorts),
  * `like` case-insensitive, `startsWith` case-sensitive, then paging.
- * @note `fromName` starts at the first name not before it (so a partial name works, as the
- * contract says) and, as in SQL where FROM is part of LIMIT, applies only together with
- * `showLimit`; Snowflake's own Python API tests rely on both (`iter(limit=…, from_name=…)`).
+ * @note `fromName` is a cursor: only names strictly after it (binary order) are listed, "rows only
+ * following" it in the contract's words, so the last name of a page fetches the next page and a
+ * partial name works too. As in SQL, where FROM is part of LIMIT, it applies only together with
+ * `showLimit`; Snowflake's Python API (`iter(limit=…, from_name=…)`) and SQLAlchemy dialect page
+ * this way.
  */
 function show<T>(rows: T[], nameOf: (row: T) => string, filter: ShowFilter): T[] {
   const pattern = filter.like === undefined ? undefined : compileLike(filter.like)
@@ -61,7 +63,7 @@ function show<T>(rows: T[], nameOf: (row: T) => string, filter: ShowFilter): T[]
     const name = nameOf(row)
     if (pattern && !pattern.test(name)) return false
     if (startsWith !== undefined && !name.startsWith(startsWith)) return false
-    return !(showLimit !== undefined && fromName !== undefined && name < fromName)
+    return !(showLimit !== undefined && fromName !== undefined && name <= fromName)
   })
   kept.sort((a, b) => compareNames(nameOf(a), nameOf(b)))
   return showLimit === undefined ? kept : kept.slice(0, showLimit)

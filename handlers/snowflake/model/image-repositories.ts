@@ -3,7 +3,7 @@ import type { Random } from '../../../core/random.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from '../errors.ts'
 import { compileLike, displayIdentifier } from '../identifiers.ts'
 import type { CreateMode, Image, ImageRepository, TagAssignmentRecord } from '../records.ts'
-import { key, type SnowflakeStore } from '../store.ts'
+import { asyncSettings, key, type SnowflakeStore } from '../store.ts'
 
 /** Where a repository lives, with names already resolved. */
 export interface SchemaRef {
@@ -244,7 +244,9 @@ export function getTags(
     }))
 }
 
-/** Stores a finished async outcome; fetchResult serves it once the clock passes `readyAt`. */
+/**
+ * Stores a finished async outcome; fetchResult serves it once ready (see {@link fetchResult}).
+ */
 export async function storeAsyncResult(
   store: SnowflakeStore,
   outcome: { status: number; body: unknown },
@@ -254,22 +256,26 @@ export async function storeAsyncResult(
   const handle = uuidFrom(random)
   await store.results.create({
     handle,
-    readyAt: clock.now() + ASYNC_COMPLETION_MS,
+    readyAt: clock.now() + asyncSettings(store).ready_ms,
     status: outcome.status,
     body: JSON.stringify(outcome.body),
+    polls: 0,
   })
   return handle
 }
 
-/** How long an async request stays "in progress" on the session clock. */
-export const ASYNC_COMPLETION_MS = 1500
-
-/** A result by handle: pending, or its stored outcome. */
-export function fetchResult(
+/**
+ * A result by handle, counting this poll: pending, or its stored outcome. Ready once the session
+ * clock reaches `ready_ms` after the request or at the `ready_polls`-th poll, whichever comes
+ * first (store.asyncSettings; 1,500 ms and no poll count by default).
+ * @note Snowflake finishes an async statement when its work is done; the mock's timing is a
+ * setting so that tests of polling clients can choose it.
+ */
+export async function fetchResult(
   store: SnowflakeStore,
   handle: string,
   clock: Clock,
-): { pending: true } | { pending: false; status: number; body: unknown } {
+): Promise<{ pending: true } | { pending: false; status: number; body: unknown }> {
   const result = store.resultByHandle.first(handle)
   if (!result) {
     throw new SnowflakeError(
@@ -278,7 +284,15 @@ export function fetchResult(
       `Result handle '${handle}' does not exist or has expired.`,
     )
   }
-  if (clock.now() < result.readyAt) return { pending: true }
+  const polls = (result.polls ?? 0) + 1
+  await store.results.update((q) => q.where({ handle }), {
+    data(draft) {
+      draft.polls = polls
+    },
+  })
+  const { ready_polls } = asyncSettings(store)
+  const byPolls = ready_polls !== null && polls >= ready_polls
+  if (clock.now() < result.readyAt && !byPolls) return { pending: true }
   return { pending: false, status: result.status, body: JSON.parse(result.body) }
 }
 

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ADMIN } from '../rhacs/helpers.ts'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+import { type Listening, serveMock } from './support.ts'
+
+const open: Array<Listening | Harness> = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()))
+})
+
+const JSON_HEADERS = { ...ADMIN, 'Content-Type': 'application/json' }
+
+/** A proxy in front of a mock upstream, and a mock answering itself, both on this transport. */
+async function setup(transport: (typeof TRANSPORTS)[number]) {
+  const upstream = await serveMock({ seed: 3 })
+  open.push(upstream)
+  const proxy = await startHarness(transport, { proxy: { upstreams: { rhacs: upstream.url } } })
+  open.push(proxy)
+  return { upstream, proxy }
+}
+
+describe.each(TRANSPORTS)('RHACS proto field names (%s)', (transport) => {
+  it('ScanImage takes a body in proto names, as StackRox’s admission-control script sends it', async () => {
+    const body = JSON.stringify({
+      image_name: 'quay.io/proto/names:v1',
+      force: true,
+      include_snoozed: null,
+    })
+    // The mock's own handler reads it as protojson does.
+    const direct = await startHarness(transport, { seed: 3 })
+    open.push(direct)
+    const own = await direct.fetch('/v1/images/scan', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body,
+    })
+    expect(own.status).toBe(200)
+    expect((await own.json()).name.fullName).toBe('quay.io/proto/names:v1')
+
+    const { proxy } = await setup(transport)
+    const through = await proxy.fetch('/v1/images/scan', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body,
+    })
+    expect(through.status).toBe(200)
+    expect(through.headers.get('x-mock-violations')).toBeNull()
+    const [entry] = proxy.mock.journal.find({ operation: 'rhacs.ImageService_ScanImage' })
+    expect(entry?.violations).toEqual([])
+  })
+
+  it('a body field of the wrong type is a violation under either name', async () => {
+    const { proxy } = await setup(transport)
+    for (const name of ['image_name', 'imageName']) {
+      const through = await proxy.fetch('/v1/images/scan', {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ [name]: 7 }),
+      })
+      expect(through.status).toBe(400)
+      expect(through.headers.get('x-mock-violations')).toBe('1')
+    }
+    const paths = proxy.mock.journal.find().flatMap((e) => e.violations?.map((v) => v.path) ?? [])
+    expect(paths).toEqual(['body.imageName', 'body.imageName'])
+  })
+
+  it('a query parameter is read under its proto name as under its JSON name', async () => {
+    const { proxy } = await setup(transport)
+    const { images } = await (await proxy.fetch('/v1/images', { headers: ADMIN })).json()
+    const get = `/v1/images/${images[0].id}`
+    for (const name of ['include_snoozed', 'includeSnoozed']) {
+      const good = await proxy.fetch(`${get}?${name}=true`, { headers: ADMIN })
+      expect(good.status).toBe(200)
+      expect(good.headers.get('x-mock-violations')).toBeNull()
+      const bad = await proxy.fetch(`${get}?${name}=maybe`, { headers: ADMIN })
+      expect(bad.status).toBe(400)
+      expect(bad.headers.get('x-mock-violations')).toBe('1')
+    }
+    const paths = proxy.mock.journal.find().flatMap((e) => e.violations?.map((v) => v.path) ?? [])
+    expect(paths).toEqual(['query.includeSnoozed', 'query.includeSnoozed'])
+  })
+})
