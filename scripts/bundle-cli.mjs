@@ -97,6 +97,8 @@ export async function bundleCli(outfile = path.join(ROOT, 'dist', 'cli.mjs')) {
     format: 'cjs',
     target: 'node20',
     minify: true,
+    // Stack traces keep the functions' own names (the source map gives files and lines).
+    keepNames: true,
     legalComments: 'linked',
     // Only `image-registry-mock mcp` loads the MCP SDK (a dependency, resolved from node_modules
     // at run time): bundled, its 300 KB would slow every start by about a tenth.

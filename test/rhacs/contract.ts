@@ -7,7 +7,13 @@ import {
   listImageWireSchema,
   rhacsErrorWireSchema,
 } from '../../handlers/rhacs/records.ts'
-import { assertValid, contractAjv, HAVE_CONTRACTS, loadContract } from '../support/contracts.ts'
+import {
+  assertValid,
+  CONTRACTS_DIR,
+  contractAjv,
+  HAVE_CONTRACTS,
+  loadContract,
+} from '../support/contracts.ts'
 
 /** Response shapes of `image_service.swagger.json` the tests check. */
 export type RhacsShape =
@@ -127,8 +133,8 @@ export function expectRhacsShape(shape: RhacsShape, body: unknown): void {
 
 /** Whether the contract checks run (the contracts folder sits beside the checkout). */
 export const CONTRACT_CHECKS = HAVE_CONTRACTS
-  ? 'against ../shared/contracts/rhacs'
-  : 'skipped: ../shared/contracts is missing'
+  ? `against ${CONTRACTS_DIR}/rhacs`
+  : `skipped: no contracts at ${CONTRACTS_DIR} (set CONTRACTS_DIR)`
 
 /**
  * Asserts an RHACS error: HTTP status, gRPC code, message, `error` = `message`, empty details,

@@ -51,10 +51,6 @@ export async function expectSwrError(
   return body
 }
 
-if (!HAVE_CONTRACTS) {
-  console.warn('[swr tests] ../shared/contracts is missing: contract (ajv) assertions are skipped')
-}
-
 /**
  * Asserts an error of Huawei's API gateway in front of SWR: its status, `APIG.*` code and message
  * in APIG's body `{error_code, error_msg, request_id}` (which SWR's error schema also admits).
