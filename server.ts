@@ -39,7 +39,8 @@ Options:
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
                         location=URL), reset or timeout; none with delayMs=MS: latency only
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
-                        location, body (JSON), method, path, id; OPERATION may use * and ?
+                        location, when (afterCommit: fail after the operation ran),
+                        body (JSON), method, path, id; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON or YAML file (an array)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
@@ -67,7 +68,7 @@ const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
  * Parses the `--fault` shorthand into a fault rule (the engine validates it like JSON):
  * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code, `reset` or `timeout`, and the
  * keys are `times`, `after`, `every`, `probability`, `seed`, `retryAfter`, `delayMs` (numbers),
- * `location` (a redirect's URL), `body` (JSON), `method`, `path` and `id`. Without EFFECT a rule
+ * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), `method`, `path` and `id`. Without EFFECT a rule
  * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
  * hold colons (`location=https://…`, `body={"a":1}`).
  */
@@ -101,7 +102,7 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
         throw new Error(`--fault "${spec}": ${key} must be a number; got "${value}"`)
       }
       ;(NUMBER_OPTIONS[key] === 'rule' ? rule : effect)[key] = number
-    } else if (key === 'location') effect.location = value
+    } else if (key === 'location' || key === 'when') effect[key] = value
     else if (key === 'body') {
       try {
         effect.body = JSON.parse(value)

@@ -29,6 +29,12 @@ const effectSchema = z
     retryAfter: z.number().int().min(0).max(86_400).optional(),
     delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
     network: z.enum(['reset', 'timeout']).optional(),
+    when: z
+      .enum(['before', 'afterCommit'])
+      .optional()
+      .describe(
+        'before (default): the effect replaces the operation; afterCommit: the operation runs and its change is stored, then the client gets the failure instead of the answer',
+      ),
     body: z
       .unknown()
       .optional()
@@ -72,6 +78,17 @@ const effectSchema = z
         'location',
         `goes only with a redirect status (${FAULT_REDIRECT_STATUSES.join(', ')})`,
       )
+    }
+    if (e.when === 'afterCommit') {
+      if (e.status === undefined && e.network === undefined) {
+        problem('when', 'afterCommit needs network (reset, timeout) or a gateway status (500-599)')
+      }
+      if (e.status !== undefined && e.status < 500) {
+        problem(
+          'when',
+          `afterCommit goes with a gateway status (500-599), the answer lost on its way back; got ${e.status}`,
+        )
+      }
     }
     for (const key of ['body', 'retryAfter'] as const) {
       if (e[key] !== undefined && e.status === undefined) {

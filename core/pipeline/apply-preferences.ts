@@ -3,6 +3,7 @@ import { sleep } from '../sleep.ts'
 import type { AnyOperation } from '../vendor.ts'
 import { parseWholeNumber } from '../whole-number.ts'
 import type { Step } from './exchange.ts'
+import { abandon } from './inject-faults.ts'
 
 const MAX_MOCK_DELAY_MS = 300_000
 
@@ -16,6 +17,7 @@ export const applyPreferences: Step = async (exchange) => {
   applyPreferCode(request, operation)
   const delay = parseMockDelay(request)
   if (delay > 0) await sleep(delay, request.signal)
+  abandon(exchange)
 }
 
 function applyPreferCode(request: Request, operation: AnyOperation): void {

@@ -157,6 +157,9 @@ class VendorRoutingHandler extends HttpHandler {
       faults: [],
       network: null,
       response: undefined,
+      afterCommit: undefined,
+      committed: false,
+      abandoned: false,
       forwarded: undefined,
       violations: undefined,
     }

@@ -47,6 +47,14 @@ const journalEntry = z.object({
   durationMs: z.number(),
   requestId: z.string(),
   fault: z.string().nullable(),
+  committed: z
+    .literal(true)
+    .optional()
+    .describe('An afterCommit fault lost the answer of an operation whose change was stored'),
+  abandoned: z
+    .literal(true)
+    .optional()
+    .describe('The client was gone before the operation started: it did not run (status 0)'),
   violations: z.array(violationSchema).optional(),
 })
 

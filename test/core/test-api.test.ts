@@ -314,6 +314,14 @@ describe('the --fault shorthand', () => {
         effect: { status: 418, body: { teapot: true, at: 'x:y' } },
       },
     ],
+    [
+      'snowflake.createImageRepository:reset:when=afterCommit:times=1',
+      {
+        match: { operation: 'snowflake.createImageRepository' },
+        effect: { network: 'reset', when: 'afterCommit' },
+        times: 1,
+      },
+    ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {
     const parsed = parseFaultSpec(spec)
     expect(parsed).toEqual(rule)

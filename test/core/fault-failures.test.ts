@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { MockOptions } from '../../core/mock.ts'
+import type { JournalOperationPattern } from '../../index.ts'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+
+const AUTH = { Authorization: 'Bearer t' }
+const JSON_AUTH = { ...AUTH, 'Content-Type': 'application/json' }
+const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const CREATE = 'snowflake.createImageRepository' as const
+
+/** The failures that break real clients: answers lost after a commit, clients that give up. */
+describe.each(TRANSPORTS)('client-breaking faults (%s)', (transport) => {
+  let h: Harness
+  const start = async (options: MockOptions = {}) => {
+    await h?.close()
+    h = await startHarness(transport, options)
+  }
+  beforeEach(() => start())
+  afterEach(() => h.close())
+
+  const list = () => h.fetch(REPOS, { headers: AUTH })
+  const create = (name: string, init: RequestInit = {}) =>
+    h.fetch(REPOS, {
+      method: 'POST',
+      body: JSON.stringify({ name }),
+      ...init,
+      headers: { ...JSON_AUTH, ...(init.headers as Record<string, string>) },
+    })
+  const addRule = async (rule: unknown) => {
+    const response = await h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+    expect(response.status, await response.clone().text()).toBe(201)
+    return (await response.json()).rules
+  }
+  const ruleError = async (rule: unknown) => {
+    const response = await h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+    expect(response.status).toBe(400)
+    return (await response.json()).error.message as string
+  }
+  const names = async () =>
+    ((await (await list()).json()) as Array<{ name: string }>).map((r) => r.name)
+  const entries = (operation: JournalOperationPattern = CREATE) =>
+    h.mock.journal.find({ operation })
+
+  describe('afterCommit: the answer is lost after the write committed', () => {
+    it('a reset after the create: stored, the client sees a dropped connection, the retry conflicts', async () => {
+      await addRule({
+        match: { operation: CREATE },
+        effect: { network: 'reset', when: 'afterCommit' },
+        times: 1,
+      })
+      await expect(create('lost')).rejects.toThrow(TypeError)
+      expect(await names()).toContain('LOST')
+      const retry = await create('lost')
+      expect(retry.status).toBe(409)
+      const [first, second] = entries()
+      expect(first).toMatchObject({ status: 0, network: 'reset', fault: 'rule-1', committed: true })
+      expect(second).toMatchObject({ status: 409, fault: null })
+      expect(second).not.toHaveProperty('committed')
+    })
+
+    it('a gateway 504 after the create: the vendor envelope, X-Mock-Fault, and the change stored', async () => {
+      await addRule({
+        id: 'lost-answer',
+        match: { operation: CREATE },
+        effect: { status: 504, when: 'afterCommit' },
+        times: 1,
+      })
+      const response = await create('gateway')
+      expect(response.status).toBe(504)
+      expect(response.headers.get('x-mock-fault')).toBe('lost-answer')
+      expect((await response.json()).code).toBeTruthy()
+      expect(await names()).toContain('GATEWAY')
+      expect(entries()[0]).toMatchObject({ status: 504, fault: 'lost-answer', committed: true })
+    })
+
+    it('a timeout after the create: the change is stored though the client gave up', async () => {
+      await addRule({
+        match: { operation: CREATE },
+        effect: { network: 'timeout', when: 'afterCommit' },
+        times: 1,
+      })
+      await expect(create('slow', { signal: AbortSignal.timeout(200) })).rejects.toThrow()
+      await expect.poll(() => entries().length).toBe(1)
+      expect(entries()[0]).toMatchObject({ status: 0, network: 'timeout', committed: true })
+      expect(await names()).toContain('SLOW')
+    })
+
+    it('without when, the effect applies before the operation: nothing is stored', async () => {
+      await addRule({ match: { operation: CREATE }, effect: { network: 'reset' }, times: 1 })
+      await expect(create('never')).rejects.toThrow(TypeError)
+      expect(await names()).not.toContain('NEVER')
+      expect(entries()[0]).not.toHaveProperty('committed')
+    })
+
+    it('refuses afterCommit without a failure, or with a status that is no gateway error', async () => {
+      expect(await ruleError({ effect: { delayMs: 5, when: 'afterCommit' } })).toMatch(
+        /effect\.when: afterCommit needs network/,
+      )
+      expect(await ruleError({ effect: { status: 409, when: 'afterCommit' } })).toMatch(
+        /effect\.when: afterCommit goes with a gateway status \(500-599\).*got 409/,
+      )
+      expect(await ruleError({ effect: { status: 504, when: 'later' } })).toMatch(/effect\.when/)
+    })
+  })
+
+  describe('a client that gives up still writes (it must not)', () => {
+    it('aborted during X-Mock-Delay: the create does not run, the journal says abandoned', async () => {
+      await expect(
+        create('gone', { headers: { 'X-Mock-Delay': '400' }, signal: AbortSignal.timeout(100) }),
+      ).rejects.toThrow()
+      await expect.poll(() => entries().length, { timeout: 2_000 }).toBe(1)
+      expect(entries()[0]).toMatchObject({ status: 0, abandoned: true, network: null })
+      expect((await create('gone')).status).toBe(200)
+    })
+
+    it('aborted during a delayMs rule: the create does not run', async () => {
+      await addRule({ match: { operation: CREATE }, effect: { delayMs: 400 }, times: 1 })
+      await expect(create('gone', { signal: AbortSignal.timeout(100) })).rejects.toThrow()
+      await expect.poll(() => entries().length, { timeout: 2_000 }).toBe(1)
+      expect(entries()[0]).toMatchObject({ status: 0, abandoned: true, fault: 'rule-1' })
+      expect((await create('gone')).status).toBe(200)
+    })
+  })
+})
