@@ -38,6 +38,7 @@ Options:
                         'OPERATION[:EFFECT][:key=value…]'
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
                         location=URL), reset or timeout; none with delayMs=MS: latency only
+                        (delayMs=uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX): drawn)
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         location, when (afterCommit: fail after the operation ran),
                         body (JSON), method, path, id; OPERATION may use * and ?
@@ -96,7 +97,10 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
     if (eq < 0 || value === '') {
       throw new Error(`--fault "${spec}": option "${option}" must be key=value`)
     }
-    if (key in NUMBER_OPTIONS) {
+    const distribution = key === 'delayMs' ? /^(uniform|lognormal)\(([^)]*)\)$/.exec(value) : null
+    if (distribution) {
+      effect.delayMs = delayDistribution(spec, distribution[1] as string, distribution[2] as string)
+    } else if (key in NUMBER_OPTIONS) {
       const number = Number(value)
       if (!Number.isFinite(number)) {
         throw new Error(`--fault "${spec}": ${key} must be a number; got "${value}"`)
@@ -115,6 +119,18 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   }
   rule.effect = effect
   return rule
+}
+
+/** `uniform(MIN,MAX)` or `lognormal(MEDIAN,SIGMA,MAX)` of the shorthand, as a rule's `delayMs`. */
+function delayDistribution(spec: string, kind: string, args: string): Record<string, unknown> {
+  const numbers = args.split(',').map((part) => Number(part.trim()))
+  const names = kind === 'uniform' ? ['min', 'max'] : ['median', 'sigma', 'max']
+  if (numbers.length !== names.length || numbers.some((n) => !Number.isFinite(n))) {
+    throw new Error(
+      `--fault "${spec}": delayMs=${kind}(${names.join(',')}) takes ${names.length} numbers`,
+    )
+  }
+  return { distribution: kind, ...Object.fromEntries(names.map((name, i) => [name, numbers[i]])) }
 }
 
 function fail(message: string): never {

@@ -17,6 +17,48 @@ export const FAULT_REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 3
 /** The longest latency one request can get from fault rules together, ms. */
 export const MAX_FAULT_DELAY_MS = 300_000
 
+const wholeMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS)
+
+/**
+ * A latency: whole ms, or a distribution drawn per request from the rule's seeded stream (so the
+ * same seed gives the same delays): `uniform` between `min` and `max`, or `lognormal` around
+ * `median` with the log's standard deviation `sigma` (a long tail, as real services show), cut at
+ * `max`.
+ */
+const delaySchema = z.union([
+  wholeMs,
+  z.discriminatedUnion('distribution', [
+    z
+      .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
+      .strict()
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+    z
+      .object({
+        distribution: z.literal('lognormal'),
+        median: wholeMs,
+        sigma: z.number().min(0).max(10),
+        max: wholeMs,
+      })
+      .strict()
+      .refine((d) => d.median <= d.max, {
+        message: 'median must not exceed max',
+        path: ['median'],
+      }),
+  ]),
+])
+
+/** A rule's latency as written: whole ms or a distribution. */
+export type FaultDelay = z.output<typeof delaySchema>
+
+/** Draws one delay from `delay`, ms; a distribution takes one or two draws from `random`. */
+export function drawDelay(delay: FaultDelay, random: Random): number {
+  if (typeof delay === 'number') return delay
+  if (delay.distribution === 'uniform') return random.int(delay.min, delay.max)
+  // Box-Muller: one standard normal from two uniforms (1 - next() is never 0).
+  const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next())
+  return Math.min(delay.max, Math.round(delay.median * Math.exp(delay.sigma * normal)))
+}
+
 /**
  * What a rule does. `status` is an error (400-599, answered in the vendor's error envelope) or a
  * redirect (301, 302, 303, 307, 308) with its `location`; a fault never fakes a success. `body`,
@@ -27,7 +69,7 @@ const effectSchema = z
   .object({
     status: z.number().int().optional(),
     retryAfter: z.number().int().min(0).max(86_400).optional(),
-    delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
+    delayMs: delaySchema.optional(),
     network: z.enum(['reset', 'timeout']).optional(),
     when: z
       .enum(['before', 'afterCommit'])
@@ -188,14 +230,15 @@ export const MAX_RULES = 1000
 
 /**
  * What the rules do to one request, from {@link FaultEngine.evaluate}. Nothing fired when
- * `applied` is empty (then `delayMs` is 0 and `rule` undefined).
+ * `applied` is empty (then `delayMs` and `rule` are undefined).
  */
 export interface FaultOutcome {
   /**
    * Latency to add before answering, ms: the `delayMs` of every rule that fired (latency-only
-   * rules and the terminal rule), summed and capped at {@link MAX_FAULT_DELAY_MS}.
+   * rules and the terminal rule; a distribution drawn once each), summed and capped at
+   * {@link MAX_FAULT_DELAY_MS}. Undefined when no rule that fired has a `delayMs`.
    */
-  delayMs: number
+  delayMs?: number
   /**
    * The terminal rule that fired, if any: its `status` (error envelope, or redirect with
    * `location`) or `network` effect replaces the answer.
@@ -367,7 +410,7 @@ export class FaultEngine {
    * not checked, so their counters do not move.
    */
   evaluate(request: FaultRequest): FaultOutcome {
-    const outcome: FaultOutcome = { delayMs: 0, applied: [] }
+    const outcome: FaultOutcome = { applied: [] }
     for (const active of this.#rules) {
       const { rule } = active
       if (rule.match.method && rule.match.method !== request.method) continue
@@ -388,7 +431,10 @@ export class FaultEngine {
       if (rule.probability !== undefined && active.random.next() >= rule.probability) continue
       rule.fired++
       outcome.applied.push(rule)
-      outcome.delayMs = Math.min(MAX_FAULT_DELAY_MS, outcome.delayMs + (rule.effect.delayMs ?? 0))
+      if (rule.effect.delayMs !== undefined) {
+        const drawn = drawDelay(rule.effect.delayMs, active.random)
+        outcome.delayMs = Math.min(MAX_FAULT_DELAY_MS, (outcome.delayMs ?? 0) + drawn)
+      }
       if (!isLatencyOnly(rule)) {
         outcome.rule = rule
         break
@@ -400,12 +446,34 @@ export class FaultEngine {
 
 /** Turns zod issues into one sentence naming each bad field. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'body'
-      return `${where}: ${issue.message}`
-    })
+  return flattenIssues(error.issues, [])
+    .map(({ path, message }) => `${path.length > 0 ? path.join('.') : 'body'}: ${message}`)
     .join('; ')
+}
+
+/**
+ * Issues with their full paths. A union's "Invalid input" says nothing: it is replaced by the
+ * issues of the alternative the value was meant for (the one whose type it has), or by the
+ * alternatives' expected types when it has none of them.
+ */
+function flattenIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: PropertyKey[],
+): Array<{ path: PropertyKey[]; message: string }> {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path]
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
+      return [{ path, message: issue.message }]
+    }
+    const wrongType = (branch: readonly z.core.$ZodIssue[]) =>
+      branch.some((i) => i.code === 'invalid_type' && i.path.length === 0)
+    const meant = issue.errors.find((branch) => !wrongType(branch))
+    if (meant) return flattenIssues(meant, path)
+    const expected = issue.errors.flatMap((branch) =>
+      branch.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : [])),
+    )
+    return [{ path, message: `expected ${[...new Set(expected)].join(' or ')}` }]
+  })
 }
 
 /**

@@ -47,6 +47,8 @@ export interface JournalEntry {
   requestId: string
   /** The id of the fault rule that fired, if any. */
   fault: string | null
+  /** The latency the request got before its answer (fault rules' `delayMs` drawn, `X-Mock-Delay`), ms; absent when none applied. */
+  delayMs?: number
   /**
    * Set when an `afterCommit` fault lost the answer of an operation that succeeded: its change is
    * stored though the client saw a failure (a retry may create a duplicate).

@@ -22,7 +22,10 @@ export const injectFaults: Step = async (exchange) => {
   })
   exchange.faults = outcome.applied
   // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.
-  if (outcome.delayMs > 0) await sleep(outcome.delayMs, request.signal)
+  if (outcome.delayMs !== undefined) {
+    exchange.delayMs = outcome.delayMs
+    if (outcome.delayMs > 0) await sleep(outcome.delayMs, request.signal)
+  }
   if (abandon(exchange)) return
   const rule = outcome.rule
   if (!rule) return

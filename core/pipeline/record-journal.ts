@@ -33,6 +33,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
       requestId: exchange.requestId ?? '',
       fault: decidingFault(exchange)?.id ?? null,
+      ...(exchange.delayMs !== undefined ? { delayMs: exchange.delayMs } : {}),
       ...(exchange.committed ? { committed: true as const } : {}),
       ...(exchange.abandoned ? { abandoned: true as const } : {}),
       // The same array: a streamed answer adds the violations of its later lines.

@@ -157,6 +157,7 @@ class VendorRoutingHandler extends HttpHandler {
       faults: [],
       network: null,
       response: undefined,
+      delayMs: undefined,
       afterCommit: undefined,
       committed: false,
       abandoned: false,

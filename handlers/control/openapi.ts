@@ -47,6 +47,11 @@ const journalEntry = z.object({
   durationMs: z.number(),
   requestId: z.string(),
   fault: z.string().nullable(),
+  delayMs: z
+    .number()
+    .int()
+    .optional()
+    .describe('The latency the request got (fault rules drawn, X-Mock-Delay), ms'),
   committed: z
     .literal(true)
     .optional()

@@ -6,6 +6,7 @@ import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 const AUTH = { Authorization: 'Bearer t' }
 const JSON_AUTH = { ...AUTH, 'Content-Type': 'application/json' }
 const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const LIST = 'snowflake.listImageRepositories' as const
 const CREATE = 'snowflake.createImageRepository' as const
 
 /** The failures that break real clients: answers lost after a commit, clients that give up. */
@@ -120,5 +121,72 @@ describe.each(TRANSPORTS)('client-breaking faults (%s)', (transport) => {
       expect(entries()[0]).toMatchObject({ status: 0, abandoned: true, fault: 'rule-1' })
       expect((await create('gone')).status).toBe(200)
     })
+  })
+})
+
+describe.each(TRANSPORTS)('latency with a tail (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const list = () => h.fetch(REPOS, { headers: AUTH })
+  const post = (rule: unknown) =>
+    h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+  /** The delays the journal recorded for `n` lists under `delayMs`, from a fresh rule list. */
+  const delays = async (delayMs: unknown, n: number, seed?: number) => {
+    await h.fetch('/__mock/reset', { method: 'POST' })
+    const added = await post({ match: { operation: LIST }, effect: { delayMs }, seed })
+    expect(added.status, await added.clone().text()).toBe(201)
+    for (let i = 0; i < n; i++) expect((await list()).status).toBe(200)
+    return h.mock.journal.find({ operation: LIST }).map((e) => e.delayMs)
+  }
+
+  it('uniform: drawn between min and max, the same for the same seed, recorded in the journal', async () => {
+    const uniform = { distribution: 'uniform', min: 5, max: 40 }
+    const first = await delays(uniform, 8, 7)
+    expect(first).toHaveLength(8)
+    for (const d of first) expect(d).toBeGreaterThanOrEqual(5)
+    for (const d of first) expect(d).toBeLessThanOrEqual(40)
+    expect(new Set(first).size).toBeGreaterThan(1)
+    expect(await delays(uniform, 8, 7)).toEqual(first)
+    expect(await delays(uniform, 8, 8)).not.toEqual(first)
+  })
+
+  it('lognormal: around the median, cut at max, replayed for the same seed', async () => {
+    const lognormal = { distribution: 'lognormal', median: 10, sigma: 0.8, max: 30 }
+    const first = await delays(lognormal, 10)
+    for (const d of first) expect(d).toBeLessThanOrEqual(30)
+    expect(first.some((d) => (d ?? 0) < 10)).toBe(true)
+    expect(first.some((d) => (d ?? 0) > 10)).toBe(true)
+    expect(await delays(lognormal, 10)).toEqual(first)
+  })
+
+  it('the request waits the delay it drew', async () => {
+    const started = performance.now()
+    const [d] = await delays({ distribution: 'uniform', min: 120, max: 160 }, 1)
+    expect(performance.now() - started).toBeGreaterThanOrEqual((d ?? 0) - 5)
+  })
+
+  it('X-Mock-Delay is recorded too; a request without delay records none', async () => {
+    await h.fetch(REPOS, { headers: { ...AUTH, 'X-Mock-Delay': '15' } })
+    await list()
+    expect(h.mock.journal.find({ operation: LIST }).map((e) => e.delayMs)).toEqual([15, undefined])
+  })
+
+  it.each([
+    [
+      { distribution: 'pareto', min: 1, max: 2 },
+      /effect\.delayMs\.distribution: .*'uniform' \| 'lognormal'/,
+    ],
+    [{ distribution: 'uniform', min: 9, max: 2 }, /effect\.delayMs\.min: min must not exceed max/],
+    [{ distribution: 'uniform', min: 1, max: 2, mean: 3 }, /effect\.delayMs: .*"mean"/],
+    [{ distribution: 'lognormal', median: 100, sigma: 1 }, /effect\.delayMs\.max: /],
+    ['slow', /effect\.delayMs: expected number or object/],
+  ])('refuses delayMs %j with a 400 naming the problem', async (delayMs, message) => {
+    const response = await post({ match: { operation: LIST }, effect: { delayMs } })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.message).toMatch(message)
   })
 })

@@ -322,6 +322,20 @@ describe('the --fault shorthand', () => {
         times: 1,
       },
     ],
+    [
+      'snowflake.*:delayMs=lognormal(120,0.8,10000)',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { delayMs: { distribution: 'lognormal', median: 120, sigma: 0.8, max: 10000 } },
+      },
+    ],
+    [
+      'snowflake.*:503:delayMs=uniform(50, 400)',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503, delayMs: { distribution: 'uniform', min: 50, max: 400 } },
+      },
+    ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {
     const parsed = parseFaultSpec(spec)
     expect(parsed).toEqual(rule)
