@@ -39,6 +39,7 @@ Options:
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
                         location=URL), reset or timeout; none with delayMs=MS: latency only
                         (delayMs=uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX): drawn)
+                        window: from=+5s|ISO, until=+30s|ISO, or every=60s with for=10s
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         location, when (afterCommit: fail after the operation ran),
                         body (JSON), method, path, id; OPERATION may use * and ?
@@ -69,7 +70,8 @@ const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
  * Parses the `--fault` shorthand into a fault rule (the engine validates it like JSON):
  * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code, `reset` or `timeout`, and the
  * keys are `times`, `after`, `every`, `probability`, `seed`, `retryAfter`, `delayMs` (numbers),
- * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), `method`, `path` and `id`. Without EFFECT a rule
+ * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), the window's
+ * `from`, `until`, `for` and `every` (a duration: `every=60s`; a number is the rule's `every`), `method`, `path` and `id`. Without EFFECT a rule
  * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
  * hold colons (`location=https://…`, `body={"a":1}`).
  */
@@ -98,7 +100,14 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
       throw new Error(`--fault "${spec}": option "${option}" must be key=value`)
     }
     const distribution = key === 'delayMs' ? /^(uniform|lognormal)\(([^)]*)\)$/.exec(value) : null
-    if (distribution) {
+    const windowKey =
+      key === 'from' ||
+      key === 'until' ||
+      key === 'for' ||
+      (key === 'every' && /[a-z]$/.test(value))
+    if (windowKey) {
+      rule.window = { ...(rule.window as object), [key]: value }
+    } else if (distribution) {
       effect.delayMs = delayDistribution(spec, distribution[1] as string, distribution[2] as string)
     } else if (key in NUMBER_OPTIONS) {
       const number = Number(value)

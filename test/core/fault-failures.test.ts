@@ -190,3 +190,94 @@ describe.each(TRANSPORTS)('latency with a tail (%s)', (transport) => {
     expect((await response.json()).error.message).toMatch(message)
   })
 })
+
+describe.each(TRANSPORTS)('outages and expiring rules on the session clock (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const list = async () => (await h.fetch(REPOS, { headers: AUTH })).status
+  const post = (rule: unknown) =>
+    h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+  const rules = async () => (await (await h.fetch('/__mock/faults')).json()).rules
+
+  it('an outage from +5s until +30s: fires only inside, and advance() past until removes it', async () => {
+    const added = h.mock.clock.now()
+    expect(
+      (
+        await post({
+          match: { operation: LIST },
+          effect: { status: 503 },
+          window: { from: '+5s', until: '+30s' },
+        })
+      ).status,
+    ).toBe(201)
+    const [stored] = await rules()
+    expect(stored.window).toEqual({
+      from: new Date(added + 5_000).toISOString(),
+      until: new Date(added + 30_000).toISOString(),
+    })
+    expect(await list()).toBe(200)
+    h.mock.clock.advance(5_000)
+    expect(await list()).toBe(503)
+    expect(await list()).toBe(503)
+    h.mock.clock.advance(30_000)
+    expect(await list()).toBe(200)
+    expect(await rules()).toEqual([])
+  })
+
+  it('down the first 10 s of every minute', async () => {
+    await post({
+      match: { operation: LIST },
+      effect: { status: 503 },
+      window: { every: '1m', for: '10s' },
+    })
+    const seen: number[] = []
+    seen.push(await list()) // +1 s
+    h.mock.clock.advance(10_000)
+    seen.push(await list()) // +12 s
+    h.mock.clock.advance(48_000)
+    seen.push(await list()) // +61 s
+    h.mock.clock.advance(9_000)
+    seen.push(await list()) // +71 s
+    expect(seen).toEqual([503, 200, 503, 200])
+    const [rule] = await rules()
+    expect(rule).toMatchObject({ matched: 2, fired: 2, window: { every: '1m', for: '10s' } })
+  })
+
+  it('an ISO window, and a state export that keeps it', async () => {
+    const now = h.mock.clock.now()
+    await post({
+      id: 'later',
+      match: { operation: LIST },
+      effect: { status: 503 },
+      window: { from: new Date(now + 60_000).toISOString() },
+    })
+    expect(await list()).toBe(200)
+    const state = await (await h.fetch('/__mock/state')).text()
+    h.mock.clock.advance(60_000)
+    expect(await list()).toBe(503)
+    await h.fetch('/__mock/faults', { method: 'DELETE' })
+    expect((await h.fetch('/__mock/state', { method: 'PUT', body: state })).status).toBeLessThan(
+      300,
+    )
+    h.mock.clock.advance(60_000)
+    expect(await list()).toBe(503)
+  })
+
+  it.each([
+    [{ from: 'soon' }, /window\.from: must be \+DURATION/],
+    [{ every: '60s' }, /window\.for: every and for go together/],
+    [{ every: '10s', for: '10s' }, /window\.for: must be shorter than every/],
+    [{ every: '1m', for: '10s', until: '+5m' }, /window\.until: goes with from/],
+    [{}, /window\.from: a window needs/],
+    [{ from: '+5s', to: '+9s' }, /window: .*"to"/],
+    [{ every: '5 min', for: '1s' }, /window\.every: must be a positive duration/],
+  ])('refuses window %j with a 400 naming the problem', async (window, message) => {
+    const response = await post({ match: { operation: LIST }, effect: { status: 503 }, window })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.message).toMatch(message)
+  })
+})

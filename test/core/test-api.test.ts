@@ -336,6 +336,23 @@ describe('the --fault shorthand', () => {
         effect: { status: 503, delayMs: { distribution: 'uniform', min: 50, max: 400 } },
       },
     ],
+    [
+      'snowflake.*:503:from=+5s:until=+30s:every=2',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        window: { from: '+5s', until: '+30s' },
+        every: 2,
+      },
+    ],
+    [
+      'snowflake.*:503:every=60s:for=10s',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        window: { every: '60s', for: '10s' },
+      },
+    ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {
     const parsed = parseFaultSpec(spec)
     expect(parsed).toEqual(rule)
