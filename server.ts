@@ -34,6 +34,8 @@ Options:
                         or a JSON/YAML file in the format GET /__mock/state writes
   --seed <n>            seed of every random stream (default: 1)
   --auth <on|off>       require vendor credentials (default: on)
+  --clock <step|real>   step: the session clock moves 1 s per request (deterministic);
+                        real: it follows wall time from the scenario's start (default: step)
   --fault <spec>        a fault rule every session starts with, repeatable:
                         'OPERATION[:EFFECT][:key=value…]'
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
@@ -140,6 +142,13 @@ function delayDistribution(spec: string, kind: string, args: string): Record<str
     )
   }
   return { distribution: kind, ...Object.fromEntries(names.map((name, i) => [name, numbers[i]])) }
+}
+
+/** `--clock`: the step clock (default) or wall time. */
+function clockMode(raw: string | undefined): 'real' | undefined {
+  if (raw === undefined || raw === 'step') return undefined
+  if (raw === 'real') return 'real'
+  fail(`--clock must be step or real; got "${raw}"`)
 }
 
 function fail(message: string): never {
@@ -371,6 +380,7 @@ export async function main(): Promise<void> {
       proxy: proxied.proxy,
       scenario: withRules(starting, flagRules.rules),
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
+      clock: clockMode(values.clock),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100, 1),
       maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
@@ -449,6 +459,7 @@ function parseCli() {
       host: { type: 'string' },
       scenario: { type: 'string' },
       seed: { type: 'string' },
+      clock: { type: 'string' },
       auth: { type: 'string', default: 'on' },
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },

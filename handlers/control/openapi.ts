@@ -74,6 +74,11 @@ const op = (summary: string, extra: Record<string, unknown>) => ({
 const clockBody = z.object({
   now: z.string().describe('The session clock, ISO-8601'),
   nowMs: z.number().int().describe('The session clock, ms since the epoch'),
+  mode: z
+    .enum(['step', 'real'])
+    .describe(
+      'step: moves a fixed step per request and when told (deterministic); real: follows wall time from the start instant',
+    ),
 })
 
 /**

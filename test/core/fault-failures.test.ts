@@ -281,3 +281,42 @@ describe.each(TRANSPORTS)('outages and expiring rules on the session clock (%s)'
     expect((await response.json()).error.message).toMatch(message)
   })
 })
+
+describe.each(TRANSPORTS)('a session clock on wall time (%s)', (transport) => {
+  let h: Harness
+  afterEach(() => h.close())
+
+  it('the default step clock: 1 s per request, whatever the wall clock', async () => {
+    h = await startHarness(transport)
+    const health = await (await h.fetch('/__mock/health')).json()
+    expect(health.clock.mode).toBe('step')
+    const before = h.mock.clock.now()
+    await h.fetch(REPOS, { headers: AUTH })
+    await h.fetch(REPOS, { headers: AUTH })
+    expect(h.mock.clock.now() - before).toBe(2_000)
+  })
+
+  it("clock: 'real' follows wall time: a 300 ms outage ends after 300 ms, advance() still moves it", async () => {
+    h = await startHarness(transport, { clock: 'real' })
+    expect((await (await h.fetch('/__mock/health')).json()).clock.mode).toBe('real')
+    expect(h.mock.clock.mode).toBe('real')
+    await h.fetch('/__mock/faults', {
+      method: 'POST',
+      body: JSON.stringify({
+        match: { operation: LIST },
+        effect: { status: 503 },
+        window: { until: '+300ms' },
+      }),
+    })
+    const before = h.mock.clock.now()
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(503)
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(503)
+    // Requests do not step it: two requests moved it by the wall time they took, not 2 s.
+    expect(h.mock.clock.now() - before).toBeLessThan(300)
+    await new Promise((resolve) => setTimeout(resolve, 320))
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(200)
+    const moved = h.mock.clock.now()
+    h.mock.clock.advance(60_000)
+    expect(h.mock.clock.now() - moved).toBeGreaterThanOrEqual(60_000)
+  })
+})
