@@ -44,7 +44,7 @@ Options:
                         window: from=+5s|ISO, until=+30s|ISO, or every=60s with for=10s
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         location, when (afterCommit: fail after the operation ran),
-                        body (JSON), method, path, id; OPERATION may use * and ?
+                        body (JSON), method, path, principal, id; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON or YAML file (an array)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
@@ -124,7 +124,7 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
       } catch {
         throw new Error(`--fault "${spec}": body must be JSON; got ${value}`)
       }
-    } else if (key === 'method' || key === 'path') match[key] = value
+    } else if (key === 'method' || key === 'path' || key === 'principal') match[key] = value
     else if (key === 'id') rule.id = value
     else throw new Error(`--fault "${spec}": unknown option "${key}"`)
   }

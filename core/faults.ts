@@ -220,6 +220,32 @@ export const faultRuleSchema = z
           .transform((m) => m.toUpperCase())
           .optional(),
         path: globSchema.optional(),
+        principal: globSchema
+          .optional()
+          .describe(
+            "A glob over the authenticated caller as its vendor names it (see the README's fault section)",
+          ),
+        headers: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be a header name'),
+            globSchema,
+          )
+          .optional()
+          .describe(
+            'Header name (any case) → glob over its value; a missing header does not match',
+          ),
+        query: z
+          .record(z.string().min(1).max(256), globSchema)
+          .optional()
+          .describe(
+            'Query parameter → glob over its (first) value; a missing parameter does not match',
+          ),
+        body: z
+          .record(z.string().min(1).max(256), globSchema)
+          .optional()
+          .describe(
+            'Top-level JSON field → glob over its value (a string as is, others as JSON text); a body that is no JSON object does not match',
+          ),
       })
       .strict()
       .default({}),
@@ -264,13 +290,26 @@ export interface FaultRequest {
   path: string
   /** The error statuses the operation can answer; a rule forcing another one does not match. */
   statuses?: readonly number[]
+  /** The authenticated caller as the vendor names it, for `match.principal`. */
+  principal?: string
+  headers?: Headers
+  query?: URLSearchParams
+  /** The request body's top-level JSON object, parsed on first need (undefined: none). */
+  body?: () => Record<string, unknown> | undefined
 }
+
+/** A rule's `match.headers`, `query` or `body`: each name with its compiled glob. */
+type FieldMatchers = Array<[string, TextMatcher]>
 
 interface ActiveRule {
   rule: FaultRule
   window?: Window
   operation?: TextMatcher
   path?: TextMatcher
+  principal?: TextMatcher
+  headers?: FieldMatchers
+  query?: FieldMatchers
+  body?: FieldMatchers
   random: Random
 }
 
@@ -398,6 +437,12 @@ export class FaultEngine {
       path: parsed.data.match.path
         ? compileGlob(parsed.data.match.path, { ignoreCase: false })
         : undefined,
+      principal: parsed.data.match.principal
+        ? compileGlob(parsed.data.match.principal, { ignoreCase: false })
+        : undefined,
+      headers: fieldMatchers(parsed.data.match.headers),
+      query: fieldMatchers(parsed.data.match.query),
+      body: fieldMatchers(parsed.data.match.body),
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
@@ -497,6 +542,8 @@ export class FaultEngine {
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
+      if (active.principal && !active.principal.test(request.principal ?? '\u0000')) continue
+      if (!fieldsMatch(active, request)) continue
       const { status } = rule.effect
       if (
         status !== undefined &&
@@ -523,6 +570,33 @@ export class FaultEngine {
     }
     return outcome
   }
+}
+
+function fieldMatchers(globs: Record<string, string> | undefined): FieldMatchers | undefined {
+  if (!globs) return undefined
+  return Object.entries(globs).map(([name, glob]) => [
+    name,
+    compileGlob(glob, { ignoreCase: false }),
+  ])
+}
+
+/** Whether the request's headers, query and body fields fit the rule's globs (all must). */
+function fieldsMatch(active: ActiveRule, request: FaultRequest): boolean {
+  const fits = (matchers: FieldMatchers | undefined, valueOf: (name: string) => string | null) =>
+    !matchers ||
+    matchers.every(([name, glob]) => {
+      const value = valueOf(name)
+      return value !== null && glob.test(value)
+    })
+  if (!fits(active.headers, (name) => request.headers?.get(name) ?? null)) return false
+  if (!fits(active.query, (name) => request.query?.get(name) ?? null)) return false
+  if (!active.body) return true
+  const body = request.body?.()
+  return fits(active.body, (name) => {
+    if (!body || !Object.hasOwn(body, name)) return null
+    const value = body[name]
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  })
 }
 
 /** A window with its instants resolved against `now` (the session clock when the rule is added). */
@@ -582,6 +656,8 @@ function flattenIssues(
 ): Array<{ path: PropertyKey[]; message: string }> {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path]
+    // A record's bad key: say what is wrong with it.
+    if (issue.code === 'invalid_key') return flattenIssues(issue.issues, path)
     if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
       return [{ path, message: issue.message }]
     }

@@ -19,6 +19,10 @@ export const injectFaults: Step = async (exchange) => {
     method: request.method,
     path: url.pathname,
     statuses: operation.statuses,
+    principal: exchange.vendor.principalName?.(request, exchange.principal),
+    headers: request.headers,
+    query: url.searchParams,
+    body: () => jsonObject(exchange.bodyText),
   })
   exchange.faults = outcome.applied
   // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.
@@ -62,6 +66,19 @@ export function abandon(exchange: Exchange): boolean {
   exchange.abandoned = true
   exchange.response = HttpResponse.error()
   return true
+}
+
+/** The body's top-level JSON object, or undefined (no body, no JSON, not an object). */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
 }
 
 async function fail(exchange: Exchange, rule: FaultRule): Promise<void> {

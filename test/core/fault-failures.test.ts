@@ -320,3 +320,98 @@ describe.each(TRANSPORTS)('a session clock on wall time (%s)', (transport) => {
     expect(h.mock.clock.now() - moved).toBeGreaterThanOrEqual(60_000)
   })
 })
+
+describe.each(TRANSPORTS)('faults aimed at one caller or one request (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const addRule = async (rule: unknown) => {
+    const response = await h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+    expect(response.status, await response.clone().text()).toBe(201)
+  }
+  /** A key-pair JWT whose `sub` names the Snowflake user. */
+  const jwt = (sub: string) =>
+    `e30.${Buffer.from(JSON.stringify({ sub, iss: `${sub}.SHA256:x` })).toString('base64url')}.sig`
+  const listAs = (sub: string) =>
+    h.fetch(REPOS, {
+      headers: {
+        Authorization: `Bearer ${jwt(sub)}`,
+        'X-Snowflake-Authorization-Token-Type': 'KEYPAIR_JWT',
+      },
+    })
+  const create = (name: string) =>
+    h.fetch(REPOS, { method: 'POST', headers: JSON_AUTH, body: JSON.stringify({ name }) })
+
+  it('match.principal: only the staging user fails (a key-pair JWT names it by sub)', async () => {
+    await addRule({
+      match: { operation: LIST, principal: 'ACME.STAGING_*' },
+      effect: { status: 503 },
+    })
+    expect((await listAs('ACME.STAGING_BOT')).status).toBe(503)
+    expect((await listAs('ACME.PROD_BOT')).status).toBe(200)
+    // An OAuth token names no user: a principal rule never fires on it.
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(200)
+  })
+
+  it('match.principal: Cycle names the hub and the creator', async () => {
+    const HUB = '651586fca6078e98982dbd90'
+    await addRule({
+      match: { operation: 'cycle.*', principal: `${HUB}/*` },
+      effect: { status: 503 },
+    })
+    const sources = await h.fetch('/v1/images/sources', {
+      headers: { ...AUTH, 'X-Hub-Id': HUB },
+    })
+    expect(sources.status).toBe(503)
+    await h.fetch('/__mock/faults', { method: 'DELETE' })
+    await addRule({
+      match: { operation: 'cycle.*', principal: `${HUB}/account/*` },
+      effect: { status: 503 },
+    })
+    expect(
+      (await h.fetch('/v1/images/sources', { headers: { ...AUTH, 'X-Hub-Id': HUB } })).status,
+    ).toBe(503)
+  })
+
+  it('match.body: only creates named TEST_* conflict', async () => {
+    await addRule({
+      match: { operation: CREATE, body: { name: 'TEST_*' } },
+      effect: { status: 409 },
+    })
+    expect((await create('TEST_one')).status).toBe(409)
+    expect((await create('real_one')).status).toBe(200)
+    expect((await create('test_lower')).status).toBe(200)
+  })
+
+  it('match.query and match.headers: only that parameter or header value', async () => {
+    await addRule({ match: { operation: LIST, query: { like: 'slow%' } }, effect: { status: 503 } })
+    await addRule({
+      match: { operation: LIST, headers: { 'x-client': 'staging-*' } },
+      effect: { status: 502, body: { from: 'header rule' } },
+    })
+    expect((await h.fetch(`${REPOS}?like=slow%25`, { headers: AUTH })).status).toBe(503)
+    expect((await h.fetch(`${REPOS}?like=fast%25`, { headers: AUTH })).status).toBe(200)
+    const staged = await h.fetch(REPOS, { headers: { ...AUTH, 'X-Client': 'staging-hub' } })
+    expect(staged.status).toBe(502)
+    expect((await h.fetch(REPOS, { headers: { ...AUTH, 'X-Client': 'prod' } })).status).toBe(200)
+    const [query, header] = (await (await h.fetch('/__mock/faults')).json()).rules
+    expect([query.matched, query.fired, header.matched, header.fired]).toEqual([1, 1, 1, 1])
+  })
+
+  it.each([
+    [{ principal: '' }, /match\.principal: glob is empty/],
+    [{ headers: { 'bad header': 'x' } }, /match\.headers\.bad header: must be a header name/],
+    [{ body: { name: 5 } }, /match\.body\.name: /],
+    [{ cookie: 'x' }, /match: .*"cookie"/],
+  ])('refuses match %j with a 400 naming the field', async (match, message) => {
+    const response = await h.fetch('/__mock/faults', {
+      method: 'POST',
+      body: JSON.stringify({ match, effect: { status: 503 } }),
+    })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.message).toMatch(message)
+  })
+})

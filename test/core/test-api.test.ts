@@ -346,6 +346,13 @@ describe('the --fault shorthand', () => {
       },
     ],
     [
+      'cycle.*:503:principal=651586fca6078e98982dbd90/*',
+      {
+        match: { operation: 'cycle.*', principal: '651586fca6078e98982dbd90/*' },
+        effect: { status: 503 },
+      },
+    ],
+    [
       'snowflake.*:503:every=60s:for=10s',
       {
         match: { operation: 'snowflake.*' },
