@@ -42,6 +42,8 @@ Options:
                         location=URL), reset or timeout; none with delayMs=MS: latency only
                         (delayMs=uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX): drawn)
                         window: from=+5s|ISO, until=+30s|ISO, or every=60s with for=10s
+                        quota=LIMIT/PERMS[/session|principal|operation]: the vendor's 429
+                        past LIMIT requests per window (EFFECT may be left out)
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         location, when (afterCommit: fail after the operation ran),
                         body (JSON), method, path, principal, id; OPERATION may use * and ?
@@ -81,7 +83,11 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   const colon = spec.indexOf(':')
   const operation = colon < 0 ? spec : spec.slice(0, colon)
   const parts = colon < 0 ? [] : spec.slice(colon + 1).split(/:(?=[A-Za-z]+=)/)
-  if (!operation || parts.length === 0 || parts.some((p) => p === '')) {
+  if (
+    !operation ||
+    parts.some((p) => p === '') ||
+    (parts.length === 0 && !spec.includes('quota='))
+  ) {
     throw new Error(`--fault "${spec}": expected OPERATION[:STATUS|reset|timeout][:key=value…]`)
   }
   const match: Record<string, unknown> = { operation }
@@ -107,7 +113,15 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
       key === 'until' ||
       key === 'for' ||
       (key === 'every' && /[a-z]$/.test(value))
-    if (windowKey) {
+    const quota = key === 'quota' ? /^(\d+)\/(\d+)(?:\/(\w+))?$/.exec(value) : null
+    if (key === 'quota') {
+      if (!quota) throw new Error(`--fault "${spec}": quota=LIMIT/PERMS[/BY]; got "${value}"`)
+      rule.quota = {
+        limit: Number(quota[1]),
+        perMs: Number(quota[2]),
+        ...(quota[3] ? { by: quota[3] } : {}),
+      }
+    } else if (windowKey) {
       rule.window = { ...(rule.window as object), [key]: value }
     } else if (distribution) {
       effect.delayMs = delayDistribution(spec, distribution[1] as string, distribution[2] as string)
@@ -128,7 +142,7 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
     else if (key === 'id') rule.id = value
     else throw new Error(`--fault "${spec}": unknown option "${key}"`)
   }
-  rule.effect = effect
+  if (Object.keys(effect).length > 0 || rule.quota === undefined) rule.effect = effect
   return rule
 }
 

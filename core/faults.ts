@@ -201,8 +201,17 @@ interface Window {
   for?: number
 }
 
-/** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
-export const faultRuleSchema = z
+/** With `quota`, `effect` may be left out: the vendor's throttling answer (429) is the effect. */
+function withQuotaEffect(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+  const rule = input as Record<string, unknown>
+  return rule.quota !== undefined && rule.effect === undefined
+    ? { ...rule, effect: { status: 429 } }
+    : input
+}
+
+/** A fault rule's fields; {@link faultRuleSchema} adds the default effect of a quota. */
+export const faultRuleObjectSchema = z
   .object({
     id: z
       .string()
@@ -251,6 +260,17 @@ export const faultRuleSchema = z
       .default({}),
     effect: effectSchema,
     window: windowSchema.optional(),
+    quota: z
+      .object({
+        limit: z.number().int().min(0).max(1_000_000),
+        perMs: z.number().int().min(1).max(86_400_000),
+        by: z.enum(['session', 'principal', 'operation']).default('session'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Lets `limit` requests through per `perMs` window of the session clock (counted per session, caller or operation); the rest get the effect, by default the vendor's 429 with Retry-After until the window ends",
+      ),
     probability: z.number().min(0).max(1).optional(),
     times: z.number().int().min(1).optional(),
     after: z.number().int().min(0).optional(),
@@ -259,21 +279,31 @@ export const faultRuleSchema = z
   })
   .strict()
 
-type RuleJson = z.input<typeof faultRuleSchema>
+/** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
+export const faultRuleSchema = z.preprocess(withQuotaEffect, faultRuleObjectSchema)
+
+type RuleJson = z.input<typeof faultRuleObjectSchema>
 
 /**
  * A fault rule as written by a user (the JSON of `POST /__mock/faults`). `Pattern` narrows
  * `match.operation`: the library's own API passes its operation-id glob type, so a misspelt id or
  * rule field is a compile error.
  */
-export type FaultRuleInput<Pattern extends string = string> = Omit<RuleJson, 'match'> & {
+export type FaultRuleInput<Pattern extends string = string> = Omit<
+  RuleJson,
+  'match' | 'effect' | 'quota'
+> & {
   match?: Omit<NonNullable<RuleJson['match']>, 'operation'> & { operation?: Pattern }
-}
+} & (
+    | { effect: RuleJson['effect']; quota?: RuleJson['quota'] }
+    /** With `quota`, `effect` defaults to the vendor's 429. */
+    | { effect?: RuleJson['effect']; quota: NonNullable<RuleJson['quota']> }
+  )
 
 /** A fault rule's effect as written by a user. */
 export type FaultEffectInput = RuleJson['effect']
 
-type StoredJson = z.output<typeof faultRuleSchema>
+type StoredJson = z.output<typeof faultRuleObjectSchema>
 
 /** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
 export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
@@ -311,6 +341,8 @@ interface ActiveRule {
   query?: FieldMatchers
   body?: FieldMatchers
   random: Random
+  /** A quota's counts: the window they are for, and requests seen in it per key. */
+  quota?: { anchor: number; window: number; counts: Map<string, number> }
 }
 
 /** The reason a rule was refused, for a 400 from the control API. */
@@ -349,11 +381,14 @@ export interface FaultOutcome {
   rule?: FaultRule
   /** Every rule that fired for this request, in rule order; the terminal rule, if any, is last. */
   applied: FaultRule[]
+  /** A quota rule that fired: seconds until its window ends, for `Retry-After`. */
+  retryAfter?: number
 }
 
 /** True for a rule that only adds latency, so evaluation goes on past it. */
 export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
-  return rule.effect.status === undefined && rule.effect.network === undefined
+  const { effect } = rule
+  return effect !== undefined && effect.status === undefined && effect.network === undefined
 }
 
 /**
@@ -443,6 +478,7 @@ export class FaultEngine {
       headers: fieldMatchers(parsed.data.match.headers),
       query: fieldMatchers(parsed.data.match.query),
       body: fieldMatchers(parsed.data.match.body),
+      quota: parsed.data.quota ? { anchor: this.now(), window: 0, counts: new Map() } : undefined,
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
@@ -557,6 +593,9 @@ export class FaultEngine {
       if (rule.times !== undefined && rule.fired >= rule.times) continue
       if (rule.every !== undefined && (rule.matched - after) % rule.every !== 0) continue
       if (rule.probability !== undefined && active.random.next() >= rule.probability) continue
+      const retryAfter = overQuota(active, request, now)
+      if (retryAfter === null) continue
+      if (retryAfter !== undefined) outcome.retryAfter = retryAfter
       rule.fired++
       outcome.applied.push(rule)
       if (rule.effect.delayMs !== undefined) {
@@ -572,6 +611,37 @@ export class FaultEngine {
   }
 }
 
+/**
+ * Counts a request against the rule's quota: null while it is within `limit` for its window (the
+ * rule does not fire), else the seconds until the window ends (at least 1); undefined without a
+ * quota. Windows are `perMs` long from when the rule was added, on the session clock.
+ */
+function overQuota(
+  active: ActiveRule,
+  request: FaultRequest,
+  now: number,
+): number | null | undefined {
+  const { quota } = active.rule
+  const state = active.quota
+  if (!quota || !state) return undefined
+  const window = Math.floor((now - state.anchor) / quota.perMs)
+  if (window !== state.window) {
+    state.window = window
+    state.counts.clear()
+  }
+  const key =
+    quota.by === 'principal'
+      ? (request.principal ?? '')
+      : quota.by === 'operation'
+        ? request.operation
+        : ''
+  const count = (state.counts.get(key) ?? 0) + 1
+  state.counts.set(key, count)
+  if (count <= quota.limit) return null
+  const ends = state.anchor + (window + 1) * quota.perMs
+  return Math.max(1, Math.ceil((ends - now) / 1000))
+}
+
 function fieldMatchers(globs: Record<string, string> | undefined): FieldMatchers | undefined {
   if (!globs) return undefined
   return Object.entries(globs).map(([name, glob]) => [
@@ -582,10 +652,10 @@ function fieldMatchers(globs: Record<string, string> | undefined): FieldMatchers
 
 /** Whether the request's headers, query and body fields fit the rule's globs (all must). */
 function fieldsMatch(active: ActiveRule, request: FaultRequest): boolean {
-  const fits = (matchers: FieldMatchers | undefined, valueOf: (name: string) => string | null) =>
+  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => string | null) =>
     !matchers ||
     matchers.every(([name, glob]) => {
-      const value = valueOf(name)
+      const value = read(name)
       return value !== null && glob.test(value)
     })
   if (!fits(active.headers, (name) => request.headers?.get(name) ?? null)) return false

@@ -37,7 +37,7 @@ export const injectFaults: Step = async (exchange) => {
     exchange.afterCommit = rule
     return
   }
-  await fail(exchange, rule)
+  await fail(exchange, rule, outcome.retryAfter)
 }
 
 /**
@@ -81,7 +81,8 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-async function fail(exchange: Exchange, rule: FaultRule): Promise<void> {
+/** Applies a terminal rule's effect; `retryAfter` is a quota's, when the rule has no own. */
+async function fail(exchange: Exchange, rule: FaultRule, retryAfter?: number): Promise<void> {
   const { effect } = rule
   const { request, runtime } = exchange
   if (effect.location !== undefined) {
@@ -94,8 +95,11 @@ async function fail(exchange: Exchange, rule: FaultRule): Promise<void> {
     await sleep(runtime.timeoutCeilingMs, request.signal)
     exchange.response = HttpResponse.error()
   } else if (effect.status !== undefined) {
-    throw new MockStatusError(effect.status, `Injected by fault rule "${rule.id}"`, 'injected', {
-      retryAfter: effect.retryAfter,
+    const message = rule.quota
+      ? `Rate limit of ${rule.quota.limit} requests per ${rule.quota.perMs} ms reached (fault rule "${rule.id}")`
+      : `Injected by fault rule "${rule.id}"`
+    throw new MockStatusError(effect.status, message, 'injected', {
+      retryAfter: effect.retryAfter ?? retryAfter,
       bodyOverride: effect.body,
     })
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { faultRuleSchema } from '../../core/faults.ts'
+import { faultRuleObjectSchema as faultRuleSchema } from '../../core/faults.ts'
 import { jsonSchema, type PathsObject } from '../../core/openapi.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
 

@@ -415,3 +415,101 @@ describe.each(TRANSPORTS)('faults aimed at one caller or one request (%s)', (tra
     expect((await response.json()).error.message).toMatch(message)
   })
 })
+
+describe.each(TRANSPORTS)('quotas that answer as the vendor throttles (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    // A frozen step clock: only advance() moves time, so a window holds as many requests as sent.
+    h = await startHarness(transport, { clock: { stepMs: 0 } })
+  })
+  afterEach(() => h.close())
+
+  const addRule = async (rule: unknown) => {
+    const response = await h.fetch('/__mock/faults', { method: 'POST', body: JSON.stringify(rule) })
+    expect(response.status, await response.clone().text()).toBe(201)
+  }
+  const SWR = '/v2/manage/shared-repositories?center=self'
+  const swr = () =>
+    h.fetch(SWR, { headers: { 'X-Auth-Token': 't', 'Content-Type': 'application/json' } })
+
+  it('SWR throttles you at 10 requests per second: APIG.0308 and Retry-After, then the next second passes', async () => {
+    await addRule({
+      id: 'swr-10rps',
+      match: { operation: 'swr.*' },
+      quota: { limit: 10, perMs: 1000 },
+    })
+    const statuses: number[] = []
+    for (let i = 0; i < 10; i++) statuses.push((await swr()).status)
+    expect(statuses).toEqual(Array(10).fill(200))
+    h.mock.clock.advance(400)
+    const throttled = await swr()
+    expect(throttled.status).toBe(429)
+    expect(throttled.headers.get('retry-after')).toBe('1')
+    expect(throttled.headers.get('x-mock-fault')).toBe('swr-10rps')
+    const body = await throttled.json()
+    expect(body.error_code).toBe('APIG.0308')
+    h.mock.clock.advance(600)
+    expect((await swr()).status).toBe(200)
+    const [rule] = (await (await h.fetch('/__mock/faults')).json()).rules
+    expect(rule).toMatchObject({ matched: 12, fired: 1, effect: { status: 429 } })
+  })
+
+  it('Retry-After counts the seconds until a long window ends; each vendor its own envelope', async () => {
+    await addRule({ match: { operation: 'snowflake.*' }, quota: { limit: 1, perMs: 60_000 } })
+    await addRule({ match: { operation: 'cycle.*' }, quota: { limit: 0, perMs: 1000 } })
+    await addRule({ match: { operation: 'rhacs.*' }, quota: { limit: 0, perMs: 1000 } })
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(200)
+    h.mock.clock.advance(15_500)
+    const snowflake = await h.fetch(REPOS, { headers: AUTH })
+    expect(snowflake.status).toBe(429)
+    expect(snowflake.headers.get('retry-after')).toBe('45')
+    expect((await snowflake.json()).code).toBe('391918')
+    const cycle = await h.fetch('/v1/images/sources', {
+      headers: { ...AUTH, 'X-Hub-Id': '651586fca6078e98982dbd90' },
+    })
+    expect(cycle.status).toBe(429)
+    expect((await cycle.json()).error.code).toBe('429.rate-limiting')
+    const rhacs = await h.fetch('/v1/images', { headers: AUTH })
+    expect(rhacs.status).toBe(429)
+    expect((await rhacs.json()).code).toBe(8)
+  })
+
+  it('by principal and by operation: each caller or operation has its own count', async () => {
+    const jwt = (sub: string) =>
+      `Bearer e30.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.s`
+    const as = (sub: string) =>
+      h.fetch(REPOS, {
+        headers: { Authorization: jwt(sub), 'X-Snowflake-Authorization-Token-Type': 'KEYPAIR_JWT' },
+      })
+    await addRule({
+      match: { operation: LIST },
+      quota: { limit: 1, perMs: 1000, by: 'principal' },
+    })
+    expect([
+      (await as('A.ONE')).status,
+      (await as('A.TWO')).status,
+      (await as('A.ONE')).status,
+    ]).toEqual([200, 200, 429])
+    await h.fetch('/__mock/faults', { method: 'DELETE' })
+    await addRule({
+      match: { operation: 'snowflake.*' },
+      quota: { limit: 1, perMs: 1000, by: 'operation' },
+    })
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(200)
+    expect((await h.fetch(`${REPOS}/x`, { headers: AUTH })).status).not.toBe(429)
+    expect((await h.fetch(REPOS, { headers: AUTH })).status).toBe(429)
+  })
+
+  it.each([
+    [{ limit: 10 }, /quota\.perMs: /],
+    [{ limit: 10, perMs: 1000, by: 'ip' }, /quota\.by: /],
+    [{ limit: -1, perMs: 1000 }, /quota\.limit: /],
+  ])('refuses quota %j with a 400 naming the field', async (quota, message) => {
+    const response = await h.fetch('/__mock/faults', {
+      method: 'POST',
+      body: JSON.stringify({ match: { operation: LIST }, quota }),
+    })
+    expect(response.status).toBe(400)
+    expect((await response.json()).error.message).toMatch(message)
+  })
+})

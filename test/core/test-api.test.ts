@@ -352,6 +352,15 @@ describe('the --fault shorthand', () => {
         effect: { status: 503 },
       },
     ],
+    ['swr.*:quota=10/1000', { match: { operation: 'swr.*' }, quota: { limit: 10, perMs: 1000 } }],
+    [
+      'snowflake.*:503:quota=5/60000/principal',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        quota: { limit: 5, perMs: 60000, by: 'principal' },
+      },
+    ],
     [
       'snowflake.*:503:every=60s:for=10s',
       {
