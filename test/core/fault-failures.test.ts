@@ -513,3 +513,60 @@ describe.each(TRANSPORTS)('quotas that answer as the vendor throttles (%s)', (tr
     expect((await response.json()).error.message).toMatch(message)
   })
 })
+
+describe.each(TRANSPORTS)('determinism of the new faults (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport, { scenario: 'default', seed: 5 })
+  })
+  afterEach(() => h.close())
+
+  it('the same rules, seed and requests give the same journal twice in a row', async () => {
+    const run = async () => {
+      await h.mock.reset({ seed: 5 })
+      h.mock.faults.addAll([
+        {
+          id: 'tail',
+          match: { operation: 'snowflake.*' },
+          effect: { delayMs: { distribution: 'lognormal', median: 5, sigma: 1, max: 40 } },
+        },
+        { id: 'quota', match: { operation: LIST }, quota: { limit: 2, perMs: 5000 } },
+        {
+          id: 'lost',
+          match: { operation: CREATE },
+          effect: { status: 504, when: 'afterCommit' },
+          probability: 0.5,
+        },
+        {
+          id: 'window',
+          match: { operation: CREATE },
+          effect: { status: 503 },
+          window: { from: '+6s' },
+        },
+      ])
+      for (let i = 0; i < 4; i++) {
+        await h.fetch(REPOS, { headers: AUTH })
+        await h.fetch(REPOS, {
+          method: 'POST',
+          headers: JSON_AUTH,
+          body: JSON.stringify({ name: `r${i}` }),
+        })
+      }
+      return h.mock.journal
+        .find()
+        .map(({ time, status, fault, delayMs, committed, network, responseBody }) => ({
+          time,
+          status,
+          fault,
+          delayMs,
+          committed,
+          network,
+          responseBody,
+        }))
+    }
+    const first = await run()
+    expect(new Set(first.map((e) => e.status)).size).toBeGreaterThan(2)
+    expect(first.some((e) => e.committed)).toBe(true)
+    expect(await run()).toEqual(first)
+  })
+})
