@@ -237,7 +237,7 @@ describe.each(TRANSPORTS)('the test author API (%s)', (transport) => {
   describe('the clock', () => {
     it('GET /__mock/clock and /__mock/health show the session clock without moving it', async () => {
       const now = h.mock.clock.now()
-      const expected = { now: new Date(now).toISOString(), nowMs: now }
+      const expected = { now: new Date(now).toISOString(), nowMs: now, mode: 'step' }
       expect((await control('/clock')).body).toEqual(expected)
       expect((await control('/clock')).body).toEqual(expected)
       expect((await control('/health')).body.clock).toEqual(expected)
@@ -249,6 +249,7 @@ describe.each(TRANSPORTS)('the test author API (%s)', (transport) => {
       expect((await control('/clock', { headers: inSession('other') })).body).toEqual({
         now: '2030-01-01T00:00:00.000Z',
         nowMs: Date.parse('2030-01-01T00:00:00Z'),
+        mode: 'step',
       })
     })
   })
