@@ -34,12 +34,19 @@ Options:
                         or a JSON/YAML file in the format GET /__mock/state writes
   --seed <n>            seed of every random stream (default: 1)
   --auth <on|off>       require vendor credentials (default: on)
+  --clock <step|real>   step: the session clock moves 1 s per request (deterministic);
+                        real: it follows wall time from the scenario's start (default: step)
   --fault <spec>        a fault rule every session starts with, repeatable:
                         'OPERATION[:EFFECT][:key=value…]'
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
                         location=URL), reset or timeout; none with delayMs=MS: latency only
+                        (delayMs=uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX): drawn)
+                        window: from=+5s|ISO, until=+30s|ISO, or every=60s with for=10s
+                        quota=LIMIT/PERMS[/session|principal|operation]: the vendor's 429
+                        past LIMIT requests per window (EFFECT may be left out)
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
-                        location, body (JSON), method, path, id; OPERATION may use * and ?
+                        location, when (afterCommit: fail after the operation ran),
+                        body (JSON), method, path, principal, id; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON or YAML file (an array)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
@@ -67,7 +74,8 @@ const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
  * Parses the `--fault` shorthand into a fault rule (the engine validates it like JSON):
  * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code, `reset` or `timeout`, and the
  * keys are `times`, `after`, `every`, `probability`, `seed`, `retryAfter`, `delayMs` (numbers),
- * `location` (a redirect's URL), `body` (JSON), `method`, `path` and `id`. Without EFFECT a rule
+ * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), the window's
+ * `from`, `until`, `for` and `every` (a duration: `every=60s`; a number is the rule's `every`), `method`, `path` and `id`. Without EFFECT a rule
  * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
  * hold colons (`location=https://…`, `body={"a":1}`).
  */
@@ -75,7 +83,11 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   const colon = spec.indexOf(':')
   const operation = colon < 0 ? spec : spec.slice(0, colon)
   const parts = colon < 0 ? [] : spec.slice(colon + 1).split(/:(?=[A-Za-z]+=)/)
-  if (!operation || parts.length === 0 || parts.some((p) => p === '')) {
+  if (
+    !operation ||
+    parts.some((p) => p === '') ||
+    (parts.length === 0 && !spec.includes('quota='))
+  ) {
     throw new Error(`--fault "${spec}": expected OPERATION[:STATUS|reset|timeout][:key=value…]`)
   }
   const match: Record<string, unknown> = { operation }
@@ -95,25 +107,62 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
     if (eq < 0 || value === '') {
       throw new Error(`--fault "${spec}": option "${option}" must be key=value`)
     }
-    if (key in NUMBER_OPTIONS) {
+    const distribution = key === 'delayMs' ? /^(uniform|lognormal)\(([^)]*)\)$/.exec(value) : null
+    const windowKey =
+      key === 'from' ||
+      key === 'until' ||
+      key === 'for' ||
+      (key === 'every' && /[a-z]$/.test(value))
+    const quota = key === 'quota' ? /^(\d+)\/(\d+)(?:\/(\w+))?$/.exec(value) : null
+    if (key === 'quota') {
+      if (!quota) throw new Error(`--fault "${spec}": quota=LIMIT/PERMS[/BY]; got "${value}"`)
+      rule.quota = {
+        limit: Number(quota[1]),
+        perMs: Number(quota[2]),
+        ...(quota[3] ? { by: quota[3] } : {}),
+      }
+    } else if (windowKey) {
+      rule.window = { ...(rule.window as object), [key]: value }
+    } else if (distribution) {
+      effect.delayMs = delayDistribution(spec, distribution[1] as string, distribution[2] as string)
+    } else if (key in NUMBER_OPTIONS) {
       const number = Number(value)
       if (!Number.isFinite(number)) {
         throw new Error(`--fault "${spec}": ${key} must be a number; got "${value}"`)
       }
       ;(NUMBER_OPTIONS[key] === 'rule' ? rule : effect)[key] = number
-    } else if (key === 'location') effect.location = value
+    } else if (key === 'location' || key === 'when') effect[key] = value
     else if (key === 'body') {
       try {
         effect.body = JSON.parse(value)
       } catch {
         throw new Error(`--fault "${spec}": body must be JSON; got ${value}`)
       }
-    } else if (key === 'method' || key === 'path') match[key] = value
+    } else if (key === 'method' || key === 'path' || key === 'principal') match[key] = value
     else if (key === 'id') rule.id = value
     else throw new Error(`--fault "${spec}": unknown option "${key}"`)
   }
-  rule.effect = effect
+  if (Object.keys(effect).length > 0 || rule.quota === undefined) rule.effect = effect
   return rule
+}
+
+/** `uniform(MIN,MAX)` or `lognormal(MEDIAN,SIGMA,MAX)` of the shorthand, as a rule's `delayMs`. */
+function delayDistribution(spec: string, kind: string, args: string): Record<string, unknown> {
+  const numbers = args.split(',').map((part) => Number(part.trim()))
+  const names = kind === 'uniform' ? ['min', 'max'] : ['median', 'sigma', 'max']
+  if (numbers.length !== names.length || numbers.some((n) => !Number.isFinite(n))) {
+    throw new Error(
+      `--fault "${spec}": delayMs=${kind}(${names.join(',')}) takes ${names.length} numbers`,
+    )
+  }
+  return { distribution: kind, ...Object.fromEntries(names.map((name, i) => [name, numbers[i]])) }
+}
+
+/** `--clock`: the step clock (default) or wall time. */
+function clockMode(raw: string | undefined): 'real' | undefined {
+  if (raw === undefined || raw === 'step') return undefined
+  if (raw === 'real') return 'real'
+  fail(`--clock must be step or real; got "${raw}"`)
 }
 
 function fail(message: string): never {
@@ -345,6 +394,7 @@ export async function main(): Promise<void> {
       proxy: proxied.proxy,
       scenario: withRules(starting, flagRules.rules),
       seed: intOption('seed', values.seed, scenarioFile?.seed ?? 1),
+      clock: clockMode(values.clock),
       auth: values.auth === 'on',
       maxSessions: intOption('max-sessions', values['max-sessions'], 100, 1),
       maxHeapBytes: heapCap(intOption('max-heap-mb', values['max-heap-mb'], -1)),
@@ -423,6 +473,7 @@ function parseCli() {
       host: { type: 'string' },
       scenario: { type: 'string' },
       seed: { type: 'string' },
+      clock: { type: 'string' },
       auth: { type: 'string', default: 'on' },
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },

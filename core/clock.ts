@@ -8,7 +8,16 @@ export interface ClockOptions {
   start?: number
   /** How far time moves on each API request (ms); 0 freezes the clock between explicit moves. */
   stepMs?: number
+  /**
+   * `step` (the default): time moves only by `stepMs` per request and explicit moves, so the same
+   * requests see the same timestamps. `real`: time follows the wall clock from `start` (`advance`
+   * and `set` still move it), so "down for 30 s" lasts 30 s; timestamps then differ run to run.
+   */
+  mode?: ClockMode
 }
+
+/** How a session clock moves: by a fixed step per request, or with the wall clock. */
+export type ClockMode = 'step' | 'real'
 
 /**
  * A virtual clock. Time only moves when told to (`advance`, `set`) and by a fixed step per API
@@ -23,6 +32,7 @@ export interface Clock {
   /** Called once per API request by the pipeline. */
   tick(): void
   readonly stepMs: number
+  readonly mode: ClockMode
 }
 
 /**
@@ -31,8 +41,16 @@ export interface Clock {
  */
 export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
 
-/** Creates a virtual clock. */
-export function createClock({ start = DEFAULT_EPOCH, stepMs = 1000 }: ClockOptions = {}): Clock {
+/** Creates a session clock: the step clock, or with `mode: 'real'` one that follows wall time. */
+export function createClock({
+  start = DEFAULT_EPOCH,
+  stepMs = 1000,
+  mode = 'step',
+}: ClockOptions = {}): Clock {
+  return mode === 'real' ? createRealClock(start) : createStepClock(start, stepMs)
+}
+
+function createStepClock(start: number, stepMs: number): Clock {
   let current = start
   return {
     now: () => current,
@@ -55,5 +73,33 @@ export function createClock({ start = DEFAULT_EPOCH, stepMs = 1000 }: ClockOptio
       current += stepMs
     },
     stepMs,
+    mode: 'step',
+  }
+}
+
+/** The wall clock shifted to start at `start`; `advance` and `set` move the shift. */
+function createRealClock(start: number): Clock {
+  let offset = start - Date.now()
+  const now = () => Math.min(LATEST_INSTANT, Date.now() + offset)
+  return {
+    now,
+    iso: () => new Date(now()).toISOString(),
+    advance(ms) {
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError('advance() takes a non-negative number of ms')
+      if (now() + ms > LATEST_INSTANT)
+        throw new RangeError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+      offset += ms
+    },
+    set(instant) {
+      if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT)
+        throw new RangeError(
+          'set() takes an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (ms since the epoch)',
+        )
+      offset = instant - Date.now()
+    },
+    tick() {},
+    stepMs: 0,
+    mode: 'real',
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InputError } from './errors.ts'
+import { inWindow, resolveWindow, storedWindow, type Window, windowSchema } from './fault-window.ts'
 import { compileGlob, globProblem } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
@@ -17,6 +18,48 @@ export const FAULT_REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 3
 /** The longest latency one request can get from fault rules together, ms. */
 export const MAX_FAULT_DELAY_MS = 300_000
 
+const wholeMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS)
+
+/**
+ * A latency: whole ms, or a distribution drawn per request from the rule's seeded stream (so the
+ * same seed gives the same delays): `uniform` between `min` and `max`, or `lognormal` around
+ * `median` with the log's standard deviation `sigma` (a long tail, as real services show), cut at
+ * `max`.
+ */
+const delaySchema = z.union([
+  wholeMs,
+  z.discriminatedUnion('distribution', [
+    z
+      .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
+      .strict()
+      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+    z
+      .object({
+        distribution: z.literal('lognormal'),
+        median: wholeMs,
+        sigma: z.number().min(0).max(10),
+        max: wholeMs,
+      })
+      .strict()
+      .refine((d) => d.median <= d.max, {
+        message: 'median must not exceed max',
+        path: ['median'],
+      }),
+  ]),
+])
+
+/** A rule's latency as written: whole ms or a distribution. */
+export type FaultDelay = z.output<typeof delaySchema>
+
+/** Draws one delay from `delay`, ms; a distribution takes one or two draws from `random`. */
+export function drawDelay(delay: FaultDelay, random: Random): number {
+  if (typeof delay === 'number') return delay
+  if (delay.distribution === 'uniform') return random.int(delay.min, delay.max)
+  // Box-Muller: one standard normal from two uniforms (1 - next() is never 0).
+  const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next())
+  return Math.min(delay.max, Math.round(delay.median * Math.exp(delay.sigma * normal)))
+}
+
 /**
  * What a rule does. `status` is an error (400-599, answered in the vendor's error envelope) or a
  * redirect (301, 302, 303, 307, 308) with its `location`; a fault never fakes a success. `body`,
@@ -27,8 +70,14 @@ const effectSchema = z
   .object({
     status: z.number().int().optional(),
     retryAfter: z.number().int().min(0).max(86_400).optional(),
-    delayMs: z.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
+    delayMs: delaySchema.optional(),
     network: z.enum(['reset', 'timeout']).optional(),
+    when: z
+      .enum(['before', 'afterCommit'])
+      .optional()
+      .describe(
+        'before (default): the effect replaces the operation; afterCommit: the operation runs and its change is stored, then the client gets the failure instead of the answer',
+      ),
     body: z
       .unknown()
       .optional()
@@ -73,6 +122,17 @@ const effectSchema = z
         `goes only with a redirect status (${FAULT_REDIRECT_STATUSES.join(', ')})`,
       )
     }
+    if (e.when === 'afterCommit') {
+      if (e.status === undefined && e.network === undefined) {
+        problem('when', 'afterCommit needs network (reset, timeout) or a gateway status (500-599)')
+      }
+      if (e.status !== undefined && e.status < 500) {
+        problem(
+          'when',
+          `afterCommit goes with a gateway status (500-599), the answer lost on its way back; got ${e.status}`,
+        )
+      }
+    }
     for (const key of ['body', 'retryAfter'] as const) {
       if (e[key] !== undefined && e.status === undefined) {
         problem(key, `goes only with status (${key} shapes the answer a status effect gives)`)
@@ -80,8 +140,17 @@ const effectSchema = z
     }
   })
 
-/** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
-export const faultRuleSchema = z
+/** With `quota`, `effect` may be left out: the vendor's throttling answer (429) is the effect. */
+function withQuotaEffect(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
+  const rule = input as Record<string, unknown>
+  return rule.quota !== undefined && rule.effect === undefined
+    ? { ...rule, effect: { status: 429 } }
+    : input
+}
+
+/** A fault rule's fields; {@link faultRuleSchema} adds the default effect of a quota. */
+export const faultRuleObjectSchema = z
   .object({
     id: z
       .string()
@@ -99,10 +168,48 @@ export const faultRuleSchema = z
           .transform((m) => m.toUpperCase())
           .optional(),
         path: globSchema.optional(),
+        principal: globSchema
+          .optional()
+          .describe(
+            "A glob over the authenticated caller as its vendor names it (see the README's fault section)",
+          ),
+        headers: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be a header name'),
+            globSchema,
+          )
+          .optional()
+          .describe(
+            'Header name (any case) → glob over its value; a missing header does not match',
+          ),
+        query: z
+          .record(z.string().min(1).max(256), globSchema)
+          .optional()
+          .describe(
+            'Query parameter → glob over its (first) value; a missing parameter does not match',
+          ),
+        body: z
+          .record(z.string().min(1).max(256), globSchema)
+          .optional()
+          .describe(
+            'Top-level JSON field → glob over its value (a string as is, others as JSON text); a body that is no JSON object does not match',
+          ),
       })
       .strict()
       .default({}),
     effect: effectSchema,
+    window: windowSchema.optional(),
+    quota: z
+      .object({
+        limit: z.number().int().min(0).max(1_000_000),
+        perMs: z.number().int().min(1).max(86_400_000),
+        by: z.enum(['session', 'principal', 'operation']).default('session'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Lets `limit` requests through per `perMs` window of the session clock (counted per session, caller or operation); the rest get the effect, by default the vendor's 429 with Retry-After until the window ends",
+      ),
     probability: z.number().min(0).max(1).optional(),
     times: z.number().int().min(1).optional(),
     after: z.number().int().min(0).optional(),
@@ -111,21 +218,31 @@ export const faultRuleSchema = z
   })
   .strict()
 
-type RuleJson = z.input<typeof faultRuleSchema>
+/** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
+export const faultRuleSchema = z.preprocess(withQuotaEffect, faultRuleObjectSchema)
+
+type RuleJson = z.input<typeof faultRuleObjectSchema>
 
 /**
  * A fault rule as written by a user (the JSON of `POST /__mock/faults`). `Pattern` narrows
  * `match.operation`: the library's own API passes its operation-id glob type, so a misspelt id or
  * rule field is a compile error.
  */
-export type FaultRuleInput<Pattern extends string = string> = Omit<RuleJson, 'match'> & {
+export type FaultRuleInput<Pattern extends string = string> = Omit<
+  RuleJson,
+  'match' | 'effect' | 'quota'
+> & {
   match?: Omit<NonNullable<RuleJson['match']>, 'operation'> & { operation?: Pattern }
-}
+} & (
+    | { effect: RuleJson['effect']; quota?: RuleJson['quota'] }
+    /** With `quota`, `effect` defaults to the vendor's 429. */
+    | { effect?: RuleJson['effect']; quota: NonNullable<RuleJson['quota']> }
+  )
 
 /** A fault rule's effect as written by a user. */
 export type FaultEffectInput = RuleJson['effect']
 
-type StoredJson = z.output<typeof faultRuleSchema>
+type StoredJson = z.output<typeof faultRuleObjectSchema>
 
 /** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
 export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
@@ -142,13 +259,29 @@ export interface FaultRequest {
   path: string
   /** The error statuses the operation can answer; a rule forcing another one does not match. */
   statuses?: readonly number[]
+  /** The authenticated caller as the vendor names it, for `match.principal`. */
+  principal?: string
+  headers?: Headers
+  query?: URLSearchParams
+  /** The request body's top-level JSON object, parsed on first need (undefined: none). */
+  body?: () => Record<string, unknown> | undefined
 }
+
+/** A rule's `match.headers`, `query` or `body`: each name with its compiled glob. */
+type FieldMatchers = Array<[string, TextMatcher]>
 
 interface ActiveRule {
   rule: FaultRule
+  window?: Window
   operation?: TextMatcher
   path?: TextMatcher
+  principal?: TextMatcher
+  headers?: FieldMatchers
+  query?: FieldMatchers
+  body?: FieldMatchers
   random: Random
+  /** A quota's counts: the window they are for, and requests seen in it per key. */
+  quota?: { anchor: number; window: number; counts: Map<string, number> }
 }
 
 /** The reason a rule was refused, for a 400 from the control API. */
@@ -171,14 +304,15 @@ export const MAX_RULES = 1000
 
 /**
  * What the rules do to one request, from {@link FaultEngine.evaluate}. Nothing fired when
- * `applied` is empty (then `delayMs` is 0 and `rule` undefined).
+ * `applied` is empty (then `delayMs` and `rule` are undefined).
  */
 export interface FaultOutcome {
   /**
    * Latency to add before answering, ms: the `delayMs` of every rule that fired (latency-only
-   * rules and the terminal rule), summed and capped at {@link MAX_FAULT_DELAY_MS}.
+   * rules and the terminal rule; a distribution drawn once each), summed and capped at
+   * {@link MAX_FAULT_DELAY_MS}. Undefined when no rule that fired has a `delayMs`.
    */
-  delayMs: number
+  delayMs?: number
   /**
    * The terminal rule that fired, if any: its `status` (error envelope, or redirect with
    * `location`) or `network` effect replaces the answer.
@@ -186,11 +320,14 @@ export interface FaultOutcome {
   rule?: FaultRule
   /** Every rule that fired for this request, in rule order; the terminal rule, if any, is last. */
   applied: FaultRule[]
+  /** A quota rule that fired: seconds until its window ends, for `Retry-After`. */
+  retryAfter?: number
 }
 
 /** True for a rule that only adds latency, so evaluation goes on past it. */
 export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
-  return rule.effect.status === undefined && rule.effect.network === undefined
+  const { effect } = rule
+  return effect !== undefined && effect.status === undefined && effect.network === undefined
 }
 
 /**
@@ -226,6 +363,7 @@ export class FaultEngine {
     private readonly operationIds: () => readonly string[],
     private readonly statusesOf: (operationId: string) => readonly number[] | undefined = () =>
       undefined,
+    private readonly now: () => number = () => 0,
   ) {}
 
   /** Drops every rule and derives future rule streams from a new session seed. */
@@ -263,13 +401,23 @@ export class FaultEngine {
     if (status !== undefined && boundToEnvelope(parsed.data.effect)) {
       this.#checkStatus(status, parsed.data.match.operation, operation)
     }
+    const window = parsed.data.window && resolveWindow(parsed.data.window, this.now())
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
+    if (window) rule.window = storedWindow(window)
     this.#rules.push({
       rule,
+      window,
       operation,
       path: parsed.data.match.path
         ? compileGlob(parsed.data.match.path, { ignoreCase: false })
         : undefined,
+      principal: parsed.data.match.principal
+        ? compileGlob(parsed.data.match.principal, { ignoreCase: false })
+        : undefined,
+      headers: fieldMatchers(parsed.data.match.headers),
+      query: fieldMatchers(parsed.data.match.query),
+      body: fieldMatchers(parsed.data.match.body),
+      quota: parsed.data.quota ? { anchor: this.now(), window: 0, counts: new Map() } : undefined,
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
@@ -314,7 +462,16 @@ export class FaultEngine {
   }
 
   list(): FaultRule[] {
+    this.#expire()
     return this.#rules.map((r) => ({ ...r.rule }))
+  }
+
+  /** Removes the rules whose window has ended. */
+  #expire(): void {
+    const now = this.now()
+    if (this.#rules.some((r) => r.window && now >= r.window.until)) {
+      this.#rules = this.#rules.filter((r) => !r.window || now < r.window.until)
+    }
   }
 
   remove(id: string): boolean {
@@ -341,6 +498,7 @@ export class FaultEngine {
   }
 
   get size(): number {
+    this.#expire()
     return this.#rules.length
   }
 
@@ -350,12 +508,17 @@ export class FaultEngine {
    * not checked, so their counters do not move.
    */
   evaluate(request: FaultRequest): FaultOutcome {
-    const outcome: FaultOutcome = { delayMs: 0, applied: [] }
+    const outcome: FaultOutcome = { applied: [] }
+    this.#expire()
+    const now = this.now()
     for (const active of this.#rules) {
       const { rule } = active
+      if (active.window && !inWindow(active.window, now)) continue
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
+      if (active.principal && !active.principal.test(request.principal ?? '\u0000')) continue
+      if (!fieldsMatch(active, request)) continue
       const { status } = rule.effect
       if (
         status !== undefined &&
@@ -369,9 +532,15 @@ export class FaultEngine {
       if (rule.times !== undefined && rule.fired >= rule.times) continue
       if (rule.every !== undefined && (rule.matched - after) % rule.every !== 0) continue
       if (rule.probability !== undefined && active.random.next() >= rule.probability) continue
+      const retryAfter = overQuota(active, request, now)
+      if (retryAfter === null) continue
+      if (retryAfter !== undefined) outcome.retryAfter = retryAfter
       rule.fired++
       outcome.applied.push(rule)
-      outcome.delayMs = Math.min(MAX_FAULT_DELAY_MS, outcome.delayMs + (rule.effect.delayMs ?? 0))
+      if (rule.effect.delayMs !== undefined) {
+        const drawn = drawDelay(rule.effect.delayMs, active.random)
+        outcome.delayMs = Math.min(MAX_FAULT_DELAY_MS, (outcome.delayMs ?? 0) + drawn)
+      }
       if (!isLatencyOnly(rule)) {
         outcome.rule = rule
         break
@@ -381,14 +550,96 @@ export class FaultEngine {
   }
 }
 
+/**
+ * Counts a request against the rule's quota: null while it is within `limit` for its window (the
+ * rule does not fire), else the seconds until the window ends (at least 1); undefined without a
+ * quota. Windows are `perMs` long from when the rule was added, on the session clock.
+ */
+function overQuota(
+  active: ActiveRule,
+  request: FaultRequest,
+  now: number,
+): number | null | undefined {
+  const { quota } = active.rule
+  const state = active.quota
+  if (!quota || !state) return undefined
+  const window = Math.floor((now - state.anchor) / quota.perMs)
+  if (window !== state.window) {
+    state.window = window
+    state.counts.clear()
+  }
+  const key =
+    quota.by === 'principal'
+      ? (request.principal ?? '')
+      : quota.by === 'operation'
+        ? request.operation
+        : ''
+  const count = (state.counts.get(key) ?? 0) + 1
+  state.counts.set(key, count)
+  if (count <= quota.limit) return null
+  const ends = state.anchor + (window + 1) * quota.perMs
+  return Math.max(1, Math.ceil((ends - now) / 1000))
+}
+
+function fieldMatchers(globs: Record<string, string> | undefined): FieldMatchers | undefined {
+  if (!globs) return undefined
+  return Object.entries(globs).map(([name, glob]) => [
+    name,
+    compileGlob(glob, { ignoreCase: false }),
+  ])
+}
+
+/** Whether the request's headers, query and body fields fit the rule's globs (all must). */
+function fieldsMatch(active: ActiveRule, request: FaultRequest): boolean {
+  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => string | null) =>
+    !matchers ||
+    matchers.every(([name, glob]) => {
+      const value = read(name)
+      return value !== null && glob.test(value)
+    })
+  if (!fits(active.headers, (name) => request.headers?.get(name) ?? null)) return false
+  if (!fits(active.query, (name) => request.query?.get(name) ?? null)) return false
+  if (!active.body) return true
+  const body = request.body?.()
+  return fits(active.body, (name) => {
+    if (!body || !Object.hasOwn(body, name)) return null
+    const value = body[name]
+    return typeof value === 'string' ? value : JSON.stringify(value)
+  })
+}
+
 /** Turns zod issues into one sentence naming each bad field. */
 export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const where = issue.path.length > 0 ? issue.path.join('.') : 'body'
-      return `${where}: ${issue.message}`
-    })
+  return flattenIssues(error.issues, [])
+    .map(({ path, message }) => `${path.length > 0 ? path.join('.') : 'body'}: ${message}`)
     .join('; ')
+}
+
+/**
+ * Issues with their full paths. A union's "Invalid input" says nothing: it is replaced by the
+ * issues of the alternative the value was meant for (the one whose type it has), or by the
+ * alternatives' expected types when it has none of them.
+ */
+function flattenIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: PropertyKey[],
+): Array<{ path: PropertyKey[]; message: string }> {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path]
+    // A record's bad key: say what is wrong with it.
+    if (issue.code === 'invalid_key') return flattenIssues(issue.issues, path)
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
+      return [{ path, message: issue.message }]
+    }
+    const wrongType = (branch: readonly z.core.$ZodIssue[]) =>
+      branch.some((i) => i.code === 'invalid_type' && i.path.length === 0)
+    const meant = issue.errors.find((branch) => !wrongType(branch))
+    if (meant) return flattenIssues(meant, path)
+    const expected = issue.errors.flatMap((branch) =>
+      branch.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : [])),
+    )
+    return [{ path, message: `expected ${[...new Set(expected)].join(' or ')}` }]
+  })
 }
 
 /**

@@ -47,6 +47,15 @@ export interface JournalEntry {
   requestId: string
   /** The id of the fault rule that fired, if any. */
   fault: string | null
+  /** The latency the request got before its answer (fault rules' `delayMs` drawn, `X-Mock-Delay`), ms; absent when none applied. */
+  delayMs?: number
+  /**
+   * Set when an `afterCommit` fault lost the answer of an operation that succeeded: its change is
+   * stored though the client saw a failure (a retry may create a duplicate).
+   */
+  committed?: true
+  /** Set when the client was gone before the operation started: it did not run, nobody got an answer (`status` 0). */
+  abandoned?: true
   /**
    * Proxied requests only: contract violations found in the request and the upstream's answer
    * (a streamed answer adds its own as the stream passes).

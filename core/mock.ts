@@ -42,7 +42,11 @@ export interface MockOptions {
   journalsMaxBytes?: number
   maxBodyBytes?: number
   timeoutCeilingMs?: number
-  clock?: ClockOptions
+  /**
+   * The session clocks: `'real'` (wall time from the scenario's start, see {@link ClockOptions}
+   * `mode`) or options; default the deterministic step clock (1 s per request).
+   */
+  clock?: ClockOptions | 'real'
   /** Proxy mode: vendors answered by their real services, validated and optionally recorded. */
   proxy?: ProxyOptions
 }
@@ -128,7 +132,7 @@ export class MockHandle<T extends ApiStrings = ApiStrings>
         scenarios,
         ...start,
         auth,
-        clock: options.clock ?? {},
+        clock: options.clock === 'real' ? { mode: 'real' } : (options.clock ?? {}),
         journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
         journalBudget: new JournalBudget(options.journalsMaxBytes ?? DEFAULT_JOURNALS_BYTES),
         operationIds,

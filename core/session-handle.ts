@@ -1,3 +1,4 @@
+import type { ClockMode } from './clock.ts'
 import { InputError } from './errors.ts'
 import type { FaultRule, FaultRuleInput } from './faults.ts'
 import { compileGlob } from './glob.ts'
@@ -42,6 +43,8 @@ export interface MockSession<T extends ApiStrings = ApiStrings> {
     advance(ms: number): void
     /** An ISO-8601 date-time or ms since the epoch, up to 9999-12-31; else an `InputError`. */
     set(instant: number | string): void
+    /** `step` (deterministic, 1 s per request) or `real` (wall time), see `MockOptions.clock`. */
+    readonly mode: ClockMode
   }
   /**
    * Re-seeds this session from a scenario (default: its current one) and seed, clearing its fault
@@ -209,6 +212,9 @@ class SessionClock {
   readonly advance = (ms: number): void => this.#handle.raw.clock.advance(ms)
   readonly set = (instant: number | string): void =>
     this.#handle.raw.clock.set(typeof instant === 'string' ? Date.parse(instant) : instant)
+  get mode(): ClockMode {
+    return this.#handle.raw.clock.mode
+  }
 }
 
 /** Refuses an operation glob that matches none of `ids`, suggesting the closest id. */

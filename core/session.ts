@@ -64,6 +64,7 @@ export class Session {
       settings.seed,
       () => settings.operationIds,
       (id) => settings.operationStatuses?.get(id),
+      () => this.clock.now(),
     )
     this.journal = new Journal(settings.journalLimit, DEFAULT_JOURNAL_BYTES, settings.journalBudget)
     this.#ready = this.reset({ scenario: settings.scenario, seed: settings.seed })

@@ -211,6 +211,11 @@ export interface VendorModule<
    * see as `ctx.principal`, or throws the vendor's 401/403.
    */
   authenticate?(ctx: AuthContext<Store, Permission>): Principal | Promise<Principal>
+  /**
+   * The caller as the vendor names it, for a fault rule's `match.principal` (after
+   * `authenticate`; the principal is undefined with `auth: false`); undefined when it names none.
+   */
+  principalName?(request: Request, principal: Principal | undefined): string | undefined
 }
 
 /**

@@ -3,6 +3,7 @@ import { sleep } from '../sleep.ts'
 import type { AnyOperation } from '../vendor.ts'
 import { parseWholeNumber } from '../whole-number.ts'
 import type { Step } from './exchange.ts'
+import { abandon } from './inject-faults.ts'
 
 const MAX_MOCK_DELAY_MS = 300_000
 
@@ -15,7 +16,10 @@ export const applyPreferences: Step = async (exchange) => {
   if (!operation) return
   applyPreferCode(request, operation)
   const delay = parseMockDelay(request)
+  if (delay === undefined) return
+  exchange.delayMs = (exchange.delayMs ?? 0) + delay
   if (delay > 0) await sleep(delay, request.signal)
+  abandon(exchange)
 }
 
 function applyPreferCode(request: Request, operation: AnyOperation): void {
@@ -43,9 +47,9 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
   if (code >= 400) throw new MockStatusError(code, `Forced by Prefer: code=${code}`, 'injected')
 }
 
-function parseMockDelay(request: Request): number {
+function parseMockDelay(request: Request): number | undefined {
   const raw = request.headers.get('x-mock-delay')
-  if (raw === null) return 0
+  if (raw === null) return undefined
   const ms = parseWholeNumber(raw)
   if (ms === undefined || ms > MAX_MOCK_DELAY_MS) {
     throw new MockStatusError(

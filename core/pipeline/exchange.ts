@@ -53,6 +53,14 @@ export interface Exchange {
   /** Set when the answer is a dropped connection rather than a status. */
   network: 'reset' | 'timeout' | null
   response?: Response
+  /** The latency this request got before its answer, ms: fault rules' and `X-Mock-Delay`'s. */
+  delayMs?: number
+  /** An `afterCommit` rule that fired: the operation runs, then its answer is replaced. */
+  afterCommit?: FaultRule
+  /** The operation (or the upstream) ran and answered a success: its change is stored. */
+  committed: boolean
+  /** The client was gone before the operation started, so it did not run; nobody got an answer. */
+  abandoned: boolean
   /** Set when an upstream answered (proxy mode): its answer passes unstamped. */
   forwarded?: boolean
   /** Proxy mode: contract violations of the request and the upstream's answer. */

@@ -2,7 +2,7 @@ import { applyPreferences } from './apply-preferences.ts'
 import { authenticate } from './authenticate.ts'
 import type { Exchange, Step } from './exchange.ts'
 import { forwardUpstream } from './forward-upstream.ts'
-import { injectFaults } from './inject-faults.ts'
+import { injectFaults, loseAnswer } from './inject-faults.ts'
 import { readBody } from './read-body.ts'
 import { recordJournal } from './record-journal.ts'
 import { refuseUnrouted } from './refuse-unrouted.ts'
@@ -37,8 +37,11 @@ export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void | Promis
 
 /** Runs one exchange through the request steps, the error step and the response steps. */
 export async function runPipeline(exchange: Exchange): Promise<Response> {
+  // Whether the operation (or the upstream) was reached: only then can an answer be lost.
+  let reached = false
   try {
     for (const step of REQUEST_STEPS) {
+      if (step === runOperation || step === forwardUpstream) reached = true
       await step(exchange)
       if (exchange.response) break
     }
@@ -46,6 +49,7 @@ export async function runPipeline(exchange: Exchange): Promise<Response> {
   } catch (error) {
     renderError(exchange, error)
   }
+  if (reached) await loseAnswer(exchange)
   for (const step of RESPONSE_STEPS) await step(exchange)
   return exchange.response as Response
 }

@@ -1,29 +1,90 @@
 import { HttpResponse } from 'msw'
 import { MockStatusError } from '../errors.ts'
-import { redirectResponse } from '../faults.ts'
+import { type FaultRule, redirectResponse } from '../faults.ts'
 import { sleep } from '../sleep.ts'
-import { type Step, sessionOf } from './exchange.ts'
+import { type Exchange, type Step, sessionOf } from './exchange.ts'
+import { renderError } from './render-error.ts'
 
 /**
  * Applies the session's fault rules: the latency of every rule that fired, then the terminal
- * rule's redirect, dropped connection or vendor error. Needs the session and a routed operation
- * (unrouted requests take no faults).
+ * rule's redirect, dropped connection or vendor error. An `afterCommit` rule is kept for
+ * {@link loseAnswer}, after the operation. Needs the session and a routed operation (unrouted
+ * requests take no faults).
  */
 export const injectFaults: Step = async (exchange) => {
-  const { operation, request, url, runtime } = exchange
+  const { operation, request, url } = exchange
   if (!operation) return
   const outcome = sessionOf(exchange).faults.evaluate({
     operation: exchange.operationId,
     method: request.method,
     path: url.pathname,
     statuses: operation.statuses,
+    principal: exchange.vendor.principalName?.(request, exchange.principal),
+    headers: request.headers,
+    query: url.searchParams,
+    body: () => jsonObject(exchange.bodyText),
   })
   exchange.faults = outcome.applied
   // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.
-  if (outcome.delayMs > 0) await sleep(outcome.delayMs, request.signal)
+  if (outcome.delayMs !== undefined) {
+    exchange.delayMs = outcome.delayMs
+    if (outcome.delayMs > 0) await sleep(outcome.delayMs, request.signal)
+  }
+  if (abandon(exchange)) return
   const rule = outcome.rule
   if (!rule) return
+  if (rule.effect.when === 'afterCommit') {
+    exchange.afterCommit = rule
+    return
+  }
+  await fail(exchange, rule, outcome.retryAfter)
+}
+
+/**
+ * An `afterCommit` rule's failure, once the operation ran: the change is stored (`committed` when
+ * the operation answered a success), then the answer is replaced by the dropped connection or
+ * the gateway's error, as when a proxy loses a write's answer on its way back.
+ */
+export async function loseAnswer(exchange: Exchange): Promise<void> {
+  const rule = exchange.afterCommit
+  if (!rule || exchange.abandoned) return
+  exchange.committed = (exchange.response?.status ?? 500) < 400
+  exchange.forwarded = undefined
+  try {
+    await fail(exchange, rule)
+  } catch (error) {
+    renderError(exchange, error)
+  }
+}
+
+/**
+ * Marks an exchange whose client has gone (its signal aborted during a delay) as abandoned: the
+ * operation does not run, as a server that never got the request would not run it. True when so.
+ */
+export function abandon(exchange: Exchange): boolean {
+  if (!exchange.request.signal.aborted) return false
+  exchange.abandoned = true
+  exchange.response = HttpResponse.error()
+  return true
+}
+
+/** The body's top-level JSON object, or undefined (no body, no JSON, not an object). */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Applies a terminal rule's effect; `retryAfter` is a quota's, when the rule has no own. */
+async function fail(exchange: Exchange, rule: FaultRule, retryAfter?: number): Promise<void> {
   const { effect } = rule
+  const { request, runtime } = exchange
   if (effect.location !== undefined) {
     exchange.response = redirectResponse(effect)
   } else if (effect.network === 'reset') {
@@ -34,8 +95,11 @@ export const injectFaults: Step = async (exchange) => {
     await sleep(runtime.timeoutCeilingMs, request.signal)
     exchange.response = HttpResponse.error()
   } else if (effect.status !== undefined) {
-    throw new MockStatusError(effect.status, `Injected by fault rule "${rule.id}"`, 'injected', {
-      retryAfter: effect.retryAfter,
+    const message = rule.quota
+      ? `Rate limit of ${rule.quota.limit} requests per ${rule.quota.perMs} ms reached (fault rule "${rule.id}")`
+      : `Injected by fault rule "${rule.id}"`
+    throw new MockStatusError(effect.status, message, 'injected', {
+      retryAfter: effect.retryAfter ?? retryAfter,
       bodyOverride: effect.body,
     })
   }

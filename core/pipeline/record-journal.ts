@@ -11,7 +11,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
   if (!session) return
   // A dropped connection sent nothing; otherwise keep what the client will read.
   const preview =
-    exchange.network === null && exchange.response
+    exchange.network === null && !exchange.abandoned && exchange.response
       ? await previewResponseBody(exchange.response)
       : undefined
   if (preview) exchange.response = preview.response
@@ -28,11 +28,14 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
       responseBody: preview?.body ?? null,
       responseBodyTruncated: preview?.truncated ?? false,
-      status: exchange.network === null ? (response?.status ?? 0) : 0,
+      status: exchange.network === null && !exchange.abandoned ? (response?.status ?? 0) : 0,
       network: exchange.network,
       durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
       requestId: exchange.requestId ?? '',
       fault: decidingFault(exchange)?.id ?? null,
+      ...(exchange.delayMs !== undefined ? { delayMs: exchange.delayMs } : {}),
+      ...(exchange.committed ? { committed: true as const } : {}),
+      ...(exchange.abandoned ? { abandoned: true as const } : {}),
       // The same array: a streamed answer adds the violations of its later lines.
       ...(exchange.violations ? { violations: exchange.violations } : {}),
     },

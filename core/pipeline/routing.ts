@@ -157,6 +157,10 @@ class VendorRoutingHandler extends HttpHandler {
       faults: [],
       network: null,
       response: undefined,
+      delayMs: undefined,
+      afterCommit: undefined,
+      committed: false,
+      abandoned: false,
       forwarded: undefined,
       violations: undefined,
     }

@@ -1,6 +1,7 @@
 import { parseJsonBody } from '../body.ts'
 import type { OperationContext } from '../vendor.ts'
 import { type Step, sessionOf } from './exchange.ts'
+import { abandon } from './inject-faults.ts'
 import { parseQuery } from './parse-query.ts'
 import { renderFor } from './render-error.ts'
 
@@ -13,7 +14,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  */
 export const runOperation: Step = async (exchange) => {
   const { operation, request, url, vendor } = exchange
-  if (!operation) return
+  if (!operation || abandon(exchange)) return
   const session = sessionOf(exchange)
   const bodyText = exchange.bodyText
   const context: OperationContext<unknown, unknown> = {
@@ -31,8 +32,11 @@ export const runOperation: Step = async (exchange) => {
     readJson: async () => parseJsonBody(bodyText),
     renderError: (error) => renderFor(exchange, error),
   }
+  // A write waits its turn; a client gone by then (or before) does not get it run.
   exchange.response =
     SAFE_METHODS.has(request.method) && !operation.writes
       ? await operation.handle(context)
-      : await session.exclusive(() => operation.handle(context))
+      : await session.exclusive(() =>
+          abandon(exchange) ? (exchange.response as Response) : operation.handle(context),
+        )
 }

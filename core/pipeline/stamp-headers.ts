@@ -6,7 +6,7 @@ import type { Exchange } from './exchange.ts'
  */
 export function stampHeaders(exchange: Exchange): void {
   const { response } = exchange
-  if (!response || exchange.network !== null) return
+  if (!response || exchange.network !== null || exchange.abandoned) return
   // An upstream's answer keeps its own request id (or none).
   if (!exchange.forwarded)
     response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')

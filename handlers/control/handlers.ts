@@ -84,6 +84,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   const clockOf = (session: MockSession) => ({
     now: new Date(session.clock.now()).toISOString(),
     nowMs: session.clock.now(),
+    mode: session.clock.mode,
   })
 
   let openapi: unknown

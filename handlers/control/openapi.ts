@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { faultRuleSchema } from '../../core/faults.ts'
+import { faultRuleObjectSchema as faultRuleSchema } from '../../core/faults.ts'
 import { jsonSchema, type PathsObject } from '../../core/openapi.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
 
@@ -47,6 +47,19 @@ const journalEntry = z.object({
   durationMs: z.number(),
   requestId: z.string(),
   fault: z.string().nullable(),
+  delayMs: z
+    .number()
+    .int()
+    .optional()
+    .describe('The latency the request got (fault rules drawn, X-Mock-Delay), ms'),
+  committed: z
+    .literal(true)
+    .optional()
+    .describe('An afterCommit fault lost the answer of an operation whose change was stored'),
+  abandoned: z
+    .literal(true)
+    .optional()
+    .describe('The client was gone before the operation started: it did not run (status 0)'),
   violations: z.array(violationSchema).optional(),
 })
 
@@ -61,6 +74,11 @@ const op = (summary: string, extra: Record<string, unknown>) => ({
 const clockBody = z.object({
   now: z.string().describe('The session clock, ISO-8601'),
   nowMs: z.number().int().describe('The session clock, ms since the epoch'),
+  mode: z
+    .enum(['step', 'real'])
+    .describe(
+      'step: moves a fixed step per request and when told (deterministic); real: follows wall time from the start instant',
+    ),
 })
 
 /**

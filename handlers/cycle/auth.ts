@@ -13,6 +13,19 @@ export interface Caller {
   creator: Creator
 }
 
+/**
+ * The caller as a fault rule's `match.principal` sees it: `<hub id>/<creator type>/<creator id>`
+ * (Cycle's `creator` of what the caller makes: `account` or `api-key`), or the `X-Hub-Id` alone
+ * when credentials are not checked.
+ */
+export function cyclePrincipalName(
+  request: Request,
+  caller: Caller | undefined,
+): string | undefined {
+  if (caller) return `${caller.hub.id}/${caller.creator.type}/${caller.creator.id}`
+  return request.headers.get('x-hub-id') ?? undefined
+}
+
 /** Cycle's `defineOperation`: each operation names the capability it needs. */
 export const cycleOperation = operationsFor<CycleStore, Caller, CycleCapability>()
 

@@ -1,6 +1,6 @@
 import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
-import { authenticateCycle } from './auth.ts'
+import { authenticateCycle, cyclePrincipalName } from './auth.ts'
 import { invalidCycleQuery, renderCycleError } from './errors.ts'
 import { imageSourceOperations } from './image-sources.ts'
 import { jobOperations } from './jobs.ts'
@@ -28,6 +28,7 @@ export const cycle = defineVendor({
   renderError: renderCycleError,
   invalidQuery: invalidCycleQuery,
   authenticate: authenticateCycle,
+  principalName: cyclePrincipalName,
   errorSchema: errorEnvelopeSchema,
   securityRequirement: 'all',
   securitySchemes: {

@@ -48,6 +48,17 @@ function basicRefused(cause: string): RhacsError {
 }
 
 /**
+ * The caller as a fault rule's `match.principal` sees it: the basic user's name (`admin`), as
+ * Central's basic identity names it; undefined for an API token (Central names it by the token's
+ * record, which the header does not carry).
+ */
+export function rhacsPrincipalName(request: Request): string | undefined {
+  const header = request.headers.get('authorization')
+  if (!header?.startsWith('Basic ')) return undefined
+  return decodeBasic(header.slice('Basic '.length))?.[0]
+}
+
+/**
  * `Authorization: Bearer <API token>` or `Basic <base64 user:password>` is required (401
  * `credentials not found` otherwise).
  * - Bearer: any token acts as Admin unless the scenario lists it, when it gets its role's access.

@@ -1,5 +1,5 @@
 import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
-import { authenticateRhacs } from './auth.ts'
+import { authenticateRhacs, rhacsPrincipalName } from './auth.ts'
 import { renderRhacsError } from './errors.ts'
 import { imageOperations } from './images.ts'
 import { canonicalQueryKey, protojsonMessage } from './query.ts'
@@ -42,6 +42,7 @@ export const rhacs = defineVendor({
     },
   },
   authenticate: authenticateRhacs,
+  principalName: rhacsPrincipalName,
 })
 
 /** Rhacs's operation ids as its contract spells them; tables keyed by it must list every one. */

@@ -18,6 +18,25 @@ export const snowflakeOperation = operationsFor<SnowflakeStore, undefined, Snowf
 const SESSION_TOKEN = /^Snowflake\s+Token=(?:"([^"\s]+)"|([^"\s]+))\s*$/i
 
 /**
+ * The caller as a fault rule's `match.principal` sees it: a key-pair JWT's `sub`
+ * (`ACCOUNT.USER`, as Snowflake's key-pair authentication names the user); undefined for an OAuth
+ * token or PAT, whose user the bearer value does not show.
+ */
+export function snowflakePrincipalName(request: Request): string | undefined {
+  const token = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*\s*$/i.exec(
+    request.headers.get('authorization') ?? '',
+  )?.[1]
+  if (!token) return undefined
+  try {
+    const claims: unknown = JSON.parse(atob(token.replace(/-/g, '+').replace(/_/g, '/')))
+    const sub = (claims as { sub?: unknown } | null)?.sub
+    return typeof sub === 'string' ? sub : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * One of two `Authorization` forms is required:
  * - `Bearer <token>` (the SQL API and REST API docs). `X-Snowflake-Authorization-Token-Type` may
  *   name its type (OAuth when absent); a KEYPAIR_JWT must look like a JWT.

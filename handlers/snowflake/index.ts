@@ -1,6 +1,6 @@
 import { FOLDING_ROUTING } from '../../core/path-pattern.ts'
 import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
-import { authenticateSnowflake } from './auth.ts'
+import { authenticateSnowflake, snowflakePrincipalName } from './auth.ts'
 import { databaseOperations } from './databases.ts'
 import { invalidSnowflakeQuery, renderSnowflakeError } from './errors.ts'
 import { imageRepositoryOperations } from './image-repositories.ts'
@@ -34,6 +34,7 @@ export const snowflake = defineVendor({
   renderError: renderSnowflakeError,
   invalidQuery: invalidSnowflakeQuery,
   authenticate: authenticateSnowflake,
+  principalName: snowflakePrincipalName,
   errorSchema: errorResponseSchema,
   securitySchemes: {
     bearer: {

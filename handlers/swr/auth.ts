@@ -24,6 +24,15 @@ const IAM = 'Incorrect IAM authentication information'
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
 
 /**
+ * The caller as a fault rule's `match.principal` sees it: the access key (AK) of an AK/SK
+ * signature, as IAM names the credential; undefined for an IAM token (the mock does not decode it).
+ */
+export function swrPrincipalName(request: Request): string | undefined {
+  const authorization = request.headers.get('authorization')
+  return authorization ? parseSignatureHeader(authorization)?.accessKey : undefined
+}
+
+/**
  * Accepts an IAM token (`X-Auth-Token`, any non-empty value) or an AK/SK-signed request
  * (`Authorization: SDK-HMAC-SHA256 …` with `X-Sdk-Date`), verified against the scenario's access
  * keys exactly as Huawei's signer computes it. Anything else is SWR's 401.

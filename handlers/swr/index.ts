@@ -1,5 +1,5 @@
 import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
-import { authenticateSwr } from './auth.ts'
+import { authenticateSwr, swrPrincipalName } from './auth.ts'
 import { renderSwrError } from './errors.ts'
 import { swrErrorBodySchema } from './records.ts'
 import { sharedRepositoryOperations } from './shared-repositories.ts'
@@ -45,6 +45,7 @@ export const swr = defineVendor({
     },
   },
   authenticate: authenticateSwr,
+  principalName: swrPrincipalName,
 })
 
 /** Swr's operation ids as its contract spells them; tables keyed by it must list every one. */

@@ -288,4 +288,22 @@ describe('the standalone server CLI', () => {
     expect(code).toBe(0)
     expect(server.output().stdout).toMatch(/Usage: image-registry-mock \[options\]/)
   })
+
+  it('runs the session clock on wall time with --clock real, and refuses another mode', async () => {
+    const server = start(['--port', '0', '--clock', 'real'])
+    const url = await server.url()
+    const health = await (await fetch(`${url}/__mock/health`)).json()
+    expect(health.clock.mode).toBe('real')
+    const before = health.clock.nowMs
+    await sleep(300)
+    for (let i = 0; i < 3; i++) await fetch(`${url}/__mock/health`)
+    const after = (await (await fetch(`${url}/__mock/clock`)).json()).nowMs
+    // Wall time moved it by about 300 ms; the step clock would not have moved (health is no API request).
+    expect(after - before).toBeGreaterThanOrEqual(290)
+    expect(after - before).toBeLessThan(5_000)
+    const bad = start(['--port', '0', '--clock', 'sometimes'])
+    const [code] = await once(bad.child, 'exit')
+    expect(code).toBe(2)
+    expect(bad.output().stderr).toMatch(/--clock must be step or real; got "sometimes"/)
+  })
 })

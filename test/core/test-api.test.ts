@@ -237,7 +237,7 @@ describe.each(TRANSPORTS)('the test author API (%s)', (transport) => {
   describe('the clock', () => {
     it('GET /__mock/clock and /__mock/health show the session clock without moving it', async () => {
       const now = h.mock.clock.now()
-      const expected = { now: new Date(now).toISOString(), nowMs: now }
+      const expected = { now: new Date(now).toISOString(), nowMs: now, mode: 'step' }
       expect((await control('/clock')).body).toEqual(expected)
       expect((await control('/clock')).body).toEqual(expected)
       expect((await control('/health')).body.clock).toEqual(expected)
@@ -249,6 +249,7 @@ describe.each(TRANSPORTS)('the test author API (%s)', (transport) => {
       expect((await control('/clock', { headers: inSession('other') })).body).toEqual({
         now: '2030-01-01T00:00:00.000Z',
         nowMs: Date.parse('2030-01-01T00:00:00Z'),
+        mode: 'step',
       })
     })
   })
@@ -312,6 +313,61 @@ describe('the --fault shorthand', () => {
       {
         match: { operation: 'snowflake.getTags', method: 'GET', path: '/api/v2/*:get-tags' },
         effect: { status: 418, body: { teapot: true, at: 'x:y' } },
+      },
+    ],
+    [
+      'snowflake.createImageRepository:reset:when=afterCommit:times=1',
+      {
+        match: { operation: 'snowflake.createImageRepository' },
+        effect: { network: 'reset', when: 'afterCommit' },
+        times: 1,
+      },
+    ],
+    [
+      'snowflake.*:delayMs=lognormal(120,0.8,10000)',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { delayMs: { distribution: 'lognormal', median: 120, sigma: 0.8, max: 10000 } },
+      },
+    ],
+    [
+      'snowflake.*:503:delayMs=uniform(50, 400)',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503, delayMs: { distribution: 'uniform', min: 50, max: 400 } },
+      },
+    ],
+    [
+      'snowflake.*:503:from=+5s:until=+30s:every=2',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        window: { from: '+5s', until: '+30s' },
+        every: 2,
+      },
+    ],
+    [
+      'cycle.*:503:principal=651586fca6078e98982dbd90/*',
+      {
+        match: { operation: 'cycle.*', principal: '651586fca6078e98982dbd90/*' },
+        effect: { status: 503 },
+      },
+    ],
+    ['swr.*:quota=10/1000', { match: { operation: 'swr.*' }, quota: { limit: 10, perMs: 1000 } }],
+    [
+      'snowflake.*:503:quota=5/60000/principal',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        quota: { limit: 5, perMs: 60000, by: 'principal' },
+      },
+    ],
+    [
+      'snowflake.*:503:every=60s:for=10s',
+      {
+        match: { operation: 'snowflake.*' },
+        effect: { status: 503 },
+        window: { every: '60s', for: '10s' },
       },
     ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {

@@ -248,6 +248,6 @@ export class FaultsView {
 
 /** A rule's limits (`times=2 every=3 …`), empty when it fires on every match. */
 function limitsOf(rule: FaultRule): string {
-  const { times, after, every, probability, seed } = rule
-  return describe({ times, after, every, probability, seed })
+  const { times, after, every, probability, seed, window, quota } = rule
+  return describe({ times, after, every, probability, seed, window, quota })
 }
