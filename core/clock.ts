@@ -56,17 +56,11 @@ function createStepClock(start: number, stepMs: number): Clock {
     now: () => current,
     iso: () => new Date(current).toISOString(),
     advance(ms) {
-      if (!Number.isFinite(ms) || ms < 0)
-        throw new InputError('advance() takes a non-negative number of ms')
-      if (current + ms > LATEST_INSTANT)
-        throw new InputError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+      checkAdvance(current, ms)
       current += ms
     },
     set(instant) {
-      if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT)
-        throw new InputError(
-          'set() takes an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (ms since the epoch)',
-        )
+      checkInstant(instant)
       current = instant
     },
     tick() {
@@ -85,21 +79,34 @@ function createRealClock(start: number): Clock {
     now,
     iso: () => new Date(now()).toISOString(),
     advance(ms) {
-      if (!Number.isFinite(ms) || ms < 0)
-        throw new RangeError('advance() takes a non-negative number of ms')
-      if (now() + ms > LATEST_INSTANT)
-        throw new RangeError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+      checkAdvance(now(), ms)
       offset += ms
     },
     set(instant) {
-      if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT)
-        throw new RangeError(
-          'set() takes an instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z (ms since the epoch)',
-        )
+      checkInstant(instant)
       offset = instant - Date.now()
     },
     tick() {},
     stepMs: 0,
     mode: 'real',
+  }
+}
+
+/** Refuses an advance that is not a non-negative number of ms or that passes the last instant. */
+function checkAdvance(now: number, ms: number): void {
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new InputError(`advance() takes a non-negative number of ms; got ${String(ms)}`)
+  }
+  if (now + ms > LATEST_INSTANT) {
+    throw new InputError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+  }
+}
+
+/** Refuses an instant outside 1970-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z. */
+function checkInstant(instant: number): void {
+  if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT) {
+    throw new InputError(
+      `set() takes an ISO-8601 date-time or ms since the epoch, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z; got ${String(instant)}`,
+    )
   }
 }

@@ -210,8 +210,14 @@ class SessionClock {
   }
   readonly now = (): number => this.#handle.raw.clock.now()
   readonly advance = (ms: number): void => this.#handle.raw.clock.advance(ms)
-  readonly set = (instant: number | string): void =>
+  readonly set = (instant: number | string): void => {
+    if (typeof instant === 'string' && !Number.isFinite(Date.parse(instant))) {
+      throw new InputError(
+        `set() takes an ISO-8601 date-time or ms since the epoch; got ${JSON.stringify(instant.slice(0, 64))}`,
+      )
+    }
     this.#handle.raw.clock.set(typeof instant === 'string' ? Date.parse(instant) : instant)
+  }
   get mode(): ClockMode {
     return this.#handle.raw.clock.mode
   }
