@@ -27,7 +27,8 @@ Usage: image-registry-mock [options]
        image-registry-mock mcp [--base URL] [options]   (see mcp --help)
 
 Options:
-  --port <n>            port to listen on (default: $PORT or 4010)
+  --port <n>            port to listen on (default: $PORT or 4010; 0: any free port,
+                        the "listening on http://HOST:PORT" line names it)
   --host <addr>         address to bind (default: 127.0.0.1)
   --scenario <name|file>
                         starting scenario: default, empty, large, flaky (default: default),
@@ -344,8 +345,13 @@ function parseMcpCli(args: string[]) {
   })
 }
 
-/** Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM. */
+/**
+ * Runs the CLI: parses flags, seeds the mock and listens until SIGINT/SIGTERM or, when npm
+ * started it, until its launcher ends.
+ */
 export async function main(): Promise<void> {
+  // Read first: a launcher that ends during start-up still counts.
+  const launcher = process.ppid
   if (process.argv[2] === 'mcp') return mcp(process.argv.slice(3))
   let parsed: ReturnType<typeof parseCli>
   try {
@@ -445,6 +451,8 @@ export async function main(): Promise<void> {
           ]
         : []),
       `control API: ${url}/__mock/health`,
+      `dashboard: ${url}/__mock/`,
+      ...proxyLines(proxied, url),
       'operations:',
       ...mock.vendors.flatMap((v) =>
         v.operations.map((op) => `  ${op.method.padEnd(6)} ${op.path}  (${v.name}.${op.id})`),
@@ -452,8 +460,14 @@ export async function main(): Promise<void> {
     ]
     process.stdout.write(`${lines.join('\n')}\n`)
   })
-  const stop = (signal: string) => {
-    process.stdout.write(`received ${signal}, shutting down\n`)
+  let stopping = false
+  const stop = (reason: string) => {
+    if (stopping) return
+    stopping = true
+    // The launcher may be gone with the pipe it read our output from: EPIPE must not crash the
+    // shutdown before the state file and the recording are written.
+    process.stdout.on('error', () => {})
+    process.stdout.write(`${reason}, shutting down\n`)
     const closed = new Promise((resolve) => server.close(resolve))
     server.closeAllConnections()
     // The last changes reach the state file and the recording before the process ends.
@@ -462,8 +476,45 @@ export async function main(): Promise<void> {
       (error: Error) => fail(`cannot write ${values.state}: ${error.message}`),
     )
   }
-  process.once('SIGINT', () => stop('SIGINT'))
-  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('received SIGINT'))
+  process.once('SIGTERM', () => stop('received SIGTERM'))
+  watchLauncher(launcher, () => stop(`launcher (pid ${launcher}) ended`))
+}
+
+/** The banner's lines for proxy mode: each proxied vendor's upstream, and the recording file. */
+function proxyLines(proxied: ProxySetup, url: string): string[] {
+  const upstreams = Object.entries(proxied.proxy?.upstreams ?? {})
+  if (upstreams.length === 0) return []
+  return [
+    `proxied (requests and answers validated, violations at ${url}/__mock/violations):`,
+    ...upstreams.map(([vendor, upstream]) => `  ${vendor} -> ${upstream}`),
+    ...(proxied.recorder
+      ? [`recording: ${proxied.recorder.file} (rewritten as answers arrive, and on exit)`]
+      : []),
+  ]
+}
+
+/** How often a server started by npm checks that its launcher is still running, in ms. */
+const LAUNCHER_POLL_MS = 500
+
+/**
+ * Calls `onGone` once `launcher`, the process that started this one, has ended, when
+ * npm started it (`npm_command` is set: `npm start`, `npm exec`, `npx`). npm runs a package's bin
+ * and scripts through `sh -c`, and dash ends on SIGTERM without passing the signal on, which
+ * would leave the server orphaned on its port. An orphan is re-parented (to init or the nearest
+ * subreaper), so a change of `process.ppid` says the launcher is gone, however it ended (SIGTERM,
+ * SIGKILL, a crash). Anything else that starts the server (a shell's `&`, nohup, a test) may
+ * well leave it running on purpose.
+ */
+function watchLauncher(launcher: number, onGone: () => void): void {
+  if (!process.env.npm_command) return
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return
+    clearInterval(timer)
+    onGone()
+  }, LAUNCHER_POLL_MS)
+  // Never the reason the process stays alive.
+  timer.unref()
 }
 
 function parseCli() {

@@ -2,6 +2,8 @@
 // `npm start`: runs the bundled server (dist/cli.mjs), which answers in a fraction of a second,
 // rebuilding the bundle first only when a source file or the installed dependencies are newer
 // than it. `npm run dev` is the watch mode for working on the sources.
+// package.json runs it with `exec`: npm passes SIGTERM to the process it started, and without
+// `exec` that is the `sh` it runs scripts through, which ends without passing the signal on.
 import { execFileSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'

@@ -69,6 +69,9 @@ it('the standalone server proxies, refuses unknown vendors, and writes the recor
     url = /listening on (http:\/\/\S+)/.exec(stdout)?.[1]
     if (!url) await new Promise((r) => setTimeout(r, 50))
   }
+  // The banner says what is proxied where, and where the recording goes.
+  expect(stdout).toContain(`\n  swr -> ${upstream.url}\n`)
+  expect(stdout).toContain(`recording: ${file} `)
   const response = await fetch(`${url}/v2/manage/shared-repositories?center=self`, {
     headers: { 'X-Auth-Token': 'cli-iam-token-secret', 'Content-Type': 'application/json' },
   })
