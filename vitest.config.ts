@@ -29,6 +29,7 @@ const HTTP = [
   'test/robustness/pathological-patterns.test.ts',
   'test/standalone/mcp.test.ts',
   'test/standalone/python-example.test.ts',
+  'test/standalone/launchers.test.ts',
   'test/standalone/sharding.test.ts',
   'test/standalone/state-and-scenario-files.test.ts',
 ]
