@@ -16,6 +16,7 @@ import { defineConfig } from 'vitest/config'
 const BROWSER = [
   'test/browser/example-app.test.ts',
   'test/browser/persist.test.ts',
+  'test/browser/route-hint.test.ts',
   'test/dashboard/dom.test.ts',
 ]
 const PACKAGING = [

@@ -36,6 +36,11 @@ export class MockStatusError extends MockError {
       bodyOverride?: unknown
       /** Headers the answer carries besides the vendor's own (e.g. `Allow` on a 405). */
       headers?: Record<string, string>
+      /**
+       * What the caller probably meant, as `X-Mock-Hint` on the answer whatever status the
+       * vendor renders (SWR and Cycle answer a 405 as 404).
+       */
+      hint?: string
     } = {},
   ) {
     super(message)

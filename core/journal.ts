@@ -56,6 +56,8 @@ export interface JournalEntry {
   committed?: true
   /** Set when the client was gone before the operation started: it did not run, nobody got an answer (`status` 0). */
   abandoned?: true
+  /** A request no route serves: the nearest operation, as its `X-Mock-Hint` header says. */
+  hint?: string
   /**
    * Proxied requests only: contract violations found in the request and the upstream's answer
    * (a streamed answer adds its own as the stream passes).

@@ -36,6 +36,9 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       ...(exchange.delayMs !== undefined ? { delayMs: exchange.delayMs } : {}),
       ...(exchange.committed ? { committed: true as const } : {}),
       ...(exchange.abandoned ? { abandoned: true as const } : {}),
+      ...(response?.headers.has('X-Mock-Hint')
+        ? { hint: response.headers.get('X-Mock-Hint') as string }
+        : {}),
       // The same array: a streamed answer adds the violations of its later lines.
       ...(exchange.violations ? { violations: exchange.violations } : {}),
     },

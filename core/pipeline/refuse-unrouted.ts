@@ -1,11 +1,13 @@
 import { MockStatusError } from '../errors.ts'
+import { routeHint } from '../route-hint.ts'
 import type { Exchange, Step } from './exchange.ts'
 
 /**
  * A request under a vendor's prefixes that no operation serves gets the vendor's 405 (with
  * `Allow`) when another method serves the path, else its 404; each vendor's renderer turns these
- * into what its own gateway answers. A path the vendor's front end cleans gets its redirect.
- * Needs only the router's match.
+ * into what its own gateway answers, and `X-Mock-Hint` names the nearest operation (the
+ * vendor's body stays as its gateway writes it). A path the vendor's front end cleans gets its
+ * redirect. Needs only the router's match.
  */
 export const refuseUnrouted: Step = (exchange) => {
   if (exchange.operation) return
@@ -14,18 +16,20 @@ export const refuseUnrouted: Step = (exchange) => {
     return
   }
   const { request, url, allowed, vendor } = exchange
+  const hint = routeHint(vendor, request.method, url.pathname)
   if (allowed.length > 0) {
     throw new MockStatusError(
       405,
       `Method ${request.method} is not allowed on ${url.pathname}`,
       'method-not-allowed',
-      { headers: { Allow: allowed.join(', ') } },
+      { headers: { Allow: allowed.join(', ') }, hint },
     )
   }
   throw new MockStatusError(
     404,
     `No ${vendor.title} endpoint at ${request.method} ${url.pathname}`,
     'route-not-found',
+    { hint },
   )
 }
 

@@ -25,6 +25,7 @@ export function renderError(exchange: Exchange, error: unknown): void {
     for (const [name, value] of Object.entries(extra.headers ?? {}))
       response.headers.set(name, value)
   }
+  if (extra.hint !== undefined) response.headers.set('X-Mock-Hint', extra.hint)
   // 429 and 503 always say when to come back; a rule's retryAfter applies to any status.
   if (extra.retryAfter !== undefined) {
     response.headers.set('Retry-After', String(extra.retryAfter))

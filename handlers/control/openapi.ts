@@ -60,6 +60,10 @@ const journalEntry = z.object({
     .literal(true)
     .optional()
     .describe('The client was gone before the operation started: it did not run (status 0)'),
+  hint: z
+    .string()
+    .optional()
+    .describe('A request no route serves: the nearest operation, as its X-Mock-Hint header says'),
   violations: z.array(violationSchema).optional(),
 })
 

@@ -153,6 +153,7 @@ export class JournalView {
         ui.el('td', {
           class: 'mono',
           text: `${entry.method} ${entry.path}${search ? `?${search}` : ''}`,
+          ...(entry.hint ? { title: entry.hint } : {}),
         }),
         ui.el('td', { class: `status ${cls}`, text: status }),
         ui.el('td', { class: 'num', text: String(Math.round(entry.durationMs)) }),
@@ -234,6 +235,7 @@ export class JournalView {
                     'response',
                   ),
             ),
+            ...(entry.hint ? item('No such route', 'hint', entry.hint) : []),
             ...item('Fault applied', 'fault', fault),
             ...(entry.violations?.length
               ? item(
