@@ -27,6 +27,8 @@ let dir: string
 let pkg: string
 let consumer: string
 const started = new Set<ChildProcess>()
+/** Every process of the trees seen, killed after each test: a failing test leaves no orphan. */
+const seen = new Set<number>()
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'irm-launchers-'))
@@ -57,6 +59,14 @@ beforeAll(async () => {
 afterEach(() => {
   for (const child of started) child.kill('SIGKILL')
   started.clear()
+  for (const pid of seen) {
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  seen.clear()
 })
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
@@ -149,6 +159,7 @@ async function terminate(command: string, args: string[], cwd: string) {
   const port = Number(new URL(url).port)
   expect(await (await fetch(`${url}/__mock/health`)).json()).toMatchObject({ status: 'ok' })
   const processTree = await tree(child.pid as number)
+  for (const pid of processTree.keys()) seen.add(pid)
   child.kill('SIGTERM')
   const deadline = Date.now() + 5_000
   let left = await alive(processTree.keys())
