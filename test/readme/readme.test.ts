@@ -6,12 +6,21 @@
  * becomes the body of a test after the setup the README describes. Blocks for the browser entry
  * need a page and are left to the browser suites, Playwright ones (they need Playwright's runner
  * and an app) to test/consumer/playwright-and-mcp.test.ts, which runs the same API.
+ *
+ * The rest of the README is checked as a newcomer copies from it: a table of contents, lines a
+ * terminal shows whole, valid JSON, shell blocks without placeholders that write outside the
+ * checkout, and the shell blocks that talk to the server run by bash against a real one.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { createMock } from '../../index.ts'
+import { createApp } from '../../server/app.ts'
 
 const REPO = path.resolve(import.meta.dirname, '../..')
 
@@ -120,4 +129,187 @@ describe('the README examples', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 180_000)
+})
+
+/** A fenced block of the README: its language, text and the line its fence opens on. */
+interface Fence {
+  lang: string
+  body: string
+  line: number
+}
+
+function readme(): string {
+  return readFileSync(path.join(REPO, 'README.md'), 'utf8')
+}
+
+/** Every fenced block, in order. */
+function fences(text: string): Fence[] {
+  return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({
+    lang: m[1] as string,
+    body: m[2] as string,
+    line: text.slice(0, m.index).split('\n').length,
+  }))
+}
+
+/** The README without its fenced blocks (a `#` there is a comment, not a heading). */
+function prose(text: string): string {
+  return text.replace(/^```\w*\n[\s\S]*?^```$/gm, '')
+}
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function slug(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
+}
+
+/** The anchors of every heading, numbered as GitHub numbers repeats (`x`, `x-1`). */
+function anchors(text: string): Set<string> {
+  const seen = new Map<string, number>()
+  const found = new Set<string>()
+  for (const [, heading] of prose(text).matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(heading as string)
+    const n = seen.get(base) ?? 0
+    seen.set(base, n + 1)
+    found.add(n === 0 ? base : `${base}-${n}`)
+  }
+  return found
+}
+
+const SHELL = new Set(['sh', 'bash', 'shell'])
+
+/** Shell blocks that only talk to a server on 127.0.0.1:4010 (no install, start or upstream). */
+function serverBlocks(text: string): Fence[] {
+  return fences(text).filter(
+    (f) =>
+      SHELL.has(f.lang) &&
+      f.body.includes('127.0.0.1:4010') &&
+      !/\b(npx|npm|node|nginx|image-registry-mock) /.test(f.body) &&
+      !/\$\{?[A-Z_]*(TOKEN|KEY|HUB)\b/.test(f.body),
+  )
+}
+
+describe('the README as a newcomer copies from it', () => {
+  const text = readme()
+
+  it('has no line over 200 characters', () => {
+    const long = text
+      .split('\n')
+      .map((line, i) => ({ line: i + 1, length: [...line].length }))
+      .filter((l) => l.length > 200)
+    expect(long).toEqual([])
+  })
+
+  it('opens with a table of contents linking every section, and every #anchor resolves', () => {
+    const known = anchors(text)
+    const links = [...prose(text).matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1] as string)
+    expect(links.filter((anchor) => !known.has(anchor))).toEqual([])
+    const sections = [...prose(text).matchAll(/^## (.+)$/gm)].map((m) => slug(m[1] as string))
+    const firstSection = text.search(/^## /m)
+    const top = text.slice(0, firstSection)
+    const listed = [...top.matchAll(/\]\(#([^)\s]+)\)/g)].map((m) => m[1] as string)
+    expect(sections.length).toBeGreaterThan(5)
+    expect(listed, 'the contents, before the first section, list every section in order').toEqual(
+      expect.arrayContaining(sections),
+    )
+    expect(listed.filter((a) => sections.includes(a))).toEqual(sections)
+  })
+
+  it('shows valid JSON: its json blocks and the bodies its shell blocks send', () => {
+    const invalid: string[] = []
+    for (const fence of fences(text)) {
+      const bodies =
+        fence.lang === 'json'
+          ? [fence.body]
+          : SHELL.has(fence.lang)
+            ? [...fence.body.matchAll(/(?:-d|--data(?:-binary|-raw)?) '([^']*)'/g)].map(
+                (m) => m[1] as string,
+              )
+            : []
+      for (const body of bodies) {
+        if (body.startsWith('@')) continue // a file
+        try {
+          JSON.parse(body)
+        } catch (error) {
+          invalid.push(`line ${fence.line}: ${(error as Error).message}: ${body.slice(0, 80)}`)
+        }
+      }
+    }
+    expect(invalid).toEqual([])
+  })
+
+  it('has shell blocks without placeholders, writing files only outside the checkout', () => {
+    const problems: string[] = []
+    for (const fence of fences(text).filter((f) => SHELL.has(f.lang))) {
+      for (const [i, line] of fence.body.split('\n').entries()) {
+        const at = `line ${fence.line + 1 + i}: ${line.trim()}`
+        if (/<[A-Za-z][^<>'"]*>/.test(line)) problems.push(`placeholder, ${at}`)
+        const code = line.replace(/(^|\s)#.*$/, '')
+        for (const m of code.matchAll(
+          /(?:(?:^|\s)>>?|--state|--record|--output)\s*([^\s;&|)]+)/g,
+        )) {
+          const target = (m[1] as string).replace(/^["']/, '')
+          if (target === '/dev/null' || target.startsWith('/') || target.startsWith('$')) continue
+          problems.push(`writes ${target} in the current folder, ${at}`)
+        }
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  // The blocks need what they name: bash, curl, and jq to pick ids out of answers.
+  const tools = ['bash', 'curl', 'jq'].every((tool) => {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })
+  it.skipIf(!tools)(
+    'runs the shell blocks that talk to the server, every request answered 2xx or 3xx',
+    async () => {
+      const blocks = serverBlocks(text)
+      expect(blocks.length).toBeGreaterThanOrEqual(5)
+      const mock = createMock()
+      await mock.ready
+      const server: Server = await new Promise((resolve) => {
+        const s = createApp(mock).listen(0, '127.0.0.1', () => resolve(s))
+      })
+      const { port } = server.address() as AddressInfo
+      // Each request's status goes to stderr, so a block may still read the body a request printed.
+      const prelude = `curl() { command curl -w '%{stderr}%{http_code} %{method} %{url_effective}\\n' "$@"; }\n`
+      const failures: string[] = []
+      try {
+        for (const block of blocks) {
+          await mock.reset()
+          const script = prelude + block.body.replaceAll('127.0.0.1:4010', `127.0.0.1:${port}`)
+          let stderr = ''
+          try {
+            stderr = (
+              await promisify(execFile)('bash', ['-e', '-o', 'pipefail', '-c', script], {
+                cwd: os.tmpdir(),
+                encoding: 'utf8',
+              })
+            ).stderr
+          } catch (error) {
+            const e = error as { stderr?: string; message: string }
+            failures.push(`block at line ${block.line} failed: ${e.stderr ?? e.message}`)
+            continue
+          }
+          const requests = stderr.split('\n').filter((l) => /^\d{3} /.test(l))
+          if (requests.length === 0) failures.push(`block at line ${block.line} sent no request`)
+          for (const request of requests) {
+            if (!/^[23]\d\d /.test(request)) failures.push(`line ${block.line}: ${request}`)
+          }
+        }
+      } finally {
+        server.closeAllConnections()
+        server.close()
+      }
+      expect(failures).toEqual([])
+    },
+    120_000,
+  )
 })
