@@ -31,7 +31,8 @@ const violationSchema = z.object({
 })
 const journalEntry = z.object({
   id: z.number().int(),
-  time: z.string(),
+  time: z.string().describe('Session clock time of the request, ISO-8601'),
+  receivedAt: z.string().describe('Wall-clock time the request arrived, ISO-8601 with ms'),
   session: z.string(),
   operation: z.string(),
   vendor: z.string(),
@@ -45,6 +46,12 @@ const journalEntry = z.object({
   status: z.number().int(),
   network: z.enum(['reset', 'timeout']).nullable(),
   durationMs: z.number(),
+  requestHeaders: z
+    .record(z.string(), z.string())
+    .describe('Lower-case names; credentials and signatures are <redacted>'),
+  responseHeaders: z
+    .record(z.string(), z.string())
+    .describe('As requestHeaders; empty when the connection was dropped'),
   requestId: z.string(),
   fault: z.string().nullable(),
   delayMs: z
