@@ -59,7 +59,7 @@ export interface RetryOptions {
 export const DEFAULT_RETRY_WINDOW_MS = 30_000
 
 /** Waits under this long are no wait: the time a request takes to leave after the answer. */
-const NO_WAIT_MS = 50
+const NO_WAIT_MS = 100
 /** Spared from a `Retry-After` when judging a wait: timer and ms-rounding granularity. */
 const RETRY_AFTER_SLACK_MS = 10
 /** A progression's factor from this up is exponential. */
