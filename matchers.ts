@@ -27,10 +27,12 @@ export {
 } from './fixtures.ts'
 export {
   type ExpectedRequest,
+  type ExpectedRetry,
   type ImageRegistryMatchers,
   imageRegistryMatchers,
   type JournalOwner,
   type ReceivedCount,
+  type RetryOwner,
 } from './matchers/journal.ts'
 
 declare module 'vitest' {

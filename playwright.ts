@@ -36,14 +36,22 @@ import type { JournalOperationPattern } from './handlers/operation-ids.ts'
 import { createMock, type Mock } from './index.ts'
 import {
   type ExpectedRequest,
+  type ExpectedRetry,
   imageRegistryMatchers,
   type JournalOwner,
   type MatcherContext,
   type ReceivedCount,
+  type RetryOwner,
 } from './matchers/journal.ts'
 
 export * from './index.ts'
-export type { ExpectedRequest, JournalOwner, ReceivedCount } from './matchers/journal.ts'
+export type {
+  ExpectedRequest,
+  ExpectedRetry,
+  JournalOwner,
+  ReceivedCount,
+  RetryOwner,
+} from './matchers/journal.ts'
 
 /** The mock of one test: a {@link Mock}, plus msw's control of the test's browser context. */
 export interface PlaywrightMock extends Mock {
@@ -152,6 +160,10 @@ function jsonEquals(actual: unknown, expected: unknown): boolean {
  *   like `expected` (`{ method?, path?, query?, body?, status?, fault?, network?, … }`, objects
  *   as subsets; asymmetric matchers such as `expect.any(String)` work anywhere).
  *
+ * - `await expect(mock).toHaveRetried(operation, { times?, honouringRetryAfter?, backoff? })`
+ *   and `await expect(mock).toHaveNoDuplicateWrites(operation?)`: over the retry chains
+ *   (`GET /__mock/retries`).
+ *
  * `mock` may also be `mock.session(name)`.
  */
 export const expect = baseExpect.extend({
@@ -180,6 +192,25 @@ export const expect = baseExpect.extend({
         expected,
         count,
       ),
+    )
+  },
+  toHaveRetried(
+    this: ExpectMatcherState,
+    mock: RetryOwner,
+    operation: JournalOperationPattern,
+    expected?: ExpectedRetry,
+  ) {
+    return retrying(this, () =>
+      imageRegistryMatchers.toHaveRetried.call(context(this), mock, operation, expected),
+    )
+  },
+  toHaveNoDuplicateWrites(
+    this: ExpectMatcherState,
+    mock: RetryOwner,
+    operation?: JournalOperationPattern,
+  ) {
+    return retrying(this, () =>
+      imageRegistryMatchers.toHaveNoDuplicateWrites.call(context(this), mock, operation),
     )
   },
 })

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { getHeapStatistics } from 'node:v8'
+import { coverage, coverageMarkdown } from './core/coverage.ts'
 import { FaultRuleError, type FaultRuleInput } from './core/faults.ts'
 import { DEFAULT_JOURNALS_BYTES } from './core/journal-budget.ts'
 import { builtInScenario, isBuiltIn, type Scenario } from './core/scenario.ts'
@@ -52,6 +54,9 @@ Options:
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
                         of each change and on exit; --fault/--faults apply only to a new file
+  --coverage <file>     on exit, write the resilience coverage of every session's journal
+                        (GET /__mock/coverage) to this JSON file, and a Markdown table
+                        beside it (file.json → file.md)
   --max-sessions <n>    live sessions at most (default: 100)
   --max-heap-mb <n>     refuse new sessions while the JS heap holds more than n MB
                         (default: 3/4 of the heap limit; 0: no cap)
@@ -418,6 +423,8 @@ export async function main(): Promise<void> {
       // Creates the file at once, so a bad path fails here rather than on the first change.
       await writer.flush()
     }
+    // Written once now, so a bad path fails at start rather than at exit.
+    if (values.coverage) await writeCoverage(mock, values.coverage)
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message)
     // A command-line rule comes after the scenario's own: name the flag that gave it.
@@ -471,9 +478,14 @@ export async function main(): Promise<void> {
     const closed = new Promise((resolve) => server.close(resolve))
     server.closeAllConnections()
     // The last changes reach the state file and the recording before the process ends.
-    Promise.all([closed, writer?.close(), proxied.recorder?.flush()]).then(
+    Promise.all([
+      closed,
+      writer?.close(),
+      proxied.recorder?.flush(),
+      values.coverage ? writeCoverage(mock, values.coverage) : undefined,
+    ]).then(
       () => process.exit(0),
-      (error: Error) => fail(`cannot write ${values.state}: ${error.message}`),
+      (error: Error) => fail(`cannot write ${values.state ?? values.coverage}: ${error.message}`),
     )
   }
   process.once('SIGINT', () => stop('received SIGINT'))
@@ -517,6 +529,23 @@ function watchLauncher(launcher: number, onGone: () => void): void {
   timer.unref()
 }
 
+/**
+ * `--coverage FILE`: the resilience coverage (`core/coverage.ts`) of every live session's journal
+ * together, as JSON in `file` and as a Markdown table beside it (`.json` replaced by `.md`).
+ */
+async function writeCoverage(mock: ReturnType<typeof createMock>, file: string): Promise<void> {
+  const { sessions } = mock.runtime
+  const entries = sessions.names().flatMap((name) => [...sessions.get(name).journal.entries()])
+  const report = coverage(entries, mock.vendors)
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
+  await writeFile(markdownBeside(file), coverageMarkdown(report), 'utf8')
+}
+
+/** `coverage.json` → `coverage.md`; any other name gets `.md` added. */
+function markdownBeside(file: string): string {
+  return /\.json$/i.test(file) ? file.replace(/\.json$/i, '.md') : `${file}.md`
+}
+
 function parseCli() {
   return parseArgs({
     options: {
@@ -529,6 +558,7 @@ function parseCli() {
       fault: { type: 'string', multiple: true },
       faults: { type: 'string' },
       state: { type: 'string' },
+      coverage: { type: 'string' },
       'max-sessions': { type: 'string' },
       'max-heap-mb': { type: 'string' },
       'max-body-bytes': { type: 'string' },

@@ -28,6 +28,11 @@ export interface JournalEntry {
   id: number
   /** Session clock time of the request (ISO-8601). */
   time: string
+  /**
+   * Wall-clock time the request arrived (ISO-8601 with milliseconds): what a client's waits are
+   * measured on, whatever the session clock does.
+   */
+  receivedAt: string
   session: string
   operation: string
   vendor: string
@@ -44,6 +49,13 @@ export interface JournalEntry {
   /** `reset` / `timeout` when the mock dropped the connection instead of answering. */
   network: 'reset' | 'timeout' | null
   durationMs: number
+  /**
+   * The request's headers (lower-case names; credentials and signatures replaced by
+   * `<redacted>`, an `Authorization` keeping its scheme), cut as {@link JournalEntry.query} is.
+   */
+  requestHeaders: Record<string, string>
+  /** The answer's headers, the same way; empty when the connection was dropped. */
+  responseHeaders: Record<string, string>
   requestId: string
   /** The id of the fault rule that fired, if any. */
   fault: string | null
@@ -170,6 +182,8 @@ export class Journal {
       (requestBody?.bytes ?? 0) +
       (responseBody?.bytes ?? 0) +
       (search === undefined ? queryBytes(full.query) : searchBytes(search)) +
+      queryBytes(full.requestHeaders) +
+      queryBytes(full.responseHeaders) +
       violationBytes(full.violations)
     this.#entries[this.#next] = full
     this.#searches[this.#next] = search

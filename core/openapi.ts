@@ -3,6 +3,9 @@ import { reasonPhrase } from './errors.ts'
 import type { AnyOperation, AnyVendor } from './vendor.ts'
 import { VERSION } from './version.ts'
 
+/** The statuses documented for an operation whose definition lists none. */
+export const DEFAULT_STATUSES: readonly number[] = [400, 401, 404, 429, 500, 503]
+
 type JsonObject = Record<string, unknown>
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, inlined. */
@@ -111,7 +114,7 @@ function operationObject(vendor: AnyVendor, op: AnyOperation, security: JsonObje
   const errorContent = vendor.errorSchema
     ? { content: { 'application/json': { schema: jsonSchema(vendor.errorSchema) } } }
     : {}
-  for (const status of op.statuses ?? [400, 401, 404, 429, 500, 503]) {
+  for (const status of op.statuses ?? DEFAULT_STATUSES) {
     if (status < 400 || responses[status]) continue
     responses[status] = {
       description: `${reasonPhrase(status)}, in the ${vendor.title} error envelope`,

@@ -1,9 +1,11 @@
 import type { ClockMode } from './clock.ts'
+import { type Coverage, coverage } from './coverage.ts'
 import { InputError } from './errors.ts'
 import type { FaultRule, FaultRuleInput } from './faults.ts'
 import { compileGlob } from './glob.ts'
 import type { JournalEntry, JournalQuery } from './journal.ts'
 import type { ResetOptions, Start } from './reset-options.ts'
+import { type RetryChain, type RetryOptions, retryChains } from './retries.ts'
 import type { Session, SessionManager } from './session.ts'
 import { type CollectionMap, exportCollections, importCollections } from './state.ts'
 import type { ApiStrings, MockState, MockStateInput, ParsedState } from './state-schema.ts'
@@ -36,6 +38,14 @@ export interface MockSession<T extends ApiStrings = ApiStrings> {
     readonly size: number
     readonly dropped: number
   }
+  /**
+   * The retry chains in this session's journal (see `retryChains` in core/retries.ts: linking,
+   * classification, outcome), oldest first. `operation` is a glob over operation ids; a glob
+   * matching no operation or a `windowMs` that is not a whole number ≥ 0 throws an `InputError`.
+   */
+  retries(options?: RetryOptions & { operation?: T['journalPattern'] }): RetryChain[]
+  /** Resilience coverage of the operations this session's journal holds (see core/coverage.ts). */
+  coverage(): Coverage
   clock: {
     /** The session clock, ms since the epoch. */
     now(): number
@@ -92,6 +102,21 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
     this.reset = this.reset.bind(this)
     this.exportState = this.exportState.bind(this)
     this.importState = this.importState.bind(this)
+    this.retries = this.retries.bind(this)
+    this.coverage = this.coverage.bind(this)
+  }
+
+  retries(options: RetryOptions & { operation?: T['journalPattern'] } = {}): RetryChain[] {
+    const { operation, windowMs } = options
+    if (windowMs !== undefined && !(Number.isSafeInteger(windowMs) && windowMs >= 0))
+      throw new InputError(`windowMs must be a whole number of ms ≥ 0; got ${windowMs}`)
+    if (operation !== undefined) checkOperationPattern(operation, this.context.journalOperations)
+    const entries = this.raw.journal.find(operation === undefined ? {} : { operation })
+    return retryChains(entries, options)
+  }
+
+  coverage(): Coverage {
+    return coverage(this.raw.journal.entries(), this.context.vendors)
   }
 
   get raw(): Session {

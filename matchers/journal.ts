@@ -4,6 +4,7 @@
  */
 
 import type { JournalEntry, JournalQuery } from '../core/journal.ts'
+import type { Backoff, RetryChain } from '../core/retries.ts'
 import type { JournalOperationPattern } from '../handlers/operation-ids.ts'
 
 /** How many matching requests are expected; without any of these, at least one. */
@@ -46,6 +47,20 @@ export interface JournalOwner {
   journal: { find(query?: JournalQuery): JournalEntry[] }
 }
 
+/** Anything with retry chains: a mock from `createMock()`, or `mock.session(name)`. */
+export interface RetryOwner {
+  retries(options?: { operation?: string }): RetryChain[]
+}
+
+/** What a retry chain should show; all given ones must hold for one chain. */
+export interface ExpectedRetry {
+  /** Retries (attempts after the first), exactly. Without it, at least one. */
+  times?: number
+  /** `true`: every wait was at least the `Retry-After` before it (and one was given). */
+  honouringRetryAfter?: boolean
+  backoff?: Backoff
+}
+
 /** The matchers as an assertion library declares them, `R` being its result type. */
 export interface ImageRegistryMatchers<R = unknown> {
   /**
@@ -59,6 +74,16 @@ export interface ImageRegistryMatchers<R = unknown> {
     expected: ExpectedRequest,
     count?: ReceivedCount,
   ): R
+  /**
+   * Passes when a retry chain of `operation` (see `GET /__mock/retries`) shows `expected`; the
+   * failure message lists the chains: attempts, statuses, waits against `Retry-After`.
+   */
+  toHaveRetried(operation: JournalOperationPattern, expected?: ExpectedRetry): R
+  /**
+   * Passes when no write was sent again after an attempt whose change was stored (a chain's
+   * `duplicateWrite`), for `operation` or every operation.
+   */
+  toHaveNoDuplicateWrites(operation?: JournalOperationPattern): R
 }
 
 /**
@@ -140,6 +165,92 @@ export const imageRegistryMatchers = {
       },
     }
   },
+
+  toHaveRetried(
+    this: MatcherContext,
+    received: unknown,
+    operation: string,
+    expected: ExpectedRetry = {},
+  ) {
+    const chains = retriesOf(received, 'toHaveRetried')({ operation: checkOperation(operation) })
+    const matching = chains.filter((chain) => chainShows(chain, expected))
+    const wanted = [
+      expected.times === undefined ? 'at least once' : plural(expected.times),
+      ...(expected.honouringRetryAfter === undefined
+        ? []
+        : [`${expected.honouringRetryAfter ? '' : 'not '}honouring Retry-After`]),
+      ...(expected.backoff === undefined ? [] : [`with ${expected.backoff} backoff`]),
+    ].join(', ')
+    return {
+      pass: matching.length > 0,
+      message: () => {
+        const shown = this.isNot ? matching : chains
+        return [
+          `expected the client ${this.isNot ? 'not ' : ''}to have retried ${operation} ${wanted}, but ${matching.length} of ${plural(chains.length, 'retry chain')} showed it`,
+          ...(shown.length > 0
+            ? [this.isNot ? 'Matching chains:' : 'Chains:']
+            : ['No request to it was retried.']),
+          ...shown.slice(-LISTED).map((chain) => `  ${describeChain(chain)}`),
+        ].join('\n')
+      },
+    }
+  },
+
+  toHaveNoDuplicateWrites(this: MatcherContext, received: unknown, operation?: string) {
+    const chains = retriesOf(
+      received,
+      'toHaveNoDuplicateWrites',
+    )(operation === undefined ? {} : { operation: checkOperation(operation) })
+    const duplicates = chains.filter((chain) => chain.duplicateWrite)
+    return {
+      pass: duplicates.length === 0,
+      message: () =>
+        [
+          `expected ${this.isNot ? 'a' : 'no'} write${operation ? ` to ${operation}` : ''} to have been sent again after its change was stored, but ${plural(duplicates.length, 'chain')} did`,
+          ...duplicates.slice(-LISTED).map((chain) => `  ${describeChain(chain)}`),
+        ].join('\n'),
+    }
+  },
+}
+
+function retriesOf(received: unknown, matcher: string): RetryOwner['retries'] {
+  const owner = received as Partial<RetryOwner> | null
+  if (typeof owner?.retries !== 'function') {
+    throw new TypeError(
+      `${matcher}() needs a mock from createMock() or mock.session(name); got ${describeValue(received)}`,
+    )
+  }
+  return owner.retries
+}
+
+/** What a chain must show for {@link ImageRegistryMatchers.toHaveRetried}. */
+function chainShows(chain: RetryChain, expected: ExpectedRetry): boolean {
+  const retries = chain.attempts.length - 1
+  if (expected.times !== undefined ? retries !== expected.times : retries < 1) return false
+  if (
+    expected.honouringRetryAfter !== undefined &&
+    (chain.honouredRetryAfter === true) !== expected.honouringRetryAfter
+  )
+    return false
+  return expected.backoff === undefined || chain.backoff === expected.backoff
+}
+
+/** A chain in one line: `#3 503 (Retry-After 1000 ms) → waited 1004 ms → #4 200`, then its verdicts. */
+export function describeChain(chain: RetryChain): string {
+  const steps = chain.attempts.map((attempt, i) => {
+    const answer = attempt.network ? `${attempt.network}` : String(attempt.status)
+    const after = attempt.retryAfterMs === null ? '' : ` (Retry-After ${attempt.retryAfterMs} ms)`
+    const wait = i === 0 ? '' : `waited ${attempt.waitedMs} ms → `
+    return `${wait}#${attempt.journalId} ${answer}${after}`
+  })
+  const verdict = [
+    `${chain.attempts.length - 1} ${chain.attempts.length === 2 ? 'retry' : 'retries'}`,
+    `backoff ${chain.backoff}${chain.jitter ? ' with jitter' : ''}`,
+    `Retry-After ${chain.honouredRetryAfter === null ? 'not given' : chain.honouredRetryAfter ? 'honoured' : 'not honoured'}`,
+    chain.outcome,
+    ...(chain.duplicateWrite ? ['duplicate write'] : []),
+  ]
+  return `${chain.method} ${chain.path}: ${steps.join(' → ')} [${verdict.join(', ')}]`
 }
 
 function journalOf(received: unknown, matcher: string): JournalOwner['journal'] {

@@ -112,6 +112,29 @@ export const CONTROL_TOOLS: readonly ControlTool[] = [
     request: ({ session, ...query }) => ({ method: 'GET', path: '/journal', query, session }),
   }),
   tool({
+    name: 'retries',
+    description:
+      "A session's retry chains: the attempts of one logical request (same operation, method, path, query and body, each after a 408, 425, 429, 5xx or network fault) with each attempt's status, Retry-After and wait, and whether the client honoured Retry-After, its backoff (none, constant, linear, exponential), jitter, outcome (succeeded, failed, gave-up, pending) and duplicate writes. From GET /__mock/retries.",
+    input: {
+      operation: z.string().optional().describe('an operation id or glob such as "swr.*"'),
+      windowMs: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe('how long after a failed answer (plus its Retry-After) a retry still links, ms'),
+      session,
+    },
+    request: ({ session, ...query }) => ({ method: 'GET', path: '/retries', query, session }),
+  }),
+  tool({
+    name: 'coverage',
+    description:
+      "A session's resilience coverage: for each operation the client called, the statuses and fault kinds it received and the error statuses of the operation's catalogue and fault kinds (reset, timeout, truncate, garbage, empty, slowBody, afterCommit) it never met. From GET /__mock/coverage.",
+    input: { session },
+    request: ({ session }) => ({ method: 'GET', path: '/coverage', session }),
+  }),
+  tool({
     name: 'reset_session',
     description:
       'Resets a session to a scenario (default: its current one; built-in: default, empty, large, flaky) and seed: data, fault rules, journal and clock start again. POST /__mock/reset.',

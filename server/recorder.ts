@@ -1,18 +1,9 @@
 import { rename, writeFile } from 'node:fs/promises'
 import type { MockState } from '../core/mock.ts'
 import type { ProxyAdapters, RecordedAnswer, RecordSink } from '../core/proxy/types.ts'
+import { REDACTED, redact } from '../core/redact.ts'
 import { type CollectionMap, exportCollections } from '../core/state.ts'
 import type { AnyVendor } from '../core/vendor.ts'
-
-/** What replaces a credential, token or secret-looking value in a recorded file. */
-export const REDACTED = '<redacted>'
-
-/** Keys whose string values are credentials wherever they appear (Cycle origins, registry auth). */
-const SECRET_KEYS =
-  /^(password|passphrase|secret|secret_?key|token|access_?token|refresh_?token|id_?token|private_?key|api_?key|client_?secret|authorization|config)$/i
-
-/** Values that are credentials whatever their key: JWTs and PEM private keys. */
-const SECRET_VALUES = [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/]
 
 /** Credentials shorter than this are too short to be real ones and are not searched for in values. */
 const MIN_SECRET_LENGTH = 8
@@ -99,10 +90,11 @@ export class Recorder implements RecordSink {
     for (const vendor of this.vendors) {
       const store = this.#stores.get(vendor.name)
       if (store === undefined) continue
-      stores[vendor.name] = this.#redact(exportCollections(store as CollectionMap)) as Record<
-        string,
-        unknown[]
-      >
+      stores[vendor.name] = redact(
+        exportCollections(store as CollectionMap),
+        undefined,
+        this.#secrets,
+      ) as Record<string, unknown[]>
     }
     return {
       version: 1,
@@ -137,22 +129,5 @@ export class Recorder implements RecordSink {
       this.flush().catch(() => {})
     }, FLUSH_DELAY_MS)
     this.#timer.unref?.()
-  }
-
-  #redact(value: unknown, key?: string): unknown {
-    if (typeof value === 'string') {
-      if (key !== undefined && SECRET_KEYS.test(key) && value !== '') return REDACTED
-      if (SECRET_VALUES.some((pattern) => pattern.test(value))) return REDACTED
-      let out = value
-      for (const secret of this.#secrets) {
-        if (out.includes(secret)) out = out.replaceAll(secret, REDACTED)
-      }
-      return out
-    }
-    if (Array.isArray(value)) return value.map((item) => this.#redact(item))
-    if (typeof value === 'object' && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.#redact(v, k)]))
-    }
-    return value
   }
 }

@@ -1,4 +1,10 @@
-import { BODY_PREVIEW_CHARS, bodyPreview, previewResponseBody } from '../journal-preview.ts'
+import {
+  BODY_PREVIEW_CHARS,
+  bodyPreview,
+  journalQuery,
+  previewResponseBody,
+} from '../journal-preview.ts'
+import { redactHeaders } from '../redact.ts'
 import { decidingFault, type Exchange } from './exchange.ts'
 
 /**
@@ -19,6 +25,8 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
   session.journal.record(
     {
       time: session.clock.iso(),
+      // The wall clock at arrival; performance's origin keeps it monotonic with durationMs.
+      receivedAt: new Date(performance.timeOrigin + exchange.started).toISOString(),
       session: session.name,
       operation: exchange.operationId,
       vendor: exchange.vendor.name,
@@ -31,6 +39,11 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       status: exchange.network === null && !exchange.abandoned ? (response?.status ?? 0) : 0,
       network: exchange.network,
       durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
+      requestHeaders: journalQuery(redactHeaders(request.headers)) as Record<string, string>,
+      responseHeaders:
+        exchange.network === null && response
+          ? (journalQuery(redactHeaders(response.headers)) as Record<string, string>)
+          : {},
       requestId: exchange.requestId ?? '',
       fault: decidingFault(exchange)?.id ?? null,
       ...(exchange.delayMs !== undefined ? { delayMs: exchange.delayMs } : {}),

@@ -229,6 +229,16 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       face(request).journal.clear()
       return new HttpResponse(null, { status: 204 })
     }),
+    ...route('get', '/retries', (request) => {
+      const params = new URL(request.url).searchParams
+      const operation = params.get('operation') || undefined
+      const raw = params.get('windowMs')
+      const windowMs = raw === null ? undefined : parseWholeNumber(raw)
+      if (raw !== null && windowMs === undefined)
+        throw new InputError(`windowMs must be a whole number of ms ≥ 0; got "${raw}"`)
+      return HttpResponse.json({ chains: face(request).retries({ operation, windowMs }) })
+    }),
+    ...route('get', '/coverage', (request) => HttpResponse.json(face(request).coverage())),
     ...route('get', '/violations', (request) => {
       const session = face(request).name
       const proxy = mock.runtime.proxy

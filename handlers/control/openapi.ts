@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { FAULT_KINDS } from '../../core/coverage.ts'
 import { faultRuleObjectSchema as faultRuleSchema } from '../../core/faults.ts'
 import { jsonSchema, type PathsObject } from '../../core/openapi.ts'
+import { DEFAULT_RETRY_WINDOW_MS } from '../../core/retries.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
 
 const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
@@ -31,7 +33,8 @@ const violationSchema = z.object({
 })
 const journalEntry = z.object({
   id: z.number().int(),
-  time: z.string(),
+  time: z.string().describe('Session clock time of the request, ISO-8601'),
+  receivedAt: z.string().describe('Wall-clock time the request arrived, ISO-8601 with ms'),
   session: z.string(),
   operation: z.string(),
   vendor: z.string(),
@@ -45,6 +48,12 @@ const journalEntry = z.object({
   status: z.number().int(),
   network: z.enum(['reset', 'timeout']).nullable(),
   durationMs: z.number(),
+  requestHeaders: z
+    .record(z.string(), z.string())
+    .describe('Lower-case names; credentials and signatures are <redacted>'),
+  responseHeaders: z
+    .record(z.string(), z.string())
+    .describe('As requestHeaders; empty when the connection was dropped'),
   requestId: z.string(),
   fault: z.string().nullable(),
   delayMs: z
@@ -65,6 +74,46 @@ const journalEntry = z.object({
     .optional()
     .describe('A request no route serves: the nearest operation, as its X-Mock-Hint header says'),
   violations: z.array(violationSchema).optional(),
+})
+
+const retryChain = z.object({
+  session: z.string(),
+  operation: z.string(),
+  method: z.string(),
+  path: z.string(),
+  attempts: z.array(
+    z.object({
+      journalId: z.number().int(),
+      receivedAt: z.string().describe('wall clock, ISO-8601 with ms'),
+      status: z.number().int().describe('0: no answer (network fault)'),
+      network: z.string().nullable(),
+      fault: z.string().nullable(),
+      retryAfterMs: z.number().nullable().describe("this attempt's answer's Retry-After, ms"),
+      waitedMs: z
+        .number()
+        .nullable()
+        .describe("wall time from the previous attempt's answer to this attempt, ms"),
+    }),
+  ),
+  honouredRetryAfter: z
+    .boolean()
+    .nullable()
+    .describe('every wait at least the Retry-After before it; null when none was given'),
+  backoff: z.enum(['none', 'constant', 'linear', 'exponential']),
+  jitter: z.boolean().describe('a wait more than 5 % off the fitted progression'),
+  outcome: z.enum(['succeeded', 'failed', 'gave-up', 'pending']),
+  duplicateWrite: z.boolean().describe('a write sent again after an attempt that had committed'),
+})
+const faultKind = z.enum(FAULT_KINDS)
+const coverageSchema = z.object({
+  operations: z.array(
+    z.object({
+      operation: z.string(),
+      calls: z.number().int(),
+      received: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind) }),
+      untested: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind) }),
+    }),
+  ),
 })
 
 const op = (summary: string, extra: Record<string, unknown>) => ({
@@ -295,6 +344,40 @@ export const controlPaths = (): PathsObject =>
       delete: op('Clear the journal', {
         operationId: 'control.clearJournal',
         responses: { 204: noContent },
+      }),
+    },
+    '/__mock/retries': {
+      get: op(
+        'Retry chains: the attempts of one logical request linked, with waits, backoff and outcome',
+        {
+          operationId: 'control.retries',
+          parameters: [
+            {
+              name: 'operation',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'operation id glob',
+            },
+            {
+              name: 'windowMs',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer', minimum: 0 },
+              description: `how long after a failed answer (plus its Retry-After) a retry still links, ms; default ${DEFAULT_RETRY_WINDOW_MS}`,
+            },
+          ],
+          responses: {
+            200: { description: 'OK', content: json(z.object({ chains: z.array(retryChain) })) },
+            400: badRequest,
+          },
+        },
+      ),
+    },
+    '/__mock/coverage': {
+      get: op('Resilience coverage: per operation called, what it received and never met', {
+        operationId: 'control.coverage',
+        responses: { 200: { description: 'OK', content: json(coverageSchema) } },
       }),
     },
     '/__mock/violations': {

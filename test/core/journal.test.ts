@@ -221,6 +221,7 @@ function entryOf(
 ): Omit<JournalEntry, 'id' | 'query'> {
   return {
     time: '2026-01-01T00:00:00.000Z',
+    receivedAt: '2026-01-01T00:00:00.000Z',
     session: 'default',
     operation: 'snowflake.createImageRepository',
     vendor: 'snowflake',
@@ -233,6 +234,8 @@ function entryOf(
     status: 201,
     network: null,
     durationMs: 1,
+    requestHeaders: {},
+    responseHeaders: {},
     requestId: '',
     fault: null,
   }

@@ -81,6 +81,7 @@ describe('image-registry-mock mcp --base URL', () => {
       [
         'add_fault_rule',
         'advance_clock',
+        'coverage',
         'get_state',
         'list_fault_rules',
         'list_operations',
@@ -89,6 +90,7 @@ describe('image-registry-mock mcp --base URL', () => {
         'read_journal',
         'remove_fault_rule',
         'reset_session',
+        'retries',
       ].sort(),
     )
     const add = tools.find((t) => t.name === 'add_fault_rule')
@@ -145,6 +147,25 @@ describe('image-registry-mock mcp --base URL', () => {
         (e: { status: number }) => e.status,
       ),
     ).toEqual([200])
+    // The 503 and the 200 after it are one retry chain; coverage lists what was not met.
+    const { chains } = await call(client, 'retries', { session: 'ai' })
+    expect(chains).toEqual([
+      expect.objectContaining({
+        operation: 'snowflake.listImageRepositories',
+        outcome: 'succeeded',
+        attempts: [
+          expect.objectContaining({ status: 503, retryAfterMs: 2000 }),
+          expect.objectContaining({ status: 200 }),
+        ],
+      }),
+    ])
+    const { operations } = await call(client, 'coverage', { session: 'ai' })
+    expect(operations[0]).toMatchObject({
+      operation: 'snowflake.listImageRepositories',
+      calls: 2,
+      received: { statuses: [200, 503] },
+    })
+    expect(operations[0].untested.statuses).toContain(429)
   })
 
   it('moves the clock, copies state between sessions and resets', async () => {
