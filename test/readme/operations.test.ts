@@ -19,7 +19,10 @@ function documentedRows(block: string): string[] {
     const heading = /^\*\*(.+)\*\*$/.exec(line.trim())
     if (heading) vendor = heading[1] as string
     if (!line.startsWith('|') || /^\|[\s-|]+\|$/.test(line)) continue
-    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim())
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim())
     if (cells[0] === 'method and path') continue
     rows.push([vendor, ...cells].join(' | '))
   }
