@@ -1,3 +1,5 @@
+import { TIMELINE_MARKUP } from './timeline.ts'
+
 /**
  * The dashboard's static markup: the page body at `/__mock/` and the content of the shadow root
  * that `mountDashboard` fills. Only structure lives here; the client (app.ts) fills it from data.
@@ -26,11 +28,8 @@ export const DASHBOARD_MARKUP = `<div class="irm">
 </section>
 <section aria-labelledby="irm-timeline-heading">
   <h2 id="irm-timeline-heading">Timeline</h2>
-  <p class="muted">Requests on wall time, one lane per operation: <span class="key ok">2xx</span> <span class="key client">4xx</span> <span class="key server">5xx</span> <span class="key network">dropped</span>; ▲ a fault rule answered; a hatched bar is the wait <code>Retry-After</code> asked for; a line joins the attempts of one retried request. The journal filters apply.</p>
-  <div id="irm-timeline-box" class="timeline-box">
-    <svg id="irm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of this session's requests on wall time, one lane per operation"></svg>
-  </div>
-  <p id="irm-timeline-empty" class="muted">No requests yet.</p>
+${TIMELINE_MARKUP}
+  <p class="muted">The journal's filters apply to it too.</p>
 </section>
 <section aria-labelledby="irm-journal-heading">
   <h2 id="irm-journal-heading">Journal</h2>

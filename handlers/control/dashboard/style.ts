@@ -92,6 +92,7 @@ body { margin: 0; }
   .irm #irm-rules tr > td:empty { display: none; }
   .irm #irm-rules td[data-counter]::before { content: attr(data-counter) ' '; color: var(--muted); }
 }
+.irm.bare { padding: 0; background: transparent; }
 .irm .timeline-box { border: 1px solid var(--line); border-radius: 4px; background: var(--bg); overflow: hidden; }
 .irm #irm-timeline { display: block; font: 11px system-ui, sans-serif; }
 .irm #irm-timeline .lane-bg { fill: transparent; }

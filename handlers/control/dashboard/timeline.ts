@@ -17,6 +17,13 @@ export interface RetryChain {
   outcome: 'succeeded' | 'failed' | 'gave-up' | string
 }
 
+/** The timeline's markup: its key, the box it fills and what it says while empty. */
+export const TIMELINE_MARKUP = `  <p class="muted">Requests on wall time, one lane per operation: <span class="key ok">2xx</span> <span class="key client">4xx</span> <span class="key server">5xx</span> <span class="key network">dropped</span>; ▲ a fault rule answered; a dashed bar is the wait <code>Retry-After</code> asked for; a line joins the attempts of one retried request.</p>
+  <div id="irm-timeline-box" class="timeline-box">
+    <svg id="irm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of this session's requests on wall time, one lane per operation"></svg>
+  </div>
+  <p id="irm-timeline-empty" class="muted">No requests yet.</p>`
+
 const SVG = 'http://www.w3.org/2000/svg'
 /** Wall time shown at most: older requests scroll off the left edge. */
 const WINDOW_MS = 120_000
@@ -92,7 +99,10 @@ export class TimelineView {
     // A chain starts with a failed attempt, so until one is shown there is nothing to ask for.
     if (this.#hasRetries && [...this.#entries.values()].some(startsChain)) {
       try {
-        this.#chains = (await this.api.call<{ chains: RetryChain[] }>('GET', '/retries')).chains
+        const data = await this.api.call<{ chains?: RetryChain[] } | null>('GET', '/retries')
+        // Anything but a list of chains (a dev server's page, say) means no such endpoint here.
+        if (Array.isArray(data?.chains)) this.#chains = data.chains
+        else this.#hasRetries = false
       } catch (error) {
         if ((error as { status?: number }).status === 404) this.#hasRetries = false
         else throw error
