@@ -94,7 +94,7 @@ body { margin: 0; }
 }
 .irm.bare { padding: 0; background: transparent; }
 .irm .timeline-box { border: 1px solid var(--line); border-radius: 4px; background: var(--bg); overflow: hidden; }
-.irm #irm-timeline { display: block; font: 11px system-ui, sans-serif; }
+.irm #irm-timeline { display: block; width: 100%; height: auto; font: 11px system-ui, sans-serif; }
 .irm #irm-timeline .lane-bg { fill: transparent; }
 .irm #irm-timeline .lane:nth-child(even) .lane-bg { fill: var(--panel); }
 .irm #irm-timeline .lane-label { fill: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }

@@ -123,7 +123,7 @@ export class TimelineView {
     const lanes = [...new Set(entries.map((e) => e.operation))]
     const height = AXIS_HEIGHT + Math.max(1, lanes.length) * LANE_HEIGHT + PAD
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`)
-    svg.setAttribute('width', String(width))
+    // Drawn at the box's width and scaled to it by CSS (width: 100%), so it always fits.
     svg.setAttribute('height', String(height))
     if (entries.length === 0) {
       svg.replaceChildren()
@@ -135,8 +135,10 @@ export class TimelineView {
     let end = Math.max(...entries.map((e) => answered(e) + (retryAfterMs(e) ?? 0)))
     let from = Math.min(...entries.map(start))
     from = Math.max(from, end - WINDOW_MS)
-    if (end - from < MIN_SPAN_MS) end = from + MIN_SPAN_MS
     const plot = width - 2 * PAD
+    // A narrow screen shows a shorter span, so marks a second apart stay apart.
+    const minSpan = Math.max(3000, MIN_SPAN_MS * Math.min(1, plot / 1000))
+    if (end - from < minSpan) end = from + minSpan
     const x = (ms: number) => PAD + ((ms - from) / (end - from)) * plot
     const laneY = (operation: string) => AXIS_HEIGHT + lanes.indexOf(operation) * LANE_HEIGHT
 
@@ -179,7 +181,12 @@ export class TimelineView {
     const want = span / Math.max(2, Math.floor((x(end) - x(from)) / 90))
     const step = [1, 2, 5, 10, 15, 30, 60].find((s) => s * 1000 >= want) ?? 60
     const ticks: SVGElement[] = []
-    for (let t = Math.ceil(from / 1000 / step) * step * 1000; t <= end; t += step * 1000) {
+    // The last label stops short of the right edge, where it would be cut.
+    for (
+      let t = Math.ceil(from / 1000 / step) * step * 1000;
+      x(t) <= x(end) - 24;
+      t += step * 1000
+    ) {
       ticks.push(
         el('line', { x1: x(t), x2: x(t), y1: AXIS_HEIGHT - 4, y2: height - PAD, class: 'tick' }),
         el(
