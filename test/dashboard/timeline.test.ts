@@ -166,6 +166,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
         (r) => Number(r.getAttribute('x')) + Number(r.getAttribute('width')),
       )
       expect(await xOf(second?.id ?? 0)).toBeGreaterThanOrEqual(spanEnd - 1)
+      // The server's GET /__mock/retries links the three list attempts: one line joins them.
+      const listIds = entries
+        .filter((e) => e.operation === LIST)
+        .map((e) => e.id)
+        .sort((a, b) => a - b)
+      const chain = timeline().locator('path.chain')
+      await expect.poll(() => chain.getAttribute('data-chain')).toBe(listIds.join(','))
+      expect(await chain.getAttribute('data-outcome')).toBe('succeeded')
       // Colours differ by outcome.
       const fill = (id: number) =>
         timeline()

@@ -1,7 +1,7 @@
 import { ControlApi, type JournalEntry, type JournalPage } from './api.ts'
 import { Ui } from './dom.ts'
 import { DASHBOARD_CSS } from './style.ts'
-import { TIMELINE_MARKUP, TimelineView } from './timeline.ts'
+import { TIMELINE_LABEL, TimelineView } from './timeline.ts'
 
 /** Settings of {@link mountTimeline}; all optional. */
 export interface TimelineOptions {
@@ -23,9 +23,31 @@ export function mountTimeline(container: Element, options: TimelineOptions = {})
   const sheet = new CSSStyleSheet()
   sheet.replaceSync(DASHBOARD_CSS)
   shadow.adoptedStyleSheets = [sheet]
-  // `.irm` scopes the styles; the status region is where the timeline reports a failed poll.
-  shadow.innerHTML = `<div class="irm bare">${TIMELINE_MARKUP}<p id="irm-announce" role="status"></p></div>`
   const ui = new Ui(shadow)
+  // Built with DOM methods (no HTML strings at run time): `.irm` scopes the styles, and the
+  // status region is where the timeline reports a failed poll.
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg')
+  svg.id = 'irm-timeline'
+  svg.setAttribute('role', 'img')
+  svg.setAttribute('aria-label', TIMELINE_LABEL)
+  const key = (cls: string, text: string) => ui.el('span', { class: `key ${cls}`, text })
+  shadow.replaceChildren(
+    ui.el('div', { class: 'irm bare' }, [
+      ui.el('p', { class: 'muted' }, [
+        key('ok', '2xx'),
+        ' ',
+        key('client', '4xx'),
+        ' ',
+        key('server', '5xx'),
+        ' ',
+        key('network', 'dropped'),
+        '; ▲ a fault rule answered; a dashed bar is the wait Retry-After asked for.',
+      ]),
+      ui.el('div', { id: 'irm-timeline-box', class: 'timeline-box' }, [svg]),
+      ui.el('p', { id: 'irm-timeline-empty', class: 'muted', text: 'No requests yet.' }),
+      ui.el('p', { id: 'irm-announce', role: 'status' }),
+    ]),
+  )
   const api = new ControlApi(options.session ?? 'default', options.base)
   const view = new TimelineView(ui, api)
   let lastId = 0

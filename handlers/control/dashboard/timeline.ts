@@ -17,10 +17,14 @@ export interface RetryChain {
   outcome: 'succeeded' | 'failed' | 'gave-up' | string
 }
 
+/** The SVG's accessible name. */
+export const TIMELINE_LABEL =
+  "Timeline of this session's requests on wall time, one lane per operation"
+
 /** The timeline's markup: its key, the box it fills and what it says while empty. */
 export const TIMELINE_MARKUP = `  <p class="muted">Requests on wall time, one lane per operation: <span class="key ok">2xx</span> <span class="key client">4xx</span> <span class="key server">5xx</span> <span class="key network">dropped</span>; ▲ a fault rule answered; a dashed bar is the wait <code>Retry-After</code> asked for; a line joins the attempts of one retried request.</p>
   <div id="irm-timeline-box" class="timeline-box">
-    <svg id="irm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of this session's requests on wall time, one lane per operation"></svg>
+    <svg id="irm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${TIMELINE_LABEL}"></svg>
   </div>
   <p id="irm-timeline-empty" class="muted">No requests yet.</p>`
 
