@@ -1,4 +1,4 @@
-import { fetchWithRetry, parseRetryAfter, type RetryEvent } from './retry.ts'
+import { fetchWithRetry, parseRetryAfter, type RecoveredEvent, type RetryEvent } from './retry.ts'
 
 /** Where the example sends its API calls and with which credentials. */
 export interface ApiSettings {
@@ -9,6 +9,8 @@ export interface ApiSettings {
   snowflake: { token: string; database: string; schema: string }
   cycle: { token: string; hubId: string }
   onRetry?: (vendor: string, event: RetryEvent) => void
+  /** Told when a retried request gets its answer. */
+  onRecovered?: (vendor: string, event: RecoveredEvent) => void
   /** Backoff base in ms (default 250). */
   retryBaseMs?: number
 }
@@ -201,6 +203,7 @@ async function send(
     {
       baseMs: settings.retryBaseMs,
       onRetry: (event) => settings.onRetry?.(vendor, event),
+      onRecovered: (event) => settings.onRecovered?.(vendor, event),
     },
   )
   const text = await response.text()

@@ -13,6 +13,8 @@ export interface ExampleConfig {
   persist: boolean
   /** Backoff base of the retries in ms. */
   retryBaseMs: number
+  /** Whether the page draws the live timeline (polling the mock's journal); `?timeline=off` not. */
+  timeline: boolean
   /** How often a Cycle job is polled when the server sends no Retry-After, in ms. */
   jobPollMs: number
   snowflake: { token: string; database: string; schema: string }
@@ -68,6 +70,7 @@ export function readConfig(
     seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
     persist: ['1', 'true'].includes(q.get('persist') ?? ''),
     retryBaseMs: Number.isFinite(retryBaseMs) && retryBaseMs >= 0 ? retryBaseMs : 250,
+    timeline: q.get('timeline') !== 'off',
     jobPollMs: Number.isFinite(jobPollMs) && jobPollMs >= 0 ? jobPollMs : 1000,
     snowflake: {
       token: q.get('snowflakeToken') ?? 'example-oauth-token',

@@ -8,7 +8,7 @@ import {
   waitForJob,
 } from './clients.ts'
 import { type ExampleConfig, readConfig } from './config.ts'
-import type { RetryEvent } from './retry.ts'
+import type { RecoveredEvent, RetryEvent } from './retry.ts'
 
 /**
  * The example app: lists Snowflake image repositories and Cycle image sources, creates and
@@ -49,6 +49,7 @@ function cell(text: string, code = false): HTMLTableCellElement {
 
 function logRetry(vendor: string, event: RetryEvent): void {
   const item = document.createElement('li')
+  item.className = 'retry'
   item.dataset.vendor = vendor
   item.dataset.status = String(event.status)
   item.dataset.delayMs = String(event.delayMs)
@@ -62,6 +63,61 @@ function logRetry(vendor: string, event: RetryEvent): void {
   byId('retry-log').append(item)
 }
 
+function logRecovered(vendor: string, event: RecoveredEvent): void {
+  const item = document.createElement('li')
+  item.dataset.vendor = vendor
+  item.dataset.status = String(event.status)
+  const ok = event.status >= 200 && event.status < 300
+  item.className = ok ? 'succeeded' : 'settled'
+  const path = new URL(event.url, location.href).pathname
+  const retries = `${event.attempt - 1} ${event.attempt === 2 ? 'retry' : 'retries'}`
+  item.textContent = ok
+    ? `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status}, succeeded after ${retries}`
+    : `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status} after ${retries}, not retried`
+  byId('retry-log').append(item)
+}
+
+/** The demo's fault rule: the Snowflake list answers 503 with Retry-After twice, then recovers. */
+const DEMO_RULE = {
+  id: 'demo.list-fails-twice',
+  match: { operation: 'snowflake.listImageRepositories' },
+  effect: { status: 503, retryAfter: 1 },
+  times: 2,
+}
+
+/**
+ * Puts the demo's rule in place through the control API (answered by the worker in this page,
+ * or by the standalone server), replacing an earlier one so its count starts again.
+ */
+async function armDemo(config: ExampleConfig): Promise<void> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  if (config.session) headers['X-Mock-Session'] = config.session
+  const faults = `${config.origin}/__mock/faults`
+  const removed = await fetch(`${faults}/${DEMO_RULE.id}`, { method: 'DELETE', headers })
+  if (!removed.ok && removed.status !== 404) throw new Error(`HTTP ${removed.status}`)
+  const added = await fetch(faults, { method: 'POST', headers, body: JSON.stringify(DEMO_RULE) })
+  if (!added.ok) throw new Error(`the mock refused the demo rule: HTTP ${added.status}`)
+}
+
+function wireDemo(config: ExampleConfig, loadList: () => Promise<void>): void {
+  byId('demo-fail').addEventListener('click', async () => {
+    const button = byId<HTMLButtonElement>('demo-fail')
+    button.disabled = true
+    try {
+      await armDemo(config)
+      setStatus(
+        'demo-status',
+        'The list answers 503 (Retry-After 1 s) twice, then recovers. Watch the retry log and the timeline.',
+      )
+      await loadList()
+    } catch (error) {
+      setStatus('demo-status', `Could not set up the demo: ${describeError(error)}`, true)
+    } finally {
+      button.disabled = false
+    }
+  })
+}
+
 function settingsFor(config: ExampleConfig): ApiSettings {
   return {
     origin: config.origin,
@@ -70,6 +126,7 @@ function settingsFor(config: ExampleConfig): ApiSettings {
     cycle: config.cycle,
     retryBaseMs: config.retryBaseMs,
     onRetry: logRetry,
+    onRecovered: logRecovered,
   }
 }
 
@@ -291,7 +348,14 @@ async function main(): Promise<void> {
     link.hidden = false
   }
   const settings = settingsFor(config)
-  await Promise.all([wireSnowflake(settings)(), wireCycle(settings, config.jobPollMs)()])
+  // The live timeline of this session's requests, from the mock's journal.
+  if (config.timeline) {
+    const { mountTimeline } = await import('../../handlers/control/dashboard/timeline-mount.ts')
+    mountTimeline(byId('timeline'), { base: `${config.origin}/__mock`, session: config.session })
+  } else byId('timeline-section').hidden = true
+  const loadList = wireSnowflake(settings)
+  wireDemo(config, () => loadList())
+  await Promise.all([loadList(), wireCycle(settings, config.jobPollMs)()])
   document.body.dataset.ready = 'true'
 }
 

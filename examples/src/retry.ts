@@ -12,6 +12,8 @@ export interface RetryOptions {
   retryOn?: readonly number[]
   /** Called before each wait, e.g. to show the retry in the UI. */
   onRetry?: (event: RetryEvent) => void
+  /** Called when a retried request gets an answer it keeps (not called without a retry). */
+  onRecovered?: (event: RecoveredEvent) => void
   /** A number in [0, 1) (default `Math.random`); injectable for tests. */
   random?: () => number
   /** Waits `ms` or until `signal` aborts (default `setTimeout`); injectable for tests. */
@@ -36,6 +38,15 @@ export interface RetryEvent {
   url: string
 }
 
+/** A retried request that got an answer the client keeps. */
+export interface RecoveredEvent {
+  /** The attempt that got it, from 2. */
+  attempt: number
+  status: number
+  method: string
+  url: string
+}
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 
 /**
@@ -54,6 +65,7 @@ export async function fetchWithRetry(
     retryOn = [429, 503],
     maxRetryAfterMs = 60_000,
     onRetry,
+    onRecovered,
     sleep = defaultSleep,
     now = Date.now,
     fetch: doFetch = globalThis.fetch,
@@ -67,6 +79,9 @@ export async function fetchWithRetry(
     } catch (error) {
       // A dropped connection of a non-idempotent request may have been applied: do not repeat it.
       if (init.signal?.aborted || !IDEMPOTENT.has(method) || attempt >= maxAttempts) throw error
+    }
+    if (response && !retryOn.includes(response.status) && attempt > 1) {
+      onRecovered?.({ attempt, status: response.status, method, url })
     }
     if (response && (!retryOn.includes(response.status) || attempt >= maxAttempts)) return response
     const retryAfterMs = response

@@ -165,7 +165,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         .poll(() => page.locator('#sf-status').textContent(), { timeout: 10_000 })
         .toBe(`${expected.length} repositories.`)
       expect(Date.now() - started, 'two waits of Retry-After: 1').toBeGreaterThanOrEqual(2000)
-      const retries = await page.locator('#retry-log li').evaluateAll((items) =>
+      const retries = await page.locator('#retry-log li.retry').evaluateAll((items) =>
         items.map((li) => {
           const { vendor, status, retryAfterMs, delayMs } = (li as HTMLElement).dataset
           return { vendor, status, retryAfterMs, delayMs, text: li.textContent }
@@ -195,6 +195,65 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       expect(faults.rules[0]).toMatchObject({ id: 'two-503s', matched: 3, fired: 2 })
     })
 
+    it('opens on the retry demo: its button makes the list fail twice and recover, with the log beside the list, a line for the attempt that succeeded, and the timeline', async () => {
+      const expected = await expectedRepositories()
+      await open()
+      await page.setViewportSize({ width: 1366, height: 900 })
+      const button = page.getByRole('button', { name: 'Make the list fail twice, then recover' })
+      // Visible without scrolling, and the log sits beside the list.
+      expect(await button.isVisible()).toBe(true)
+      const box = async (selector: string) =>
+        (await page.locator(selector).boundingBox()) as { x: number; y: number; width: number }
+      expect((await box('#demo-fail')).y).toBeLessThan(900)
+      const [list, log] = [await box('#snowflake'), await box('#retries')]
+      expect(log.x, 'the retry log is right of the list').toBeGreaterThanOrEqual(
+        list.x + list.width,
+      )
+      expect(Math.abs(log.y - list.y)).toBeLessThan(5)
+
+      await button.click()
+      await expect
+        .poll(() => page.locator('#retry-log li.succeeded').count(), { timeout: 10_000 })
+        .toBe(1)
+      expect(await page.locator('#sf-status').textContent()).toBe(
+        `${expected.length} repositories.`,
+      )
+      const lines = await page
+        .locator('#retry-log li')
+        .evaluateAll((items) => items.map((li) => [li.className, li.textContent]))
+      expect(lines.map(([cls]) => cls)).toEqual(['retry', 'retry', 'succeeded'])
+      expect(lines[2]?.[1]).toMatch(
+        /^snowflake GET \/api\/v2\/.*: attempt 3 got 200, succeeded after 2 retries$/,
+      )
+      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      const entries = body.entries as Array<{ id: number; status: number; fault: string | null }>
+      expect(entries.map((e) => [e.status, e.fault])).toEqual([
+        [200, null],
+        [503, 'demo.list-fails-twice'],
+        [503, 'demo.list-fails-twice'],
+        [200, null],
+      ])
+      // The timeline (in its own shadow root) drew every one of them, live.
+      const marks = page.locator('#timeline svg[aria-label*="Timeline" i] [data-journal-id]')
+      await expect
+        .poll(() =>
+          marks.evaluateAll((nodes) =>
+            nodes.map((n) => [
+              Number(n.getAttribute('data-journal-id')),
+              n.getAttribute('data-outcome'),
+            ]),
+          ),
+        )
+        .toEqual(
+          expect.arrayContaining(entries.map((e) => [e.id, e.status === 503 ? 'server' : 'ok'])),
+        )
+      // Pressing it again fails the list twice more: the rule starts over.
+      await button.click()
+      await expect
+        .poll(() => page.locator('#retry-log li.succeeded').count(), { timeout: 10_000 })
+        .toBe(2)
+    })
+
     it('retries a throttled create (429) and creates the repository once', async () => {
       await open()
       await control(page, 'POST', '/faults', {
@@ -205,7 +264,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await page.getByLabel('Repository name').fill('after_429')
       await page.getByRole('button', { name: 'Create repository' }).click()
       await page.locator('#sf-list tr[data-name="AFTER_429"]').waitFor()
-      expect(await page.locator('#retry-log li').getAttribute('data-status')).toBe('429')
+      expect(await page.locator('#retry-log li.retry').getAttribute('data-status')).toBe('429')
       const { body } = await control(
         page,
         'GET',
@@ -224,7 +283,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await expect
         .poll(() => page.locator('#sf-status').textContent())
         .toMatch(/^Could not list repositories: 503 \d{6}: /)
-      expect(await page.locator('#retry-log li').count()).toBe(4)
+      expect(await page.locator('#retry-log li.retry').count()).toBe(4)
       const { body } = await control(page, 'GET', `/journal?operation=${LIST}&status=503`)
       expect(body.entries).toHaveLength(5)
     })
@@ -412,7 +471,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         await page.getByRole('button', { name: 'Create source' }).click()
         await page.locator('#cy-list tr[data-name="throttled"]').waitFor()
         expect(
-          await page.locator('#retry-log li[data-vendor="cycle"]').getAttribute('data-status'),
+          await page
+            .locator('#retry-log li.retry[data-vendor="cycle"]')
+            .getAttribute('data-status'),
         ).toBe('429')
         await page.getByLabel('Source name').fill('refused')
         await page.getByRole('button', { name: 'Create source' }).click()
@@ -452,7 +513,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
     }, async () => {
       await server.mock.session('reset').reset()
       const port = new URL(server.url).port
-      await open(`?target=server&port=${port}&session=reset&retryBase=10`)
+      // Without the timeline: its polling keeps idle sockets to the server, over which Chromium
+      // re-sends a reset request on its own, hiding more of the resets from the page.
+      await open(`?target=server&port=${port}&session=reset&retryBase=10&timeline=off`)
       await page.setViewportSize({ width: 420, height: 900 })
       server.mock.session('reset').faults.add({
         match: { operation: LIST },
@@ -463,7 +526,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await expect
         .poll(() => page.locator('#sf-status').textContent())
         .toMatch(/^\d+ repositories\.$/)
-      const log = page.locator('#retry-log li')
+      const log = page.locator('#retry-log li.retry')
       expect(await log.count(), 'the page saw the reset once and retried').toBe(1)
       expect(await log.getAttribute('data-status')).toBe('0')
       expect(await log.textContent()).toMatch(
@@ -498,7 +561,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await expect
         .poll(() => page.locator('#sf-status').textContent())
         .toMatch(/^\d+ repositories\.$/)
-      expect(await page.locator('#retry-log li').getAttribute('data-retry-after-ms')).toBe('1000')
+      expect(await page.locator('#retry-log li.retry').getAttribute('data-retry-after-ms')).toBe(
+        '1000',
+      )
       expect(
         server.mock
           .session('retry')

@@ -3,6 +3,7 @@ import { Ui } from './dom.ts'
 import { DriftView } from './drift.ts'
 import { FaultsView } from './faults.ts'
 import { JournalView } from './journal.ts'
+import { TimelineView } from './timeline.ts'
 
 /** Settings of {@link startDashboard}; all optional. */
 export interface DashboardOptions {
@@ -35,7 +36,16 @@ export function startDashboard(
   const api = new ControlApi(options.session ?? 'default', options.base)
   const pollMs = options.pollMs ?? 1000
   const faults = new FaultsView(ui, api)
-  const journal = new JournalView(ui, api, () => faults.rules)
+  const timeline = new TimelineView(ui, api)
+  const journal = new JournalView(
+    ui,
+    api,
+    () => faults.rules,
+    (added) => {
+      if (added === null) timeline.clear()
+      else timeline.add(added).catch((error: Error) => ui.announce(error.message, true))
+    },
+  )
   const drift = new DriftView(ui, api)
   let opKey = ''
   let shownForm = ''

@@ -161,7 +161,15 @@ export class FaultsView {
       ;(row.querySelector('[data-counter=matched]') as HTMLElement).textContent = String(
         sum('matched'),
       )
-      ;(row.querySelector('[data-counter=fired]') as HTMLElement).textContent = String(sum('fired'))
+      const fired = row.querySelector('[data-counter=fired]') as HTMLElement
+      fired.textContent = String(sum('fired'))
+      // The switch's own rule with a limit shows how far it has got: "1/2", then "2/2" when spent.
+      if (own?.times !== undefined) {
+        fired.textContent = `${sum('fired')}/${own.times}`
+        fired.title = `${own.id} fired ${own.fired} of ${own.times} times`
+      } else fired.removeAttribute('title')
+      // An on switch stands out; one whose rule has used up its times reads as done.
+      row.dataset.state = !own ? 'off' : spent(own) ? 'spent' : 'on'
     }
   }
 
@@ -173,13 +181,18 @@ export class FaultsView {
       text: 'Remove',
     })
     remove.addEventListener('click', () => void this.#remove(rule.id))
-    return ui.el('tr', { 'data-rule': rule.id }, [
+    return ui.el('tr', { 'data-rule': rule.id, 'data-state': spent(rule) ? 'spent' : 'on' }, [
       ui.el('th', { scope: 'row', class: 'mono', text: rule.id }),
       ui.el('td', { class: 'mono', text: describe(rule.match) || 'every request' }),
       ui.el('td', { class: 'mono', text: describe(rule.effect) }),
       ui.el('td', { class: 'mono', text: limitsOf(rule) }),
       ui.el('td', { class: 'num', 'data-counter': 'matched', text: String(rule.matched) }),
-      ui.el('td', { class: 'num', 'data-counter': 'fired', text: String(rule.fired) }),
+      ui.el('td', {
+        class: 'num',
+        'data-counter': 'fired',
+        title: rule.times === undefined ? undefined : `fired ${rule.fired} of ${rule.times} times`,
+        text: rule.times === undefined ? String(rule.fired) : `${rule.fired}/${rule.times}`,
+      }),
       ui.el('td', null, [remove]),
     ])
   }
@@ -193,11 +206,49 @@ export class FaultsView {
     }
   }
 
-  #effectFor(kind: string): Record<string, unknown> {
+  /**
+   * The Times, After and Retry-After inputs as rule fields; throws, naming the input, when one
+   * holds what the control API would refuse.
+   */
+  #limits(): { times?: number; after?: number; retryAfter: number } {
+    const read = (id: string, label: string, min: number, fallback?: number) => {
+      const input = this.ui.byId<HTMLInputElement>(id)
+      const text = input.value.trim()
+      if (text === '') return fallback
+      const n = Number(text)
+      const max = Number(input.max || Number.MAX_SAFE_INTEGER)
+      if (!Number.isInteger(n) || n < min || n > max) {
+        throw new Error(
+          `${label} must be a whole number from ${min}${input.max ? ` to ${max}` : ''}`,
+        )
+      }
+      return n
+    }
+    return {
+      times: read('times', 'Times', 1),
+      after: read('after', 'After', 0),
+      retryAfter: read('retry-after', 'Retry-After (s)', 0, 1) as number,
+    }
+  }
+
+  #ruleFor(operation: string, kind: string): Record<string, unknown> {
+    const { times, after, retryAfter } = this.#limits()
+    const rule: Record<string, unknown> = {
+      id: switchRuleId(operation),
+      match: { operation },
+      effect: this.#effectFor(kind, retryAfter),
+    }
+    // No `times` on a reset: a browser re-sends a request whose connection was reset (up to
+    // twice in Chromium), so only a reset that keeps firing reaches the page.
+    if (times !== undefined && kind !== 'reset') rule.times = times
+    if (after !== undefined && after > 0) rule.after = after
+    return rule
+  }
+
+  #effectFor(kind: string, retryAfter: number): Record<string, unknown> {
+    // SWR's gateway sends no Retry-After with its 502, so neither does the switch.
     if (kind === '409' || kind === '502') return { status: Number(kind) }
-    if (kind === '429' || kind === '503') return { status: Number(kind), retryAfter: 1 }
-    // No `times`: a browser re-sends a request whose connection was reset (up to twice in
-    // Chromium), so only a reset that keeps firing reaches the page.
+    if (kind === '429' || kind === '503') return { status: Number(kind), retryAfter }
     if (kind === 'reset') return { network: 'reset' }
     const ms = Number(this.ui.byId<HTMLInputElement>('latency').value)
     return { delayMs: Number.isInteger(ms) && ms >= 0 ? ms : 1500 }
@@ -210,6 +261,8 @@ export class FaultsView {
     this.#busy.add(operation)
     select.setAttribute('aria-busy', 'true')
     try {
+      // Read before anything is removed, so a bad input leaves the old rule in place.
+      const rule = kind === 'off' ? undefined : this.#ruleFor(operation, kind)
       if (this.rules.some((r) => r.id === id)) {
         await this.api
           .call('DELETE', `/faults/${encodeURIComponent(id)}`)
@@ -217,15 +270,14 @@ export class FaultsView {
             if (error.status !== 404) throw error
           })
       }
-      if (kind !== 'off') {
-        await this.api.call('POST', '/faults', {
-          id,
-          match: { operation },
-          effect: this.#effectFor(kind),
-        })
-      }
+      if (rule) await this.api.call('POST', '/faults', rule)
       const label = select.selectedOptions[0]?.textContent ?? kind
-      this.ui.announce(kind === 'off' ? `${operation}: fault off` : `${operation}: ${label} on`)
+      const limits = rule ? limitsOf(rule as unknown as FaultRule) : ''
+      this.ui.announce(
+        kind === 'off'
+          ? `${operation}: fault off`
+          : `${operation}: ${label} on${limits ? ` (${limits})` : ''}`,
+      )
     } catch (error) {
       this.ui.announce(`${operation}: ${(error as Error).message}`, true)
     } finally {
@@ -244,6 +296,11 @@ export class FaultsView {
     }
     await this.refresh().catch(() => {})
   }
+}
+
+/** Whether a rule has fired all the `times` it may. */
+function spent(rule: FaultRule): boolean {
+  return rule.times !== undefined && rule.fired >= rule.times
 }
 
 /** A rule's limits (`times=2 every=3 …`), empty when it fires on every match. */

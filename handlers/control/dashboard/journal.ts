@@ -1,6 +1,18 @@
 import type { ControlApi, FaultRule, JournalEntry, JournalPage } from './api.ts'
 import { describe, type Ui } from './dom.ts'
 
+/**
+ * The headers a row's details show: `Retry-After`, the request ids vendors and clients send
+ * (`X-Request-Id`, `X-Snowflake-Request-ID`, …) and the mock's own (`X-Mock-Fault`,
+ * `X-Mock-Delay`). The journal keeps every header; these are the ones a retry story needs.
+ */
+export const NOTABLE_HEADER = /^(retry-after|x-mock-(fault|delay)|.*request-?id)$/i
+
+/** `HH:MM:SS.mmm` of an ISO instant, in UTC as the journal records it. */
+export function wallTime(iso: string): string {
+  return iso.slice(11, 23)
+}
+
 /** Rows kept in the table; older ones drop off the end. */
 const MAX_ROWS = 500
 
@@ -20,6 +32,8 @@ export class JournalView {
     private readonly api: ControlApi,
     /** The session's current rules, to describe the fault an entry names. */
     private readonly rules: () => readonly FaultRule[],
+    /** Told of the entries each poll adds, and of every start-over (`null`): the timeline. */
+    private readonly listener: (added: JournalEntry[] | null) => void = () => {},
   ) {
     ui.byId('journal-filters').addEventListener('submit', (event) => event.preventDefault())
     const restart = () => {
@@ -58,6 +72,7 @@ export class JournalView {
     this.#generation++
     this.#lastId = 0
     this.#entries.clear()
+    this.listener(null)
     this.ui.byId('journal-body').replaceChildren()
     this.#updateCount()
   }
@@ -82,12 +97,15 @@ export class JournalView {
     }
     this.#size = data.size
     const body = this.ui.byId<HTMLTableSectionElement>('journal-body')
+    const added: JournalEntry[] = []
     for (const entry of data.entries) {
       if (entry.id <= this.#lastId) continue
       this.#lastId = entry.id
       this.#entries.set(entry.id, entry)
+      added.push(entry)
       body.prepend(this.#row(entry, !initial))
     }
+    this.listener(added)
     const rows = body.querySelectorAll<HTMLTableRowElement>('tr[data-id]')
     for (let i = MAX_ROWS; i < rows.length; i++) this.#close(rows[i] as HTMLTableRowElement, true)
     this.#updateCount()
@@ -148,7 +166,11 @@ export class JournalView {
       },
       [
         ui.el('td', { class: 'num' }, [open]),
-        ui.el('td', { class: 'mono time', title: entry.time, text: entry.time.slice(11, 19) }),
+        ui.el('td', {
+          class: 'mono time',
+          title: `received ${entry.receivedAt} (wall clock); session clock ${entry.time}`,
+          text: wallTime(entry.receivedAt),
+        }),
         ui.el('td', { class: 'mono' }, [entry.operation, this.#badge(entry)]),
         ui.el('td', {
           class: 'mono',
@@ -197,6 +219,18 @@ export class JournalView {
     }
   }
 
+  /** The headers that tell a retry story ({@link NOTABLE_HEADER}), or a note that none came. */
+  #headers(headers: Record<string, string>): Node {
+    const { ui } = this
+    const shown = Object.entries(headers).filter(([name]) => NOTABLE_HEADER.test(name))
+    if (shown.length === 0) return ui.el('span', { class: 'muted', text: 'none of note' })
+    return ui.el(
+      'ul',
+      { class: 'plain mono' },
+      shown.map(([name, value]) => ui.el('li', { 'data-header': name, text: `${name}: ${value}` })),
+    )
+  }
+
   #detail(entry: JournalEntry): HTMLTableRowElement {
     const { ui } = this
     const body = (text: string | null, truncated: boolean, what: string) =>
@@ -216,6 +250,13 @@ export class JournalView {
         ui.el('td', { colspan: '7' }, [
           ui.el('dl', null, [
             ...item('Request id', 'requestId', ui.el('code', { text: entry.requestId })),
+            ...item(
+              'Received',
+              'receivedAt',
+              `${entry.receivedAt} (wall clock) · session clock ${entry.time}`,
+            ),
+            ...item('Request headers', 'requestHeaders', this.#headers(entry.requestHeaders)),
+            ...item('Response headers', 'responseHeaders', this.#headers(entry.responseHeaders)),
             ...item(
               'Request body',
               'requestBody',

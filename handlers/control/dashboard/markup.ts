@@ -1,3 +1,5 @@
+import { TIMELINE_MARKUP } from './timeline.ts'
+
 /**
  * The dashboard's static markup: the page body at `/__mock/` and the content of the shadow root
  * that `mountDashboard` fills. Only structure lives here; the client (app.ts) fills it from data.
@@ -24,6 +26,11 @@ export const DASHBOARD_MARKUP = `<div class="irm">
   </form>
   <p class="muted">Reset re-seeds the session from the scenario, puts its fault rules back to the scenario's and the server's (<code>--fault</code>), and clears its journal and clock.</p>
 </section>
+<section aria-labelledby="irm-timeline-heading">
+  <h2 id="irm-timeline-heading">Timeline</h2>
+${TIMELINE_MARKUP}
+  <p class="muted">The journal's filters apply to it too.</p>
+</section>
 <section aria-labelledby="irm-journal-heading">
   <h2 id="irm-journal-heading">Journal</h2>
   <form id="irm-journal-filters">
@@ -37,7 +44,7 @@ export const DASHBOARD_MARKUP = `<div class="irm">
     <table id="irm-journal">
       <caption>API requests in this session, newest first; open a row for its bodies and fault. Control API calls are not recorded. <span id="irm-journal-count"></span></caption>
       <thead><tr>
-        <th scope="col" class="num">#</th><th scope="col">Time</th><th scope="col">Operation</th>
+        <th scope="col" class="num">#</th><th scope="col">Received (UTC)</th><th scope="col">Operation</th>
         <th scope="col">Request</th><th scope="col">Status</th><th scope="col" class="num">ms</th><th scope="col">Fault rule</th>
       </tr></thead>
       <tbody id="irm-journal-body"></tbody>
@@ -65,11 +72,15 @@ export const DASHBOARD_MARKUP = `<div class="irm">
   <p class="muted">Each switch creates or removes a real fault rule (id <code>dash.&lt;operation&gt;</code>) in this session; the next request to that operation obeys it. Rules from elsewhere (a scenario, <code>--fault</code>, the API) that affect an operation are listed under its switch, and its counters include them. A reset switch drops every request while it is on: a browser silently re-sends a request whose connection was reset, so a one-off reset never reaches the page.</p>
   <form id="irm-switch-options">
     <div class="field"><label for="irm-latency">Latency (ms)</label> <input id="irm-latency" type="number" min="0" max="300000" step="100" value="1500" size="7"></div>
+    <div class="field"><label for="irm-times">Times</label> <input id="irm-times" type="number" min="1" step="1" inputmode="numeric" placeholder="every" size="5" aria-describedby="irm-switch-hint"></div>
+    <div class="field"><label for="irm-after">After</label> <input id="irm-after" type="number" min="0" step="1" inputmode="numeric" placeholder="0" size="5" aria-describedby="irm-switch-hint"></div>
+    <div class="field"><label for="irm-retry-after">Retry-After (s)</label> <input id="irm-retry-after" type="number" min="0" max="86400" step="1" inputmode="numeric" value="1" size="5" aria-describedby="irm-switch-hint"></div>
     <div class="field"><label for="irm-op-filter">Find operation</label> <input id="irm-op-filter" type="search" autocomplete="off" size="28"></div>
   </form>
+  <p id="irm-switch-hint" class="muted">These apply to the rule the next switch you turn on creates: it fires <em>Times</em> times (empty: on every request) once <em>After</em> requests have passed, and a 429 or 503 carries <code>Retry-After</code>. “503 twice with Retry-After 3, then recover”: Times 2, Retry-After 3, then the switch. A connection reset ignores Times, since a browser silently re-sends a reset request.</p>
   <div class="wide">
     <table id="irm-switches">
-      <caption>One switch per operation: off, 409, 429, 503 (or 502 where the vendor has no 503), latency or connection reset; each offers only the statuses its operation can answer.</caption>
+      <caption>One switch per operation: off, 409, 429, 503 (or 502 where the vendor has no 503), latency or connection reset; each offers only the statuses its operation can answer. Fired reads <em>fired/times</em> when the rule has a limit.</caption>
       <thead><tr>
         <th scope="col">Operation</th><th scope="col">Route</th><th scope="col">Fault</th>
         <th scope="col" class="num">Matched</th><th scope="col" class="num">Fired</th>

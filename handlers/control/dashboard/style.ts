@@ -67,6 +67,11 @@ body { margin: 0; }
 .irm ul.others { list-style: none; margin: .25rem 0 0; padding: 0; font-size: .75rem; color: var(--bad); }
 .irm ul.others li { overflow-wrap: anywhere; }
 .irm tr.affected > th { border-left: 3px solid var(--bad); }
+/* The switch that is on stands out; one whose rule has used up its times is dimmed. */
+.irm #irm-switches tr[data-state=on] > * { background: color-mix(in srgb, var(--bad) 12%, var(--bg)); }
+.irm #irm-switches tr[data-state=on] > th { border-left: 4px solid var(--bad); font-weight: 700; }
+.irm #irm-switches tr[data-state=on] select { border-color: var(--bad); font-weight: 600; }
+.irm tr[data-state=spent] > * { color: var(--muted); }
 /* Narrow screens: drop the columns that are also visible elsewhere (a row's details have the
    time; an operation id names its route), so ids and paths get room and the counters stay in view. */
 @media (max-width: 640px) {
@@ -87,6 +92,25 @@ body { margin: 0; }
   .irm #irm-rules tr > td:empty { display: none; }
   .irm #irm-rules td[data-counter]::before { content: attr(data-counter) ' '; color: var(--muted); }
 }
+.irm.bare { padding: 0; background: transparent; }
+.irm .timeline-box { border: 1px solid var(--line); border-radius: 4px; background: var(--bg); overflow: hidden; }
+.irm #irm-timeline { display: block; width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+.irm #irm-timeline .lane-bg { fill: transparent; }
+.irm #irm-timeline .lane:nth-child(even) .lane-bg { fill: var(--panel); }
+.irm #irm-timeline .lane-label { fill: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+.irm #irm-timeline .tick { stroke: var(--line); stroke-dasharray: 2 3; }
+.irm #irm-timeline .tick-label { fill: var(--muted); text-anchor: middle; font-variant-numeric: tabular-nums; }
+.irm #irm-timeline .attempt.ok .mark { fill: var(--ok); }
+.irm #irm-timeline .attempt.client .mark { fill: var(--warn); }
+.irm #irm-timeline .attempt.server .mark { fill: var(--bad); }
+.irm #irm-timeline .attempt.network .mark { fill: var(--bg); stroke: var(--bad); stroke-width: 2; stroke-dasharray: 3 2; }
+.irm #irm-timeline .fault-mark { fill: var(--bad); }
+.irm #irm-timeline .retry-after { fill: color-mix(in srgb, var(--warn) 35%, transparent); stroke: var(--warn); stroke-dasharray: 4 2; }
+.irm #irm-timeline .chain { fill: none; stroke: var(--accent); stroke-width: 2; }
+.irm #irm-timeline .chain.failed, .irm #irm-timeline .chain.gave-up { stroke: var(--bad); }
+.irm .key::before { content: ''; display: inline-block; width: .7em; height: .7em; margin-right: .2em; border-radius: 2px; vertical-align: baseline; }
+.irm .key.ok::before { background: var(--ok); } .irm .key.client::before { background: var(--warn); }
+.irm .key.server::before { background: var(--bad); } .irm .key.network::before { border: 2px dashed var(--bad); }
 .irm .proxied { color: var(--warn); font-weight: 600; }
 .irm .badge { display: inline-block; margin-left: .4rem; padding: 0 .35rem; border-radius: 1em;
   background: var(--warn); color: var(--bg); font-size: .7rem; font-weight: 600; white-space: nowrap; }

@@ -1,0 +1,268 @@
+import type { ControlApi, JournalEntry } from './api.ts'
+import type { Ui } from './dom.ts'
+import { wallTime } from './journal.ts'
+
+/** One attempt of a retry chain as `GET /__mock/retries` lists it (the fields drawn here). */
+export interface ChainAttempt {
+  journalId: number
+  retryAfterMs: number | null
+  waitedMs: number | null
+}
+
+/** One retry chain of `GET /__mock/retries` (the fields drawn here). */
+export interface RetryChain {
+  operation: string
+  attempts: ChainAttempt[]
+  honouredRetryAfter: boolean
+  outcome: 'succeeded' | 'failed' | 'gave-up' | string
+}
+
+/** The SVG's accessible name. */
+export const TIMELINE_LABEL =
+  "Timeline of this session's requests on wall time, one lane per operation"
+
+/** The timeline's markup: its key, the box it fills and what it says while empty. */
+export const TIMELINE_MARKUP = `  <p class="muted">Requests on wall time, one lane per operation: <span class="key ok">2xx</span> <span class="key client">4xx</span> <span class="key server">5xx</span> <span class="key network">dropped</span>; ▲ a fault rule answered; a dashed bar is the wait <code>Retry-After</code> asked for; a line joins the attempts of one retried request.</p>
+  <div id="irm-timeline-box" class="timeline-box">
+    <svg id="irm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${TIMELINE_LABEL}"></svg>
+  </div>
+  <p id="irm-timeline-empty" class="muted">No requests yet.</p>`
+
+const SVG = 'http://www.w3.org/2000/svg'
+/** Wall time shown at most: older requests scroll off the left edge. */
+const WINDOW_MS = 120_000
+/** Shortest span drawn, so the axis never zooms into a single request. */
+const MIN_SPAN_MS = 10_000
+const LANE_HEIGHT = 40
+const AXIS_HEIGHT = 22
+const PAD = 8
+
+/**
+ * How an answer reads on the timeline: `ok` (2xx/3xx), `client` (4xx), `server` (5xx) or
+ * `network` (the connection dropped, or no answer).
+ */
+export function outcomeOf(entry: Pick<JournalEntry, 'status' | 'network'>): string {
+  if (entry.network || entry.status === 0) return 'network'
+  if (entry.status >= 500) return 'server'
+  if (entry.status >= 400) return 'client'
+  return 'ok'
+}
+
+/** Whether an answer can start a retry chain (408, 425, 429, 5xx or a dropped connection). */
+function startsChain(entry: Pick<JournalEntry, 'status' | 'network'>): boolean {
+  const o = outcomeOf(entry)
+  return o === 'server' || o === 'network' || [408, 425, 429].includes(entry.status)
+}
+
+/** The `Retry-After` an answer gave, in ms (delta-seconds only, as the mock sends it). */
+export function retryAfterMs(entry: Pick<JournalEntry, 'responseHeaders'>): number | undefined {
+  const value = entry.responseHeaders?.['retry-after']?.trim()
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) * 1000 : undefined
+}
+
+/**
+ * The live timeline: the shown session's requests on wall time (`receivedAt`), one lane per
+ * operation, one mark per journal entry coloured by outcome, a flag on the ones a fault rule
+ * answered, each `Retry-After` drawn as the span it asked the client to wait, and the attempts
+ * of each retry chain (`GET /__mock/retries`) joined by a line. It redraws from the entries the
+ * journal view polls, and at its own width, so it reads on a phone as on a desktop.
+ */
+export class TimelineView {
+  readonly #entries = new Map<number, JournalEntry>()
+  #chains: RetryChain[] = []
+  /** Whether the server has `GET /__mock/retries`; without it attempts are drawn unjoined. */
+  #hasRetries = true
+  #width = 0
+
+  constructor(
+    private readonly ui: Ui,
+    private readonly api: ControlApi,
+  ) {
+    const box = ui.byId('timeline-box')
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        if (box.clientWidth !== this.#width) this.render()
+      }).observe(box)
+    }
+  }
+
+  /** Forgets every entry (another session, a reset, other filters). */
+  clear(): void {
+    this.#entries.clear()
+    this.#chains = []
+    this.render()
+  }
+
+  /** Adds newly polled entries and, when there are any, the session's retry chains; redraws. */
+  async add(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    for (const entry of entries) this.#entries.set(entry.id, entry)
+    // Bound the map as the journal table bounds its rows.
+    const ids = [...this.#entries.keys()].sort((a, b) => a - b)
+    for (const id of ids.slice(0, Math.max(0, ids.length - 500))) this.#entries.delete(id)
+    // A chain starts with a failed attempt, so until one is shown there is nothing to ask for.
+    if (this.#hasRetries && [...this.#entries.values()].some(startsChain)) {
+      try {
+        const data = await this.api.call<{ chains?: RetryChain[] } | null>('GET', '/retries')
+        // Anything but a list of chains (a dev server's page, say) means no such endpoint here.
+        if (Array.isArray(data?.chains)) this.#chains = data.chains
+        else this.#hasRetries = false
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) this.#hasRetries = false
+        else throw error
+      }
+    }
+    this.render()
+  }
+
+  /** Redraws the SVG from the entries held. */
+  render(): void {
+    const { ui } = this
+    const box = ui.byId('timeline-box')
+    const svg = ui.root.querySelector<SVGSVGElement>('#irm-timeline') as SVGSVGElement
+    this.#width = box.clientWidth
+    const width = Math.max(280, this.#width)
+    const entries = [...this.#entries.values()].sort((a, b) => a.id - b.id)
+    ui.byId('timeline-empty').hidden = entries.length > 0
+    const lanes = [...new Set(entries.map((e) => e.operation))]
+    const height = AXIS_HEIGHT + Math.max(1, lanes.length) * LANE_HEIGHT + PAD
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`)
+    // Drawn at the box's width and scaled to it by CSS (width: 100%), so it always fits.
+    svg.setAttribute('height', String(height))
+    if (entries.length === 0) {
+      svg.replaceChildren()
+      return
+    }
+
+    const start = (e: JournalEntry) => Date.parse(e.receivedAt)
+    const answered = (e: JournalEntry) => start(e) + Math.max(0, e.durationMs)
+    let end = Math.max(...entries.map((e) => answered(e) + (retryAfterMs(e) ?? 0)))
+    let from = Math.min(...entries.map(start))
+    from = Math.max(from, end - WINDOW_MS)
+    const plot = width - 2 * PAD
+    // A narrow screen shows a shorter span, so marks a second apart stay apart.
+    const minSpan = Math.max(3000, MIN_SPAN_MS * Math.min(1, plot / 1000))
+    if (end - from < minSpan) end = from + minSpan
+    const x = (ms: number) => PAD + ((ms - from) / (end - from)) * plot
+    const laneY = (operation: string) => AXIS_HEIGHT + lanes.indexOf(operation) * LANE_HEIGHT
+
+    const children: SVGElement[] = [this.#axis(from, end, x, height)]
+    for (const operation of lanes) {
+      const y = laneY(operation)
+      children.push(
+        el('g', { class: 'lane', 'data-lane': operation }, [
+          el('rect', { x: 0, y, width, height: LANE_HEIGHT, class: 'lane-bg' }),
+          el('text', { x: PAD, y: y + 12, class: 'lane-label' }, operation),
+        ]),
+      )
+    }
+    // Chains under the marks, so a join never hides an attempt.
+    const byId = this.#entries
+    for (const chain of this.#chains) {
+      const points = chain.attempts
+        .map((a) => byId.get(a.journalId))
+        .filter((e): e is JournalEntry => e !== undefined)
+      if (points.length < 2) continue
+      const d = points
+        .map((e, i) => `${i === 0 ? 'M' : 'L'}${x(start(e)).toFixed(1)},${laneY(e.operation) + 27}`)
+        .join(' ')
+      children.push(
+        el('path', {
+          d,
+          class: `chain ${chain.outcome}`,
+          'data-chain': chain.attempts.map((a) => a.journalId).join(','),
+          'data-outcome': chain.outcome,
+        }),
+      )
+    }
+    for (const entry of entries) children.push(this.#mark(entry, x, laneY(entry.operation)))
+    svg.replaceChildren(...children)
+  }
+
+  #axis(from: number, end: number, x: (ms: number) => number, height: number): SVGElement {
+    const span = end - from
+    // About one tick per 90 px, on a round number of seconds.
+    const want = span / Math.max(2, Math.floor((x(end) - x(from)) / 90))
+    const step = [1, 2, 5, 10, 15, 30, 60].find((s) => s * 1000 >= want) ?? 60
+    const ticks: SVGElement[] = []
+    // The last label stops short of the right edge, where it would be cut.
+    for (
+      let t = Math.ceil(from / 1000 / step) * step * 1000;
+      x(t) <= x(end) - 24;
+      t += step * 1000
+    ) {
+      ticks.push(
+        el('line', { x1: x(t), x2: x(t), y1: AXIS_HEIGHT - 4, y2: height - PAD, class: 'tick' }),
+        el(
+          'text',
+          { x: x(t), y: AXIS_HEIGHT - 8, class: 'tick-label' },
+          wallTime(new Date(t).toISOString()).slice(0, 8),
+        ),
+      )
+    }
+    return el('g', { class: 'axis', 'aria-hidden': 'true' }, ticks)
+  }
+
+  #mark(entry: JournalEntry, x: (ms: number) => number, y: number): SVGElement {
+    const at = Date.parse(entry.receivedAt)
+    const outcome = outcomeOf(entry)
+    const x0 = x(at)
+    const w = Math.max(5, x(at + Math.max(0, entry.durationMs)) - x0)
+    const status = entry.network ? `network ${entry.network}` : String(entry.status)
+    const wait = retryAfterMs(entry)
+    const title =
+      `#${entry.id} ${entry.method} ${entry.path} → ${status} at ${wallTime(entry.receivedAt)}` +
+      `, ${Math.round(entry.durationMs)} ms` +
+      (entry.fault ? `, fault ${entry.fault}` : '') +
+      (wait !== undefined ? `, Retry-After ${wait / 1000} s` : '')
+    const parts: SVGElement[] = [el('title', {}, title)]
+    if (wait !== undefined) {
+      const x1 = x(at + Math.max(0, entry.durationMs))
+      parts.push(
+        el('rect', {
+          x: x1,
+          y: y + 23,
+          width: Math.max(1, x(at + entry.durationMs + wait) - x1),
+          height: 8,
+          class: 'retry-after',
+          'data-retry-after-ms': wait,
+        }),
+      )
+    }
+    parts.push(el('rect', { x: x0, y: y + 18, width: w, height: 18, rx: 2, class: 'mark' }))
+    if (entry.fault) {
+      parts.push(
+        el('path', {
+          d: `M${x0 + w / 2 - 5},${y + 16} l5,-7 l5,7 z`,
+          class: 'fault-mark',
+          'data-fault': entry.fault,
+        }),
+      )
+    }
+    return el(
+      'g',
+      {
+        class: `attempt ${outcome}`,
+        'data-journal-id': entry.id,
+        'data-outcome': outcome,
+        'data-status': entry.status,
+      },
+      parts,
+    )
+  }
+}
+
+/** An SVG element with attributes and children (text or elements), built with DOM methods. */
+function el(
+  tag: string,
+  attrs: Record<string, string | number>,
+  children: ReadonlyArray<SVGElement> | string = [],
+): SVGElement {
+  const node = document.createElementNS(SVG, tag) as SVGElement
+  for (const [key, value] of Object.entries(attrs)) {
+    node.setAttribute(key, typeof value === 'number' ? String(Math.round(value * 10) / 10) : value)
+  }
+  if (typeof children === 'string') node.textContent = children
+  else node.append(...children)
+  return node
+}
