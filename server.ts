@@ -89,11 +89,7 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   const colon = spec.indexOf(':')
   const operation = colon < 0 ? spec : spec.slice(0, colon)
   const parts = colon < 0 ? [] : spec.slice(colon + 1).split(/:(?=[A-Za-z]+=)/)
-  if (
-    !operation ||
-    parts.some((p) => p === '') ||
-    (parts.length === 0 && !spec.includes('quota='))
-  ) {
+  if (!operation || parts.length === 0 || parts.some((p) => p === '')) {
     throw new Error(`--fault "${spec}": expected OPERATION[:STATUS|reset|timeout][:key=value…]`)
   }
   const match: Record<string, unknown> = { operation }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { LATEST_INSTANT } from './clock.ts'
 
 /**
  * The `window` of a fault rule: when, on the session clock, it may fire. Durations are `500ms`,
@@ -18,6 +19,35 @@ const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 
   message: 'must be a positive duration such as 500ms, 30s, 2m or 1h',
 })
 
+/**
+ * An ISO-8601 date-time with its offset (`Z` or `±hh:mm`: without one it would be read in the
+ * machine's time zone, so the same rule would fire at other instants elsewhere), a real calendar
+ * date (`2026-02-30` is refused, not rolled over into March) from 1970 to the end of year 9999,
+ * as the session clock takes; undefined when `text` is none.
+ */
+export function parseInstant(text: string): number | undefined {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.exec(
+      text,
+    )
+  if (!match) return undefined
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((n) => Number(n ?? 0))
+  const date = new Date(0)
+  date.setUTCFullYear(year as number, (month as number) - 1, day)
+  date.setUTCHours(hour as number, minute, second)
+  if (
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== (month as number) - 1 ||
+    date.getUTCDate() !== day ||
+    date.getUTCHours() !== hour ||
+    date.getUTCMinutes() !== minute ||
+    date.getUTCSeconds() !== second
+  )
+    return undefined
+  const ms = Date.parse(text)
+  return Number.isFinite(ms) && ms >= 0 && ms <= LATEST_INSTANT ? ms : undefined
+}
+
 /** An instant: `+DURATION` from when the rule is added, or an ISO-8601 date-time. */
 const instantSchema = z
   .string()
@@ -25,10 +55,10 @@ const instantSchema = z
     (text) =>
       text.startsWith('+')
         ? parseDuration(text.slice(1)) !== undefined
-        : /^\d{4}-\d{2}-\d{2}T/.test(text) && Number.isFinite(Date.parse(text)),
+        : parseInstant(text) !== undefined,
     {
       message:
-        'must be +DURATION (from when the rule is added, e.g. +30s) or an ISO-8601 date-time',
+        'must be +DURATION (from when the rule is added, e.g. +30s) or an ISO-8601 date-time with its offset (Z or ±hh:mm) from 1970 to 9999',
     },
   )
 
@@ -59,10 +89,10 @@ export const windowSchema = z
     }
   })
 
-/** A rule's window as the engine keeps it: ms on the session clock. */
 /** A window as a stored rule shows it. */
 export type StoredWindow = z.input<typeof windowSchema>
 
+/** A rule's window as the engine keeps it: ms on the session clock. */
 export interface Window {
   from: number
   until: number
@@ -74,12 +104,34 @@ export interface Window {
 export function resolveWindow(input: z.output<typeof windowSchema>, now: number): Window {
   const instant = (text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback
-    return text.startsWith('+') ? now + (parseDuration(text.slice(1)) ?? 0) : Date.parse(text)
+    return text.startsWith('+')
+      ? now + (parseDuration(text.slice(1)) ?? 0)
+      : (parseInstant(text) ?? Number.NaN)
   }
   const from = instant(input.from, input.every === undefined ? Number.NEGATIVE_INFINITY : now)
   const until = instant(input.until, Number.POSITIVE_INFINITY)
   if (input.every === undefined || input.for === undefined) return { from, until }
   return { from, until, every: parseDuration(input.every), for: parseDuration(input.for) }
+}
+
+/**
+ * What is wrong with a resolved window, as `[field, message]`, or undefined: an instant past the
+ * clock's last one (a stored rule could not write it back as ISO-8601), or `until` not after `from`
+ * (a rule that could never fire).
+ */
+export function windowProblem(window: Window): [string, string] | undefined {
+  const latest = new Date(LATEST_INSTANT).toISOString()
+  for (const field of ['from', 'until'] as const) {
+    if (Number.isFinite(window[field]) && window[field] > LATEST_INSTANT)
+      return [field, `falls after ${latest}, the session clock's last instant`]
+  }
+  if (window.until <= window.from) {
+    return [
+      'until',
+      `must be after from (${new Date(window.from).toISOString()}); got ${new Date(window.until).toISOString()}`,
+    ]
+  }
+  return undefined
 }
 
 /** The window as a stored rule shows it: absolute ISO instants, so a saved state replays it. */

@@ -1,6 +1,13 @@
 import { z } from 'zod'
 import { InputError } from './errors.ts'
-import { inWindow, resolveWindow, storedWindow, type Window, windowSchema } from './fault-window.ts'
+import {
+  inWindow,
+  resolveWindow,
+  storedWindow,
+  type Window,
+  windowProblem,
+  windowSchema,
+} from './fault-window.ts'
 import { compileGlob, globProblem } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
@@ -402,6 +409,8 @@ export class FaultEngine {
       this.#checkStatus(status, parsed.data.match.operation, operation)
     }
     const window = parsed.data.window && resolveWindow(parsed.data.window, this.now())
+    const problem = window && windowProblem(window)
+    if (problem) throw new FaultRuleError(`window.${problem[0]}: ${problem[1]}`)
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     if (window) rule.window = storedWindow(window)
     this.#rules.push({

@@ -275,10 +275,40 @@ describe.each(TRANSPORTS)('outages and expiring rules on the session clock (%s)'
     [{}, /window\.from: a window needs/],
     [{ from: '+5s', to: '+9s' }, /window: .*"to"/],
     [{ every: '5 min', for: '1s' }, /window\.every: must be a positive duration/],
+    // A time zone the machine picks would make the same rule fire at other instants elsewhere.
+    [{ from: '2026-03-02T09:10:00' }, /window\.from: .*offset/],
+    [{ from: '2026-02-30T00:00:00Z' }, /window\.from: .*ISO-8601/],
+    [{ from: '2026-03-02T24:00:00Z' }, /window\.from: .*ISO-8601/],
+    [{ until: '1969-12-31T23:59:59Z' }, /window\.until: .*from 1970 to 9999/],
+    [{ from: '+60s', until: '+10s' }, /window\.until: must be after from/],
+    [{ from: '+1h', until: '2026-03-02T09:00:00Z' }, /window\.until: must be after from/],
+    [{ until: '+999999999h' }, /window\.until: falls after 9999-12-31T23:59:59\.999Z/],
   ])('refuses window %j with a 400 naming the problem', async (window, message) => {
     const response = await post({ match: { operation: LIST }, effect: { status: 503 }, window })
     expect(response.status).toBe(400)
     expect((await response.json()).error.message).toMatch(message)
+    expect(await rules()).toEqual([])
+  })
+
+  it('a window with an offset or the last instant the clock shows survives a state round trip', async () => {
+    const windows = [
+      { from: '2026-03-02T10:00:00+01:00', until: '2026-03-02T09:00:30Z' },
+      { until: '9999-12-31T23:59:59.999Z' },
+    ]
+    for (const window of windows)
+      expect(
+        (await post({ match: { operation: LIST }, effect: { status: 503 }, window })).status,
+      ).toBe(201)
+    const saved = await rules()
+    expect(saved.map((r: { window: unknown }) => r.window)).toEqual([
+      { from: '2026-03-02T09:00:00.000Z', until: '2026-03-02T09:00:30.000Z' },
+      { until: '9999-12-31T23:59:59.999Z' },
+    ])
+    const state = await (await h.fetch('/__mock/state')).text()
+    await h.fetch('/__mock/faults', { method: 'DELETE' })
+    const put = await h.fetch('/__mock/state', { method: 'PUT', body: state })
+    expect(put.status, await put.text()).toBeLessThan(300)
+    expect(await rules()).toEqual(saved)
   })
 })
 

@@ -383,6 +383,9 @@ describe('the --fault shorthand', () => {
 
   it.each([
     ['snowflake.*', /expected OPERATION\[:STATUS\|reset\|timeout\]/],
+    // A quota with no colon before it is no option: the whole spec is the operation.
+    ['quota=10/1000', /expected OPERATION\[:STATUS\|reset\|timeout\]/],
+    ['operation=swr.*,quota=10/0', /expected OPERATION\[:STATUS\|reset\|timeout\]/],
     ['snowflake.*:banana', /neither a status code nor reset\/timeout/],
     ['snowflake.*:503:times=x', /times must be a number/],
     ['snowflake.*:503:body={', /body must be JSON/],
