@@ -110,9 +110,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       const expected = await expectedRepositories()
       await open()
       await expect.poll(() => rowNames(page, '#sf-list')).toEqual(expected)
-      expect(await page.locator('#sf-status').textContent()).toBe(
-        `${expected.length} repositories.`,
-      )
+      // The status line follows the last attempt's answer, a moment after the log's success line.
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toBe(`${expected.length} repositories.`)
       expect(await page.locator('#target').textContent()).toMatch(/msw service worker in this page/)
       const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
       expect(body.entries.map((e: { status: number }) => e.status)).toEqual([200])
@@ -215,9 +216,10 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await expect
         .poll(() => page.locator('#retry-log li.succeeded').count(), { timeout: 10_000 })
         .toBe(1)
-      expect(await page.locator('#sf-status').textContent()).toBe(
-        `${expected.length} repositories.`,
-      )
+      // The status line follows the last attempt's answer, a moment after the log's success line.
+      await expect
+        .poll(() => page.locator('#sf-status').textContent())
+        .toBe(`${expected.length} repositories.`)
       const lines = await page
         .locator('#retry-log li')
         .evaluateAll((items) => items.map((li) => [li.className, li.textContent]))

@@ -268,7 +268,7 @@ describe('the README as a newcomer copies from it', () => {
     }
   })
   it.skipIf(!tools)(
-    'runs the shell blocks that talk to the server, every request answered 2xx or 3xx',
+    'runs the shell blocks that talk to the server, every request answered 2xx or 3xx or a fault the block injected',
     async () => {
       const blocks = serverBlocks(text)
       expect(blocks.length).toBeGreaterThanOrEqual(5)
@@ -279,7 +279,8 @@ describe('the README as a newcomer copies from it', () => {
       })
       const { port } = server.address() as AddressInfo
       // Each request's status goes to stderr, so a block may still read the body a request printed.
-      const prelude = `curl() { command curl -w '%{stderr}%{http_code} %{method} %{url_effective}\\n' "$@"; }\n`
+      // A fault the block itself injected is named in X-Mock-Fault: that answer is the recipe's point.
+      const prelude = `curl() { command curl -w '%{stderr}%{http_code} %{method} %{url_effective} fault=%header{x-mock-fault}\\n' "$@"; }\n`
       const failures: string[] = []
       try {
         for (const block of blocks) {
@@ -301,7 +302,9 @@ describe('the README as a newcomer copies from it', () => {
           const requests = stderr.split('\n').filter((l) => /^\d{3} /.test(l))
           if (requests.length === 0) failures.push(`block at line ${block.line} sent no request`)
           for (const request of requests) {
-            if (!/^[23]\d\d /.test(request)) failures.push(`line ${block.line}: ${request}`)
+            if (!/^[23]\d\d /.test(request) && /fault=$/.test(request)) {
+              failures.push(`line ${block.line}: ${request}`)
+            }
           }
         }
       } finally {
