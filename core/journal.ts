@@ -54,7 +54,7 @@ export interface JournalEntry {
    * `<redacted>`, an `Authorization` keeping its scheme), cut as {@link JournalEntry.query} is.
    */
   requestHeaders: Record<string, string>
-  /** The answer's headers, the same way; empty when the connection was dropped. */
+  /** The answer's headers, the same way; empty when none was sent (dropped, abandoned). */
   responseHeaders: Record<string, string>
   requestId: string
   /** The id of the fault rule that fired, if any. */

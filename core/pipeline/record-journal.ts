@@ -41,7 +41,7 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
       requestHeaders: journalQuery(redactHeaders(request.headers)) as Record<string, string>,
       responseHeaders:
-        exchange.network === null && response
+        exchange.network === null && !exchange.abandoned && response
           ? (journalQuery(redactHeaders(response.headers)) as Record<string, string>)
           : {},
       requestId: exchange.requestId ?? '',

@@ -174,6 +174,26 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     expect(operations[1]?.untested.faults).not.toContain('afterCommit')
   })
 
+  it('a client that re-sends a create whose answer was lost: a duplicate write', async () => {
+    fail({ network: 'reset', when: 'afterCommit' }, 1, CREATE)
+    const create = () =>
+      h.fetch(REPOS, {
+        method: 'POST',
+        headers: { ...AUTH, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'LOST_ANSWER' }),
+      })
+    expect(await client(create, 3, () => 150)).toBe(409)
+    const [chain] = h.mock.retries()
+    expect(chain).toMatchObject({ operation: CREATE, duplicateWrite: true, outcome: 'failed' })
+    expect(chain?.attempts.map((a) => [a.status, a.network])).toEqual([
+      [0, 'reset'],
+      [409, null],
+    ])
+    expect(h.mock).not.toHaveNoDuplicateWrites(CREATE)
+    expect(h.mock).toHaveNoDuplicateWrites(LIST)
+    expect(h.mock.coverage().operations[0]?.received.faults).toEqual(['reset', 'afterCommit'])
+  })
+
   it('refuses a bad windowMs or an unknown operation with a 400', async () => {
     const bad = await h.fetch('/__mock/retries?windowMs=soon')
     expect(bad.status).toBe(400)
