@@ -1,13 +1,28 @@
 import { MockStatusError } from './errors.ts'
+import { textDecoderFor } from './media-type.ts'
 
 /** Default cap on request bodies (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 /** Reads the body as UTF-8 text, refusing it with a 413 once it passes `maxBytes`. */
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(request, maxBytes))
+}
+
+/** No body: what a GET or an empty POST carries. */
+export const EMPTY_BODY: Uint8Array<ArrayBuffer> = new Uint8Array(0)
+
+/**
+ * Reads the body's bytes exactly as sent (a byte-order mark, any charset), refusing it with a
+ * 413 once it passes `maxBytes`: what the proxy forwards and a signature's payload hash covers.
+ */
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > maxBytes) throw tooLarge(maxBytes)
-  if (!request.body) return ''
+  if (!request.body) return EMPTY_BODY
   if (request.bodyUsed || request.body.locked) {
     // Not the caller's mistake but the test's: answered as the vendor's 500, with this logged.
     throw new Error(
@@ -29,14 +44,26 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value)
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0])
+  if (chunks.length === 0) return EMPTY_BODY
+  if (chunks.length === 1) return new Uint8Array(chunks[0] as Uint8Array)
   const joined = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
     joined.set(chunk, offset)
     offset += chunk.byteLength
   }
-  return new TextDecoder().decode(joined)
+  return joined
+}
+
+/**
+ * A body's text as its `Content-Type` declares it: decoded by its `charset` when the WHATWG
+ * Encoding Standard knows the label (`iso-8859-1` is read as windows-1252, as browsers read it),
+ * else as UTF-8 (JSON's encoding, RFC 8259 §8.1); a leading byte-order mark dropped, a byte that
+ * is not of the charset read as U+FFFD. An unknown charset is refused before the body is parsed
+ * (core/request-input.ts). Linear in the body.
+ */
+export function bodyTextOf(bytes: Uint8Array, contentType: string | null): string {
+  return bytes.byteLength === 0 ? '' : textDecoderFor(contentType).decode(bytes)
 }
 
 /** Parses JSON text, turning every failure into a 400 that says what is wrong. */

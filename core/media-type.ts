@@ -41,6 +41,23 @@ export function isJsonUtf8(value: string | null | undefined): boolean {
 }
 
 /**
+ * Whether a `Content-Type` value names `application/json` with no charset or one this mock can
+ * decode (a label the WHATWG Encoding Standard knows: `utf-8`, `utf-16le`, `iso-8859-1`, ...).
+ */
+export function isReadableJson(value: string | null | undefined): boolean {
+  const media = parseMediaType(value)
+  if (media?.type !== 'application/json') return false
+  const charset = media.parameters.charset
+  if (charset === undefined) return true
+  try {
+    new TextDecoder(charset)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * A decoder for a body of this `Content-Type`: its `charset` when the WHATWG Encoding Standard
  * knows the label (`utf-8`, `utf-16le`, `iso-8859-1`, ...), else UTF-8 (JSON's encoding, RFC 8259
  * §8.1). A leading byte-order mark is skipped, as `TextDecoder` does.

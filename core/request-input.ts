@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { MockError } from './errors.ts'
-import { isJsonMediaType } from './media-type.ts'
+import { isReadableJson } from './media-type.ts'
 
 /**
  * Reading what a request carries, for every vendor: the bearer token, the JSON body and its zod
@@ -19,12 +19,14 @@ export function bearerToken(request: Request): string | undefined {
 
 /**
  * A body is JSON unless the request names another media type: returns the `Content-Type` header
- * when it names one other than `application/json`, read as a media type (core/media-type.ts:
- * case, spaces and quoted parameters such as `charset="UTF-8"` allowed), undefined otherwise.
+ * when it names one other than `application/json`, or a charset the mock cannot decode
+ * (`charset=utf-7`), read as a media type (core/media-type.ts: case, spaces and quoted parameters
+ * such as `charset="UTF-8"` allowed); undefined otherwise. A known charset (`iso-8859-1`) is
+ * decoded as declared (core/body.ts).
  */
 export function unsupportedContentType(request: Request): string | undefined {
   const type = request.headers.get('content-type')
-  return type && !isJsonMediaType(type) ? type : undefined
+  return type && !isReadableJson(type) ? type : undefined
 }
 
 /** What reading a JSON body needs of the operation's context. */

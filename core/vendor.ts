@@ -136,6 +136,8 @@ export interface AuthContext<Store, Permission = null> {
   request: Request
   url: URL
   bodyText: string
+  /** The body's bytes exactly as sent: what a signature's payload hash covers. */
+  bodyBytes: Uint8Array
   store: Store
   clock: Clock
   /** The operation's id and the permission its definition names. */

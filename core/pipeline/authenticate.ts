@@ -23,6 +23,7 @@ export async function authenticateCaller(exchange: Exchange): Promise<void> {
     request: exchange.request,
     url: exchange.url,
     bodyText: exchange.bodyText,
+    bodyBytes: exchange.bodyBytes,
     store: session.store(vendor),
     clock: session.clock,
     operation: { id: operation.id, permission: operation.permission },

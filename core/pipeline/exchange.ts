@@ -46,7 +46,10 @@ export interface Exchange {
 
   session?: Session
   requestId?: string
+  /** The body's text, decoded by its declared charset ('' when none). */
   bodyText: string
+  /** The body's bytes exactly as sent (empty when none): what goes upstream in proxy mode. */
+  bodyBytes: Uint8Array<ArrayBuffer>
   principal?: unknown
   /** The fault rules that fired, in order; a terminal rule (status, network, redirect) is last. */
   faults: FaultRule[]

@@ -44,7 +44,7 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304])
 
 /**
  * Proxy mode: when the exchange's vendor is proxied, sends the request to the upstream unchanged
- * (method, path, query, body and the caller's own headers and credentials, less hop-by-hop and
+ * (method, path, query, the body's exact bytes and the caller's own headers and credentials, less hop-by-hop and
  * `X-Mock-*` headers) and answers with the upstream's status, headers and exact bytes (a
  * byte-order mark, any charset), streamed for the vendor's streaming operations. A body in a
  * coding `fetch` undoes (gzip, deflate, br) goes on decoded, without its Content-Encoding and with
@@ -87,6 +87,7 @@ export const forwardUpstream: Step = async (exchange) => {
     target,
     headers,
     bodyText: exchange.bodyText,
+    bodyBytes: exchange.bodyBytes,
     store: session.store(vendor),
     authenticate: () => authenticateCaller(exchange),
   })
@@ -98,13 +99,16 @@ export const forwardUpstream: Step = async (exchange) => {
     timedOut = true
     timeout.abort()
   }, proxy.timeoutMs)
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && exchange.bodyText !== ''
+  const hasBody =
+    request.method !== 'GET' && request.method !== 'HEAD' && exchange.bodyBytes.byteLength > 0
   let answer: Response
   try {
     answer = await proxy.fetch(target, {
       method: request.method,
       headers,
-      body: hasBody ? exchange.bodyText : undefined,
+      // The caller's bytes, not the decoded text: a byte-order mark or a non-UTF-8 charset goes
+      // upstream as sent.
+      body: hasBody ? exchange.bodyBytes : undefined,
       signal: AbortSignal.any([request.signal, timeout.signal]),
       redirect: 'manual',
     })

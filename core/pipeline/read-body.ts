@@ -1,7 +1,12 @@
-import { readBodyText } from '../body.ts'
+import { bodyTextOf, readBodyBytes } from '../body.ts'
 import type { Step } from './exchange.ts'
 
-/** Reads the body as text within the size limit (413 past it). Needs nothing before it. */
+/**
+ * Reads the body within the size limit (413 past it): its bytes as sent, and its text decoded by
+ * the charset its `Content-Type` declares (core/body.ts). Needs nothing before it.
+ */
 export const readBody: Step = async (exchange) => {
-  exchange.bodyText = await readBodyText(exchange.request, exchange.runtime.maxBodyBytes)
+  const bytes = await readBodyBytes(exchange.request, exchange.runtime.maxBodyBytes)
+  exchange.bodyBytes = bytes
+  exchange.bodyText = bodyTextOf(bytes, exchange.request.headers.get('content-type'))
 }

@@ -1,4 +1,5 @@
 import { HttpHandler, type HttpRequestParsedResult } from 'msw'
+import { EMPTY_BODY } from '../body.ts'
 import { collapseEmptySegments, compilePath, compilePrefix } from '../path-pattern.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 import type { Exchange, Runtime } from './exchange.ts'
@@ -153,6 +154,7 @@ class VendorRoutingHandler extends HttpHandler {
       session: undefined,
       requestId: undefined,
       bodyText: '',
+      bodyBytes: EMPTY_BODY,
       principal: undefined,
       faults: [],
       network: null,

@@ -46,6 +46,8 @@ export interface ForwardRequest {
   /** The headers that go upstream; a vendor may replace some (SWR re-signs). */
   headers: Headers
   bodyText: string
+  /** The body's bytes exactly as the caller sent them, which go upstream unchanged. */
+  bodyBytes: Uint8Array
   /** This vendor's store in the caller's session (SWR looks up access keys there). */
   store: unknown
   /**

@@ -18,13 +18,14 @@ import {
   watchImage,
 } from './model.ts'
 import {
+  camel,
   gatewayBool,
   gatewayInt32,
   gatewayMessage,
   gatewayString,
   paginationOf,
   paginationShape,
-  protojsonMessage,
+  topLevelKeys,
 } from './query.ts'
 import {
   exportLineWireSchema,
@@ -389,7 +390,8 @@ interface Body {
 /**
  * Decodes a JSON body as grpc-gateway's protojson does: an empty body is an empty message,
  * fields may use JSON or proto names, `null` means the default, unknown fields are discarded,
- * and a value of the wrong type is a 400.
+ * and a value of the wrong type, or a known field given twice (`image_name` and `imageName`), is a
+ * 400 (google.golang.org/protobuf `encoding/protojson` decode.go, its `duplicate field` error).
  */
 function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
   const values = new Map<string, string | boolean>()
@@ -407,10 +409,19 @@ function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
         `proto: syntax error (line 1:1): unexpected token ${token}; the body must be a JSON object`,
       )
     }
-    for (const [name, value] of Object.entries(protojsonMessage(parsed) as object)) {
+    const seen = new Set<string>()
+    const fieldsOf = parsed as Record<string, unknown>
+    for (const key of topLevelKeys(text)) {
+      const value = fieldsOf[key]
+      const name = camel(key)
       // Own keys only: a body field named `constructor` must not find Object's.
       const type = Object.hasOwn(fields, name) ? fields[name] : undefined
       if (type === undefined) continue
+      // protojson refuses a known field given twice, under either of its names, null or not.
+      if (seen.has(name))
+        throw RhacsError.badRequest(`proto: duplicate field ${JSON.stringify(key)}`)
+      seen.add(name)
+      if (value === null) continue
       if (typeof value !== (type === 'string' ? 'string' : 'boolean')) {
         throw RhacsError.badRequest(
           `proto: invalid value for ${type} field ${name}: ${JSON.stringify(value)}`,

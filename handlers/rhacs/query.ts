@@ -31,6 +31,31 @@ export function protojsonMessage(body: unknown): unknown {
   return message
 }
 
+/**
+ * The keys of a JSON object's top level in the order written, repeats kept (`JSON.parse` keeps
+ * only the last of a repeated key, protojson refuses it). `text` must be valid JSON, an object.
+ * One pass: linear in the text.
+ */
+export function topLevelKeys(text: string): string[] {
+  const keys: string[] = []
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === '"') {
+      let end = i + 1
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1
+      if (depth === 1) {
+        let next = end + 1
+        while (next < text.length && ' \t\n\r'.includes(text[next] as string)) next++
+        if (text[next] === ':') keys.push(JSON.parse(text.slice(i, end + 1)) as string)
+      }
+      i = end
+    } else if (c === '{' || c === '[') depth++
+    else if (c === '}' || c === ']') depth--
+  }
+  return keys
+}
+
 /** `snake_case` → `camelCase`, as protojson names fields. */
 export function camel(segment: string): string {
   return segment.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())

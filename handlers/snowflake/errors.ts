@@ -68,7 +68,7 @@ export class SnowflakeError extends MockError {
   static unsupportedMediaType(contentType: string): SnowflakeError {
     return SnowflakeError.ofStatus(
       415,
-      `Unsupported media type '${contentType}'. The API supports application/json only.`,
+      `Unsupported media type '${contentType.slice(0, 80)}'. The API supports application/json only, in a charset such as UTF-8.`,
     )
   }
 

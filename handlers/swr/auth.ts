@@ -46,7 +46,7 @@ export async function authenticateSwr({
   request,
   store,
   url,
-  bodyText,
+  bodyBytes,
   clock,
   enforce,
 }: AuthContext<SwrStore>): Promise<undefined> {
@@ -113,7 +113,7 @@ export async function authenticateSwr({
       url,
       // Some transports drop Host from the Request; the URL still names it.
       header: (name) => request.headers.get(name) ?? (name === 'host' ? url.host : null),
-      body: bodyText,
+      body: bodyBytes,
     },
     parsed.signedHeaders,
     sdkDate,

@@ -80,7 +80,7 @@ async function resignForUpstream(request: ForwardRequest): Promise<void> {
       method: request.method,
       url: request.target,
       header: (name) => (name === 'host' ? request.target.host : request.headers.get(name)),
-      body: request.bodyText,
+      body: request.bodyBytes,
     },
     parsed.signedHeaders,
     sdkDate,

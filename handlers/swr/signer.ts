@@ -81,7 +81,8 @@ export interface SignedRequest {
   url: URL
   /** Header lookup by lower-case name; `null` when absent. */
   header(name: string): string | null
-  body: string
+  /** The body's bytes as sent (the SDKs hash the bytes they send, a byte-order mark included). */
+  body: Uint8Array
 }
 
 /** The canonical request and string to sign, for the signature and for error details. */
@@ -154,9 +155,10 @@ export function formatSdkDate(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  if (text === '') return EMPTY_BODY_SHA256
-  return toHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
+  if (bytes.byteLength === 0) return EMPTY_BODY_SHA256
+  return toHex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
 }
 
 function toHex(buffer: ArrayBuffer): string {

@@ -49,6 +49,47 @@ describe.each(TRANSPORTS)('RHACS proto field names (%s)', (transport) => {
     expect(entry?.violations).toEqual([])
   })
 
+  it.each([
+    ['both names', '{"image_name":"quay.io/a/b:1","imageName":"quay.io/a/c:1"}', '"imageName"'],
+    ['one of them null', '{"imageName":null,"image_name":"quay.io/a/b:1"}', '"image_name"'],
+    ['the same name twice', '{"force":true,"force":false,"image_name":"quay.io/a/b:1"}', '"force"'],
+  ])(
+    'a field given twice, %s, is protojson’s 400 duplicate field, directly and through the proxy',
+    async (_what, body, key) => {
+      const direct = await startHarness(transport, { seed: 3 })
+      open.push(direct)
+      const own = await direct.fetch('/v1/images/scan', {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body,
+      })
+      const { proxy } = await setup(transport)
+      const through = await proxy.fetch('/v1/images/scan', {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body,
+      })
+      for (const answer of [own, through]) {
+        expect(answer.status).toBe(400)
+        expect(await answer.json()).toMatchObject({
+          code: 3,
+          message: `proto: duplicate field ${key}`,
+        })
+      }
+    },
+  )
+
+  it('an unknown field given under two names is discarded, as grpc-gateway discards unknown fields', async () => {
+    const direct = await startHarness(transport, { seed: 3 })
+    open.push(direct)
+    const own = await direct.fetch('/v1/images/scan', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: '{"image_name":"quay.io/a/b:1","not_a_field":1,"notAField":2}',
+    })
+    expect(own.status).toBe(200)
+  })
+
   it('a body field of the wrong type is a violation under either name', async () => {
     const { proxy } = await setup(transport)
     for (const name of ['image_name', 'imageName']) {
