@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
@@ -5,66 +6,80 @@ import { getResponse, type HttpHandler } from 'msw'
 import { jsonBytesOf } from '../core/json-response.ts'
 
 /**
- * Express 5 middleware that answers with msw handlers through `getResponse()`. Bodies stream (an
- * export of 10,000 images never becomes one string), `HttpResponse.error()` destroys the socket as
- * a real network failure would, and a client that hangs up aborts the request's signal.
- * Unmatched requests go to `next()`.
+ * Express 5 middleware that answers with msw handlers through `getResponse()` (see
+ * {@link answerWithHandlers}). Unmatched requests go to `next()`, failures to `next(error)`.
  */
 export function mswMiddleware(handlers: HttpHandler[]) {
-  return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction): Promise<void> => {
+  const answer = answerWithHandlers(handlers)
+  return (req: ExpressRequest, res: ExpressResponse, next: NextFunction): void => {
+    answer(req, res).then((answered) => {
+      if (!answered) next()
+    }, next)
+  }
+}
+
+/**
+ * A `node:http` request listener's core that answers with msw handlers through `getResponse()`:
+ * resolves `true` once it has answered, `false` when no handler claims the request (nothing is
+ * written then), and rejects when answering fails. Bodies stream (an export of 10,000 images never
+ * becomes one string), `HttpResponse.error()` destroys the socket as a real network failure would,
+ * and a client that hangs up aborts the request's signal. It needs nothing from Express, so the
+ * standalone server answers vendor requests without Express's router.
+ */
+export function answerWithHandlers(
+  handlers: HttpHandler[],
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  return async (req, res) => {
     // A wall-clock Date header would break byte-identical replays; bodies carry the session clock.
     res.sendDate = false
     const aborter = new AbortController()
     res.on('close', () => {
       if (!res.writableFinished) aborter.abort()
     })
-    try {
-      const request = toFetchRequest(req, aborter.signal)
-      // GET and HEAD bodies go to no handler: discard them as they arrive.
-      if (request.body === null) req.resume()
-      const response = await getResponse(handlers, request)
-      if (!response) return next()
-      if (response.type === 'error') {
-        req.socket.destroy()
-        return
-      }
-      if (aborter.signal.aborted) return
-      res.status(response.status)
-      // Set-Cookie needs every value; other headers are single.
-      for (const [name, value] of response.headers) {
-        if (name.toLowerCase() !== 'set-cookie') res.setHeader(name, value)
-      }
-      const cookies = response.headers.getSetCookie()
-      if (cookies.length > 0) res.setHeader('set-cookie', cookies)
-      if (!response.body) {
-        await requestBodyDone(req)
-        res.end()
-        return
-      }
-      // A body of known length (every JSON answer) is written at once, a mock answer's from the
-      // bytes it was built from; piping a web stream costs more than the rest of the request.
-      // Bodies without a length (the NDJSON export) stream.
-      const known = jsonBytesOf(response)
-      if (known) {
-        await requestBodyDone(req)
-        res.end(Buffer.from(known.buffer, known.byteOffset, known.byteLength))
-        return
-      }
-      if (response.headers.has('content-length')) {
-        const bytes = Buffer.from(await response.arrayBuffer())
-        await requestBodyDone(req)
-        res.end(bytes)
-        return
-      }
-      const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
-      body.on('error', () => req.socket.destroy())
-      body.pipe(res, { end: false })
-      body.once('end', () => {
-        requestBodyDone(req).then(() => res.end())
-      })
-    } catch (error) {
-      next(error)
+    const request = toFetchRequest(req, aborter.signal)
+    // GET and HEAD bodies go to no handler: discard them as they arrive.
+    if (request.body === null) req.resume()
+    const response = await getResponse(handlers, request)
+    if (!response) return false
+    if (response.type === 'error') {
+      req.socket.destroy()
+      return true
     }
+    if (aborter.signal.aborted) return true
+    res.statusCode = response.status
+    // Set-Cookie needs every value; other headers are single.
+    for (const [name, value] of response.headers) {
+      if (name.toLowerCase() !== 'set-cookie') res.setHeader(name, value)
+    }
+    const cookies = response.headers.getSetCookie()
+    if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+    if (!response.body) {
+      await requestBodyDone(req)
+      res.end()
+      return true
+    }
+    // A body of known length (every JSON answer) is written at once, a mock answer's from the
+    // bytes it was built from; piping a web stream costs more than the rest of the request.
+    // Bodies without a length (the NDJSON export) stream.
+    const known = jsonBytesOf(response)
+    if (known) {
+      await requestBodyDone(req)
+      res.end(Buffer.from(known.buffer, known.byteOffset, known.byteLength))
+      return true
+    }
+    if (response.headers.has('content-length')) {
+      const bytes = Buffer.from(await response.arrayBuffer())
+      await requestBodyDone(req)
+      res.end(bytes)
+      return true
+    }
+    const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
+    body.on('error', () => req.socket.destroy())
+    body.pipe(res, { end: false })
+    body.once('end', () => {
+      requestBodyDone(req).then(() => res.end())
+    })
+    return true
   }
 }
 
@@ -73,7 +88,7 @@ export function mswMiddleware(handlers: HttpHandler[]) {
  * megabyte) drains and discards the rest instead of destroying the socket, so the client still
  * reads the answer and the connection stays usable.
  */
-function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
+function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
       req.on('data', (chunk: Buffer) => {
@@ -96,7 +111,7 @@ function requestBody(req: ExpressRequest): ReadableStream<Uint8Array> {
  * the rest after a 413). Ending the answer earlier lets Node close a `Connection: close` socket
  * with unread bytes in it, which the kernel turns into a reset the client sees mid-answer.
  */
-function requestBodyDone(req: ExpressRequest): Promise<void> {
+function requestBodyDone(req: IncomingMessage): Promise<void> {
   if (req.complete) return Promise.resolve()
   discardRest(req)
   return new Promise((resolve) => {
@@ -107,7 +122,7 @@ function requestBodyDone(req: ExpressRequest): Promise<void> {
 }
 
 /** Reads and drops whatever of the body is still coming, keeping the connection usable. */
-function discardRest(req: ExpressRequest): void {
+function discardRest(req: IncomingMessage): void {
   req.removeAllListeners('data')
   req.resume()
 }
@@ -125,15 +140,20 @@ function requestUrl(host: string | undefined, path: string): URL {
   }
 }
 
-function toFetchRequest(req: ExpressRequest, signal: AbortSignal): Request {
-  const url = requestUrl(req.headers.host, req.originalUrl)
+function toFetchRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  // Express's `originalUrl` when mounted under a path; the request target otherwise.
+  const url = requestUrl(
+    req.headers.host,
+    (req as Partial<ExpressRequest>).originalUrl ?? req.url ?? '/',
+  )
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)
   }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  const method = req.method ?? 'GET'
+  const hasBody = method !== 'GET' && method !== 'HEAD'
   return new Request(url, {
-    method: req.method,
+    method,
     headers,
     body: hasBody ? requestBody(req) : undefined,
     // Node's fetch Request needs this to accept a streamed body.
