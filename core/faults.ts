@@ -78,7 +78,28 @@ const effectSchema = z
     status: z.number().int().optional(),
     retryAfter: z.number().int().min(0).max(86_400).optional(),
     delayMs: delaySchema.optional(),
-    network: z.enum(['reset', 'timeout']).optional(),
+    network: z
+      .enum(['reset', 'timeout', 'truncate', 'garbage', 'empty'])
+      .optional()
+      .describe(
+        'reset: the connection drops; timeout: no answer until the client gives up; truncate: the real status, headers and Content-Length, then only the first `bytes` of the body and the connection closes; garbage: bytes that are no HTTP, then close; empty: the connection closes with no bytes',
+      ),
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .describe('With network truncate: how many bytes of the body the client gets'),
+    bytesPerSecond: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000_000)
+      .optional()
+      .describe(
+        'The real answer is sent at this rate (after any delayMs to the first byte); like delayMs, it lets later rules fire',
+      ),
     when: z
       .enum(['before', 'afterCommit'])
       .optional()
@@ -104,11 +125,28 @@ const effectSchema = z
   .superRefine((e, ctx) => {
     const problem = (path: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [path], message })
-    if (e.status === undefined && e.network === undefined && e.delayMs === undefined) {
+    if (
+      e.status === undefined &&
+      e.network === undefined &&
+      e.delayMs === undefined &&
+      e.bytesPerSecond === undefined
+    ) {
       ctx.addIssue({
         code: 'custom',
-        message: 'effect needs at least one of status, network or delayMs',
+        message: 'effect needs at least one of status, network, delayMs or bytesPerSecond',
       })
+    }
+    if (e.network === 'truncate' && e.bytes === undefined) {
+      problem('bytes', 'network truncate needs bytes, how much of the body the client gets')
+    }
+    if (e.bytes !== undefined && e.network !== 'truncate') {
+      problem('bytes', 'goes only with network truncate')
+    }
+    if (e.bytesPerSecond !== undefined && e.network !== undefined && e.network !== 'truncate') {
+      problem('bytesPerSecond', `a ${e.network} sends no body to slow down`)
+    }
+    if (e.when === 'afterCommit' && (e.network === 'truncate' || e.bytesPerSecond !== undefined)) {
+      problem('when', 'truncate and bytesPerSecond always shape the real answer; leave when out')
     }
     if (e.status !== undefined && e.network !== undefined) {
       problem('network', 'effect cannot have both status and network')
@@ -131,7 +169,10 @@ const effectSchema = z
     }
     if (e.when === 'afterCommit') {
       if (e.status === undefined && e.network === undefined) {
-        problem('when', 'afterCommit needs network (reset, timeout) or a gateway status (500-599)')
+        problem(
+          'when',
+          'afterCommit needs network (reset, timeout, garbage, empty) or a gateway status (500-599)',
+        )
       }
       if (e.status !== undefined && e.status < 500) {
         problem(

@@ -46,8 +46,8 @@ export interface JournalEntry {
   responseBody: string | null
   responseBodyTruncated: boolean
   status: number
-  /** `reset` / `timeout` when the mock dropped the connection instead of answering. */
-  network: 'reset' | 'timeout' | null
+  /** `reset`, `timeout`, `garbage`, `empty`: no HTTP answer (status 0); `truncate`: the body was cut. */
+  network: 'reset' | 'timeout' | 'garbage' | 'empty' | 'truncate' | null
   durationMs: number
   /**
    * The request's headers (lower-case names; credentials and signatures replaced by

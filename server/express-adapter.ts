@@ -4,6 +4,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { getResponse, type HttpHandler } from 'msw'
 import { jsonBytesOf } from '../core/json-response.ts'
+import { RAW_ANSWERS, SHAPED_BODIES } from '../core/pipeline/shape-body.ts'
 
 /**
  * Express 5 middleware that answers with msw handlers through `getResponse()` (see
@@ -42,7 +43,10 @@ export function answerWithHandlers(
     const response = await getResponse(handlers, request)
     if (!response) return false
     if (response.type === 'error') {
-      req.socket.destroy()
+      // Garbage or nothing, then a clean close (FIN); any other dropped connection is a reset.
+      const raw = RAW_ANSWERS.get(response)
+      if (raw) req.socket.end(raw)
+      else req.socket.destroy()
       return true
     }
     if (aborter.signal.aborted) return true
@@ -67,6 +71,11 @@ export function answerWithHandlers(
       res.end(Buffer.from(known.buffer, known.byteOffset, known.byteLength))
       return true
     }
+    if (SHAPED_BODIES.has(response)) {
+      await requestBodyDone(req)
+      await writeShaped(response.body, res, req)
+      return true
+    }
     if (response.headers.has('content-length')) {
       const bytes = Buffer.from(await response.arrayBuffer())
       await requestBodyDone(req)
@@ -81,6 +90,34 @@ export function answerWithHandlers(
     })
     return true
   }
+}
+
+/**
+ * Writes a body a fault cuts or slows chunk by chunk as the stream gives it. When the stream
+ * fails (a truncate fault) the bytes written so far are flushed and the connection closes (FIN),
+ * so the client gets fewer bytes than `Content-Length` promised.
+ */
+async function writeShaped(
+  body: ReadableStream<Uint8Array>,
+  res: ServerResponse,
+  req: IncomingMessage,
+): Promise<void> {
+  const reader = body.getReader()
+  const written = (chunk: Uint8Array) =>
+    new Promise<void>((resolve) => res.write(chunk, () => resolve()))
+  res.flushHeaders()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (res.destroyed) return void reader.cancel().catch(() => {})
+      await written(value)
+    }
+  } catch {
+    req.socket.end()
+    return
+  }
+  res.end()
 }
 
 /**

@@ -53,11 +53,16 @@ export interface Exchange {
   principal?: unknown
   /** The fault rules that fired, in order; a terminal rule (status, network, redirect) is last. */
   faults: FaultRule[]
-  /** Set when the answer is a dropped connection rather than a status. */
-  network: 'reset' | 'timeout' | null
+  /**
+   * Set when the answer is a dropped connection rather than a status, or (`truncate`) a real
+   * answer whose body is cut short.
+   */
+  network: 'reset' | 'timeout' | 'garbage' | 'empty' | 'truncate' | null
   response?: Response
   /** The latency this request got before its answer, ms: fault rules' and `X-Mock-Delay`'s. */
   delayMs?: number
+  /** A `network: truncate` rule that fired: the operation runs, then its answer's body is cut. */
+  truncate?: FaultRule
   /** An `afterCommit` rule that fired: the operation runs, then its answer is replaced. */
   afterCommit?: FaultRule
   /** The operation (or the upstream) ran and answered a success: its change is stored. */
@@ -82,6 +87,11 @@ export function decidingFault(exchange: Exchange): FaultRule | undefined {
 function isLatencyOnly(rule: FaultRule): boolean {
   const { status, network, location } = rule.effect
   return status === undefined && network === undefined && location === undefined
+}
+
+/** Whether the client gets no HTTP answer at all (a dropped connection, garbage, nothing). */
+export function sendsNoAnswer(exchange: Exchange): boolean {
+  return (exchange.network !== null && exchange.network !== 'truncate') || exchange.abandoned
 }
 
 /** The request's session, for steps that run after `resolveSession`. */

@@ -9,6 +9,7 @@ import { refuseUnrouted } from './refuse-unrouted.ts'
 import { renderError } from './render-error.ts'
 import { resolveSession } from './resolve-session.ts'
 import { runOperation } from './run-operation.ts'
+import { shapeBody } from './shape-body.ts'
 import { stampHeaders } from './stamp-headers.ts'
 
 export { createFallbackIds, type Exchange, type Runtime } from './exchange.ts'
@@ -33,6 +34,7 @@ export const REQUEST_STEPS: readonly Step[] = [
 export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void | Promise<void>> = [
   stampHeaders,
   recordJournal,
+  shapeBody,
 ]
 
 /** Runs one exchange through the request steps, the error step and the response steps. */

@@ -4,6 +4,7 @@ import { type FaultRule, redirectResponse } from '../faults.ts'
 import { sleep } from '../sleep.ts'
 import { type Exchange, type Step, sessionOf } from './exchange.ts'
 import { renderError } from './render-error.ts'
+import { GARBAGE_BYTES, RAW_ANSWERS } from './shape-body.ts'
 
 /**
  * Applies the session's fault rules: the latency of every rule that fired, then the terminal
@@ -33,6 +34,10 @@ export const injectFaults: Step = async (exchange) => {
   if (abandon(exchange)) return
   const rule = outcome.rule
   if (!rule) return
+  if (rule.effect.network === 'truncate') {
+    exchange.truncate = rule
+    return
+  }
   if (rule.effect.when === 'afterCommit') {
     exchange.afterCommit = rule
     return
@@ -46,6 +51,7 @@ export const injectFaults: Step = async (exchange) => {
  * the gateway's error, as when a proxy loses a write's answer on its way back.
  */
 export async function loseAnswer(exchange: Exchange): Promise<void> {
+  if (exchange.truncate && !exchange.abandoned) exchange.network = 'truncate'
   const rule = exchange.afterCommit
   if (!rule || exchange.abandoned) return
   exchange.committed = (exchange.response?.status ?? 500) < 400
@@ -90,6 +96,13 @@ async function fail(exchange: Exchange, rule: FaultRule, retryAfter?: number): P
   } else if (effect.network === 'reset') {
     exchange.network = 'reset'
     exchange.response = HttpResponse.error()
+  } else if (effect.network === 'garbage' || effect.network === 'empty') {
+    exchange.network = effect.network
+    exchange.response = HttpResponse.error()
+    RAW_ANSWERS.set(
+      exchange.response,
+      effect.network === 'garbage' ? GARBAGE_BYTES : new Uint8Array(0),
+    )
   } else if (effect.network === 'timeout') {
     exchange.network = 'timeout'
     await sleep(runtime.timeoutCeilingMs, request.signal)

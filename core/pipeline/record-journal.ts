@@ -5,7 +5,7 @@ import {
   previewResponseBody,
 } from '../journal-preview.ts'
 import { redactHeaders } from '../redact.ts'
-import { decidingFault, type Exchange } from './exchange.ts'
+import { decidingFault, type Exchange, sendsNoAnswer } from './exchange.ts'
 
 /**
  * Writes the exchange to its session's journal (nothing when the session itself was refused),
@@ -15,9 +15,9 @@ import { decidingFault, type Exchange } from './exchange.ts'
 export async function recordJournal(exchange: Exchange): Promise<void> {
   const { session, request, url, bodyText } = exchange
   if (!session) return
-  // A dropped connection sent nothing; otherwise keep what the client will read.
+  // A dropped connection sent nothing; otherwise keep the answer (a truncated one whole).
   const preview =
-    exchange.network === null && !exchange.abandoned && exchange.response
+    !sendsNoAnswer(exchange) && exchange.response
       ? await previewResponseBody(exchange.response)
       : undefined
   if (preview) exchange.response = preview.response
@@ -36,12 +36,12 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       requestBodyTruncated: bodyText.length > BODY_PREVIEW_CHARS,
       responseBody: preview?.body ?? null,
       responseBodyTruncated: preview?.truncated ?? false,
-      status: exchange.network === null && !exchange.abandoned ? (response?.status ?? 0) : 0,
+      status: sendsNoAnswer(exchange) ? 0 : (response?.status ?? 0),
       network: exchange.network,
       durationMs: Math.round((performance.now() - exchange.started) * 1000) / 1000,
       requestHeaders: journalQuery(redactHeaders(request.headers)) as Record<string, string>,
       responseHeaders:
-        exchange.network === null && !exchange.abandoned && response
+        !sendsNoAnswer(exchange) && response
           ? (journalQuery(redactHeaders(response.headers)) as Record<string, string>)
           : {},
       requestId: exchange.requestId ?? '',

@@ -1,4 +1,4 @@
-import type { Exchange } from './exchange.ts'
+import { type Exchange, sendsNoAnswer } from './exchange.ts'
 
 /**
  * Puts the vendor's request-id header and `X-Mock-Fault` (every rule that fired) on
@@ -6,7 +6,7 @@ import type { Exchange } from './exchange.ts'
  */
 export function stampHeaders(exchange: Exchange): void {
   const { response } = exchange
-  if (!response || exchange.network !== null || exchange.abandoned) return
+  if (!response || sendsNoAnswer(exchange)) return
   // An upstream's answer keeps its own request id (or none).
   if (!exchange.forwarded)
     response.headers.set(exchange.vendor.requestIdHeader, exchange.requestId ?? '')

@@ -46,7 +46,7 @@ const journalEntry = z.object({
   responseBody: z.string().nullable(),
   responseBodyTruncated: z.boolean(),
   status: z.number().int(),
-  network: z.enum(['reset', 'timeout']).nullable(),
+  network: z.enum(['reset', 'timeout', 'garbage', 'empty', 'truncate']).nullable(),
   durationMs: z.number(),
   requestHeaders: z
     .record(z.string(), z.string())

@@ -276,7 +276,7 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
     [
       'an effect with nothing in it',
       { effect: {} },
-      /effect needs at least one of status, network or delayMs/,
+      /effect needs at least one of status, network, delayMs or bytesPerSecond/,
     ],
     [
       'status and network together',
