@@ -42,12 +42,14 @@ Options:
   --fault <spec>        a fault rule every session starts with, repeatable:
                         'OPERATION[:EFFECT][:key=value…]'
                         EFFECT: a status (4xx/5xx, or 301/302/303/307/308 with
-                        location=URL), reset or timeout; none with delayMs=MS: latency only
+                        location=URL), reset, timeout, garbage, empty or truncate (with
+                        bytes=N); none with delayMs=MS or bytesPerSecond=N: latency only
                         (delayMs=uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX): drawn)
                         window: from=+5s|ISO, until=+30s|ISO, or every=60s with for=10s
                         quota=LIMIT/PERMS[/session|principal|operation]: the vendor's 429
                         past LIMIT requests per window (EFFECT may be left out)
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
+                        bytes, bytesPerSecond,
                         location, when (afterCommit: fail after the operation ran),
                         body (JSON), method, path, principal, id; OPERATION may use * and ?
   --faults <file>       add the fault rules in a JSON or YAML file (an array)
@@ -74,12 +76,18 @@ const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
   seed: 'rule',
   retryAfter: 'effect',
   delayMs: 'effect',
+  bytes: 'effect',
+  bytesPerSecond: 'effect',
 }
+
+/** The `network` effects the shorthand names in EFFECT's place. */
+const NETWORK_EFFECTS = ['reset', 'timeout', 'truncate', 'garbage', 'empty']
 
 /**
  * Parses the `--fault` shorthand into a fault rule (the engine validates it like JSON):
- * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code, `reset` or `timeout`, and the
- * keys are `times`, `after`, `every`, `probability`, `seed`, `retryAfter`, `delayMs` (numbers),
+ * `OPERATION[:EFFECT][:key=value…]`, where EFFECT is a status code or a `network` effect (`reset`,
+ * `timeout`, `truncate`, `garbage`, `empty`), and the keys are `times`, `after`, `every`,
+ * `probability`, `seed`, `retryAfter`, `delayMs`, `bytes`, `bytesPerSecond` (numbers),
  * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), the window's
  * `from`, `until`, `for` and `every` (a duration: `every=60s`; a number is the rule's `every`), `method`, `path` and `id`. Without EFFECT a rule
  * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
@@ -98,9 +106,12 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   const first = parts[0] as string
   if (!first.includes('=')) {
     parts.shift()
-    if (first === 'reset' || first === 'timeout') effect.network = first
+    if (NETWORK_EFFECTS.includes(first)) effect.network = first
     else if (/^\d{3}$/.test(first)) effect.status = Number(first)
-    else throw new Error(`--fault "${spec}": "${first}" is neither a status code nor reset/timeout`)
+    else
+      throw new Error(
+        `--fault "${spec}": "${first}" is neither a status code nor ${NETWORK_EFFECTS.join('/')}`,
+      )
   }
   for (const option of parts) {
     const eq = option.indexOf('=')

@@ -370,6 +370,15 @@ describe('the --fault shorthand', () => {
         window: { every: '60s', for: '10s' },
       },
     ],
+    [
+      'snowflake.*:truncate:bytes=10',
+      { match: { operation: 'snowflake.*' }, effect: { network: 'truncate', bytes: 10 } },
+    ],
+    ['swr.*:garbage', { match: { operation: 'swr.*' }, effect: { network: 'garbage' } }],
+    [
+      'cycle.*:bytesPerSecond=512:delayMs=100',
+      { match: { operation: 'cycle.*' }, effect: { bytesPerSecond: 512, delayMs: 100 } },
+    ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {
     const parsed = parseFaultSpec(spec)
     expect(parsed).toEqual(rule)
