@@ -1,305 +1,37 @@
-import { z } from 'zod'
 import { InputError } from './errors.ts'
+import {
+  boundToEnvelope,
+  describeZodError,
+  drawDelay,
+  type FaultRule,
+  type FaultRuleInput,
+  faultRuleSchema,
+  MAX_FAULT_DELAY_MS,
+} from './fault-rule.ts'
 import {
   inWindow,
   resolveWindow,
   storedWindow,
   type Window,
   windowProblem,
-  windowSchema,
 } from './fault-window.ts'
-import { compileGlob, globProblem } from './glob.ts'
+import { compileGlob } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
 
-/** How deep a rule's own body may nest: deeper JSON is refused before anything is stored. */
-const MAX_BODY_DEPTH = 64
-
-const globSchema = z.string().superRefine((glob, ctx) => {
-  const problem = globProblem(glob)
-  if (problem) ctx.addIssue({ code: 'custom', message: `glob ${problem}` })
-})
-
-/** Redirect statuses a fault may answer with; each needs `location`. */
-export const FAULT_REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308]
-/** The longest latency one request can get from fault rules together, ms. */
-export const MAX_FAULT_DELAY_MS = 300_000
-
-const wholeMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS)
-
-/**
- * A latency: whole ms, or a distribution drawn per request from the rule's seeded stream (so the
- * same seed gives the same delays): `uniform` between `min` and `max`, or `lognormal` around
- * `median` with the log's standard deviation `sigma` (a long tail, as real services show), cut at
- * `max`.
- */
-const delaySchema = z.union([
-  wholeMs,
-  z.discriminatedUnion('distribution', [
-    z
-      .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
-      .strict()
-      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
-    z
-      .object({
-        distribution: z.literal('lognormal'),
-        median: wholeMs,
-        sigma: z.number().min(0).max(10),
-        max: wholeMs,
-      })
-      .strict()
-      .refine((d) => d.median <= d.max, {
-        message: 'median must not exceed max',
-        path: ['median'],
-      }),
-  ]),
-])
-
-/** A rule's latency as written: whole ms or a distribution. */
-export type FaultDelay = z.output<typeof delaySchema>
-
-/** Draws one delay from `delay`, ms; a distribution takes one or two draws from `random`. */
-export function drawDelay(delay: FaultDelay, random: Random): number {
-  if (typeof delay === 'number') return delay
-  if (delay.distribution === 'uniform') return random.int(delay.min, delay.max)
-  // Box-Muller: one standard normal from two uniforms (1 - next() is never 0).
-  const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next())
-  return Math.min(delay.max, Math.round(delay.median * Math.exp(delay.sigma * normal)))
-}
-
-/**
- * What a rule does. `status` is an error (400-599, answered in the vendor's error envelope) or a
- * redirect (301, 302, 303, 307, 308) with its `location`; a fault never fakes a success. `body`,
- * `retryAfter` and `location` go with `status`; `network` excludes `status`; `delayMs` goes with
- * either, or alone (a latency-only rule, see {@link FaultEngine.evaluate}).
- */
-const effectSchema = z
-  .object({
-    status: z.number().int().optional(),
-    retryAfter: z.number().int().min(0).max(86_400).optional(),
-    delayMs: delaySchema.optional(),
-    network: z
-      .enum(['reset', 'timeout', 'truncate', 'garbage', 'empty'])
-      .optional()
-      .describe(
-        'reset: the connection drops; timeout: no answer until the client gives up; truncate: the real status, headers and Content-Length, then only the first `bytes` of the body and the connection closes; garbage: bytes that are no HTTP, then close; empty: the connection closes with no bytes',
-      ),
-    bytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000_000)
-      .optional()
-      .describe('With network truncate: how many bytes of the body the client gets'),
-    bytesPerSecond: z
-      .number()
-      .int()
-      .min(1)
-      .max(1_000_000_000)
-      .optional()
-      .describe(
-        'The real answer is sent at this rate (after any delayMs to the first byte); like delayMs, it lets later rules fire',
-      ),
-    when: z
-      .enum(['before', 'afterCommit'])
-      .optional()
-      .describe(
-        'before (default): the effect replaces the operation; afterCommit: the operation runs and its change is stored, then the client gets the failure instead of the answer',
-      ),
-    body: z
-      .unknown()
-      .optional()
-      .refine((body) => nestingDepth(body) <= MAX_BODY_DEPTH, {
-        message: `effect.body may nest at most ${MAX_BODY_DEPTH} levels deep`,
-      }),
-    location: z
-      .string()
-      .min(1)
-      .max(2048)
-      .refine((location) => isRedirectTarget(location), {
-        message: 'effect.location must be an absolute http(s) URL or a path starting with /',
-      })
-      .optional(),
-  })
-  .strict()
-  .superRefine((e, ctx) => {
-    const problem = (path: string, message: string) =>
-      ctx.addIssue({ code: 'custom', path: [path], message })
-    if (
-      e.status === undefined &&
-      e.network === undefined &&
-      e.delayMs === undefined &&
-      e.bytesPerSecond === undefined
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'effect needs at least one of status, network, delayMs or bytesPerSecond',
-      })
-    }
-    if (e.network === 'truncate' && e.bytes === undefined) {
-      problem('bytes', 'network truncate needs bytes, how much of the body the client gets')
-    }
-    if (e.bytes !== undefined && e.network !== 'truncate') {
-      problem('bytes', 'goes only with network truncate')
-    }
-    if (e.bytesPerSecond !== undefined && e.network !== undefined && e.network !== 'truncate') {
-      problem('bytesPerSecond', `a ${e.network} sends no body to slow down`)
-    }
-    if (e.when === 'afterCommit' && (e.network === 'truncate' || e.bytesPerSecond !== undefined)) {
-      problem('when', 'truncate and bytesPerSecond always shape the real answer; leave when out')
-    }
-    if (e.status !== undefined && e.network !== undefined) {
-      problem('network', 'effect cannot have both status and network')
-    }
-    const redirect = e.status !== undefined && FAULT_REDIRECT_STATUSES.includes(e.status)
-    if (e.status !== undefined && !redirect && (e.status < 400 || e.status > 599)) {
-      problem(
-        'status',
-        `must be an error status (400-599) or a redirect (${FAULT_REDIRECT_STATUSES.join(', ')}) with location; got ${e.status} (a fault never answers a success)`,
-      )
-    }
-    if (redirect && e.location === undefined) {
-      problem('location', `a ${e.status} redirect needs location, the URL it points to`)
-    }
-    if (e.location !== undefined && !redirect) {
-      problem(
-        'location',
-        `goes only with a redirect status (${FAULT_REDIRECT_STATUSES.join(', ')})`,
-      )
-    }
-    if (e.when === 'afterCommit') {
-      if (e.status === undefined && e.network === undefined) {
-        problem(
-          'when',
-          'afterCommit needs network (reset, timeout, garbage, empty) or a gateway status (500-599)',
-        )
-      }
-      if (e.status !== undefined && e.status < 500) {
-        problem(
-          'when',
-          `afterCommit goes with a gateway status (500-599), the answer lost on its way back; got ${e.status}`,
-        )
-      }
-    }
-    for (const key of ['body', 'retryAfter'] as const) {
-      if (e[key] !== undefined && e.status === undefined) {
-        problem(key, `goes only with status (${key} shapes the answer a status effect gives)`)
-      }
-    }
-  })
-
-/** With `quota`, `effect` may be left out: the vendor's throttling answer (429) is the effect. */
-function withQuotaEffect(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
-  const rule = input as Record<string, unknown>
-  return rule.quota !== undefined && rule.effect === undefined
-    ? { ...rule, effect: { status: 429 } }
-    : input
-}
-
-/** A fault rule's fields; {@link faultRuleSchema} adds the default effect of a quota. */
-export const faultRuleObjectSchema = z
-  .object({
-    id: z
-      .string()
-      .regex(
-        /^[A-Za-z0-9._-]{1,64}$/,
-        'id must be 1-64 letters, digits, dots, dashes or underscores',
-      )
-      .optional(),
-    match: z
-      .object({
-        operation: globSchema.optional(),
-        method: z
-          .string()
-          .regex(/^[A-Za-z]{3,7}$/, 'method must be an HTTP method such as GET')
-          .transform((m) => m.toUpperCase())
-          .optional(),
-        path: globSchema.optional(),
-        principal: globSchema
-          .optional()
-          .describe(
-            "A glob over the authenticated caller as its vendor names it (see the README's fault section)",
-          ),
-        headers: z
-          .record(
-            z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/, 'must be a header name'),
-            globSchema,
-          )
-          .optional()
-          .describe(
-            'Header name (any case) → glob over its value; a missing header does not match',
-          ),
-        query: z
-          .record(z.string().min(1).max(256), globSchema)
-          .optional()
-          .describe(
-            'Query parameter → glob over its (first) value; a missing parameter does not match',
-          ),
-        body: z
-          .record(z.string().min(1).max(256), globSchema)
-          .optional()
-          .describe(
-            'Top-level JSON field → glob over its value (a string as is, others as JSON text); a body that is no JSON object does not match',
-          ),
-      })
-      .strict()
-      .default({}),
-    effect: effectSchema,
-    window: windowSchema.optional(),
-    quota: z
-      .object({
-        limit: z.number().int().min(0).max(1_000_000),
-        perMs: z.number().int().min(1).max(86_400_000),
-        by: z.enum(['session', 'principal', 'operation']).default('session'),
-      })
-      .strict()
-      .optional()
-      .describe(
-        "Lets `limit` requests through per `perMs` window of the session clock (counted per session, caller or operation); the rest get the effect, by default the vendor's 429 with Retry-After until the window ends",
-      ),
-    probability: z.number().min(0).max(1).optional(),
-    times: z.number().int().min(1).optional(),
-    after: z.number().int().min(0).optional(),
-    every: z.number().int().min(1).optional(),
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-  })
-  .strict()
-
-/** The JSON shape of a fault rule, as the control API and `mock.faults.add()` accept it. */
-export const faultRuleSchema = z.preprocess(withQuotaEffect, faultRuleObjectSchema)
-
-type RuleJson = z.input<typeof faultRuleObjectSchema>
-
-/**
- * A fault rule as written by a user (the JSON of `POST /__mock/faults`). `Pattern` narrows
- * `match.operation`: the library's own API passes its operation-id glob type, so a misspelt id or
- * rule field is a compile error.
- */
-export type FaultRuleInput<Pattern extends string = string> = Omit<
-  RuleJson,
-  'match' | 'effect' | 'quota'
-> & {
-  match?: Omit<NonNullable<RuleJson['match']>, 'operation'> & { operation?: Pattern }
-} & (
-    | { effect: RuleJson['effect']; quota?: RuleJson['quota'] }
-    /** With `quota`, `effect` defaults to the vendor's 429. */
-    | { effect?: RuleJson['effect']; quota: NonNullable<RuleJson['quota']> }
-  )
-
-/** A fault rule's effect as written by a user. */
-export type FaultEffectInput = RuleJson['effect']
-
-type StoredJson = z.output<typeof faultRuleObjectSchema>
-
-/** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
-export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
-  match: Omit<StoredJson['match'], 'operation'> & { operation?: Pattern }
-  id: string
-  matched: number
-  fired: number
-}
-
+/** The rule's shape, for the modules that take rules from here. */
+export {
+  describeZodError,
+  drawDelay,
+  FAULT_REDIRECT_STATUSES,
+  type FaultDelay,
+  type FaultEffectInput,
+  type FaultRule,
+  type FaultRuleInput,
+  faultRuleObjectSchema,
+  faultRuleSchema,
+  MAX_FAULT_DELAY_MS,
+} from './fault-rule.ts'
 /** What a request looks like to the fault engine. */
 export interface FaultRequest {
   operation: string
@@ -656,74 +388,4 @@ function fieldsMatch(active: ActiveRule, request: FaultRequest): boolean {
     const value = body[name]
     return typeof value === 'string' ? value : JSON.stringify(value)
   })
-}
-
-/** Turns zod issues into one sentence naming each bad field. */
-export function describeZodError(error: z.ZodError): string {
-  return flattenIssues(error.issues, [])
-    .map(({ path, message }) => `${path.length > 0 ? path.join('.') : 'body'}: ${message}`)
-    .join('; ')
-}
-
-/**
- * Issues with their full paths. A union's "Invalid input" says nothing: it is replaced by the
- * issues of the alternative the value was meant for (the one whose type it has), or by the
- * alternatives' expected types when it has none of them.
- */
-function flattenIssues(
-  issues: readonly z.core.$ZodIssue[],
-  prefix: PropertyKey[],
-): Array<{ path: PropertyKey[]; message: string }> {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path]
-    // A record's bad key: say what is wrong with it.
-    if (issue.code === 'invalid_key') return flattenIssues(issue.issues, path)
-    if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
-      return [{ path, message: issue.message }]
-    }
-    const wrongType = (branch: readonly z.core.$ZodIssue[]) =>
-      branch.some((i) => i.code === 'invalid_type' && i.path.length === 0)
-    const meant = issue.errors.find((branch) => !wrongType(branch))
-    if (meant) return flattenIssues(meant, path)
-    const expected = issue.errors.flatMap((branch) =>
-      branch.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : [])),
-    )
-    return [{ path, message: `expected ${[...new Set(expected)].join(' or ')}` }]
-  })
-}
-
-/**
- * Whether an effect answers with the vendor's own error envelope, which is bound to the statuses
- * the vendor publishes. A rule with its own body answers what its author wrote and a redirect
- * carries no envelope, so those fire on any operation.
- */
-function boundToEnvelope(effect: FaultRule['effect']): boolean {
-  return effect.body === undefined && effect.location === undefined
-}
-
-/** The nesting depth of a JSON value, counted without recursion (a hostile body cannot overflow). */
-function nestingDepth(value: unknown): number {
-  let deepest = 0
-  const pending: Array<[unknown, number]> = [[value, 0]]
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop() as [unknown, number]
-    if (typeof current !== 'object' || current === null) continue
-    if (depth + 1 > deepest) deepest = depth + 1
-    if (deepest > MAX_BODY_DEPTH) return deepest
-    for (const child of Object.values(current)) pending.push([child, depth + 1])
-  }
-  return deepest
-}
-
-/** A `Location` a redirect may carry: an absolute http(s) URL or a path, no control characters. */
-function isRedirectTarget(location: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(location)) return false
-  if (location.startsWith('/') && !location.startsWith('//')) return true
-  try {
-    const url = new URL(location)
-    return url.protocol === 'http:' || url.protocol === 'https:'
-  } catch {
-    return false
-  }
 }
