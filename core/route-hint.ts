@@ -54,20 +54,7 @@ function segments(path: string): string[] {
 
 /** Edit distance between the request's segments and a template's, segment by segment. */
 function pathCost(request: string[], template: string[], memo: Map<string, number>): number {
-  let previous = Array.from({ length: template.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= request.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= template.length; j++) {
-      row[j] = Math.min(
-        (previous[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (previous[j - 1] as number) +
-          segmentCost(request[i - 1] as string, template[j - 1] as string, memo),
-      )
-    }
-    previous = row
-  }
-  return previous[template.length] as number
+  return editDistance(request, template, (segment, literal) => segmentCost(segment, literal, memo))
 }
 
 /**
