@@ -35,7 +35,8 @@ export default defineConfig({
 `
 
 // The app under test: a page on its own origin that calls Snowflake's REST API cross-origin.
-const SPEC = `import { http, HttpResponse } from 'msw'
+const SPEC = `import { existsSync, writeFileSync } from 'node:fs'
+import { http, HttpResponse } from 'msw'
 import { expect, test, type PlaywrightMock } from 'image-registry-mock/playwright'
 
 const API = 'https://acme-main.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories'
@@ -117,11 +118,20 @@ test.describe('with mockOptions', () => {
   })
 })
 
-// Two workers run these at once; each test sees only the repository it created.
+// Two workers run these at once; each test sees only the repository it created. A worker's first
+// test waits (30 s at most) until the other worker has started one too, so that the two are
+// running together whatever either worker's start-up costs.
 const NAMES = ['ALPHA', 'BRAVO', 'CHARLIE', 'DELTA', 'ECHO', 'FOXTROT']
+async function meetOtherWorker(index: number): Promise<void> {
+  writeFileSync(\`.started-\${index}\`, '')
+  for (let waited = 0; waited < 30_000 && !existsSync(\`.started-\${1 - index}\`); waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
 for (const name of NAMES) {
   test(\`parallel test \${name} sees only its own world\`, async ({ page, mock }, testInfo) => {
     const started = Date.now()
+    await meetOtherWorker(testInfo.parallelIndex)
     await page.goto(\`http://app.test/?create=\${name}\`)
     await expect(page.locator('#out')).toHaveText(/^200:/)
     const shown = (await page.locator('#out').textContent()) ?? ''
