@@ -1,11 +1,13 @@
+import { commitsChange } from './fault-match.ts'
 import type { JournalEntry } from './journal.ts'
 import { DEFAULT_STATUSES } from './openapi.ts'
 import type { AnyVendor } from './vendor.ts'
 
 /**
  * The fault kinds a client can meet: network faults (`reset`, `timeout`, and the broken bodies
- * `truncate`, `garbage`, `empty`), a body sent slowly (`slowBody`, a rule's `bytesPerSecond`) and
- * an answer lost after the change was stored (`afterCommit`, writes only).
+ * `truncate`, `garbage`, `empty`), a body sent slowly (`slowBody`, a rule's `bytesPerSecond`), an
+ * answer lost after the change was stored (`afterCommit`, operations that store a change only)
+ * and async work that ended in error (`asyncFail`, operations that start async work only).
  */
 export const FAULT_KINDS = [
   'reset',
@@ -15,6 +17,7 @@ export const FAULT_KINDS = [
   'empty',
   'slowBody',
   'afterCommit',
+  'asyncFail',
 ] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
@@ -39,11 +42,10 @@ export interface Coverage {
 /** The fault kinds one journal entry shows (reads the failure fields present in the entry). */
 export function faultKinds(entry: JournalEntry): FaultKind[] {
   const kinds: FaultKind[] = []
-  const extra = entry as { committed?: boolean; bytesPerSecond?: number; slowBody?: boolean }
-  if (entry.network !== null && (FAULT_KINDS as readonly string[]).includes(entry.network))
-    kinds.push(entry.network as FaultKind)
-  if (extra.bytesPerSecond !== undefined || extra.slowBody === true) kinds.push('slowBody')
-  if (extra.committed === true) kinds.push('afterCommit')
+  if (entry.network !== null) kinds.push(entry.network)
+  if (entry.bytesPerSecond !== undefined) kinds.push('slowBody')
+  if (entry.committed === true) kinds.push('afterCommit')
+  if (entry.asyncFailed === true) kinds.push('asyncFail')
   return kinds
 }
 
@@ -53,12 +55,18 @@ export function faultKinds(entry: JournalEntry): FaultKind[] {
  * Requests that matched no operation (`<vendor>.unmatched`) are left out. Linear in the entries.
  */
 export function coverage(entries: Iterable<JournalEntry>, vendors: readonly AnyVendor[]): Coverage {
-  const catalogue = new Map<string, { statuses: readonly number[]; writes: boolean }>()
+  const catalogue = new Map<string, { statuses: readonly number[]; kinds: FaultKind[] }>()
   for (const vendor of vendors) {
     for (const op of vendor.operations) {
       catalogue.set(`${vendor.name}.${op.id}`, {
         statuses: op.statuses ?? DEFAULT_STATUSES,
-        writes: op.writes === true || !['GET', 'HEAD'].includes(op.method.toUpperCase()),
+        // Only what the operation can meet: a lost commit where it stores one, a failed async
+        // work where it starts some.
+        kinds: FAULT_KINDS.filter(
+          (kind) =>
+            (kind !== 'afterCommit' || commitsChange(op)) &&
+            (kind !== 'asyncFail' || op.asyncWork !== undefined),
+        ),
       })
     }
   }
@@ -77,11 +85,10 @@ export function coverage(entries: Iterable<JournalEntry>, vendors: readonly AnyV
   const operations = [...seen]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([operation, tally]): OperationCoverage => {
-      const { statuses, writes } = catalogue.get(operation) as {
+      const { statuses, kinds } = catalogue.get(operation) as {
         statuses: readonly number[]
-        writes: boolean
+        kinds: FaultKind[]
       }
-      const kinds = FAULT_KINDS.filter((kind) => writes || kind !== 'afterCommit')
       return {
         operation,
         calls: tally.calls,

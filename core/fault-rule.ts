@@ -96,6 +96,12 @@ const effectSchema = z
       .describe(
         'The real answer is sent at this rate (after any delayMs to the first byte); like delayMs, it lets later rules fire',
       ),
+    async: z
+      .enum(['fail'])
+      .optional()
+      .describe(
+        "fail: the operation answers as usual (Cycle's 202 with its job, Snowflake's 202 of Prefer: respond-async), then the async work it started ends in error: the job in its error state, the polled result in the vendor's error; only on operations that start async work",
+      ),
     when: z
       .enum(['before', 'afterCommit'])
       .optional()
@@ -125,12 +131,19 @@ const effectSchema = z
       e.status === undefined &&
       e.network === undefined &&
       e.delayMs === undefined &&
-      e.bytesPerSecond === undefined
+      e.bytesPerSecond === undefined &&
+      e.async === undefined
     ) {
       ctx.addIssue({
         code: 'custom',
-        message: 'effect needs at least one of status, network, delayMs or bytesPerSecond',
+        message: 'effect needs at least one of status, network, delayMs, bytesPerSecond or async',
       })
+    }
+    if (e.async !== undefined) {
+      for (const key of ['status', 'network', 'when'] as const) {
+        if (e[key] !== undefined)
+          problem(key, 'goes not with async: the async work fails after a normal answer')
+      }
     }
     if (e.network === 'truncate' && e.bytes === undefined) {
       problem('bytes', 'network truncate needs bytes, how much of the body the client gets')
@@ -288,12 +301,31 @@ export type FaultEffectInput = RuleJson['effect']
 
 type StoredJson = z.output<typeof faultRuleObjectSchema>
 
-/** A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted). */
+/**
+ * A quota's count in its current window: when the window started (ISO-8601, session clock) and
+ * the requests seen in it per key (`""` for the session, else the caller or operation).
+ */
+export interface QuotaUsage {
+  windowStart: string
+  counts: Record<string, number>
+}
+
+/**
+ * A stored fault rule with its counters (`matched`: requests it matched, `fired`: times it acted;
+ * `quotaUsage`: a quota's count in its current window, absent while that window has seen none).
+ */
 export interface FaultRule<Pattern extends string = string> extends Omit<StoredJson, 'match'> {
   match: Omit<StoredJson['match'], 'operation'> & { operation?: Pattern }
   id: string
   matched: number
   fired: number
+  quotaUsage?: QuotaUsage
+}
+
+/** A stored rule as input again: without its counters, which the rule schema does not take. */
+export function withoutCounters(rule: object): Record<string, unknown> {
+  const { matched: _m, fired: _f, quotaUsage: _q, ...kept } = rule as Record<string, unknown>
+  return kept
 }
 
 /** Turns zod issues into one sentence naming each bad field. */

@@ -1,5 +1,22 @@
 import { InputError } from './errors.ts'
 import {
+  type FaultRequest,
+  type FieldMatchers,
+  fieldMatchers,
+  fieldsMatch,
+  fitsOperation,
+  type OperationFacts,
+  quotaKey,
+} from './fault-match.ts'
+import {
+  countQuota,
+  newQuotaCounter,
+  type QuotaCounter,
+  type QuotaHit,
+  quotaUsage,
+  restoreQuota,
+} from './fault-quota.ts'
+import {
   boundToEnvelope,
   describeZodError,
   drawDelay,
@@ -7,6 +24,7 @@ import {
   type FaultRuleInput,
   faultRuleSchema,
   MAX_FAULT_DELAY_MS,
+  type QuotaUsage,
 } from './fault-rule.ts'
 import {
   inWindow,
@@ -19,6 +37,8 @@ import { compileGlob } from './glob.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
 import type { TextMatcher } from './wildcard.ts'
 
+export type { FaultRequest, OperationFacts } from './fault-match.ts'
+export type { QuotaHit } from './fault-quota.ts'
 /** The rule's shape, for the modules that take rules from here. */
 export {
   describeZodError,
@@ -31,24 +51,9 @@ export {
   faultRuleObjectSchema,
   faultRuleSchema,
   MAX_FAULT_DELAY_MS,
+  type QuotaUsage,
+  withoutCounters,
 } from './fault-rule.ts'
-/** What a request looks like to the fault engine. */
-export interface FaultRequest {
-  operation: string
-  method: string
-  path: string
-  /** The error statuses the operation can answer; a rule forcing another one does not match. */
-  statuses?: readonly number[]
-  /** The authenticated caller as the vendor names it, for `match.principal`. */
-  principal?: string
-  headers?: Headers
-  query?: URLSearchParams
-  /** The request body's top-level JSON object, parsed on first need (undefined: none). */
-  body?: () => Record<string, unknown> | undefined
-}
-
-/** A rule's `match.headers`, `query` or `body`: each name with its compiled glob. */
-type FieldMatchers = Array<[string, TextMatcher]>
 
 interface ActiveRule {
   rule: FaultRule
@@ -61,7 +66,7 @@ interface ActiveRule {
   body?: FieldMatchers
   random: Random
   /** A quota's counts: the window they are for, and requests seen in it per key. */
-  quota?: { anchor: number; window: number; counts: Map<string, number> }
+  quota?: QuotaCounter
 }
 
 /** The reason a rule was refused, for a 400 from the control API. */
@@ -100,14 +105,19 @@ export interface FaultOutcome {
   rule?: FaultRule
   /** Every rule that fired for this request, in rule order; the terminal rule, if any, is last. */
   applied: FaultRule[]
-  /** A quota rule that fired: seconds until its window ends, for `Retry-After`. */
-  retryAfter?: number
+  /** A quota rule that fired: its limits and the seconds until its window ends (`Retry-After`). */
+  quota?: QuotaHit
 }
 
 /** True for a rule that only adds latency, so evaluation goes on past it. */
 export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
   const { effect } = rule
-  return effect !== undefined && effect.status === undefined && effect.network === undefined
+  return (
+    effect !== undefined &&
+    effect.status === undefined &&
+    effect.network === undefined &&
+    effect.async === undefined
+  )
 }
 
 /**
@@ -135,14 +145,14 @@ export class FaultEngine {
   #added = 0
 
   /**
-   * @param statusesOf the statuses an operation can answer (its vendor's catalogue), undefined
-   * when it names none: a rule forcing a status fires only on operations that can answer it.
+   * @param factsOf what is known of an operation (undefined: nothing, so nothing is refused): a
+   * rule forcing a status fires only on operations that can answer it, an `afterCommit` rule
+   * only on operations that store a change, an `async` rule only on ones that start async work.
    */
   constructor(
     private sessionSeed: number,
     private readonly operationIds: () => readonly string[],
-    private readonly statusesOf: (operationId: string) => readonly number[] | undefined = () =>
-      undefined,
+    private readonly factsOf: (operationId: string) => OperationFacts | undefined = () => undefined,
     private readonly now: () => number = () => 0,
   ) {}
 
@@ -177,10 +187,7 @@ export class FaultEngine {
         `match.operation "${parsed.data.match.operation}" matches no operation; see GET /__mock/health for the list`,
       )
     }
-    const { status } = parsed.data.effect
-    if (status !== undefined && boundToEnvelope(parsed.data.effect)) {
-      this.#checkStatus(status, parsed.data.match.operation, operation)
-    }
+    this.#checkTargets(parsed.data, operation)
     const window = parsed.data.window && resolveWindow(parsed.data.window, this.now())
     const problem = window && windowProblem(window)
     if (problem) throw new FaultRuleError(`window.${problem[0]}: ${problem[1]}`)
@@ -199,22 +206,63 @@ export class FaultEngine {
       headers: fieldMatchers(parsed.data.match.headers),
       query: fieldMatchers(parsed.data.match.query),
       body: fieldMatchers(parsed.data.match.body),
-      quota: parsed.data.quota ? { anchor: this.now(), window: 0, counts: new Map() } : undefined,
+      quota: parsed.data.quota ? newQuotaCounter(this.now()) : undefined,
       random: createRandom(parsed.data.seed ?? hashSeed(this.sessionSeed, 'fault', position)),
     })
     return rule
   }
 
+  /**
+   * Refuses an effect none of the operations a rule matches can have: a status none can answer,
+   * `afterCommit` where none stores a change, `async` where none starts async work.
+   */
+  #checkTargets(
+    rule: Pick<FaultRule, 'match' | 'effect'>,
+    operation: TextMatcher | undefined,
+  ): void {
+    const glob = rule.match.operation ?? 'any operation'
+    const facts = this.operationIds()
+      .filter((op) => !operation || operation.test(op))
+      .map((op) => [op, this.factsOf(op)] as const)
+      .filter(([, f]) => !f || !rule.match.method || f.method === rule.match.method)
+    const known = facts.flatMap(([op, f]) => (f ? [[op, f] as const] : []))
+    if (known.length < facts.length) return
+    const { effect } = rule
+    if (effect.when === 'afterCommit' && !known.some(([, f]) => f.commits)) {
+      throw new FaultRuleError(
+        `effect.when: afterCommit needs an operation that stores a change, and ${glob}${rule.match.method ? ` (${rule.match.method})` : ''} only reads (${known.map(([op]) => op).join(', ')}): "committed" means nothing there`,
+      )
+    }
+    if (effect.async !== undefined && !known.some(([, f]) => f.asyncWork !== undefined)) {
+      const starting = this.operationIds().flatMap((op) => {
+        const what = this.factsOf(op)?.asyncWork
+        return what ? [`${op} (${what})`] : []
+      })
+      throw new FaultRuleError(
+        `effect.async: ${glob} starts no async work; the operations that do: ${starting.join(', ') || 'none'}`,
+      )
+    }
+    if (effect.status !== undefined && boundToEnvelope(effect)) {
+      this.#checkStatus(
+        effect.status,
+        glob,
+        known.map(([, f]) => f.statuses),
+      )
+    }
+  }
+
   /** Refuses a status that none of the operations a rule matches can answer. */
-  #checkStatus(status: number, glob: string | undefined, operation: TextMatcher | undefined): void {
-    const targets = this.operationIds().filter((op) => !operation || operation.test(op))
-    const lists = targets.map((op) => this.statusesOf(op))
+  #checkStatus(
+    status: number,
+    glob: string,
+    lists: ReadonlyArray<readonly number[] | undefined>,
+  ): void {
     if (lists.some((list) => list === undefined || list.includes(status))) return
     const named = [...new Set(lists.flatMap((list) => list ?? []))]
       .filter((s) => s >= 400)
       .sort((a, b) => a - b)
     throw new FaultRuleError(
-      `effect.status ${status} is not a status ${glob ?? 'any operation'} can answer (the vendor's published errors: ${named.join(', ')}); give effect.body to answer it with a body of your own`,
+      `effect.status ${status} is not a status ${glob} can answer (the vendor's published errors: ${named.join(', ')}); give effect.body to answer it with a body of your own`,
     )
   }
 
@@ -245,7 +293,11 @@ export class FaultEngine {
 
   list(): FaultRule[] {
     this.#expire()
-    return this.#rules.map((r) => ({ ...r.rule }))
+    const now = this.now()
+    return this.#rules.map((r) => {
+      const usage = r.quota && quotaUsage(r.rule, r.quota, now)
+      return usage ? { ...r.rule, quotaUsage: usage } : { ...r.rule }
+    })
   }
 
   /** Removes the rules whose window has ended. */
@@ -266,11 +318,15 @@ export class FaultEngine {
    * Sets a rule's counters, as a saved state recorded them, so that `times`, `after` and `every`
    * carry on where they stopped instead of starting again. Returns false for an unknown id.
    */
-  restoreCounters(id: string, counters: { matched: number; fired: number }): boolean {
+  restoreCounters(
+    id: string,
+    counters: { matched: number; fired: number; quotaUsage?: QuotaUsage },
+  ): boolean {
     const active = this.#rules.find((r) => r.rule.id === id)
     if (!active) return false
     active.rule.matched = counters.matched
     active.rule.fired = counters.fired
+    if (active.quota && counters.quotaUsage) restoreQuota(active.quota, counters.quotaUsage)
     return true
   }
 
@@ -301,22 +357,16 @@ export class FaultEngine {
       if (active.path && !active.path.test(request.path)) continue
       if (active.principal && !active.principal.test(request.principal ?? '\u0000')) continue
       if (!fieldsMatch(active, request)) continue
-      const { status } = rule.effect
-      if (
-        status !== undefined &&
-        boundToEnvelope(rule.effect) &&
-        request.statuses?.includes(status) === false
-      )
-        continue
+      if (!fitsOperation(rule, request)) continue
       rule.matched++
       const after = rule.after ?? 0
       if (rule.matched <= after) continue
       if (rule.times !== undefined && rule.fired >= rule.times) continue
       if (rule.every !== undefined && (rule.matched - after) % rule.every !== 0) continue
       if (rule.probability !== undefined && active.random.next() >= rule.probability) continue
-      const retryAfter = overQuota(active, request, now)
-      if (retryAfter === null) continue
-      if (retryAfter !== undefined) outcome.retryAfter = retryAfter
+      const hit = countQuota(rule, active.quota, quotaKey(rule, request), now)
+      if (hit === null) continue
+      if (hit !== undefined) outcome.quota = hit
       rule.fired++
       outcome.applied.push(rule)
       if (rule.effect.delayMs !== undefined) {
@@ -330,62 +380,4 @@ export class FaultEngine {
     }
     return outcome
   }
-}
-
-/**
- * Counts a request against the rule's quota: null while it is within `limit` for its window (the
- * rule does not fire), else the seconds until the window ends (at least 1); undefined without a
- * quota. Windows are `perMs` long from when the rule was added, on the session clock.
- */
-function overQuota(
-  active: ActiveRule,
-  request: FaultRequest,
-  now: number,
-): number | null | undefined {
-  const { quota } = active.rule
-  const state = active.quota
-  if (!quota || !state) return undefined
-  const window = Math.floor((now - state.anchor) / quota.perMs)
-  if (window !== state.window) {
-    state.window = window
-    state.counts.clear()
-  }
-  const key =
-    quota.by === 'principal'
-      ? (request.principal ?? '')
-      : quota.by === 'operation'
-        ? request.operation
-        : ''
-  const count = (state.counts.get(key) ?? 0) + 1
-  state.counts.set(key, count)
-  if (count <= quota.limit) return null
-  const ends = state.anchor + (window + 1) * quota.perMs
-  return Math.max(1, Math.ceil((ends - now) / 1000))
-}
-
-function fieldMatchers(globs: Record<string, string> | undefined): FieldMatchers | undefined {
-  if (!globs) return undefined
-  return Object.entries(globs).map(([name, glob]) => [
-    name,
-    compileGlob(glob, { ignoreCase: false }),
-  ])
-}
-
-/** Whether the request's headers, query and body fields fit the rule's globs (all must). */
-function fieldsMatch(active: ActiveRule, request: FaultRequest): boolean {
-  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => string | null) =>
-    !matchers ||
-    matchers.every(([name, glob]) => {
-      const value = read(name)
-      return value !== null && glob.test(value)
-    })
-  if (!fits(active.headers, (name) => request.headers?.get(name) ?? null)) return false
-  if (!fits(active.query, (name) => request.query?.get(name) ?? null)) return false
-  if (!active.body) return true
-  const body = request.body?.()
-  return fits(active.body, (name) => {
-    if (!body || !Object.hasOwn(body, name)) return null
-    const value = body[name]
-    return typeof value === 'string' ? value : JSON.stringify(value)
-  })
 }

@@ -66,6 +66,13 @@ export interface JournalEntry {
    * stored though the client saw a failure (a retry may create a duplicate).
    */
   committed?: true
+  /** Set when a `bytesPerSecond` fault sent the answer's body slowly: the rate, bytes a second. */
+  bytesPerSecond?: number
+  /**
+   * Set when an `effect.async: "fail"` fault made the async work this request started (a job, an
+   * async result) end in the vendor's error.
+   */
+  asyncFailed?: true
   /** Set when the client was gone before the operation started: it did not run, nobody got an answer (`status` 0). */
   abandoned?: true
   /** A request no route serves: the nearest operation, as its `X-Mock-Hint` header says. */

@@ -1,6 +1,7 @@
 import type { HttpHandler } from 'msw'
 import { DEFAULT_MAX_BODY_BYTES } from './body.ts'
 import type { ClockOptions } from './clock.ts'
+import { operationFacts } from './fault-match.ts'
 import { DEFAULT_JOURNAL_LIMIT } from './journal.ts'
 import { DEFAULT_JOURNALS_BYTES, JournalBudget } from './journal-budget.ts'
 import { createFallbackIds, type Runtime } from './pipeline/index.ts'
@@ -136,11 +137,9 @@ export class MockHandle<T extends ApiStrings = ApiStrings>
         journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
         journalBudget: new JournalBudget(options.journalsMaxBytes ?? DEFAULT_JOURNALS_BYTES),
         operationIds,
-        operationStatuses: new Map(
+        operationFacts: new Map(
           registry.vendors.flatMap((v) =>
-            v.operations.flatMap((op) =>
-              op.statuses ? [[`${v.name}.${op.id}`, op.statuses]] : [],
-            ),
+            v.operations.map((op) => [`${v.name}.${op.id}`, operationFacts(op)] as const),
           ),
         ),
       },

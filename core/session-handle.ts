@@ -1,7 +1,7 @@
 import type { ClockMode } from './clock.ts'
 import { type Coverage, coverage } from './coverage.ts'
 import { InputError } from './errors.ts'
-import type { FaultRule, FaultRuleInput } from './faults.ts'
+import { type FaultRule, type FaultRuleInput, withoutCounters } from './faults.ts'
 import { compileGlob } from './glob.ts'
 import type { JournalEntry, JournalQuery } from './journal.ts'
 import type { ResetOptions, Start } from './reset-options.ts'
@@ -163,16 +163,19 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
       await importCollections(store, data, vendor.name)
       fresh.set(vendor.name, store)
     }
-    const previous = session.faults.list().map(({ matched: _m, fired: _f, ...rule }) => rule)
+    const previous = session.faults.list().map(withoutCounters)
+    const clock = session.clock.now()
+    // The clock first: rules take `+DURATION` windows and quota windows from when they are added.
+    if (parsed.clock !== undefined) session.clock.set(parsed.clock)
     session.faults.clear()
     try {
       session.faults.addAll(parsed.faults)
     } catch (error) {
+      session.clock.set(clock)
       session.faults.addAll(previous)
       throw error
     }
     session.replaceStores(fresh)
-    if (parsed.clock !== undefined) session.clock.set(parsed.clock)
   }
 }
 

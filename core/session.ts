@@ -1,6 +1,6 @@
 import { type Clock, type ClockOptions, createClock } from './clock.ts'
 import { MockStatusError } from './errors.ts'
-import { FaultEngine } from './faults.ts'
+import { FaultEngine, type OperationFacts } from './faults.ts'
 import { DEFAULT_JOURNAL_BYTES, Journal } from './journal.ts'
 import type { JournalBudget } from './journal-budget.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
@@ -31,8 +31,8 @@ export interface SessionSettings {
   /** The bound all sessions' journals share (see {@link JournalBudget}). */
   journalBudget?: JournalBudget
   operationIds: readonly string[]
-  /** Error statuses each operation can answer (`<vendor>.<id>` → statuses), for fault rules. */
-  operationStatuses?: ReadonlyMap<string, readonly number[]>
+  /** What fault rules need to know of each operation (`<vendor>.<id>` → its facts). */
+  operationFacts?: ReadonlyMap<string, OperationFacts>
 }
 
 /**
@@ -63,7 +63,7 @@ export class Session {
     this.faults = new FaultEngine(
       settings.seed,
       () => settings.operationIds,
-      (id) => settings.operationStatuses?.get(id),
+      (id) => settings.operationFacts?.get(id),
       () => this.clock.now(),
     )
     this.journal = new Journal(settings.journalLimit, DEFAULT_JOURNAL_BYTES, settings.journalBudget)

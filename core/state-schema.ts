@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { InputError } from './errors.ts'
+import { withoutCounters } from './fault-rule.ts'
 import type { FaultRule, FaultRuleInput } from './faults.ts'
 import { issueMessages } from './reset-options.ts'
 
@@ -106,9 +107,7 @@ export function stateParser(vendors: readonly string[]): (state: unknown) => Par
     return {
       stores,
       faults: faults.map((rule) => {
-        if (!isObject(rule)) return rule
-        const { matched: _m, fired: _f, ...kept } = rule as Record<string, unknown>
-        return kept
+        return isObject(rule) ? withoutCounters(rule) : rule
       }),
       ...(clock === undefined ? {} : { clock }),
     }

@@ -62,6 +62,11 @@ export interface OperationContext<
    * (Snowflake's async results). Renders through the pipeline's one render step.
    */
   renderError(error: unknown): RenderedError
+  /**
+   * Set when an `effect.async: "fail"` fault rule fired on this request: the operation answers as
+   * usual, and the async work it starts ends in the vendor's error, whose message names the rule.
+   */
+  failAsync?: { rule: string }
 }
 
 /**
@@ -101,6 +106,12 @@ export interface OperationDefinition<
    * runs one at a time per session, as every POST, PUT, PATCH and DELETE does.
    */
   writes?: boolean
+  /**
+   * The async work the operation starts, for `effect.async` fault rules: `what` names it in
+   * their errors (`a deletion job, polled with getJob`), and `starts` says whether this request
+   * starts it (default: every request does).
+   */
+  asyncWork?: { what: string; starts?(request: Request): boolean }
   /** What `/__mock/openapi.json` says about the operation beyond its query. */
   docs?: OperationDocs
   handle(ctx: OperationContext<Store, Principal, Query>): Response | Promise<Response>
@@ -218,6 +229,25 @@ export interface VendorModule<
    * `authenticate`; the principal is undefined with `auth: false`); undefined when it names none.
    */
   principalName?(request: Request, principal: Principal | undefined): string | undefined
+  /**
+   * The rate-limit headers the vendor publishes on its throttling answer, for a quota fault rule
+   * (besides `Retry-After`, which every throttling answer carries); none when it publishes none.
+   */
+  throttleHeaders?(quota: QuotaInfo, request: Request): Record<string, string>
+}
+
+/** A quota fault rule at the moment it throttled a request. */
+export interface QuotaInfo {
+  /** Requests let through per window. */
+  limit: number
+  /** The window's length, ms. */
+  perMs: number
+  /** What the count is kept per. */
+  by: 'session' | 'principal' | 'operation'
+  /** Requests left in this window (0 when throttled). */
+  remaining: number
+  /** Seconds until the window ends (at least 1). */
+  resetSeconds: number
 }
 
 /**

@@ -130,7 +130,7 @@ export const CONTROL_TOOLS: readonly ControlTool[] = [
   tool({
     name: 'coverage',
     description:
-      "A session's resilience coverage: for each operation the client called, the statuses and fault kinds it received and the error statuses of the operation's catalogue and fault kinds (reset, timeout, truncate, garbage, empty, slowBody, afterCommit) it never met. From GET /__mock/coverage.",
+      "A session's resilience coverage: for each operation the client called, the statuses and fault kinds it received and the error statuses of the operation's catalogue and fault kinds (reset, timeout, truncate, garbage, empty, slowBody, afterCommit, asyncFail) it never met. From GET /__mock/coverage.",
     input: { session },
     request: ({ session }) => ({ method: 'GET', path: '/coverage', session }),
   }),

@@ -1,6 +1,11 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { FaultEngine, type FaultRuleInput, faultRuleSchema } from '../core/faults.ts'
+import {
+  FaultEngine,
+  type FaultRuleInput,
+  faultRuleSchema,
+  withoutCounters,
+} from '../core/faults.ts'
 import type { Scenario } from '../core/scenario.ts'
 import { type CollectionMap, importCollections, StateRecordError } from '../core/state.ts'
 import type { AnyVendor } from '../core/vendor.ts'
@@ -73,7 +78,7 @@ export async function loadScenarioFile(
     // A dry run into a throw-away store: the records' own schemas decide, before any session.
     await importInto(file, vendor, vendor.createStore() as CollectionMap, data)
   }
-  const faults = (document.faults ?? []).map(({ matched: _m, fired: _f, ...rule }) => rule)
+  const faults = (document.faults ?? []).map(withoutCounters)
   const operationIds = vendors.flatMap((v) => v.operations.map((op) => `${v.name}.${op.id}`))
   const engine = new FaultEngine(0, () => operationIds)
   for (const [i, rule] of faults.entries()) {

@@ -65,6 +65,8 @@ export interface Exchange {
   truncate?: FaultRule
   /** An `afterCommit` rule that fired: the operation runs, then its answer is replaced. */
   afterCommit?: FaultRule
+  /** An `effect.async: "fail"` rule that fired: the operation runs; the async work it starts fails. */
+  failAsync?: FaultRule
   /** The operation (or the upstream) ran and answered a success: its change is stored. */
   committed: boolean
   /** The client was gone before the operation started, so it did not run; nobody got an answer. */
@@ -85,8 +87,10 @@ export function decidingFault(exchange: Exchange): FaultRule | undefined {
 }
 
 function isLatencyOnly(rule: FaultRule): boolean {
-  const { status, network, location } = rule.effect
-  return status === undefined && network === undefined && location === undefined
+  const { status, network, location, async } = rule.effect
+  return (
+    status === undefined && network === undefined && location === undefined && async === undefined
+  )
 }
 
 /** Whether the client gets no HTTP answer at all (a dropped connection, garbage, nothing). */

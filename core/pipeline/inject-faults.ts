@@ -1,6 +1,7 @@
 import { HttpResponse } from 'msw'
 import { MockStatusError } from '../errors.ts'
-import { type FaultRule, redirectResponse } from '../faults.ts'
+import { commitsChange } from '../fault-match.ts'
+import { type FaultRule, type QuotaHit, redirectResponse } from '../faults.ts'
 import { sleep } from '../sleep.ts'
 import { type Exchange, type Step, sessionOf } from './exchange.ts'
 import { renderError } from './render-error.ts'
@@ -24,6 +25,8 @@ export const injectFaults: Step = async (exchange) => {
     headers: request.headers,
     query: url.searchParams,
     body: () => jsonObject(exchange.bodyText),
+    commits: commitsChange(operation),
+    startsAsync: operation.asyncWork ? (operation.asyncWork.starts?.(request) ?? true) : false,
   })
   exchange.faults = outcome.applied
   // Latency rules add up and let evaluation go on; the terminal rule, if any, decides the answer.
@@ -42,7 +45,12 @@ export const injectFaults: Step = async (exchange) => {
     exchange.afterCommit = rule
     return
   }
-  await fail(exchange, rule, outcome.retryAfter)
+  // The operation answers as usual; the async work it starts is told to fail (run-operation).
+  if (rule.effect.async === 'fail') {
+    exchange.failAsync = rule
+    return
+  }
+  await fail(exchange, rule, outcome.quota)
 }
 
 /**
@@ -87,8 +95,11 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Applies a terminal rule's effect; `retryAfter` is a quota's, when the rule has no own. */
-async function fail(exchange: Exchange, rule: FaultRule, retryAfter?: number): Promise<void> {
+/**
+ * Applies a terminal rule's effect; `quota` is a quota rule's hit: its `Retry-After` (unless the
+ * rule sets its own) and the vendor's rate-limit headers.
+ */
+async function fail(exchange: Exchange, rule: FaultRule, quota?: QuotaHit): Promise<void> {
   const { effect } = rule
   const { request, runtime } = exchange
   if (effect.location !== undefined) {
@@ -111,9 +122,16 @@ async function fail(exchange: Exchange, rule: FaultRule, retryAfter?: number): P
     const message = rule.quota
       ? `Rate limit of ${rule.quota.limit} requests per ${rule.quota.perMs} ms reached (fault rule "${rule.id}")`
       : `Injected by fault rule "${rule.id}"`
+    const headers =
+      quota &&
+      exchange.vendor.throttleHeaders?.(
+        { ...quota, remaining: 0, resetSeconds: quota.retryAfter },
+        request,
+      )
     throw new MockStatusError(effect.status, message, 'injected', {
-      retryAfter: effect.retryAfter ?? retryAfter,
+      retryAfter: effect.retryAfter ?? quota?.retryAfter,
       bodyOverride: effect.body,
+      ...(headers ? { headers } : {}),
     })
   }
 }

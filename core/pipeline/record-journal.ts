@@ -7,6 +7,13 @@ import {
 import { redactHeaders } from '../redact.ts'
 import { decidingFault, type Exchange, sendsNoAnswer } from './exchange.ts'
 
+/** The rate a `bytesPerSecond` rule sent the answer's body at, if one did (see shape-body.ts). */
+function slowedTo(exchange: Exchange): number | undefined {
+  if (sendsNoAnswer(exchange) || !exchange.response) return undefined
+  return exchange.faults.find((rule) => rule.effect.bytesPerSecond !== undefined)?.effect
+    .bytesPerSecond
+}
+
 /**
  * Writes the exchange to its session's journal (nothing when the session itself was refused),
  * with the start of the response body the client receives. Runs last: needs the final response
@@ -48,6 +55,11 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
       fault: decidingFault(exchange)?.id ?? null,
       ...(exchange.delayMs !== undefined ? { delayMs: exchange.delayMs } : {}),
       ...(exchange.committed ? { committed: true as const } : {}),
+      ...(slowedTo(exchange) !== undefined ? { bytesPerSecond: slowedTo(exchange) } : {}),
+      // The async work started only when the operation answered a success.
+      ...(exchange.failAsync && !sendsNoAnswer(exchange) && (response?.status ?? 500) < 400
+        ? { asyncFailed: true as const }
+        : {}),
       ...(exchange.abandoned ? { abandoned: true as const } : {}),
       ...(response?.headers.has('X-Mock-Hint')
         ? { hint: response.headers.get('X-Mock-Hint') as string }

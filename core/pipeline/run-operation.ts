@@ -31,6 +31,7 @@ export const runOperation: Step = async (exchange) => {
     bodyText,
     readJson: async () => parseJsonBody(bodyText),
     renderError: (error) => renderFor(exchange, error),
+    ...(exchange.failAsync ? { failAsync: { rule: exchange.failAsync.id } } : {}),
   }
   // A write waits its turn; a client gone by then (or before) does not get it run.
   exchange.response =

@@ -65,6 +65,15 @@ const journalEntry = z.object({
     .literal(true)
     .optional()
     .describe('An afterCommit fault lost the answer of an operation whose change was stored'),
+  bytesPerSecond: z
+    .number()
+    .int()
+    .optional()
+    .describe('A bytesPerSecond fault sent the body slowly, at this rate (bytes a second)'),
+  asyncFailed: z
+    .literal(true)
+    .optional()
+    .describe('An async: fail fault made the async work this request started end in error'),
   abandoned: z
     .literal(true)
     .optional()

@@ -133,6 +133,7 @@ export const imageSourceOperations = [
     path: `${SOURCES}/{sourceId}`,
     summary: 'Delete Image Source',
     statuses: [202, ...ERROR_STATUSES],
+    asyncWork: { what: 'a deletion job, polled with getJob' },
     handle: (ctx) =>
       run(ctx, async ({ hub, creator }) => {
         const descriptor = await deleteImageSource(
@@ -142,6 +143,7 @@ export const imageSourceOperations = [
           creator,
           ctx.clock,
           ctx.random,
+          ctx.failAsync,
         )
         return ok({ data: descriptor }, 202)
       }),

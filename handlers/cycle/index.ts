@@ -26,6 +26,12 @@ export const cycle = defineVendor({
   createStore: createCycleStore,
   operations: [...imageSourceOperations, ...jobOperations],
   renderError: renderCycleError,
+  /**
+   * No rate-limit headers: its throttling answer carries `Retry-After` alone.
+   * @note Cycle publishes none: its OpenAPI contract names the `429.rate-limiting` error code and
+   * declares no response headers anywhere.
+   */
+  throttleHeaders: () => ({}),
   invalidQuery: invalidCycleQuery,
   authenticate: authenticateCycle,
   principalName: cyclePrincipalName,

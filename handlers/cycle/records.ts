@@ -315,6 +315,11 @@ export const jobSchema = z.object({
     polls: z.number().int().nonnegative(),
     /** When the job was created, in ms on the session clock. */
     created_ms: z.number(),
+    /**
+     * The error the job ends in instead of completing (an `async: "fail"` fault rule), as its
+     * `state.error.message` then says; absent for a job that completes.
+     */
+    fail: z.string().optional(),
   }),
 })
 

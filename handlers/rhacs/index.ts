@@ -26,6 +26,13 @@ export const rhacs = defineVendor({
   createStore: createRhacsStore,
   operations: imageOperations,
   renderError: renderRhacsError,
+  /**
+   * No rate-limit headers: its throttling answer carries `Retry-After` alone.
+   * @note Central publishes none: its API rate limiter (stackrox `pkg/grpc/ratelimit`,
+   * `GetHTTPInterceptor`) answers a refused HTTP call with a bare 429 and no headers, and the
+   * gRPC path with `ResourceExhausted`; the Swagger contract declares no headers.
+   */
+  throttleHeaders: () => ({}),
   queryKey: canonicalQueryKey,
   requestMessage: protojsonMessage,
   errorSchema: rhacsErrorWireSchema,

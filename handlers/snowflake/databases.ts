@@ -18,6 +18,7 @@ import {
   ok,
   parseBody,
   pathIdentifier,
+  RESPOND_ASYNC,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -44,6 +45,7 @@ export const databaseOperations = [
     path: BASE,
     summary: 'List databases.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) => answer(ctx, async () => ok(listDatabases(ctx.store, ctx.query, ctx.clock))),
   }),
   snowflakeOperation({
@@ -59,6 +61,7 @@ export const databaseOperations = [
     path: BASE,
     summary: 'Create a database.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const { createMode = 'errorIfExists', kind } = ctx.query
@@ -77,6 +80,7 @@ export const databaseOperations = [
     path: `${BASE}/{name}`,
     summary: 'Fetch a database.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) => answer(ctx, async () => ok(fetchDatabase(ctx.store, databaseName(ctx)))),
   }),
   snowflakeOperation({
@@ -91,6 +95,7 @@ export const databaseOperations = [
     path: `${BASE}/{name}`,
     summary: 'Delete a database.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const name = databaseName(ctx)
@@ -109,6 +114,7 @@ export const databaseOperations = [
     path: `${BASE}/{name}:undrop`,
     summary: 'Undrop a database.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () =>
         ok({ status: await undropDatabase(ctx.store, databaseName(ctx), ctx.clock) }),

@@ -35,6 +35,7 @@ import {
   ok,
   parseBody,
   pathIdentifier,
+  RESPOND_ASYNC,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -58,6 +59,7 @@ export const imageRepositoryOperations = [
     path: BASE,
     summary: 'Lists image repositories.',
     statuses: WRITE_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const { like } = ctx.query
@@ -77,6 +79,7 @@ export const imageRepositoryOperations = [
     path: BASE,
     summary: 'Creates an image repository in the specified database and schema.',
     statuses: WRITE_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
@@ -100,6 +103,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}`,
     summary: 'Fetches an image repository.',
     statuses: READ_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () =>
         ok(serializeRepository(fetchImageRepository(ctx.store, schemaRef(ctx), repoName(ctx)))),
@@ -114,6 +118,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}`,
     summary: 'Deletes an image repository.',
     statuses: READ_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () =>
         ok({
@@ -137,6 +142,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}/images`,
     summary: 'List images in the image repository.',
     statuses: READ_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () =>
         ok(
@@ -163,6 +169,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}:set-tags`,
     summary: 'Set tags on an image repository.',
     statuses: TAG_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
@@ -189,6 +196,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}:unset-tags`,
     summary: 'Unset tags from an image repository.',
     statuses: TAG_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const ref = schemaRef(ctx)
@@ -210,6 +218,7 @@ export const imageRepositoryOperations = [
     path: `${BASE}/{name}:get-tags`,
     summary: 'Get the tag assignments for an image repository.',
     statuses: TAG_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         ctx.query

@@ -32,6 +32,12 @@ export const snowflake = defineVendor({
   createStore: createSnowflakeStore,
   operations: [...databaseOperations, ...schemaOperations, ...imageRepositoryOperations],
   renderError: renderSnowflakeError,
+  /**
+   * No rate-limit headers: its throttling answer carries `Retry-After` alone.
+   * @note Snowflake publishes none: the `429LimitExceeded` response of its REST API's common.yaml
+   * declares only `X-Snowflake-Request-ID`.
+   */
+  throttleHeaders: () => ({}),
   invalidQuery: invalidSnowflakeQuery,
   authenticate: authenticateSnowflake,
   principalName: snowflakePrincipalName,

@@ -45,9 +45,19 @@ export interface Outcome {
 /** A 200 with `body`. */
 export const ok = (body: unknown): Outcome => ({ status: 200, body })
 
+/** The async work of every operation but fetchResult: a `Prefer: respond-async` result. */
+export const RESPOND_ASYNC = {
+  what: 'a Prefer: respond-async result, polled with fetchResult',
+  starts: wantsAsync,
+}
+
 /**
  * Runs an operation now and answers 200, or with `Prefer: respond-async` (or `code=202`) stores
- * the outcome, errors included, and answers 202 with a `Location` to poll.
+ * the outcome, errors included, and answers 202 with a `Location` to poll. With `ctx.failAsync`
+ * (an `async: "fail"` fault) the async statement fails: nothing changes, and the poll that finds
+ * it ready gets Snowflake's 500 `ErrorResponse` naming the rule.
+ * @note result.yaml's fetchResult answers a finished request's own status and body, its errors
+ * in common.yaml's `ErrorResponse`; a statement that fails inside Snowflake is its 500.
  */
 export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Response> {
   if (!wantsAsync(ctx.request)) {
@@ -56,6 +66,12 @@ export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Res
   }
   let outcome: Outcome
   try {
+    if (ctx.failAsync) {
+      throw SnowflakeError.ofStatus(
+        500,
+        `Asynchronous request failed: injected by fault rule "${ctx.failAsync.rule}".`,
+      )
+    }
     outcome = await run()
   } catch (error) {
     if (!(error instanceof MockError)) throw error

@@ -18,6 +18,7 @@ import {
   ok,
   parseBody,
   pathIdentifier,
+  RESPOND_ASYNC,
   readJsonBody,
   success,
 } from './respond.ts'
@@ -45,6 +46,7 @@ export const schemaOperations = [
     path: BASE,
     summary: 'List schemas.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const database = databaseName(ctx)
@@ -65,6 +67,7 @@ export const schemaOperations = [
     path: BASE,
     summary: 'Create a schema.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const database = databaseName(ctx)
@@ -84,6 +87,7 @@ export const schemaOperations = [
     path: `${BASE}/{name}`,
     summary: 'Fetch a schema.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => ok(fetchSchema(ctx.store, databaseName(ctx), schemaName(ctx)))),
   }),
@@ -99,6 +103,7 @@ export const schemaOperations = [
     path: `${BASE}/{name}`,
     summary: 'Delete a schema.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () => {
         const database = databaseName(ctx)
@@ -118,6 +123,7 @@ export const schemaOperations = [
     path: `${BASE}/{name}:undrop`,
     summary: 'Undrop a schema.',
     statuses: CONTAINER_STATUSES,
+    asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
       answer(ctx, async () =>
         ok({

@@ -1,5 +1,30 @@
 import { MockError, type MockErrorReason, MockStatusError } from '../../core/errors.ts'
-import type { ErrorContext, RenderedError } from '../../core/vendor.ts'
+import type { ErrorContext, QuotaInfo, RenderedError } from '../../core/vendor.ts'
+
+/**
+ * The rate-limit headers Huawei's API gateway adds when the request asks for them with
+ * `X-Apig-Mode: debug`: `X-Apig-RateLimit-user` for a limit per caller, `X-Apig-RateLimit-api`
+ * otherwise, as `remain:0,limit:10,time:1 second`. Without that header it sends none.
+ * @note From APIG's user guide, "Response Headers" (Calling Published APIs): the `X-Apig-RateLimit-*`
+ * headers are returned only with `X-Apig-Mode: debug`. The window is written in the largest unit
+ * that divides it (hour, minute, second), else in ms.
+ */
+export function swrThrottleHeaders(quota: QuotaInfo, request: Request): Record<string, string> {
+  if (request.headers.get('x-apig-mode')?.toLowerCase() !== 'debug') return {}
+  const name = quota.by === 'principal' ? 'X-Apig-RateLimit-user' : 'X-Apig-RateLimit-api'
+  return { [name]: `remain:${quota.remaining},limit:${quota.limit},time:${apigTime(quota.perMs)}` }
+}
+
+function apigTime(ms: number): string {
+  for (const [unit, size] of [
+    ['hour', 3_600_000],
+    ['minute', 60_000],
+    ['second', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size} ${unit}`
+  }
+  return `${ms} millisecond`
+}
 
 /**
  * SWR error codes, SWR's own (docs "Error Codes": 4000014 invalid parameter, 4010000

@@ -1,6 +1,6 @@
 import { defineVendor, type OperationNameOf } from '../../core/vendor.ts'
 import { authenticateSwr, swrPrincipalName } from './auth.ts'
-import { renderSwrError } from './errors.ts'
+import { renderSwrError, swrThrottleHeaders } from './errors.ts'
 import { swrErrorBodySchema } from './records.ts'
 import { sharedRepositoryOperations } from './shared-repositories.ts'
 import { createSwrStore } from './store.ts'
@@ -28,6 +28,7 @@ export const swr = defineVendor({
   createStore: createSwrStore,
   operations: sharedRepositoryOperations,
   renderError: renderSwrError,
+  throttleHeaders: swrThrottleHeaders,
   errorSchema: swrErrorBodySchema,
   securitySchemes: {
     IamToken: {

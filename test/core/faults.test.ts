@@ -276,7 +276,7 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
     [
       'an effect with nothing in it',
       { effect: {} },
-      /effect needs at least one of status, network, delayMs or bytesPerSecond/,
+      /effect needs at least one of status, network, delayMs, bytesPerSecond or async/,
     ],
     [
       'status and network together',

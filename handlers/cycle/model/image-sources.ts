@@ -214,6 +214,7 @@ export async function deleteImageSource(
   creator: Creator,
   clock: Clock,
   random: Random,
+  failAsync?: { rule: string },
 ): Promise<JobDescriptor> {
   const source = findSource(store, hubId, id)
   if (source.state.current === 'deleting') {
@@ -226,7 +227,10 @@ export async function deleteImageSource(
     )
   }
   requireLive(source, 'deleted')
-  const job = await startDeletionJob(store, source, creator, clock, random)
+  const fail =
+    failAsync &&
+    `Unable to delete image source '${source.name}': injected by fault rule "${failAsync.rule}".`
+  const job = await startDeletionJob(store, source, creator, clock, random, fail)
   await store.sources.update((q) => q.where({ id: source.id }), {
     data(draft) {
       draft.state = { current: 'deleting', changed: cycleTime(clock.now()) }

@@ -27,13 +27,17 @@ export interface JobDescriptor {
   }
 }
 
-/** Starts the job that deletes `source`; it begins in state `new`. */
+/**
+ * Starts the job that deletes `source`; it begins in state `new`. With `fail` (the message of an
+ * `async: "fail"` fault) it ends in state `error` instead of completing, and the source stays.
+ */
 export async function startDeletionJob(
   store: CycleStore,
   source: ImageSource,
   creator: Creator,
   clock: Clock,
   random: Random,
+  fail?: string,
 ): Promise<Job> {
   const now = clock.now()
   const at = cycleTime(now)
@@ -75,7 +79,12 @@ export async function startDeletionJob(
     limit_duplicates: true,
     creator,
     state: { current: 'new', changed: at, error: null },
-    progress: { source_id: source.id, polls: 0, created_ms: now },
+    progress: {
+      source_id: source.id,
+      polls: 0,
+      created_ms: now,
+      ...(fail === undefined ? {} : { fail }),
+    },
   })
 }
 
@@ -99,11 +108,16 @@ export function describeJob(job: Job): JobDescriptor {
   }
 }
 
-/** The job still working on `sourceId`, if any. */
+/** The job still working on `sourceId`, if any (one that completed or failed is done). */
 export function pendingJobFor(store: CycleStore, sourceId: string): Job | undefined {
   return store.jobs
     .all()
-    .find((job) => job.progress.source_id === sourceId && job.state.current !== 'completed')
+    .find(
+      (job) =>
+        job.progress.source_id === sourceId &&
+        job.state.current !== 'completed' &&
+        job.state.current !== 'error',
+    )
 }
 
 /**
@@ -170,11 +184,23 @@ async function moveJob(
   const reachedAt = (stage: number) =>
     cycleTime(Math.min(now, job.progress.created_ms + stage * stageMs))
   let completedAt: string | undefined
+  let failedAt: string | undefined
+  const fail = job.progress.fail
   await store.jobs.update((q) => q.where({ id: job.id }), {
     data(draft) {
       const task = draft.tasks[0]
       for (let stage = from + 1; stage <= to; stage++) {
         const at = reachedAt(stage)
+        if (stage === JOB_STAGES.length - 1 && fail !== undefined) {
+          // The last stage of a job told to fail: its error state, the message on job and task.
+          failedAt = at
+          draft.state = { current: 'error', changed: at, error: { message: fail } }
+          if (task) {
+            task.state = { changed: at, current: 'error' }
+            task.error = { message: fail }
+          }
+          break
+        }
         draft.state.current = JOB_STAGES[stage] as Job['state']['current']
         draft.state.changed = at
         if (stage === 1) {
@@ -203,6 +229,16 @@ async function moveJob(
     },
   })
   if (completedAt !== undefined) await finishDeletion(store, job.progress.source_id, completedAt)
+  if (failedAt !== undefined) await keepSource(store, job.progress.source_id, failedAt)
+}
+
+/** A failed deletion leaves its source as it was: live again, images kept, deletable anew. */
+async function keepSource(store: CycleStore, sourceId: string, at: string): Promise<void> {
+  await store.sources.update((q) => q.where({ id: sourceId }), {
+    data(draft) {
+      if (draft.state.current === 'deleting') draft.state = { current: 'live', changed: at }
+    },
+  })
 }
 
 async function finishDeletion(store: CycleStore, sourceId: string, at: string): Promise<void> {
