@@ -117,6 +117,40 @@ describe('--state FILE', () => {
     expect(list.name).toBe('KEPT_REPO')
   })
 
+  it("keeps a quota's count mid-window through a restart: the window's limit holds across it", async () => {
+    const file = path.join(dir, 'quota.json')
+    const first = serve('--state', file)
+    const url = await first.url()
+    await json(
+      await fetch(`${url}/__mock/faults`, {
+        method: 'POST',
+        body: JSON.stringify({
+          id: 'hourly',
+          match: { operation: 'snowflake.listImageRepositories' },
+          // An hour's window: the step clock's 1 s per request keeps every request in the first.
+          quota: { limit: 3, perMs: 3_600_000 },
+        }),
+      }),
+    )
+    const list = (base: string) => fetch(`${base}${SNOWFLAKE}`, { headers: snowflake })
+    expect([(await list(url)).status, (await list(url)).status]).toEqual([200, 200])
+    const saved = (await json(await fetch(`${url}/__mock/faults`))) as {
+      rules: Array<{ quotaUsage?: { windowStart: string; counts: Record<string, number> } }>
+    }
+    expect(saved.rules[0]?.quotaUsage?.counts).toEqual({ '': 2 })
+    first.child.kill('SIGTERM')
+    expect(await first.exited()).toBe(0)
+
+    const second = serve('--state', file)
+    const url2 = await second.url()
+    // One request left in the window, then the vendor's 429: the count went through the file.
+    const third = await list(url2)
+    const fourth = await list(url2)
+    expect([third.status, fourth.status]).toEqual([200, 429])
+    expect(fourth.headers.get('x-mock-fault')).toBe('hourly')
+    expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(3_500)
+  })
+
   it('survives kill -9 one second after a write: the file parses and holds the write', async () => {
     const file = path.join(dir, 'killed.json')
     const first = serve('--state', file)
