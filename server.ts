@@ -51,7 +51,10 @@ Options:
                         keys: times, after, every, probability, seed, retryAfter, delayMs,
                         bytes, bytesPerSecond,
                         location, when (afterCommit: fail after the operation ran),
+                        async (fail: the job or async result it starts fails),
                         body (JSON), method, path, principal, id; OPERATION may use * and ?
+                        header.NAME=GLOB, query.NAME=GLOB, body.FIELD=GLOB: match.headers,
+                        match.query, match.body
   --faults <file>       add the fault rules in a JSON or YAML file (an array)
   --state <file>        keep every session in this file across restarts: loaded at start
                         (created from the scenario when missing), rewritten within 250 ms
@@ -80,6 +83,12 @@ const NUMBER_OPTIONS: Record<string, 'rule' | 'effect'> = {
   bytesPerSecond: 'effect',
 }
 
+/** `header.NAME`, `query.NAME` and `body.FIELD`: a glob for `match.headers`, `query`, `body`. */
+const FIELD_OPTION = /^(?:header|query|body)\.[^:=]+$/
+
+/** Where an option starts: a `:` before `key=` (a field option's key has a dot and may have dashes). */
+const OPTION_START = /:(?=[A-Za-z][\w.-]*=)/
+
 /** The `network` effects the shorthand names in EFFECT's place. */
 const NETWORK_EFFECTS = ['reset', 'timeout', 'truncate', 'garbage', 'empty']
 
@@ -89,14 +98,16 @@ const NETWORK_EFFECTS = ['reset', 'timeout', 'truncate', 'garbage', 'empty']
  * `timeout`, `truncate`, `garbage`, `empty`), and the keys are `times`, `after`, `every`,
  * `probability`, `seed`, `retryAfter`, `delayMs`, `bytes`, `bytesPerSecond` (numbers),
  * `location` (a redirect's URL), `when` (`afterCommit`), `body` (JSON), the window's
- * `from`, `until`, `for` and `every` (a duration: `every=60s`; a number is the rule's `every`), `method`, `path` and `id`. Without EFFECT a rule
+ * `from`, `until`, `for` and `every` (a duration: `every=60s`; a number is the rule's `every`),
+ * `quota=LIMIT/PERMS[/BY]`, `async` (`fail`), `method`, `path`, `principal`, `header.NAME`,
+ * `query.NAME` and `body.FIELD` (globs for `match.headers`, `query`, `body`) and `id`. Without EFFECT a rule
  * with `delayMs` only adds latency. An option starts at a `:` followed by `key=`, so values may
  * hold colons (`location=https://…`, `body={"a":1}`).
  */
 export function parseFaultSpec(spec: string): Record<string, unknown> {
   const colon = spec.indexOf(':')
   const operation = colon < 0 ? spec : spec.slice(0, colon)
-  const parts = colon < 0 ? [] : spec.slice(colon + 1).split(/:(?=[A-Za-z]+=)/)
+  const parts = colon < 0 ? [] : spec.slice(colon + 1).split(OPTION_START)
   if (!operation || parts.length === 0 || parts.some((p) => p === '')) {
     throw new Error(`--fault "${spec}": expected OPERATION[:STATUS|reset|timeout][:key=value…]`)
   }
@@ -138,6 +149,10 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
       rule.window = { ...(rule.window as object), [key]: value }
     } else if (distribution) {
       effect.delayMs = delayDistribution(spec, distribution[1] as string, distribution[2] as string)
+    } else if (key === 'delayMs' && /^[a-z]+\(/i.test(value)) {
+      throw new Error(
+        `--fault "${spec}": delayMs=${value} is no distribution; use uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX)`,
+      )
     } else if (key in NUMBER_OPTIONS) {
       const number = Number(value)
       if (!Number.isFinite(number)) {
@@ -152,6 +167,11 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
         throw new Error(`--fault "${spec}": body must be JSON; got ${value}`)
       }
     } else if (key === 'method' || key === 'path' || key === 'principal') match[key] = value
+    else if (FIELD_OPTION.test(key)) {
+      const [kind, name] = [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)]
+      const field = kind === 'header' ? 'headers' : (kind as 'query' | 'body')
+      match[field] = { ...(match[field] as object), [name]: value }
+    } else if (key === 'async') effect.async = value
     else if (key === 'id') rule.id = value
     else throw new Error(`--fault "${spec}": unknown option "${key}"`)
   }

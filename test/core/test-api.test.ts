@@ -379,6 +379,36 @@ describe('the --fault shorthand', () => {
       'cycle.*:bytesPerSecond=512:delayMs=100',
       { match: { operation: 'cycle.*' }, effect: { bytesPerSecond: 512, delayMs: 100 } },
     ],
+    [
+      'rhacs.*:empty:times=1',
+      { match: { operation: 'rhacs.*' }, effect: { network: 'empty' }, times: 1 },
+    ],
+    [
+      'swr.*:delayMs=300:header.X-Env=prod*:query.center=third*:body.name=TEST_*',
+      {
+        match: {
+          operation: 'swr.*',
+          headers: { 'X-Env': 'prod*' },
+          query: { center: 'third*' },
+          body: { name: 'TEST_*' },
+        },
+        effect: { delayMs: 300 },
+      },
+    ],
+    [
+      'snowflake.createImageRepository:409:body.name=TEST_*:body.comment=*:x',
+      {
+        match: {
+          operation: 'snowflake.createImageRepository',
+          body: { name: 'TEST_*', comment: '*:x' },
+        },
+        effect: { status: 409 },
+      },
+    ],
+    [
+      'cycle.deleteImageSource:async=fail:times=1',
+      { match: { operation: 'cycle.deleteImageSource' }, effect: { async: 'fail' }, times: 1 },
+    ],
   ])('parses %s into a rule the engine accepts', async (spec, rule) => {
     const parsed = parseFaultSpec(spec)
     expect(parsed).toEqual(rule)
@@ -399,6 +429,11 @@ describe('the --fault shorthand', () => {
     ['snowflake.*:503:times=x', /times must be a number/],
     ['snowflake.*:503:body={', /body must be JSON/],
     ['snowflake.*:503:colour=red', /unknown option "colour"/],
+    ['swr.*:503:headers.X-Env=prod', /unknown option "headers.X-Env"/],
+    ['swr.*:delayMs=gamma(1,2)', /delayMs=gamma\(1,2\) is no distribution/],
+    ['swr.*:delayMs=uniform(1)', /delayMs=uniform\(min,max\) takes 2 numbers/],
+    ['swr.*:quota=10', /quota=LIMIT\/PERMS\[\/BY\]; got "10"/],
+    ['swr.*:503:query.center=', /option "query.center=" must be key=value/],
   ])('refuses %s saying why', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(message)
   })
