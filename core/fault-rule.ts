@@ -31,24 +31,33 @@ const wholeMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS)
  */
 const delaySchema = z.union([
   wholeMs,
-  z.discriminatedUnion('distribution', [
-    z
-      .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
-      .strict()
-      .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
-    z
-      .object({
-        distribution: z.literal('lognormal'),
-        median: wholeMs,
-        sigma: z.number().min(0).max(10),
-        max: wholeMs,
-      })
-      .strict()
-      .refine((d) => d.median <= d.max, {
-        message: 'median must not exceed max',
-        path: ['median'],
-      }),
-  ]),
+  z.discriminatedUnion(
+    'distribution',
+    [
+      z
+        .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
+        .strict()
+        .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
+      z
+        .object({
+          distribution: z.literal('lognormal'),
+          median: wholeMs,
+          sigma: z.number().min(0).max(10),
+          max: wholeMs,
+        })
+        .strict()
+        .refine((d) => d.median <= d.max, {
+          message: 'median must not exceed max',
+          path: ['median'],
+        }),
+    ],
+    {
+      error: (issue) => {
+        const given = (issue.input as { distribution?: unknown } | undefined)?.distribution
+        return `unknown distribution ${JSON.stringify(given) ?? '(none)'}; use uniform or lognormal`
+      },
+    },
+  ),
 ])
 
 /** A rule's latency as written: whole ms or a distribution. */
@@ -328,10 +337,13 @@ export function withoutCounters(rule: object): Record<string, unknown> {
   return kept
 }
 
-/** Turns zod issues into one sentence naming each bad field. */
-export function describeZodError(error: z.ZodError): string {
+/**
+ * Turns zod issues into one sentence naming each bad field; `root` names the value itself (an
+ * unknown key of the whole value is `root: Unrecognized key`).
+ */
+export function describeZodError(error: z.ZodError, root = 'body'): string {
   return flattenIssues(error.issues, [])
-    .map(({ path, message }) => `${path.length > 0 ? path.join('.') : 'body'}: ${message}`)
+    .map(({ path, message }) => `${path.length > 0 ? path.join('.') : root}: ${message}`)
     .join('; ')
 }
 

@@ -170,7 +170,7 @@ export class FaultEngine {
       )
     }
     const parsed = faultRuleSchema.safeParse(input)
-    if (!parsed.success) throw new FaultRuleError(describeZodError(parsed.error))
+    if (!parsed.success) throw new FaultRuleError(describeZodError(parsed.error, 'rule'))
     const position = this.#added++
     let id = parsed.data.id ?? `rule-${position + 1}`
     // After an import (a saved state) the numbering may have gaps: pick the next free number.

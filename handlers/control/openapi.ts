@@ -25,6 +25,12 @@ const storedRule = faultRuleSchema.extend({
   id: z.string(),
   matched: z.number().int(),
   fired: z.number().int(),
+  quotaUsage: z
+    .object({ windowStart: z.string(), counts: z.record(z.string(), z.number().int()) })
+    .optional()
+    .describe(
+      "A quota's count in its current window: when it started (ISO-8601) and requests per key",
+    ),
 })
 const violationSchema = z.object({
   where: z.enum(['request', 'response']),
