@@ -178,7 +178,7 @@ describe.each(TRANSPORTS)('latency with a tail (%s)', (transport) => {
   it.each([
     [
       { distribution: 'pareto', min: 1, max: 2 },
-      /effect\.delayMs\.distribution: .*'uniform' \| 'lognormal'/,
+      /effect\.delayMs\.distribution: unknown distribution "pareto"; use uniform or lognormal/,
     ],
     [{ distribution: 'uniform', min: 9, max: 2 }, /effect\.delayMs\.min: min must not exceed max/],
     [{ distribution: 'uniform', min: 1, max: 2, mean: 3 }, /effect\.delayMs: .*"mean"/],
@@ -573,6 +573,12 @@ describe.each(TRANSPORTS)('determinism of the new faults (%s)', (transport) => {
           effect: { status: 503 },
           window: { from: '+6s' },
         },
+        {
+          id: 'async',
+          match: { operation: 'snowflake.deleteImageRepository' },
+          effect: { async: 'fail' },
+          probability: 0.5,
+        },
       ])
       for (let i = 0; i < 4; i++) {
         await h.fetch(REPOS, { headers: AUTH })
@@ -581,15 +587,23 @@ describe.each(TRANSPORTS)('determinism of the new faults (%s)', (transport) => {
           headers: JSON_AUTH,
           body: JSON.stringify({ name: `r${i}` }),
         })
+        // An async delete, and its result polled once ready.
+        const accepted = await h.fetch(`${REPOS}/r${i}`, {
+          method: 'DELETE',
+          headers: { ...AUTH, Prefer: 'respond-async' },
+        })
+        h.mock.clock.advance(2_000)
+        await h.fetch(accepted.headers.get('location') ?? '/api/v2/results/none', { headers: AUTH })
       }
       return h.mock.journal
         .find()
-        .map(({ time, status, fault, delayMs, committed, network, responseBody }) => ({
+        .map(({ time, status, fault, delayMs, committed, asyncFailed, network, responseBody }) => ({
           time,
           status,
           fault,
           delayMs,
           committed,
+          asyncFailed,
           network,
           responseBody,
         }))
@@ -597,6 +611,10 @@ describe.each(TRANSPORTS)('determinism of the new faults (%s)', (transport) => {
     const first = await run()
     expect(new Set(first.map((e) => e.status)).size).toBeGreaterThan(2)
     expect(first.some((e) => e.committed)).toBe(true)
+    // Some deletes failed in the background and their polls answered Snowflake's 500; some not.
+    const deletes = first.filter((e) => e.status === 202)
+    expect(deletes.some((e) => e.asyncFailed) && deletes.some((e) => !e.asyncFailed)).toBe(true)
+    expect(first.some((e) => e.status === 500)).toBe(true)
     expect(await run()).toEqual(first)
   })
 })
