@@ -1,12 +1,12 @@
 /**
- * A fault rule's shape: the zod schema that validates it (its errors name each bad field), the
- * delay distributions, and the types of a rule as given and as stored. The engine that matches and
- * fires rules is `faults.ts`.
+ * A fault rule's shape: the zod schema that validates it (its errors name each bad field) and the
+ * types of a rule as given and as stored. Its delays are `fault-delay.ts`, its window
+ * `fault-window.ts`; the engine that matches and fires rules is `faults.ts`.
  */
 import { z } from 'zod'
+import { delaySchema } from './fault-delay.ts'
 import { windowSchema } from './fault-window.ts'
 import { globProblem } from './glob.ts'
-import type { Random } from './random.ts'
 
 /** How deep a rule's own body may nest: deeper JSON is refused before anything is stored. */
 const MAX_BODY_DEPTH = 64
@@ -16,61 +16,10 @@ const globSchema = z.string().superRefine((glob, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `glob ${problem}` })
 })
 
+export { drawDelay, type FaultDelay, MAX_FAULT_DELAY_MS } from './fault-delay.ts'
+
 /** Redirect statuses a fault may answer with; each needs `location`. */
 export const FAULT_REDIRECT_STATUSES: readonly number[] = [301, 302, 303, 307, 308]
-/** The longest latency one request can get from fault rules together, ms. */
-export const MAX_FAULT_DELAY_MS = 300_000
-
-const wholeMs = z.number().int().min(0).max(MAX_FAULT_DELAY_MS)
-
-/**
- * A latency: whole ms, or a distribution drawn per request from the rule's seeded stream (so the
- * same seed gives the same delays): `uniform` between `min` and `max`, or `lognormal` around
- * `median` with the log's standard deviation `sigma` (a long tail, as real services show), cut at
- * `max`.
- */
-const delaySchema = z.union([
-  wholeMs,
-  z.discriminatedUnion(
-    'distribution',
-    [
-      z
-        .object({ distribution: z.literal('uniform'), min: wholeMs, max: wholeMs })
-        .strict()
-        .refine((d) => d.min <= d.max, { message: 'min must not exceed max', path: ['min'] }),
-      z
-        .object({
-          distribution: z.literal('lognormal'),
-          median: wholeMs,
-          sigma: z.number().min(0).max(10),
-          max: wholeMs,
-        })
-        .strict()
-        .refine((d) => d.median <= d.max, {
-          message: 'median must not exceed max',
-          path: ['median'],
-        }),
-    ],
-    {
-      error: (issue) => {
-        const given = (issue.input as { distribution?: unknown } | undefined)?.distribution
-        return `unknown distribution ${JSON.stringify(given) ?? '(none)'}; use uniform or lognormal`
-      },
-    },
-  ),
-])
-
-/** A rule's latency as written: whole ms or a distribution. */
-export type FaultDelay = z.output<typeof delaySchema>
-
-/** Draws one delay from `delay`, ms; a distribution takes one or two draws from `random`. */
-export function drawDelay(delay: FaultDelay, random: Random): number {
-  if (typeof delay === 'number') return delay
-  if (delay.distribution === 'uniform') return random.int(delay.min, delay.max)
-  // Box-Muller: one standard normal from two uniforms (1 - next() is never 0).
-  const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next())
-  return Math.min(delay.max, Math.round(delay.median * Math.exp(delay.sigma * normal)))
-}
 
 /**
  * What a rule does. `status` is an error (400-599, answered in the vendor's error envelope) or a
