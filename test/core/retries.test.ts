@@ -137,7 +137,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
         received: { statuses: [], faults: ['reset'] },
         untested: {
           statuses: expect.arrayContaining([429, 503]),
-          faults: ['timeout', 'truncate', 'garbage', 'empty', 'slowBody'],
+          faults: ['timeout', 'truncate', 'garbage', 'empty', 'slowBody', 'asyncFail'],
         },
       },
     ])
