@@ -45,12 +45,14 @@ export class Session {
   seed!: number
   lastUsed = Date.now()
   #stores = new Map<string, unknown>()
+  /** The number of the latest seeding asked for (first or reset), and of the one in place. */
   #generation = 0
-  /** Whether the stores were ever filled: a failed reset then leaves them, and `ready`, as they were. */
-  #filled = false
+  #applied = 0
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: never read; holding it keeps the shared seeded records alive while this session starts from them
   #seeded: SeededScenario | undefined
   #ready: Promise<void> = Promise.resolve()
+  /** The first seeding: what a failed reset leaves the session waiting for when none took effect. */
+  #first: Promise<void> = Promise.resolve()
   #writes: Promise<unknown> = Promise.resolve()
 
   /**
@@ -69,7 +71,7 @@ export class Session {
     // scenario's clock and rules (there is no earlier state to keep meanwhile).
     this.#begin(start)
     const generation = ++this.#generation
-    this.#ready = start.refused
+    this.#first = this.#ready = start.refused
       ? Promise.reject(start.refused)
       : this.#fill(chosen, start, generation, undefined)
   }
@@ -125,7 +127,8 @@ export class Session {
       ? Promise.reject(start.refused)
       : this.#fill(chosen, start, generation, this.admit)
     // Requests wait for the reset; one that fails leaves the earlier state (and its `ready`).
-    this.#ready = this.#filled ? filling.catch(() => {}) : filling
+    // (Never a ready that waits for this one: an overtaken seeding waits for the latest.)
+    this.#ready = filling.catch(() => (this.#applied > 0 ? undefined : this.#first))
     return filling
   }
 
@@ -175,7 +178,7 @@ export class Session {
 
   /**
    * Builds the stores aside from the seeded records and swaps in the start and the stores at once,
-   * unless a later reset overtook this one: then it waits for that one instead.
+   * unless a later seeding took effect first: then it waits for the latest instead.
    */
   async #fill(
     chosen: Scenario,
@@ -183,10 +186,12 @@ export class Session {
     generation: number,
     admit: (() => void) | undefined,
   ): Promise<void> {
-    const current = () => generation === this.#generation
+    const newer = () => generation > this.#applied
+    // The first seeding stays wanted until some seeding takes effect: a session always has stores.
+    const wanted = () => newer() && (generation === this.#generation || generation === 1)
     let seeded: SeededScenario
     try {
-      seeded = await seededScenario(this.settings, chosen, start.seed, { wanted: current, admit })
+      seeded = await seededScenario(this.settings, chosen, start.seed, { wanted, admit })
     } catch (error) {
       if (error instanceof SeedingOvertaken) return this.#ready
       throw error
@@ -197,10 +202,10 @@ export class Session {
       stores.set(vendor.name, store)
       await restoreCollections(store as CollectionMap, snapshot)
     }
-    if (!current()) return this.#ready
+    if (!newer()) return this.#ready
     if (this.clock !== start.clock) this.#begin(start)
     this.#stores = stores
-    this.#filled = true
+    this.#applied = generation
     // Holds the shared records for as long as this session starts from them (the cache only
     // points at them weakly).
     this.#seeded = seeded
