@@ -113,13 +113,20 @@ export class Session {
   /**
    * Re-seeds the stores from a scenario and clears faults, journal and clock, all at once when the
    * seeded stores are ready: until then the session keeps its state, and requests wait for the
-   * reset (`ready`). Of two overlapping resets the later one wins whole; the earlier one resolves
-   * once the later one took effect (and never seeds, if overtaken before its turn). A reset that
+   * reset (`ready`). Of two overlapping resets the later one wins whole: the earlier one, if still
+   * waiting for its turn to seed, never seeds and resolves once the later one took effect; if
+   * already seeding, it takes effect and the later one replaces it. A reset that
    * must seed a data set no session holds first passes the mock's heap check (`admit`); refused,
    * failed (a scenario's bug, a bad preset rule) or not, a reset that rejects changes nothing.
    * @throws RangeError for an unknown scenario (the callers check names first)
    */
-  reset({ scenario = this.scenario, seed = this.seed }: { scenario?: string; seed?: number } = {}) {
+  reset({
+    scenario = this.scenario,
+    seed = this.seed,
+  }: {
+    scenario?: string
+    seed?: number
+  } = {}): Promise<void> {
     const chosen = this.#scenario(scenario)
     const start = this.#start(chosen, seed)
     const generation = ++this.#generation
