@@ -154,8 +154,7 @@ async function seedOnce(
   }
   const snapshots: Array<[AnyVendor, StoreSnapshot]> = []
   for (const [vendor, store] of stores) {
-    snapshots.push([vendor, snapshotCollections(store as CollectionMap)])
-    await pace()
+    snapshots.push([vendor, await snapshotCollections(store as CollectionMap, pace)])
   }
   return { scenario, stores: snapshots, start, clock: clock.now() }
 }
