@@ -22,6 +22,12 @@ export type ClockMode = 'step' | 'real'
 /**
  * A virtual clock. Time only moves when told to (`advance`, `set`) and by a fixed step per API
  * request, so the same request sequence always sees the same timestamps.
+ *
+ * Its range is {@link EARLIEST_INSTANT} … {@link LATEST_INSTANT} (one rule, {@link checkInstant}):
+ * an explicit move outside it (`set`, `advance`) throws an `InputError` and leaves the clock as it
+ * was; time moving on its own (`tick`, the wall clock in `real` mode) stops at
+ * {@link LATEST_INSTANT}, so every timestamp stays a four-digit year and every clock a state export
+ * holds is one that `set` (a state import, a `--state` restart) takes back.
  */
 export interface Clock {
   now(): number
@@ -29,17 +35,26 @@ export interface Clock {
   iso(): string
   advance(ms: number): void
   set(instant: number): void
-  /** Called once per API request by the pipeline. */
+  /** Called once per API request by the pipeline; stops at {@link LATEST_INSTANT}. */
   tick(): void
   readonly stepMs: number
   readonly mode: ClockMode
 }
 
+/** The earliest instant the clock may show: the Unix epoch. */
+export const EARLIEST_INSTANT = 0
+
 /**
  * The latest instant the clock may show: the end of year 9999, so every timestamp a vendor writes
- * (four-digit years) stays valid and a year of requests still fits before JavaScript's date limit.
+ * keeps its four-digit year (ISO-8601 and RFC 3339 have none beyond; `toISOString` would write
+ * `+010000-…`).
  */
 export const LATEST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** An instant moved past the clock's range on its own (a tick, wall time) stops at its end. */
+function saturate(instant: number): number {
+  return Math.min(LATEST_INSTANT, instant)
+}
 
 /** Creates a session clock: the step clock, or with `mode: 'real'` one that follows wall time. */
 export function createClock({
@@ -56,15 +71,14 @@ function createStepClock(start: number, stepMs: number): Clock {
     now: () => current,
     iso: () => new Date(current).toISOString(),
     advance(ms) {
-      checkAdvance(current, ms)
-      current += ms
+      current = advanced(current, ms)
     },
     set(instant) {
       checkInstant(instant)
       current = instant
     },
     tick() {
-      current += stepMs
+      current = saturate(current + stepMs)
     },
     stepMs,
     mode: 'step',
@@ -74,13 +88,13 @@ function createStepClock(start: number, stepMs: number): Clock {
 /** The wall clock shifted to start at `start`; `advance` and `set` move the shift. */
 function createRealClock(start: number): Clock {
   let offset = start - Date.now()
-  const now = () => Math.min(LATEST_INSTANT, Date.now() + offset)
+  const now = () => saturate(Date.now() + offset)
   return {
     now,
     iso: () => new Date(now()).toISOString(),
     advance(ms) {
-      checkAdvance(now(), ms)
-      offset += ms
+      const from = now()
+      offset += advanced(from, ms) - from
     },
     set(instant) {
       checkInstant(instant)
@@ -92,21 +106,26 @@ function createRealClock(start: number): Clock {
   }
 }
 
-/** Refuses an advance that is not a non-negative number of ms or that passes the last instant. */
-function checkAdvance(now: number, ms: number): void {
+/** `now` moved by `ms`; refuses a negative or non-finite `ms`, or one that leaves the range. */
+function advanced(now: number, ms: number): number {
   if (!Number.isFinite(ms) || ms < 0) {
     throw new InputError(`advance() takes a non-negative number of ms; got ${String(ms)}`)
   }
-  if (now + ms > LATEST_INSTANT) {
-    throw new InputError('advance() would move the clock past 9999-12-31T23:59:59.999Z')
+  const to = now + ms
+  if (to > LATEST_INSTANT) {
+    throw new InputError(`advance() would move the clock past ${RANGE[1]}`)
   }
+  return to
 }
 
-/** Refuses an instant outside 1970-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z. */
+/** The clock's range, as ISO-8601 date-times. */
+const RANGE = [new Date(EARLIEST_INSTANT).toISOString(), new Date(LATEST_INSTANT).toISOString()]
+
+/** The one range rule: refuses an instant outside {@link EARLIEST_INSTANT} … {@link LATEST_INSTANT}. */
 function checkInstant(instant: number): void {
-  if (!Number.isFinite(instant) || instant < 0 || instant > LATEST_INSTANT) {
+  if (!Number.isFinite(instant) || instant < EARLIEST_INSTANT || instant > LATEST_INSTANT) {
     throw new InputError(
-      `set() takes an ISO-8601 date-time or ms since the epoch, from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z; got ${String(instant)}`,
+      `set() takes an ISO-8601 date-time or ms since the epoch, from ${RANGE[0]} to ${RANGE[1]}; got ${String(instant)}`,
     )
   }
 }

@@ -129,9 +129,8 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
 
   async reset(options?: ResetOptions): Promise<void> {
     const session = this.raw
-    const chosen = this.context.resetOptions(options, session)
-    await session.ready.catch(() => {})
-    await session.reset(chosen)
+    // Not after the reset in progress: a later reset overtakes it (see `Session.reset`).
+    await session.reset(this.context.resetOptions(options, session))
   }
 
   async exportState(): Promise<MockState<T>> {

@@ -4,14 +4,9 @@ import { FaultEngine, type OperationFacts } from './faults.ts'
 import { DEFAULT_JOURNAL_BYTES, Journal } from './journal.ts'
 import type { JournalBudget } from './journal-budget.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
-import { isBuiltIn, type Scenario, type SeedTarget, worldFor } from './scenario.ts'
-import {
-  type CollectionMap,
-  restoreCollections,
-  type StoreSnapshot,
-  skipValidation,
-  snapshotCollections,
-} from './state.ts'
+import type { Scenario } from './scenario.ts'
+import { type SeededScenario, SeedingOvertaken, seededScenario } from './seeded.ts'
+import { type CollectionMap, restoreCollections } from './state.ts'
 import type { AnyVendor, VendorOf } from './vendor.ts'
 
 /** The header that selects a session. */
@@ -40,7 +35,7 @@ export interface SessionSettings {
  * session holds mutable state, so sessions never see each other.
  */
 export class Session {
-  readonly faults: FaultEngine
+  faults!: FaultEngine
   readonly journal: Journal
   clock!: Clock
   random!: Random
@@ -50,27 +45,38 @@ export class Session {
   seed!: number
   lastUsed = Date.now()
   #stores = new Map<string, unknown>()
+  /** The number of the latest seeding asked for (first or reset), and of the one in place. */
   #generation = 0
+  #applied = 0
   // biome-ignore lint/correctness/noUnusedPrivateClassMembers: never read; holding it keeps the shared seeded records alive while this session starts from them
   #seeded: SeededScenario | undefined
   #ready: Promise<void> = Promise.resolve()
+  /** The first seeding: what a failed reset leaves the session waiting for when none took effect. */
+  #first: Promise<void> = Promise.resolve()
   #writes: Promise<unknown> = Promise.resolve()
 
+  /**
+   * @param admit throws (a 503 {@link MockStatusError}) when the mock may not grow by another
+   *   seeded data set; a reset that must seed one calls it when its turn to seed comes.
+   */
   constructor(
     readonly name: string,
     private readonly settings: SessionSettings,
+    private readonly admit?: () => void,
   ) {
-    this.faults = new FaultEngine(
-      settings.seed,
-      () => settings.operationIds,
-      (id) => settings.operationFacts?.get(id),
-      () => this.clock.now(),
-    )
     this.journal = new Journal(settings.journalLimit, DEFAULT_JOURNAL_BYTES, settings.journalBudget)
-    this.#ready = this.reset({ scenario: settings.scenario, seed: settings.seed })
+    const chosen = this.#scenario(settings.scenario)
+    const start = this.#start(chosen, settings.seed)
+    // Now, not once seeded: a session's first control call must already see exactly this
+    // scenario's clock and rules (there is no earlier state to keep meanwhile).
+    this.#begin(start)
+    const generation = ++this.#generation
+    this.#first = this.#ready = start.refused
+      ? Promise.reject(start.refused)
+      : this.#fill(chosen, start, generation, undefined)
   }
 
-  /** Resolves once the scenario has filled the stores. */
+  /** Resolves once the scenario has filled the stores (after a reset: once the reset took effect). */
   get ready(): Promise<void> {
     return this.#ready
   }
@@ -104,7 +110,16 @@ export class Session {
     for (const [name, store] of stores) this.#stores.set(name, store)
   }
 
-  /** Re-seeds the stores from a scenario and clears faults, journal and clock. */
+  /**
+   * Re-seeds the stores from a scenario and clears faults, journal and clock, all at once when the
+   * seeded stores are ready: until then the session keeps its state, and requests wait for the
+   * reset (`ready`). Of two overlapping resets the later one wins whole: the earlier one, if still
+   * waiting for its turn to seed, never seeds and resolves once the later one took effect; if
+   * already seeding, it takes effect and the later one replaces it. A reset that
+   * must seed a data set no session holds first passes the mock's heap check (`admit`); refused,
+   * failed (a scenario's bug, a bad preset rule) or not, a reset that rejects changes nothing.
+   * @throws RangeError for an unknown scenario (the callers check names first)
+   */
   reset({
     scenario = this.scenario,
     seed = this.seed,
@@ -112,151 +127,109 @@ export class Session {
     scenario?: string
     seed?: number
   } = {}): Promise<void> {
-    const chosen = this.settings.scenarios.get(scenario)
-    if (!chosen) {
-      const known = [...this.settings.scenarios.keys()].join(', ')
-      throw new RangeError(`unknown scenario "${scenario}"; known scenarios: ${known}`)
-    }
-    this.scenario = scenario
-    this.seed = seed
-    this.clock = createClock(this.settings.clock)
-    this.random = createRandom(hashSeed(seed, 'model', this.name))
-    this.requestIds = createRandom(hashSeed(seed, 'request-ids', this.name))
-    // Filled into a map of its own and swapped in whole once seeded: a request in flight meanwhile
-    // reads the old stores (never a half-filled or empty one), and a reset that overtakes this
-    // one wins.
-    const stores = new Map<string, unknown>()
+    const chosen = this.#scenario(scenario)
+    const start = this.#start(chosen, seed)
     const generation = ++this.#generation
-    this.faults.reseed(seed)
-    // Now, not once seeded: the rules need no data, and a session's first control call (or a
-    // reset that overtakes this one) must already see exactly this scenario's rules.
+    const filling = start.refused
+      ? Promise.reject(start.refused)
+      : this.#fill(chosen, start, generation, this.admit)
+    // Requests wait for the reset; one that fails leaves the earlier state (and its `ready`).
+    // (Never a ready that waits for this one: an overtaken seeding waits for the latest.)
+    this.#ready = filling.catch(() => (this.#applied > 0 ? undefined : this.#first))
+    return filling
+  }
+
+  #scenario(name: string): Scenario {
+    const chosen = this.settings.scenarios.get(name)
+    if (chosen) return chosen
+    const known = [...this.settings.scenarios.keys()].join(', ')
+    throw new RangeError(`unknown scenario "${name}"; known scenarios: ${known}`)
+  }
+
+  /** A scenario's fresh clock, random streams and preset rules, not yet the session's. */
+  #start(chosen: Scenario, seed: number): Start {
+    const clock = createClock(this.settings.clock)
+    const faults = new FaultEngine(
+      seed,
+      () => this.settings.operationIds,
+      (id) => this.settings.operationFacts?.get(id),
+      // The engine and its clock are always swapped in together.
+      () => clock.now(),
+    )
     let refused: unknown
     try {
-      if (chosen.faults) this.faults.addAll([...chosen.faults])
+      if (chosen.faults) faults.addAll([...chosen.faults])
     } catch (error) {
-      refused = error // reported through `ready`, as a seeding failure is
+      refused = error // a bad preset rule fails the seeding
     }
+    return {
+      scenario: chosen.name,
+      seed,
+      clock,
+      faults,
+      random: createRandom(hashSeed(seed, 'model', this.name)),
+      requestIds: createRandom(hashSeed(seed, 'request-ids', this.name)),
+      refused,
+    }
+  }
+
+  #begin(start: Start): void {
+    this.scenario = start.scenario
+    this.seed = start.seed
+    this.clock = start.clock
+    this.faults = start.faults
+    this.random = start.random
+    this.requestIds = start.requestIds
     this.journal.clear()
-    const seeded = refused ? Promise.reject(refused) : seededScenario(this.settings, chosen, seed)
-    const seeding = seeded.then(async (seeded) => {
-      for (const [vendor, snapshot] of seeded.stores) {
-        const store = vendor.createStore()
-        stores.set(vendor.name, store)
-        await restoreCollections(store as CollectionMap, snapshot)
-      }
-      if (generation !== this.#generation) return
-      this.#stores = stores
-      // Holds the shared records for as long as this session starts from them (the cache only
-      // points at them weakly).
-      this.#seeded = seeded
-      if (seeded.clock !== seeded.start) this.clock.set(seeded.clock)
-    })
-    this.#ready = seeding
-    return seeding
+  }
+
+  /**
+   * Builds the stores aside from the seeded records and swaps in the start and the stores at once,
+   * unless a later seeding took effect first: then it waits for the latest instead.
+   */
+  async #fill(
+    chosen: Scenario,
+    start: Start,
+    generation: number,
+    admit: (() => void) | undefined,
+  ): Promise<void> {
+    const newer = () => generation > this.#applied
+    // The first seeding stays wanted until some seeding takes effect: a session always has stores.
+    const wanted = () => newer() && (generation === this.#generation || generation === 1)
+    let seeded: SeededScenario
+    try {
+      seeded = await seededScenario(this.settings, chosen, start.seed, { wanted, admit })
+    } catch (error) {
+      if (error instanceof SeedingOvertaken) return this.#ready
+      throw error
+    }
+    const stores = new Map<string, unknown>()
+    for (const [vendor, snapshot] of seeded.stores) {
+      const store = vendor.createStore()
+      stores.set(vendor.name, store)
+      await restoreCollections(store as CollectionMap, snapshot)
+    }
+    if (!newer()) return this.#ready
+    if (this.clock !== start.clock) this.#begin(start)
+    this.#stores = stores
+    this.#applied = generation
+    // Holds the shared records for as long as this session starts from them (the cache only
+    // points at them weakly).
+    this.#seeded = seeded
+    if (seeded.clock !== seeded.start) this.clock.set(seeded.clock)
   }
 }
 
-/** The seeded stores of one (scenario, seed): every session starting from them shares them. */
-interface SeededScenario {
-  scenario: Scenario
-  stores: ReadonlyArray<[AnyVendor, StoreSnapshot]>
-  /** The clock before and after seeding (a scenario may move it). */
-  start: number
-  clock: number
-}
-
-/** (scenario, seed) pairs remembered per mock; the least recently used goes first. */
-const SEEDED_KEPT = 8
-/**
- * A seeding in progress, or a finished one held weakly: sessions hold their seeded scenario
- * strongly, so records stay shared while any session starts from them, and are freed (a `large`
- * seeding is hundreds of MB) once no session does.
- */
-type SeededEntry = Promise<SeededScenario> | WeakRef<SeededScenario>
-const seededByMock = new WeakMap<SessionSettings, Map<string, SeededEntry>>()
-
-/**
- * Runs a scenario's builders once per (scenario, seed) and mock while sessions use it; sessions
- * share the frozen records (see {@link restoreCollections}). Byte-identical to seeding each
- * session: a scenario gets only the seed, the clock (the same start for every session) and
- * per-vendor streams derived from the seed and the vendor's name, never from the session.
- */
-function seededScenario(
-  settings: SessionSettings,
-  scenario: Scenario,
-  seed: number,
-): Promise<SeededScenario> {
-  let cache = seededByMock.get(settings)
-  if (!cache) {
-    cache = new Map()
-    seededByMock.set(settings, cache)
-  }
-  const key = `${scenario.name}\u0000${seed}`
-  const cached = cache.get(key)
-  cache.delete(key)
-  if (cached instanceof Promise) {
-    cache.set(key, cached)
-    return cached.then((seeded) =>
-      seeded.scenario === scenario ? seeded : seedOnce(settings, scenario, seed),
-    )
-  }
-  const alive = cached?.deref()
-  if (alive && alive.scenario === scenario) {
-    cache.set(key, cached as WeakRef<SeededScenario>)
-    return Promise.resolve(alive)
-  }
-  const seeding = seedOnce(settings, scenario, seed)
-  cache.set(key, seeding)
-  seeding.then(
-    (seeded) => {
-      if (cache.get(key) === seeding) cache.set(key, new WeakRef(seeded))
-    },
-    // A scenario that failed is tried again by the next session rather than remembered.
-    () => {
-      if (cache.get(key) === seeding) cache.delete(key)
-    },
-  )
-  if (cache.size > SEEDED_KEPT) cache.delete(cache.keys().next().value as string)
-  return seeding
-}
-
-async function seedOnce(
-  settings: SessionSettings,
-  scenario: Scenario,
-  seed: number,
-): Promise<SeededScenario> {
-  const clock = createClock(settings.clock)
-  const start = clock.now()
-  const stores = new Map<AnyVendor, unknown>()
-  const trusted = isBuiltIn(scenario)
-  const restore: Array<() => void> = []
-  const target: SeedTarget = {
-    seed,
-    clock,
-    store(vendor) {
-      let store = stores.get(vendor)
-      if (store === undefined) {
-        store = vendor.createStore()
-        stores.set(vendor, store)
-        if (trusted) restore.push(skipValidation(store as CollectionMap))
-      }
-      return store
-    },
-  }
-  try {
-    await scenario.seed(worldFor(target))
-  } finally {
-    for (const undo of restore) undo()
-  }
-  return {
-    scenario,
-    stores: [...stores].map(([vendor, store]) => [
-      vendor,
-      snapshotCollections(store as CollectionMap),
-    ]),
-    start,
-    clock: clock.now(),
-  }
+/** What a session starts from: its scenario's fresh clock, streams and preset rules. */
+interface Start {
+  scenario: string
+  seed: number
+  clock: Clock
+  faults: FaultEngine
+  random: Random
+  requestIds: Random
+  /** The preset rules' refusal, if they were refused. */
+  refused: unknown
 }
 
 /** Options for {@link SessionManager}. */
@@ -266,8 +239,8 @@ export interface SessionLimits {
   /** Sessions idle for longer are dropped when room is needed (default 30 min). */
   idleMs: number
   /**
-   * Bytes of JavaScript heap in use (`process.memoryUsage().heapUsed`) above which new sessions
-   * are refused; undefined (the default) or a runtime without `process` (browsers) checks nothing.
+   * Bytes of JavaScript heap in use (`process.memoryUsage().heapUsed`) above which new sessions,
+   * and resets that must seed a (scenario, seed) no session holds, are refused; undefined (the default) or a runtime without `process` (browsers) checks nothing.
    * Sessions on one scenario share its records, so what fills the heap is what sessions write or
    * import, and the caches their reads build.
    */
@@ -311,14 +284,21 @@ export class SessionManager {
         'session-limit',
       )
     }
-    if (name !== DEFAULT_SESSION) this.#checkHeap()
-    const session = new Session(name, this.settings)
+    if (name !== DEFAULT_SESSION) this.#checkHeap('takes no new session')
+    const session = new Session(name, this.settings, () =>
+      this.#checkHeap(
+        `seeds no new data set (a reset of session "${name}" to a scenario and seed no session holds)`,
+      ),
+    )
     this.#sessions.set(name, session)
     return session
   }
 
-  /** Refuses a new session while the heap is over the cap and no idle session can make room. */
-  #checkHeap(): void {
+  /**
+   * Refuses a new session, or a reset that must seed a data set of its own, while the heap is over
+   * the cap and no idle session can make room.
+   */
+  #checkHeap(refused: string): void {
     const cap = this.limits.maxHeapBytes
     if (cap === undefined) return
     const used = globalThis.process?.memoryUsage?.().heapUsed
@@ -326,7 +306,7 @@ export class SessionManager {
     const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20)
     throw new MockStatusError(
       503,
-      `the mock's heap holds ${mb(used)} MB, over the --max-heap-mb cap of ${mb(cap)} MB, so it takes no new session; delete one with DELETE /__mock/sessions/{name} or raise the cap`,
+      `the mock's heap holds ${mb(used)} MB, over the --max-heap-mb cap of ${mb(cap)} MB, so it ${refused}; delete one with DELETE /__mock/sessions/{name} or raise the cap`,
       'session-limit',
     )
   }

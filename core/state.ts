@@ -137,13 +137,22 @@ export function skipValidation(store: CollectionMap): () => void {
   }
 }
 
-/** Takes a store's records as a {@link StoreSnapshot}, freezing each one (deeply). */
-export function snapshotCollections(store: CollectionMap): StoreSnapshot {
+/**
+ * Takes a store's records as a {@link StoreSnapshot}, freezing each one (deeply); `pace`, awaited
+ * after each record, lets a caller yield to other work between them.
+ */
+export async function snapshotCollections(
+  store: CollectionMap,
+  pace: () => Promise<void> = async () => {},
+): Promise<StoreSnapshot> {
   const snapshot = new Map<string, readonly unknown[]>()
   for (const [name, collection] of collectionsOf(store)) {
-    const records = collection.all()
-    for (const record of records) deepFreeze(record)
-    snapshot.set(name, [...records])
+    const records = [...collection.all()]
+    for (const record of records) {
+      deepFreeze(record)
+      await pace()
+    }
+    snapshot.set(name, records)
   }
   return snapshot
 }

@@ -1,4 +1,4 @@
-import { type HttpHandler, HttpResponse, http } from 'msw'
+import { type HttpHandler, HttpResponse, http, matchRequestUrl } from 'msw'
 import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { InputError, MockStatusError } from '../../core/errors.ts'
 import type { JournalQuery } from '../../core/journal.ts'
@@ -59,6 +59,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       return controlError(500, (error as Error).message)
     }
   }
+  /** The methods each control path answers (`GET` implies `HEAD`), for the 405's `Allow`. */
+  const allowed = new Map<string, Set<string>>()
   /**
    * A route. Every GET also answers HEAD (readiness probes poll with it) with the same status and
    * headers and no body; GET routes read no request body, so the HEAD request serves as is.
@@ -70,6 +72,10 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   ): HttpHandler[] => {
     const run = ({ request, params }: { request: Request; params: object }) =>
       safely(respond, request, params as Record<string, string>)
+    const methods = allowed.get(path) ?? new Set<string>()
+    allowed.set(path, methods)
+    methods.add(method.toUpperCase())
+    if (method === 'get') methods.add('HEAD')
     const handlers = [http[method](`*/__mock${path}`, run)]
     if (method === 'get') {
       handlers.push(
@@ -279,6 +285,27 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       else session.clock.set(body.data.now)
       return HttpResponse.json(clockOf(session))
     }),
+    // Last: what no route above answered. A control path that another method serves gets a 405
+    // naming the methods it takes (RFC 9110 §15.5.6); any other path under /__mock a 404, so both
+    // transports answer alike in the control API's envelope.
+    ...['*/__mock', '*/__mock/*'].map((pattern) =>
+      http.all(pattern, ({ request }) => {
+        const url = new URL(request.url)
+        for (const [path, methods] of allowed) {
+          if (!matchRequestUrl(url, `*/__mock${path}`).matches) continue
+          const allow = [...methods].join(', ')
+          return controlError(
+            405,
+            `${request.method} is not allowed on ${url.pathname}; it takes ${allow}`,
+            { Allow: allow },
+          )
+        }
+        return controlError(
+          404,
+          `no control API route at ${request.method} ${url.pathname}; GET /__mock/openapi.json lists them`,
+        )
+      }),
+    ),
   ]
 }
 
@@ -289,8 +316,8 @@ function asset(body: string, contentType: string): Response {
   })
 }
 
-function controlError(status: number, message: string): Response {
-  return HttpResponse.json({ error: { status, message } }, { status })
+function controlError(status: number, message: string, headers?: Record<string, string>): Response {
+  return HttpResponse.json({ error: { status, message } }, { status, headers })
 }
 
 /**

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { createMock } from '../../index.ts'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 describe('the session clock refuses bad instants with what it takes and what it got', () => {
   for (const mode of ['step', 'real'] as const) {
@@ -22,3 +23,59 @@ describe('the session clock refuses bad instants with what it takes and what it 
     })
   }
 })
+
+describe.each(TRANSPORTS)('the step clock at its latest instant (%s)', (transport) => {
+  let h: Harness
+  afterEach(() => h.close())
+
+  const json = async (path: string, init: RequestInit = {}, session = 'default') => {
+    const response = await h.fetch(path, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', 'X-Mock-Session': session },
+    })
+    return { status: response.status, body: await response.json() }
+  }
+
+  it('stops there on requests, and its state export imports back', async () => {
+    h = await startHarness(transport)
+    const set = await json('/__mock/clock', {
+      method: 'POST',
+      body: '{"now":"9999-12-31T23:59:59Z"}',
+    })
+    expect(set.body.now).toBe('9999-12-31T23:59:59.000Z')
+    for (let i = 0; i < 3; i++) {
+      const listed = await h.fetch(REPOS, { headers: { Authorization: 'Bearer t' } })
+      expect(listed.status).toBe(200)
+    }
+    const clock = await json('/__mock/clock')
+    expect(clock.body).toMatchObject({ now: LATEST, nowMs: Date.parse(LATEST) })
+    const journal = await json('/__mock/journal')
+    const times = journal.body.entries.map((e: { time: string }) => e.time)
+    expect(times).toEqual([
+      '9999-12-31T23:59:59.999Z',
+      '9999-12-31T23:59:59.999Z',
+      '9999-12-31T23:59:59.999Z',
+    ])
+
+    const exported = await json('/__mock/state')
+    expect(exported.body.clock).toBe(Date.parse(LATEST))
+    const imported = await json(
+      '/__mock/state',
+      {
+        method: 'PUT',
+        body: JSON.stringify(exported.body),
+      },
+      'restored',
+    )
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200)
+    expect((await json('/__mock/clock', {}, 'restored')).body.now).toBe(LATEST)
+    // An explicit move past it is still refused, and leaves the clock where it was.
+    const past = await json('/__mock/clock', { method: 'POST', body: '{"advanceMs":1}' })
+    expect(past.status).toBe(400)
+    expect(past.body.error.message).toMatch(/past 9999-12-31T23:59:59.999Z/)
+    expect((await json('/__mock/clock')).body.now).toBe(LATEST)
+  })
+})
+
+const LATEST = '9999-12-31T23:59:59.999Z'
+const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
