@@ -41,7 +41,10 @@ afterAll(() => mock.close())
 afterEach(() => mock.reset())
 `
 
-/** The user's own API client the examples call: Snowflake repositories, retrying 429 and 503. */
+/**
+ * The user's own API client the examples call: Snowflake repositories, retrying 429 and 503 with
+ * exponential backoff from 500 ms, never sooner than the answer's `Retry-After` (as SDKs do).
+ */
 const MY_CLIENT = `const REPOS =
   'https://myorg-myaccount.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories'
 const headers = { Authorization: 'Bearer readme', 'Content-Type': 'application/json' }
@@ -50,6 +53,10 @@ async function send(init: RequestInit = {}): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(REPOS, { ...init, headers })
     if ((response.status !== 429 && response.status !== 503) || attempt === 3) return response
+    await response.arrayBuffer()
+    const retryAfterMs = Number(response.headers.get('Retry-After') ?? 0) * 1000
+    const wait = Math.max(retryAfterMs, 500 * 2 ** attempt)
+    await new Promise((resolve) => setTimeout(resolve, wait))
   }
 }
 
@@ -94,7 +101,8 @@ describe('the README examples', () => {
         .join(',\n      ')},
     ],
   },
-  test: { include: ['*.readme.ts'], testTimeout: 30000, hookTimeout: 60000 },
+  // vitest's own test timeout (5 s), as in a user's project: an example that needs more says so.
+  test: { include: ['*.readme.ts'], hookTimeout: 60000 },
 }
 `,
       )
