@@ -187,6 +187,18 @@ function anchors(text: string): Set<string> {
 
 const SHELL = new Set(['sh', 'bash', 'shell'])
 
+/** Whether every one of `tools` runs here. */
+function hasTools(tools: string[]): boolean {
+  return tools.every((tool) => {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
 /** Shell blocks that only talk to a server on 127.0.0.1:4010 (no install, start or upstream). */
 function serverBlocks(text: string): Fence[] {
   return fences(text).filter(
@@ -266,15 +278,58 @@ describe('the README as a newcomer copies from it', () => {
     expect(problems).toEqual([])
   })
 
+  it.skipIf(!hasTools(['bash', 'curl']))(
+    "runs the retry demo's shell block after the dashboard switch made its rule, and again",
+    async () => {
+      const section = text.slice(text.indexOf('### Show a retry demo'))
+      const block = fences(section).find(
+        (f) => SHELL.has(f.lang) && f.body.includes('__mock/faults'),
+      )
+      expect(block, 'a shell block that creates the rule').toBeDefined()
+      const mock = createMock()
+      await mock.ready
+      const server: Server = await new Promise((resolve) => {
+        const s = createApp(mock).listen(0, '127.0.0.1', () => resolve(s))
+      })
+      const { port } = server.address() as AddressInfo
+      try {
+        // What turning the dashboard's switch on does: a rule under the switch's own id.
+        const base = `http://127.0.0.1:${port}/__mock`
+        const made = await fetch(`${base}/faults`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            id: 'dash.snowflake.listImageRepositories',
+            match: { operation: 'snowflake.listImageRepositories' },
+            effect: { status: 503, retryAfter: 3 },
+            times: 2,
+          }),
+        })
+        expect(made.status).toBe(201)
+        const script = (block as Fence).body.replaceAll('127.0.0.1:4010', `127.0.0.1:${port}`)
+        for (const run of ['after the switch', 'once more']) {
+          const { stdout } = await promisify(execFile)(
+            'bash',
+            ['-e', '-o', 'pipefail', '-c', script],
+            {
+              cwd: os.tmpdir(),
+              encoding: 'utf8',
+            },
+          )
+          const statuses = [...stdout.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)].map((m) => m[1])
+          expect(statuses, `${run}: ${stdout}`).toEqual(['503', '503', '200'])
+          expect(stdout).not.toMatch(/already exists/)
+        }
+      } finally {
+        server.closeAllConnections()
+        server.close()
+      }
+    },
+    60_000,
+  )
+
   // The blocks need what they name: bash, curl, and jq to pick ids out of answers.
-  const tools = ['bash', 'curl', 'jq'].every((tool) => {
-    try {
-      execFileSync(tool, ['--version'], { stdio: 'ignore' })
-      return true
-    } catch {
-      return false
-    }
-  })
+  const tools = hasTools(['bash', 'curl', 'jq'])
   it.skipIf(!tools)(
     'runs the shell blocks that talk to the server, every request answered 2xx or 3xx or a fault the block injected',
     async () => {
