@@ -22,7 +22,8 @@ import {
 import { isScenarioFile, loadScenarioFile } from './server/scenario-file.ts'
 import { readStateFile, restoreSessions, StateFileWriter } from './server/state-file.ts'
 
-const HELP = `image-registry-mock ${VERSION}
+/** `--help`: every option of the server (the README's flag table lists the same). */
+export const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.
 
 Usage: image-registry-mock [options]

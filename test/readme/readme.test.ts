@@ -236,6 +236,19 @@ describe('the README as a newcomer copies from it', () => {
     expect(listed.filter((a) => sections.includes(a))).toEqual(sections)
   })
 
+  it('lists under "Standalone server" every flag --help names, and no other', async () => {
+    const { HELP } = await import('../../server.ts')
+    const section = text.slice(text.indexOf('### Standalone server'))
+    const from = section.indexOf('| flag')
+    const table = section.slice(from, section.indexOf('\n\n', from))
+    const documented = [...table.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1])
+    const helped = [...HELP.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)]
+      .map((m) => m[1])
+      .filter((flag) => flag !== '--help' && flag !== '--version')
+    expect(documented.length).toBeGreaterThan(10)
+    expect([...documented].sort()).toEqual([...helped].sort())
+  })
+
   it('shows valid JSON: its json blocks and the bodies its shell blocks send', () => {
     const invalid: string[] = []
     for (const fence of fences(text)) {
