@@ -29,6 +29,14 @@ export type { FaultEffectInput } from './core/faults.ts'
 export type { JournalEntry } from './core/journal.ts'
 export type { MockOptions, ResetOptions } from './core/mock.ts'
 export type { ProxyOptions } from './core/proxy/types.ts'
+export type {
+  Backoff,
+  RetryAttempt,
+  RetryChain,
+  RetryOptions,
+  RetryOutcome,
+  RetryReport,
+} from './core/retries.ts'
 export type { Scenario, World } from './core/scenario.ts'
 export type { ScenarioOptions } from './core/vendor.ts'
 export type { MockDb } from './handlers/index.ts'

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises'
+import { lstat, rename, rm, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -22,7 +22,8 @@ import {
 import { isScenarioFile, loadScenarioFile } from './server/scenario-file.ts'
 import { readStateFile, restoreSessions, StateFileWriter } from './server/state-file.ts'
 
-const HELP = `image-registry-mock ${VERSION}
+/** `--help`: every option of the server (the README's flag table lists the same). */
+export const HELP = `image-registry-mock ${VERSION}
 Mock of the Snowflake, RHACS, Huawei SWR and Cycle.io image-repository APIs.
 
 Usage: image-registry-mock [options]
@@ -61,7 +62,8 @@ Options:
                         of each change and on exit; --fault/--faults apply only to a new file
   --coverage <file>     on exit, write the resilience coverage of every session's journal
                         (GET /__mock/coverage) to this JSON file, and a Markdown table
-                        beside it (file.json → file.md)
+                        beside it (file.json → file.md); both are removed at start, so
+                        they exist only once this run has written them
   --max-sessions <n>    live sessions at most (default: 100)
   --max-heap-mb <n>     refuse new sessions while the JS heap holds more than n MB
                         (default: 3/4 of the heap limit; 0: no cap)
@@ -450,8 +452,8 @@ export async function main(): Promise<void> {
       // Creates the file at once, so a bad path fails here rather than on the first change.
       await writer.flush()
     }
-    // Written once now, so a bad path fails at start rather than at exit.
-    if (values.coverage) await writeCoverage(mock, values.coverage)
+    // A bad path fails now rather than at exit; nothing is left that a gate could read as a result.
+    if (values.coverage) await prepareCoverage(values.coverage)
   } catch (error) {
     if (error instanceof DataFileError) fail(error.message)
     // A command-line rule comes after the scenario's own: name the flag that gave it.
@@ -502,18 +504,20 @@ export async function main(): Promise<void> {
     // shutdown before the state file and the recording are written.
     process.stdout.on('error', () => {})
     process.stdout.write(`${reason}, shutting down\n`)
-    const closed = new Promise((resolve) => server.close(resolve))
-    server.closeAllConnections()
-    // The last changes reach the state file and the recording before the process ends.
-    Promise.all([
-      closed,
-      writer?.close(),
-      proxied.recorder?.flush(),
-      values.coverage ? writeCoverage(mock, values.coverage) : undefined,
-    ]).then(
-      () => process.exit(0),
-      (error: Error) => fail(`cannot write ${values.state ?? values.coverage}: ${error.message}`),
-    )
+    // The requests still in flight are answered (and journaled) first; then the last changes
+    // reach the state file, the recording and the coverage file before the process ends.
+    closeServer(server)
+      .then(() =>
+        Promise.all([
+          writer?.close(),
+          proxied.recorder?.flush(),
+          values.coverage ? writeCoverage(mock, values.coverage) : undefined,
+        ]),
+      )
+      .then(
+        () => process.exit(0),
+        (error: Error) => fail(`cannot write ${values.state ?? values.coverage}: ${error.message}`),
+      )
   }
   process.once('SIGINT', () => stop('received SIGINT'))
   process.once('SIGTERM', () => stop('received SIGTERM'))
@@ -556,16 +560,68 @@ function watchLauncher(launcher: number, onGone: () => void): void {
   timer.unref()
 }
 
+/** How long a stopping server waits for the requests in flight before it drops them, ms. */
+const SHUTDOWN_GRACE_MS = 2_000
+/** How often a stopping server closes the connections that have become idle, ms. */
+const IDLE_SWEEP_MS = 50
+
+/**
+ * Stops accepting connections and resolves once every open one has closed: idle keep-alive
+ * connections at once (a client's pool must not hold the exit up), one still answering as soon
+ * as it is idle, and whatever is left after {@link SHUTDOWN_GRACE_MS} (a `timeout` fault's
+ * connection, a slow body) is dropped.
+ */
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+  server.closeIdleConnections()
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS)
+  const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+  return closed.finally(() => {
+    clearInterval(sweep)
+    clearTimeout(grace)
+  })
+}
+
+/**
+ * Checks at start that `--coverage FILE` and its Markdown table can be written, by creating and
+ * removing a file beside them, and removes an earlier run's FILE and table: until this run has
+ * written them on exit, there is nothing a CI gate could mistake for this run's result. Throws
+ * the file system's error (ENOENT for a missing folder, EACCES, EISDIR) with the path.
+ */
+async function prepareCoverage(file: string): Promise<void> {
+  for (const target of [file, markdownBeside(file)]) {
+    const stat = await lstat(target).catch(() => undefined)
+    if (stat?.isDirectory()) throw new Error(`--coverage ${target}: is a folder, not a file`)
+  }
+  const probe = `${file}.${process.pid}.probe`
+  try {
+    await writeFile(probe, '', { flag: 'wx' })
+    await rm(probe)
+  } catch (error) {
+    throw new Error(`--coverage ${file}: cannot write there (${(error as Error).message})`)
+  }
+  await Promise.all([rm(file, { force: true }), rm(markdownBeside(file), { force: true })])
+}
+
 /**
  * `--coverage FILE`: the resilience coverage (`core/coverage.ts`) of every live session's journal
- * together, as JSON in `file` and as a Markdown table beside it (`.json` replaced by `.md`).
+ * together, as JSON in `file` and as a Markdown table beside it (`.json` replaced by `.md`). Each
+ * is written to a temporary file and renamed into place, so FILE is either absent or whole.
  */
 async function writeCoverage(mock: ReturnType<typeof createMock>, file: string): Promise<void> {
   const { sessions } = mock.runtime
   const entries = sessions.names().flatMap((name) => [...sessions.get(name).journal.entries()])
   const report = coverage(entries, mock.vendors)
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8')
-  await writeFile(markdownBeside(file), coverageMarkdown(report), 'utf8')
+  // The table first: a gate that waits for FILE finds the table there too.
+  await writeWhole(markdownBeside(file), coverageMarkdown(report))
+  await writeWhole(file, `${JSON.stringify(report, null, 2)}\n`)
+}
+
+/** Writes `text` to `file` through a temporary file beside it, renamed into place. */
+async function writeWhole(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`
+  await writeFile(temporary, text, 'utf8')
+  await rename(temporary, file)
 }
 
 /** `coverage.json` → `coverage.md`; any other name gets `.md` added. */

@@ -46,6 +46,14 @@ export interface RetryChain {
   duplicateWrite: boolean
 }
 
+/**
+ * The retry chains of a journal, oldest first: what `GET /__mock/retries` answers and
+ * `mock.retries()` returns, the same shape both ways.
+ */
+export interface RetryReport {
+  chains: RetryChain[]
+}
+
 export interface RetryOptions {
   /**
    * How long after a failed answer (plus its `Retry-After`) a same request still counts as its

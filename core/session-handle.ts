@@ -5,7 +5,7 @@ import { type FaultRule, type FaultRuleInput, withoutCounters } from './faults.t
 import { compileGlob } from './glob.ts'
 import type { JournalEntry, JournalQuery } from './journal.ts'
 import type { ResetOptions, Start } from './reset-options.ts'
-import { type RetryChain, type RetryOptions, retryChains } from './retries.ts'
+import { type RetryOptions, type RetryReport, retryChains } from './retries.ts'
 import type { Session, SessionManager } from './session.ts'
 import { type CollectionMap, exportCollections, importCollections } from './state.ts'
 import type { ApiStrings, MockState, MockStateInput, ParsedState } from './state-schema.ts'
@@ -39,11 +39,12 @@ export interface MockSession<T extends ApiStrings = ApiStrings> {
     readonly dropped: number
   }
   /**
-   * The retry chains in this session's journal (see `retryChains` in core/retries.ts: linking,
-   * classification, outcome), oldest first. `operation` is a glob over operation ids; a glob
-   * matching no operation or a `windowMs` that is not a whole number ≥ 0 throws an `InputError`.
+   * `{ chains }`: the retry chains in this session's journal (see `retryChains` in
+   * core/retries.ts: linking, classification, outcome), oldest first, as `GET /__mock/retries`
+   * answers. `operation` is a glob over operation ids; a glob matching no operation or a
+   * `windowMs` that is not a whole number ≥ 0 throws an `InputError`.
    */
-  retries(options?: RetryOptions & { operation?: T['journalPattern'] }): RetryChain[]
+  retries(options?: RetryOptions & { operation?: T['journalPattern'] }): RetryReport
   /** Resilience coverage of the operations this session's journal holds (see core/coverage.ts). */
   coverage(): Coverage
   clock: {
@@ -106,13 +107,13 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
     this.coverage = this.coverage.bind(this)
   }
 
-  retries(options: RetryOptions & { operation?: T['journalPattern'] } = {}): RetryChain[] {
+  retries(options: RetryOptions & { operation?: T['journalPattern'] } = {}): RetryReport {
     const { operation, windowMs } = options
     if (windowMs !== undefined && !(Number.isSafeInteger(windowMs) && windowMs >= 0))
       throw new InputError(`windowMs must be a whole number of ms ≥ 0; got ${windowMs}`)
     if (operation !== undefined) checkOperationPattern(operation, this.context.journalOperations)
     const entries = this.raw.journal.find(operation === undefined ? {} : { operation })
-    return retryChains(entries, options)
+    return { chains: retryChains(entries, options) }
   }
 
   coverage(): Coverage {

@@ -4,7 +4,7 @@
  */
 
 import type { JournalEntry, JournalQuery } from '../core/journal.ts'
-import type { Backoff, RetryChain } from '../core/retries.ts'
+import type { Backoff, RetryChain, RetryReport } from '../core/retries.ts'
 import type { JournalOperationPattern } from '../handlers/operation-ids.ts'
 
 /** How many matching requests are expected; without any of these, at least one. */
@@ -49,7 +49,7 @@ export interface JournalOwner {
 
 /** Anything with retry chains: a mock from `createMock()`, or `mock.session(name)`. */
 export interface RetryOwner {
-  retries(options?: { operation?: string }): RetryChain[]
+  retries(options?: { operation?: string }): RetryReport
 }
 
 /** What a retry chain should show; all given ones must hold for one chain. */
@@ -172,7 +172,12 @@ export const imageRegistryMatchers = {
     operation: string,
     expected: ExpectedRetry = {},
   ) {
-    const chains = retriesOf(received, 'toHaveRetried')({ operation: checkOperation(operation) })
+    const { chains } = retriesOf(
+      received,
+      'toHaveRetried',
+    )({
+      operation: checkOperation(operation),
+    })
     const matching = chains.filter((chain) => chainShows(chain, expected))
     const wanted = [
       expected.times === undefined ? 'at least once' : plural(expected.times),
@@ -197,7 +202,7 @@ export const imageRegistryMatchers = {
   },
 
   toHaveNoDuplicateWrites(this: MatcherContext, received: unknown, operation?: string) {
-    const chains = retriesOf(
+    const { chains } = retriesOf(
       received,
       'toHaveNoDuplicateWrites',
     )(operation === undefined ? {} : { operation: checkOperation(operation) })

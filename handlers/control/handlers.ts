@@ -242,7 +242,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       const windowMs = raw === null ? undefined : parseWholeNumber(raw)
       if (raw !== null && windowMs === undefined)
         throw new InputError(`windowMs must be a whole number of ms ≥ 0; got "${raw}"`)
-      return HttpResponse.json({ chains: face(request).retries({ operation, windowMs }) })
+      return HttpResponse.json(face(request).retries({ operation, windowMs }))
     }),
     ...route('get', '/coverage', (request) => HttpResponse.json(face(request).coverage())),
     ...route('get', '/violations', (request) => {

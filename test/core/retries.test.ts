@@ -75,7 +75,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
   it('a client that retries at once: no waits, Retry-After not honoured, and the message says so', async () => {
     fail({ status: 503, retryAfter: 1 }, 2)
     expect(await client(list, 5, () => 0)).toBe(200)
-    const [chain] = h.mock.retries()
+    const [chain] = h.mock.retries().chains
     expect(chain).toMatchObject({
       honouredRetryAfter: false,
       backoff: 'none',
@@ -98,7 +98,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     fail({ status: 500 }, 4)
     const jitter = [1.2, 0.85, 1.15, 0.9]
     expect(await client(list, 6, (i) => 120 * 2 ** (i - 1) * (jitter[i - 1] as number))).toBe(200)
-    const [chain] = h.mock.retries()
+    const [chain] = h.mock.retries().chains
     expect(chain).toMatchObject({
       backoff: 'exponential',
       jitter: true,
@@ -115,9 +115,9 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     session.faults.add({ match: { operation: LIST }, effect: { network: 'reset' } })
     const send = () => h.fetch(REPOS, { headers: { ...AUTH, 'X-Mock-Session': 'give-up' } })
     expect(await client(send, 3, () => 70)).toBe(0)
-    expect(session.retries()[0]?.outcome).toBe('pending')
+    expect(session.retries().chains[0]?.outcome).toBe('pending')
     await sleep(250)
-    const [chain] = session.retries({ windowMs: 150 })
+    const [chain] = session.retries({ windowMs: 150 }).chains
     expect(chain).toMatchObject({ outcome: 'gave-up' })
     expect(chain?.attempts.map((a) => a.network)).toEqual(['reset', 'reset', 'reset'])
     const polled = await (
@@ -126,7 +126,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     expect(polled.chains[0].outcome).toBe('gave-up')
     expect(session).toHaveRetried(LIST, { times: 2 })
     // The default session saw none of it.
-    expect(h.mock.retries()).toEqual([])
+    expect(h.mock.retries()).toEqual({ chains: [] })
     expect(h.mock).not.toHaveRetried(LIST)
     // Coverage: what the client met and what it never did.
     const report = session.coverage()
@@ -159,7 +159,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     expect((await create('b')).status).toBe(200)
     expect((await list()).status).toBe(200)
     expect((await list()).status).toBe(200)
-    expect(h.mock.retries()).toEqual([])
+    expect(h.mock.retries()).toEqual({ chains: [] })
     const { operations } = h.mock.coverage()
     expect(operations.map((op) => [op.operation, op.calls])).toEqual([
       [CREATE, 2],
@@ -183,7 +183,7 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
         body: JSON.stringify({ name: 'LOST_ANSWER' }),
       })
     expect(await client(create, 3, () => 150)).toBe(409)
-    const [chain] = h.mock.retries()
+    const [chain] = h.mock.retries().chains
     expect(chain).toMatchObject({ operation: CREATE, duplicateWrite: true, outcome: 'failed' })
     expect(chain?.attempts.map((a) => [a.status, a.network])).toEqual([
       [0, 'reset'],
@@ -192,6 +192,29 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     expect(h.mock).not.toHaveNoDuplicateWrites(CREATE)
     expect(h.mock).toHaveNoDuplicateWrites(LIST)
     expect(h.mock.coverage().operations[0]?.received.faults).toEqual(['reset', 'afterCommit'])
+  })
+
+  it('answers { chains } from GET /__mock/retries and mock.retries() alike, ?operation= filtering', async () => {
+    fail({ status: 503 }, 1)
+    fail({ status: 503 }, 1, CREATE)
+    const create = () =>
+      h.fetch(REPOS, {
+        method: 'POST',
+        headers: { ...AUTH, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'SAME_SHAPE' }),
+      })
+    expect(await client(list, 3, () => 0)).toBe(200)
+    expect(await client(create, 3, () => 0)).toBe(200)
+    const wire = await (await h.fetch('/__mock/retries')).json()
+    expect(Object.keys(wire)).toEqual(['chains'])
+    expect(h.mock.retries()).toEqual(wire)
+    expect(wire.chains.map((c: { operation: string }) => c.operation)).toEqual([LIST, CREATE])
+    const creates = await (await h.fetch(`/__mock/retries?operation=${CREATE}`)).json()
+    expect(creates.chains.map((c: { operation: string }) => c.operation)).toEqual([CREATE])
+    expect(h.mock.retries({ operation: CREATE })).toEqual(creates)
+    const globbed = await (await h.fetch('/__mock/retries?operation=snowflake.list*')).json()
+    expect(globbed).toEqual(h.mock.retries({ operation: 'snowflake.list*' }))
+    expect(globbed.chains.map((c: { operation: string }) => c.operation)).toEqual([LIST])
   })
 
   it('refuses a bad windowMs or an unknown operation with a 400', async () => {
@@ -244,7 +267,7 @@ describe('a create re-sent after its answer was lost', () => {
     ]
     const chains = retryChains(entries, { now: t + 600 })
     expect(chains).toMatchObject([{ duplicateWrite: true, outcome: 'failed', backoff: 'constant' }])
-    const owner = { retries: () => chains }
+    const owner = { retries: () => ({ chains }) }
     expect(owner).not.toHaveNoDuplicateWrites()
     const result = imageRegistryMatchers.toHaveNoDuplicateWrites.call(
       { isNot: false } as never,

@@ -41,7 +41,10 @@ afterAll(() => mock.close())
 afterEach(() => mock.reset())
 `
 
-/** The user's own API client the examples call: Snowflake repositories, retrying 429 and 503. */
+/**
+ * The user's own API client the examples call: Snowflake repositories, retrying 429 and 503 with
+ * exponential backoff from 500 ms, never sooner than the answer's `Retry-After` (as SDKs do).
+ */
 const MY_CLIENT = `const REPOS =
   'https://myorg-myaccount.snowflakecomputing.com/api/v2/databases/ml_platform/schemas/images/image-repositories'
 const headers = { Authorization: 'Bearer readme', 'Content-Type': 'application/json' }
@@ -50,6 +53,10 @@ async function send(init: RequestInit = {}): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(REPOS, { ...init, headers })
     if ((response.status !== 429 && response.status !== 503) || attempt === 3) return response
+    await response.arrayBuffer()
+    const retryAfterMs = Number(response.headers.get('Retry-After') ?? 0) * 1000
+    const wait = Math.max(retryAfterMs, 500 * 2 ** attempt)
+    await new Promise((resolve) => setTimeout(resolve, wait))
   }
 }
 
@@ -94,7 +101,8 @@ describe('the README examples', () => {
         .join(',\n      ')},
     ],
   },
-  test: { include: ['*.readme.ts'], testTimeout: 30000, hookTimeout: 60000 },
+  // vitest's own test timeout (5 s), as in a user's project: an example that needs more says so.
+  test: { include: ['*.readme.ts'], hookTimeout: 60000 },
 }
 `,
       )
@@ -179,6 +187,18 @@ function anchors(text: string): Set<string> {
 
 const SHELL = new Set(['sh', 'bash', 'shell'])
 
+/** Whether every one of `tools` runs here. */
+function hasTools(tools: string[]): boolean {
+  return tools.every((tool) => {
+    try {
+      execFileSync(tool, ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
 /** Shell blocks that only talk to a server on 127.0.0.1:4010 (no install, start or upstream). */
 function serverBlocks(text: string): Fence[] {
   return fences(text).filter(
@@ -214,6 +234,19 @@ describe('the README as a newcomer copies from it', () => {
       expect.arrayContaining(sections),
     )
     expect(listed.filter((a) => sections.includes(a))).toEqual(sections)
+  })
+
+  it('lists under "Standalone server" every flag --help names, and no other', async () => {
+    const { HELP } = await import('../../server.ts')
+    const section = text.slice(text.indexOf('### Standalone server'))
+    const from = section.indexOf('| flag')
+    const table = section.slice(from, section.indexOf('\n\n', from))
+    const documented = [...table.matchAll(/^\| `(--[a-z-]+)/gm)].map((m) => m[1])
+    const helped = [...HELP.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+)/gm)]
+      .map((m) => m[1])
+      .filter((flag) => flag !== '--help' && flag !== '--version')
+    expect(documented.length).toBeGreaterThan(10)
+    expect([...documented].sort()).toEqual([...helped].sort())
   })
 
   it('shows valid JSON: its json blocks and the bodies its shell blocks send', () => {
@@ -258,15 +291,58 @@ describe('the README as a newcomer copies from it', () => {
     expect(problems).toEqual([])
   })
 
+  it.skipIf(!hasTools(['bash', 'curl']))(
+    "runs the retry demo's shell block after the dashboard switch made its rule, and again",
+    async () => {
+      const section = text.slice(text.indexOf('### Show a retry demo'))
+      const block = fences(section).find(
+        (f) => SHELL.has(f.lang) && f.body.includes('__mock/faults'),
+      )
+      expect(block, 'a shell block that creates the rule').toBeDefined()
+      const mock = createMock()
+      await mock.ready
+      const server: Server = await new Promise((resolve) => {
+        const s = createApp(mock).listen(0, '127.0.0.1', () => resolve(s))
+      })
+      const { port } = server.address() as AddressInfo
+      try {
+        // What turning the dashboard's switch on does: a rule under the switch's own id.
+        const base = `http://127.0.0.1:${port}/__mock`
+        const made = await fetch(`${base}/faults`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            id: 'dash.snowflake.listImageRepositories',
+            match: { operation: 'snowflake.listImageRepositories' },
+            effect: { status: 503, retryAfter: 3 },
+            times: 2,
+          }),
+        })
+        expect(made.status).toBe(201)
+        const script = (block as Fence).body.replaceAll('127.0.0.1:4010', `127.0.0.1:${port}`)
+        for (const run of ['after the switch', 'once more']) {
+          const { stdout } = await promisify(execFile)(
+            'bash',
+            ['-e', '-o', 'pipefail', '-c', script],
+            {
+              cwd: os.tmpdir(),
+              encoding: 'utf8',
+            },
+          )
+          const statuses = [...stdout.matchAll(/^HTTP\/[\d.]+ (\d{3})/gm)].map((m) => m[1])
+          expect(statuses, `${run}: ${stdout}`).toEqual(['503', '503', '200'])
+          expect(stdout).not.toMatch(/already exists/)
+        }
+      } finally {
+        server.closeAllConnections()
+        server.close()
+      }
+    },
+    60_000,
+  )
+
   // The blocks need what they name: bash, curl, and jq to pick ids out of answers.
-  const tools = ['bash', 'curl', 'jq'].every((tool) => {
-    try {
-      execFileSync(tool, ['--version'], { stdio: 'ignore' })
-      return true
-    } catch {
-      return false
-    }
-  })
+  const tools = hasTools(['bash', 'curl', 'jq'])
   it.skipIf(!tools)(
     'runs the shell blocks that talk to the server, every request answered 2xx or 3xx or a fault the block injected',
     async () => {

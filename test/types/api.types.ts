@@ -12,6 +12,8 @@ import type {
   MockState,
   OperationId,
   OperationPattern,
+  RetryChain,
+  RetryReport,
 } from '../../index.ts'
 import '../../matchers.ts'
 import { fixtureFaker, snowflakeFixtures } from '../../fixtures.ts'
@@ -120,3 +122,10 @@ export const used = [
   repoFaker,
   build,
 ]
+
+// mock.retries() and a session's answer `{ chains }`, as GET /__mock/retries does.
+const report: RetryReport = mock.retries({ operation: 'snowflake.list*' })
+const chains: RetryChain[] = other.retries().chains
+// @ts-expect-error the chains are under `chains`, not the answer itself
+const bare: RetryChain[] = mock.retries()
+void [report, chains, bare]
