@@ -35,14 +35,22 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** `text` with a line-break opportunity after each `/`, `.` and `_`, so URLs, paths and names wrap between parts. */
+function withBreaks(text: string): Node[] {
+  return text
+    .split(/(?<=[/._])/)
+    .flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]))
+    .map((part) => (typeof part === 'string' ? document.createTextNode(part) : part))
+}
+
 function cell(text: string, code = false): HTMLTableCellElement {
   const td = document.createElement('td')
   if (code) {
     const c = document.createElement('code')
-    c.textContent = text
+    c.append(...withBreaks(text))
     td.append(c)
   } else {
-    td.textContent = text
+    td.append(...withBreaks(text))
   }
   return td
 }
@@ -58,7 +66,11 @@ function logRetry(vendor: string, event: RetryEvent): void {
   const hint =
     event.retryAfterMs === undefined ? '' : ` (Retry-After ${event.retryAfterMs / 1000} s)`
   const path = new URL(event.url, location.href).pathname
-  item.textContent = `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${what}${hint}, retrying in ${event.delayMs} ms`
+  item.append(
+    ...withBreaks(
+      `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${what}${hint}, retrying in ${event.delayMs} ms`,
+    ),
+  )
   // Oldest first, so "1." is the first retry and the list reads in the order things happened.
   byId('retry-log').append(item)
 }
@@ -71,9 +83,13 @@ function logRecovered(vendor: string, event: RecoveredEvent): void {
   item.className = ok ? 'succeeded' : 'settled'
   const path = new URL(event.url, location.href).pathname
   const retries = `${event.attempt - 1} ${event.attempt === 2 ? 'retry' : 'retries'}`
-  item.textContent = ok
-    ? `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status}, succeeded after ${retries}`
-    : `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status} after ${retries}, not retried`
+  item.append(
+    ...withBreaks(
+      ok
+        ? `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status}, succeeded after ${retries}`
+        : `${vendor} ${event.method} ${path}: attempt ${event.attempt} got ${event.status} after ${retries}, not retried`,
+    ),
+  )
   byId('retry-log').append(item)
 }
 

@@ -133,3 +133,48 @@ export async function startStandalone(options: MockOptions = {}): Promise<Standa
       }),
   }
 }
+
+/**
+ * Loads the standalone server's dashboard (`/__mock/`, polling every 100 ms so tests stay quick)
+ * into `page` and waits until it has drawn its first data.
+ */
+export async function openDashboard(page: Page, serverUrl: string, query = ''): Promise<void> {
+  await page.goto(`${serverUrl}/__mock/?poll=100${query}`)
+  await page.locator('.irm[data-ready="true"]').waitFor()
+}
+
+/**
+ * Loads the example app (`query` after its `/`, e.g. `?persist=1`) into `page` and waits until it
+ * has started its mock and listed both vendors.
+ */
+export async function openExample(page: Page, exampleUrl: string, query = ''): Promise<void> {
+  await page.goto(`${exampleUrl}/${query}`)
+  await exampleReady(page)
+}
+
+/** Waits until the example app in `page` is ready again (after a reload, say). */
+export async function exampleReady(page: Page): Promise<void> {
+  await page.locator('body[data-ready="true"]').waitFor()
+}
+
+/**
+ * Calls the control API (`/__mock…`) of the page's own origin from inside `page`: under the
+ * browser worker the in-page mock answers it like any other request. `body` is sent as JSON; the
+ * answer's JSON (null for a 204) comes back with its status.
+ */
+export async function pageControl(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const response = await fetch(`/__mock${path}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return {
+        status: response.status,
+        body: response.status === 204 ? null : await response.json(),
+      }
+    },
+    { method, path, body },
+  )
+}

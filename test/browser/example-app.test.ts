@@ -10,6 +10,8 @@ import {
   type ExampleServer,
   HAVE_CHROMIUM,
   launchChromium,
+  openExample,
+  pageControl,
   SETUP_TIMEOUT_MS,
   type StandaloneServer,
   serveExample,
@@ -62,24 +64,6 @@ async function rowNames(page: Page, tbody: string): Promise<string[]> {
     .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.name ?? ''))
 }
 
-/** Calls the in-page mock's control API: the worker answers it like any other request. */
-async function control(page: Page, method: string, path: string, body?: unknown) {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const response = await fetch(`/__mock${path}`, {
-        method,
-        headers: { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      return {
-        status: response.status,
-        body: response.status === 204 ? null : await response.json(),
-      }
-    },
-    { method, path, body },
-  )
-}
-
 allowBrowserTimeouts()
 
 describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE}`, () => {
@@ -101,8 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
 
   async function open(query = '') {
     page = await browser.newPage()
-    await page.goto(`${example.url}/${query}`)
-    await page.locator('body[data-ready="true"]').waitFor()
+    await openExample(page, example.url, query)
   }
 
   describe('against the msw worker in the page', () => {
@@ -115,7 +98,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         .poll(() => page.locator('#sf-status').textContent())
         .toBe(`${expected.length} repositories.`)
       expect(await page.locator('#target').textContent()).toMatch(/msw service worker in this page/)
-      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      const { body } = await pageControl(page, 'GET', `/journal?operation=${LIST}`)
       expect(body.entries.map((e: { status: number }) => e.status)).toEqual([200])
     })
 
@@ -130,7 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await page.getByRole('button', { name: 'Delete repository DEMO_REPO' }).click()
       await page.locator('#sf-list tr[data-name="DEMO_REPO"]').waitFor({ state: 'detached' })
       expect(await page.locator('#sf-status').textContent()).toMatch(/^Deleted DEMO_REPO\./)
-      const { body } = await control(page, 'GET', '/journal?operation=snowflake.*Repository')
+      const { body } = await pageControl(page, 'GET', '/journal?operation=snowflake.*Repository')
       expect(
         body.entries.map((e: { operation: string; status: number }) => [e.operation, e.status]),
       ).toEqual([
@@ -153,7 +136,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
     it('retries injected 503s, waiting at least Retry-After each time, until the list succeeds', async () => {
       const expected = await expectedRepositories()
       await open()
-      const added = await control(page, 'POST', '/faults', {
+      const added = await pageControl(page, 'POST', '/faults', {
         id: 'two-503s',
         match: { operation: LIST },
         effect: { status: 503, retryAfter: 1 },
@@ -183,7 +166,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
           ),
         )
       }
-      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      const { body } = await pageControl(page, 'GET', `/journal?operation=${LIST}`)
       expect(
         body.entries.map((e: { status: number; fault: string | null }) => [e.status, e.fault]),
       ).toEqual([
@@ -192,7 +175,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         [503, 'two-503s'],
         [200, null],
       ])
-      const { body: faults } = await control(page, 'GET', '/faults')
+      const { body: faults } = await pageControl(page, 'GET', '/faults')
       expect(faults.rules[0]).toMatchObject({ id: 'two-503s', matched: 3, fired: 2 })
     })
 
@@ -227,7 +210,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       expect(lines[2]?.[1]).toMatch(
         /^snowflake GET \/api\/v2\/.*: attempt 3 got 200, succeeded after 2 retries$/,
       )
-      const { body } = await control(page, 'GET', `/journal?operation=${LIST}`)
+      const { body } = await pageControl(page, 'GET', `/journal?operation=${LIST}`)
       const entries = body.entries as Array<{ id: number; status: number; fault: string | null }>
       expect(entries.map((e) => [e.status, e.fault])).toEqual([
         [200, null],
@@ -258,7 +241,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
 
     it('retries a throttled create (429) and creates the repository once', async () => {
       await open()
-      await control(page, 'POST', '/faults', {
+      await pageControl(page, 'POST', '/faults', {
         match: { operation: 'snowflake.createImageRepository' },
         effect: { status: 429, retryAfter: 1 },
         times: 1,
@@ -267,7 +250,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await page.getByRole('button', { name: 'Create repository' }).click()
       await page.locator('#sf-list tr[data-name="AFTER_429"]').waitFor()
       expect(await page.locator('#retry-log li.retry').getAttribute('data-status')).toBe('429')
-      const { body } = await control(
+      const { body } = await pageControl(
         page,
         'GET',
         '/journal?operation=snowflake.createImageRepository',
@@ -277,7 +260,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
 
     it('gives up after five attempts and shows the last vendor error', async () => {
       await open('?retryBase=10')
-      await control(page, 'POST', '/faults', {
+      await pageControl(page, 'POST', '/faults', {
         match: { operation: LIST },
         effect: { status: 503, retryAfter: 0 },
       })
@@ -286,7 +269,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         .poll(() => page.locator('#sf-status').textContent())
         .toMatch(/^Could not list repositories: 503 \d{6}: /)
       expect(await page.locator('#retry-log li.retry').count()).toBe(4)
-      const { body } = await control(page, 'GET', `/journal?operation=${LIST}&status=503`)
+      const { body } = await pageControl(page, 'GET', `/journal?operation=${LIST}&status=503`)
       expect(body.entries).toHaveLength(5)
     })
 
@@ -305,8 +288,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
           headers: { ...response.headers(), 'content-security-policy': "default-src 'self'" },
         })
       })
-      await page.goto(`${example.url}/`)
-      await page.locator('body[data-ready="true"]').waitFor()
+      await openExample(page, example.url)
       await page.getByText("Show the in-page mock's dashboard").click()
       const dashboard = page.locator('#dashboard .irm[data-ready="true"]')
       await dashboard.waitFor()
@@ -335,7 +317,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       await dashboard.getByLabel(`Fault for ${LIST}`).selectOption('503')
       await expect
         .poll(async () =>
-          (await control(page, 'GET', '/faults')).body.rules.map((r: { id: string }) => r.id),
+          (await pageControl(page, 'GET', '/faults')).body.rules.map((r: { id: string }) => r.id),
         )
         .toEqual([`dash.${LIST}`])
       await page.getByRole('button', { name: 'Reload' }).first().click()
@@ -357,7 +339,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
 
     it('answers requests to the real vendor hosts too, with every header readable', async () => {
       await open()
-      await control(page, 'POST', '/faults', {
+      await pageControl(page, 'POST', '/faults', {
         match: { operation: LIST },
         effect: { status: 503, retryAfter: 3 },
         times: 1,
@@ -436,7 +418,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
             'deleted',
           ]),
         )
-        const { body } = await control(page, 'GET', '/journal?vendor=cycle')
+        const { body } = await pageControl(page, 'GET', '/journal?vendor=cycle')
         const calls = body.entries.map((e: { operation: string; status: number }) => [
           e.operation,
           e.status,
@@ -461,7 +443,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
       'retries a throttled Cycle create and shows Cycle’s envelope on a 409',
       async () => {
         await open()
-        await control(page, 'POST', '/faults', [
+        await pageControl(page, 'POST', '/faults', [
           {
             match: { operation: 'cycle.createImageSource' },
             effect: { status: 429, retryAfter: 1 },

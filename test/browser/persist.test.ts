@@ -7,8 +7,10 @@ import {
   CHROMIUM_NOTE,
   type Chromium,
   type ExampleServer,
+  exampleReady,
   HAVE_CHROMIUM,
   launchChromium,
+  openExample,
   SETUP_TIMEOUT_MS,
   serveExample,
 } from './chromium.ts'
@@ -89,20 +91,14 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.close()
     })
 
-    /** Waits until the example app has started its mock and listed both vendors. */
-    async function ready() {
-      await page.locator('body[data-ready="true"]').waitFor()
-    }
-
     async function open(query: string) {
       page = await browser.newPage()
-      await page.goto(`${example.url}/${query}`)
-      await ready()
+      await openExample(page, example.url, query)
     }
 
     async function reload() {
       await page.reload()
-      await ready()
+      await exampleReady(page)
     }
 
     it('keeps a repository created in the app, fault rules with their counters and the clock across a reload; mock.reset() clears them', async () => {
@@ -164,7 +160,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         { path: REPOSITORIES, auth: AUTH },
       )
       await page.waitForURL(/persist=1/)
-      await ready()
+      await exampleReady(page)
       await page.locator('#sf-list tr[data-name="SAVED_AT_ONCE"]').waitFor()
       expect(await listed(page)).toEqual([...initial, 'SAVED_AT_ONCE'].sort())
     })

@@ -7,6 +7,7 @@ import {
   type Chromium,
   HAVE_CHROMIUM,
   launchChromium,
+  openDashboard,
   SETUP_TIMEOUT_MS,
   type StandaloneServer,
   startStandalone,
@@ -58,8 +59,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`X-Mock-Hint in headless Chromium${CHROMIUM_NOTE
     )
     expect(seen).toMatchObject({ status: 404, hint: HINT, body: { message: expect.any(String) } })
 
-    await page.goto(`${server.url}/__mock/?poll=100`)
-    await page.locator('.irm[data-ready="true"]').waitFor()
+    await openDashboard(page, server.url)
     const row = page.locator('#irm-journal-body tr[data-status="404"]')
     await row.waitFor()
     expect(await row.locator('td', { hasText: TYPO }).getAttribute('title')).toBe(HINT)

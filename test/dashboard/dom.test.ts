@@ -7,6 +7,7 @@ import {
   type Chromium,
   HAVE_CHROMIUM,
   launchChromium,
+  openDashboard,
   SETUP_TIMEOUT_MS,
   type StandaloneServer,
   startStandalone,
@@ -54,8 +55,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
   /** Opens the dashboard from the standalone server, polling fast so tests stay quick. */
   async function open(query = '') {
     page = await browser.newPage()
-    await page.goto(`${server.url}/__mock/?poll=100${query}`)
-    await page.locator('.irm[data-ready="true"]').waitFor()
+    await openDashboard(page, server.url, query)
     // Marks this document: a reload would lose it, so later checks prove updates came live.
     await page.evaluate(() => Object.assign(window, { sameDocument: true }))
   }
@@ -161,7 +161,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     const rule = page.locator(`#irm-rules-body tr[data-rule="dash.${LIST}"]`)
     expect(
       await rule.locator('td').evaluateAll((cells) => cells.map((c) => c.textContent)),
-    ).toEqual([`operation=${LIST}`, 'status=503 retryAfter=1', '', '1', '1', 'Remove'])
+    ).toEqual(['503', `operation=${LIST}`, 'status=503 retryAfter=1', '', '', '1', '1', 'Remove'])
     await expect.poll(() => page.locator(`#irm-journal-body tr[data-status="503"]`).count()).toBe(1)
     expect(await page.locator('#irm-journal-body tr .fault').first().textContent()).toBe(
       `dash.${LIST}`,
@@ -217,8 +217,27 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
         .getByLabel(`Fault for ${operation}`)
         .locator('option')
         .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))
-    expect(await choices(SWR_LIST)).toEqual(['off', '429', '502', 'latency', 'reset'])
-    expect(await choices(LIST)).toEqual(['off', '409', '429', '503', 'latency', 'reset'])
+    // A quota answers the vendor's 429, so it is offered only where 429 is.
+    const body = ['truncate', 'garbage', 'empty', 'slow']
+    expect(await choices(SWR_LIST)).toEqual([
+      'off',
+      '429',
+      '502',
+      'latency',
+      'reset',
+      ...body,
+      'quota',
+    ])
+    expect(await choices(LIST)).toEqual([
+      'off',
+      '409',
+      '429',
+      '503',
+      'latency',
+      'reset',
+      ...body,
+      'quota',
+    ])
     expect(await choices('cycle.getImageSources')).toEqual([
       'off',
       '409',
@@ -226,6 +245,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
       '503',
       'latency',
       'reset',
+      ...body,
+      'quota',
     ])
 
     const fault = page.getByLabel(`Fault for ${SWR_LIST}`)
@@ -318,7 +339,9 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
     })
     await open()
     const rule = page.locator('#irm-rules-body tr[data-rule="slow-fetch"]')
-    expect(await rule.locator('td').nth(2).textContent()).toBe('times=3')
+    expect(
+      await rule.locator('td').evaluateAll((cells) => cells.slice(0, 5).map((c) => c.textContent)),
+    ).toEqual(['latency 5 ms', `operation=${FETCH}`, 'delayMs=5', 'times=3', ''])
     expect(
       await page.getByLabel(`Fault for ${LIST}`).inputValue(),
       'an unknown effect shows as custom',
@@ -498,8 +521,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard in headless Chromium${CHROMIUM_NOTE}`
         headers: { ...response.headers(), 'content-security-policy': "default-src 'self'" },
       })
     })
-    await page.goto(`${server.url}/__mock/?poll=100`)
-    await page.locator('.irm[data-ready="true"]').waitFor()
+    await openDashboard(page, server.url)
     await api(REPOS)
     await expect.poll(() => journalRows().count()).toBe(1)
     const icon = await page.evaluate(async () => {

@@ -7,6 +7,7 @@ import {
   type Chromium,
   HAVE_CHROMIUM,
   launchChromium,
+  openDashboard,
   SETUP_TIMEOUT_MS,
   type StandaloneServer,
   startStandalone,
@@ -42,8 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     async function open(width = 1366) {
       page = await browser.newPage()
       await page.setViewportSize({ width, height: 900 })
-      await page.goto(`${server.url}/__mock/?poll=100`)
-      await page.locator('.irm[data-ready="true"]').waitFor()
+      await openDashboard(page, server.url)
       await page.evaluate(() => Object.assign(window, { sameDocument: true }))
     }
     const api = (path: string, init: RequestInit = {}) =>
@@ -212,8 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
           },
         })
       })
-      await page.goto(`${server.url}/__mock/?poll=100`)
-      await page.locator('.irm[data-ready="true"]').waitFor()
+      await openDashboard(page, server.url)
       await failListTwice('0')
       for (let i = 0; i < 3; i++) await api(REPOS)
       const ids = (await journal()).map((e) => e.id).sort((a, b) => a - b)

@@ -69,6 +69,7 @@ export function startDashboard(
       shownForm = shown
       ui.byId<HTMLInputElement>('seed').value = String(health.seed)
       ui.byId<HTMLSelectElement>('scenario').value = health.scenario
+      describeScenario()
     }
     const key = health.operations.map((o) => o.id).join(',')
     if (key !== opKey) {
@@ -93,12 +94,21 @@ export function startDashboard(
         ui.el('option', {
           value: s.name,
           title: s.description,
-          text: `${s.name} — ${s.description}`,
+          'data-description': s.description,
+          text: s.name,
         }),
       ),
     )
     if (scenario) select.value = scenario
+    describeScenario()
   }
+
+  /** The chosen scenario's description goes below the select: a whole sentence never fits in it. */
+  function describeScenario(): void {
+    const select = ui.byId<HTMLSelectElement>('scenario')
+    ui.byId('scenario-about').textContent = select.selectedOptions[0]?.dataset.description ?? ''
+  }
+  ui.byId('scenario').addEventListener('change', describeScenario)
 
   async function refreshSessions(): Promise<void> {
     const { sessions } = await api.call<{ sessions: string[] }>('GET', '/sessions')

@@ -33,6 +33,19 @@ export class Ui {
     return node
   }
 
+  /**
+   * `text` (an operation id, route or rule) with a line-break opportunity after each `.`, `/`, `_` before a capital,
+   * `,`, `?` and `&` and between the words of a camelCase name, so a narrow column wraps it between
+   * its parts (`ImageService_Get|Image`), never mid-word.
+   */
+  breakable(text: string): Node[] {
+    return text
+      .split(/(?<=[./,?&])|(?<=_)(?=[A-Z])|(?<=[a-z])(?=[A-Z])/)
+      .filter((part) => part !== '')
+      .flatMap((part, i) => (i === 0 ? [part] : [this.doc.createElement('wbr'), part]))
+      .map((part) => (typeof part === 'string' ? this.doc.createTextNode(part) : part))
+  }
+
   /** Whether `node` has focus (inside a shadow root the document only sees the host). */
   focused(node: Element): boolean {
     return this.doc.activeElement === node || this.root.activeElement === node

@@ -40,7 +40,7 @@ export class DriftView {
     )
     const sample = op.sample.map((v) => ui.el('li', { text: v.message }))
     return ui.el('tr', { 'data-operation': op.operation }, [
-      ui.el('th', { scope: 'row', class: 'mono', text: op.operation }),
+      ui.el('th', { scope: 'row', class: 'mono' }, ui.breakable(op.operation)),
       ui.el('td', { class: 'num', 'data-counter': 'exchanges', text: String(op.exchanges) }),
       ui.el('td', {
         class: 'num',

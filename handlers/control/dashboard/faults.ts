@@ -1,48 +1,11 @@
 import { compileGlob } from '../../../core/glob.ts'
 import type { ControlApi, FaultRule, OperationInfo } from './api.ts'
 import { describe, type Ui } from './dom.ts'
-
-/** The switch positions: value and label. */
-const KINDS: ReadonlyArray<readonly [string, string]> = [
-  ['off', 'off'],
-  ['409', '409 conflict'],
-  ['429', '429 throttled'],
-  ['503', '503 unavailable'],
-  ['502', '502 bad gateway'],
-  ['latency', 'latency'],
-  ['reset', 'connection reset'],
-]
-
-/** Statuses a switch can force; each must be one the operation lists. */
-const STATUS_KINDS = new Set(['409', '429', '503', '502'])
-
-/**
- * The switch positions `op` offers: a status only where the operation lists it (the control API
- * refuses the rest), and 502 only in place of a missing 503, as SWR's gateway answers.
- */
-export function kindsFor(op: OperationInfo): ReadonlyArray<readonly [string, string]> {
-  const can = (kind: string) => op.statuses === undefined || op.statuses.includes(Number(kind))
-  return KINDS.filter(([kind]) => {
-    if (!STATUS_KINDS.has(kind)) return true
-    if (kind === '502') return !can('503') && can('502')
-    return can(kind)
-  })
-}
+import { FaultForm, kindLabel, kindOf, kindsFor, quotaText, windowState } from './fault-form.ts'
 
 /** The id of the rule a switch owns: `dash.<operation>`, cut to the 64 characters ids allow. */
 export function switchRuleId(operation: string): string {
   return `dash.${operation}`.slice(0, 64)
-}
-
-/** The switch position a rule corresponds to, or `other` for effects no switch makes. */
-export function kindOf(rule: FaultRule): string {
-  const e = rule.effect
-  if (e.network === 'reset') return 'reset'
-  if (e.status !== undefined && STATUS_KINDS.has(String(e.status)) && e.body === undefined) {
-    return String(e.status)
-  }
-  if (e.status === undefined && e.network === undefined && e.delayMs !== undefined) return 'latency'
-  return 'other'
 }
 
 /**
@@ -64,6 +27,9 @@ export function affects(rule: FaultRule, op: OperationInfo): boolean {
 /** The fault switches (one per operation) and the table of every rule in the session. */
 export class FaultsView {
   rules: FaultRule[] = []
+  /** The session clock's time when the rules were fetched, ms (windows are on that clock). */
+  #now = 0
+  readonly #form: FaultForm
   #operations: OperationInfo[] = []
   /** Operations whose switch is being applied: polling must not flip them back meanwhile. */
   readonly #busy = new Set<string>()
@@ -72,6 +38,7 @@ export class FaultsView {
     private readonly ui: Ui,
     private readonly api: ControlApi,
   ) {
+    this.#form = new FaultForm(ui)
     ui.byId('switch-options').addEventListener('submit', (event) => event.preventDefault())
     ui.byId('op-filter').addEventListener('input', () => this.#filter())
     ui.byId('clear-faults').addEventListener('click', () => {
@@ -105,8 +72,8 @@ export class FaultsView {
         select.addEventListener('change', () => void this.#apply(op.id, select))
         body.append(
           ui.el('tr', { 'data-operation': op.id }, [
-            ui.el('th', { scope: 'row', class: 'mono', text: op.id }),
-            ui.el('td', { class: 'mono', text: `${op.method} ${op.path}` }),
+            ui.el('th', { scope: 'row', class: 'mono' }, ui.breakable(op.id)),
+            ui.el('td', { class: 'mono' }, ui.breakable(`${op.method} ${op.path}`)),
             ui.el('td', null, [select, ui.el('ul', { class: 'others', 'data-others': '' })]),
             ui.el('td', { class: 'num', 'data-counter': 'matched', text: '0' }),
             ui.el('td', { class: 'num', 'data-counter': 'fired', text: '0' }),
@@ -121,7 +88,12 @@ export class FaultsView {
 
   /** Fetches the session's rules and redraws. */
   async refresh(): Promise<void> {
-    this.rules = (await this.api.call<{ rules: FaultRule[] }>('GET', '/faults')).rules
+    const { rules } = await this.api.call<{ rules: FaultRule[] }>('GET', '/faults')
+    // Windows are on the session clock, which a test may have moved anywhere: ask it, not Date.
+    if (rules.some((r) => r.window)) {
+      this.#now = (await this.api.call<{ nowMs: number }>('GET', '/clock')).nowMs
+    }
+    this.rules = rules
     this.render()
   }
 
@@ -150,7 +122,7 @@ export class FaultsView {
         ...others.map((rule) =>
           ui.el('li', {
             'data-rule': rule.id,
-            text: `+ ${rule.id}: ${describe(rule.effect)}${limitsOf(rule) ? ` (${limitsOf(rule)})` : ''}`,
+            text: `+ ${rule.id}: ${describe(rule.effect)}${this.#limits(rule) ? ` (${this.#limits(rule)})` : ''}`,
           }),
         ),
       )
@@ -173,6 +145,13 @@ export class FaultsView {
     }
   }
 
+  /** Every limit of a rule in words: counts, then where its window stands, then its quota. */
+  #limits(rule: FaultRule): string {
+    return [limitsOf(rule), windowState(rule, this.#now), quotaText(rule)]
+      .filter(Boolean)
+      .join('; ')
+  }
+
   #ruleRow(rule: FaultRule): HTMLTableRowElement {
     const { ui } = this
     const remove = ui.el('button', {
@@ -182,10 +161,15 @@ export class FaultsView {
     })
     remove.addEventListener('click', () => void this.#remove(rule.id))
     return ui.el('tr', { 'data-rule': rule.id, 'data-state': spent(rule) ? 'spent' : 'on' }, [
-      ui.el('th', { scope: 'row', class: 'mono', text: rule.id }),
-      ui.el('td', { class: 'mono', text: describe(rule.match) || 'every request' }),
-      ui.el('td', { class: 'mono', text: describe(rule.effect) }),
+      ui.el('th', { scope: 'row', class: 'mono' }, ui.breakable(rule.id)),
+      ui.el('td', { 'data-kind': kindOf(rule), text: kindLabel(rule) }),
+      ui.el('td', { class: 'mono' }, ui.breakable(describe(rule.match) || 'every request')),
+      ui.el('td', { class: 'mono' }, ui.breakable(describe(rule.effect))),
       ui.el('td', { class: 'mono', text: limitsOf(rule) }),
+      ui.el('td', {
+        'data-state': 'window',
+        text: [windowState(rule, this.#now), quotaText(rule)].filter(Boolean).join('; '),
+      }),
       ui.el('td', { class: 'num', 'data-counter': 'matched', text: String(rule.matched) }),
       ui.el('td', {
         class: 'num',
@@ -206,54 +190,6 @@ export class FaultsView {
     }
   }
 
-  /**
-   * The Times, After and Retry-After inputs as rule fields; throws, naming the input, when one
-   * holds what the control API would refuse.
-   */
-  #limits(): { times?: number; after?: number; retryAfter: number } {
-    const read = (id: string, label: string, min: number, fallback?: number) => {
-      const input = this.ui.byId<HTMLInputElement>(id)
-      const text = input.value.trim()
-      if (text === '') return fallback
-      const n = Number(text)
-      const max = Number(input.max || Number.MAX_SAFE_INTEGER)
-      if (!Number.isInteger(n) || n < min || n > max) {
-        throw new Error(
-          `${label} must be a whole number from ${min}${input.max ? ` to ${max}` : ''}`,
-        )
-      }
-      return n
-    }
-    return {
-      times: read('times', 'Times', 1),
-      after: read('after', 'After', 0),
-      retryAfter: read('retry-after', 'Retry-After (s)', 0, 1) as number,
-    }
-  }
-
-  #ruleFor(operation: string, kind: string): Record<string, unknown> {
-    const { times, after, retryAfter } = this.#limits()
-    const rule: Record<string, unknown> = {
-      id: switchRuleId(operation),
-      match: { operation },
-      effect: this.#effectFor(kind, retryAfter),
-    }
-    // No `times` on a reset: a browser re-sends a request whose connection was reset (up to
-    // twice in Chromium), so only a reset that keeps firing reaches the page.
-    if (times !== undefined && kind !== 'reset') rule.times = times
-    if (after !== undefined && after > 0) rule.after = after
-    return rule
-  }
-
-  #effectFor(kind: string, retryAfter: number): Record<string, unknown> {
-    // SWR's gateway sends no Retry-After with its 502, so neither does the switch.
-    if (kind === '409' || kind === '502') return { status: Number(kind) }
-    if (kind === '429' || kind === '503') return { status: Number(kind), retryAfter }
-    if (kind === 'reset') return { network: 'reset' }
-    const ms = Number(this.ui.byId<HTMLInputElement>('latency').value)
-    return { delayMs: Number.isInteger(ms) && ms >= 0 ? ms : 1500 }
-  }
-
   async #apply(operation: string, select: HTMLSelectElement): Promise<void> {
     const kind = select.value
     if (kind === 'other') return
@@ -262,7 +198,7 @@ export class FaultsView {
     select.setAttribute('aria-busy', 'true')
     try {
       // Read before anything is removed, so a bad input leaves the old rule in place.
-      const rule = kind === 'off' ? undefined : this.#ruleFor(operation, kind)
+      const rule = kind === 'off' ? undefined : this.#form.rule(id, operation, kind)
       if (this.rules.some((r) => r.id === id)) {
         await this.api
           .call('DELETE', `/faults/${encodeURIComponent(id)}`)
@@ -272,7 +208,9 @@ export class FaultsView {
       }
       if (rule) await this.api.call('POST', '/faults', rule)
       const label = select.selectedOptions[0]?.textContent ?? kind
-      const limits = rule ? limitsOf(rule as unknown as FaultRule) : ''
+      const limits = rule
+        ? describe({ ...rule, id: undefined, match: undefined, effect: undefined })
+        : ''
       this.ui.announce(
         kind === 'off'
           ? `${operation}: fault off`
@@ -303,8 +241,8 @@ function spent(rule: FaultRule): boolean {
   return rule.times !== undefined && rule.fired >= rule.times
 }
 
-/** A rule's limits (`times=2 every=3 …`), empty when it fires on every match. */
+/** A rule's counting limits (`times=2 every=3 …`), empty when it fires on every match. */
 function limitsOf(rule: FaultRule): string {
-  const { times, after, every, probability, seed, window, quota } = rule
-  return describe({ times, after, every, probability, seed, window, quota })
+  const { times, after, every, probability, seed } = rule
+  return describe({ times, after, every, probability, seed })
 }

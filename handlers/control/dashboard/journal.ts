@@ -171,15 +171,15 @@ export class JournalView {
           title: `received ${entry.receivedAt} (wall clock); session clock ${entry.time}`,
           text: wallTime(entry.receivedAt),
         }),
-        ui.el('td', { class: 'mono' }, [entry.operation, this.#badge(entry)]),
-        ui.el('td', {
-          class: 'mono',
-          text: `${entry.method} ${entry.path}${search ? `?${search}` : ''}`,
-          ...(entry.hint ? { title: entry.hint } : {}),
-        }),
+        ui.el('td', { class: 'mono' }, [...ui.breakable(entry.operation), this.#badge(entry)]),
+        ui.el(
+          'td',
+          { class: 'mono', ...(entry.hint ? { title: entry.hint } : {}) },
+          ui.breakable(`${entry.method} ${entry.path}${search ? `?${search}` : ''}`),
+        ),
         ui.el('td', { class: `status ${cls}`, text: status }),
         ui.el('td', { class: 'num', text: String(Math.round(entry.durationMs)) }),
-        ui.el('td', { class: 'fault mono', text: entry.fault ?? '' }),
+        ui.el('td', { class: 'fault mono' }, ui.breakable(entry.fault ?? '')),
       ],
     )
     open.addEventListener('click', () => {

@@ -18,7 +18,11 @@ body { margin: 0; }
 .irm h2 { font-size: 1.05rem; margin: 0 0 .5rem; }
 .irm h2.sub { margin-top: 1rem; }
 .irm header { display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; align-items: baseline;
-  border-bottom: 1px solid var(--line); margin-bottom: 1rem; }
+  border-bottom: 1px solid var(--line); margin-bottom: 1rem; padding-bottom: .25rem; }
+/* The header's lines sit tight; the status region takes no room until it has something to say. */
+.irm header p { margin: 0 0 .25rem; }
+.irm header #irm-announce { flex-basis: 100%; }
+.irm header #irm-announce:empty { margin: 0; }
 .irm section { background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
   padding: .75rem 1rem; margin-bottom: 1rem; min-width: 0; }
 .irm form { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 0 0 .5rem; }
@@ -29,6 +33,7 @@ body { margin: 0; }
 .irm input, .irm select, .irm button { font: inherit; color: var(--fg); background: var(--bg);
   border: 1px solid var(--line); border-radius: 4px; padding: .2rem .4rem; max-width: 100%; }
 .irm select { text-overflow: ellipsis; }
+.irm #irm-scenario { min-width: 10rem; }
 .irm button { cursor: pointer; }
 .irm button:hover { border-color: var(--accent); }
 .irm :focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
@@ -42,14 +47,20 @@ body { margin: 0; }
 .irm tbody th[scope=rowgroup] { background: var(--panel); font-weight: 600; }
 .irm td.num, .irm th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .irm td.time { white-space: nowrap; }
+/* A flag such as --fault in a sentence stays whole. */
+.irm p code { white-space: nowrap; }
 .irm code, .irm .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; }
-/* Long ids, routes and query strings wrap rather than push the counters out of view. */
-.irm td.mono, .irm th.mono { overflow-wrap: anywhere; }
+/* Ids, routes and query strings wrap at their dots and slashes (the <wbr>s the script puts
+   there); only a single part longer than the column breaks inside. */
+.irm td.mono, .irm th.mono { overflow-wrap: break-word; }
+.irm fieldset { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; min-width: 0;
+  margin: 0; padding: .2rem .6rem .5rem; border: 1px solid var(--line); border-radius: 4px; }
+.irm legend { font-size: .8rem; font-weight: 600; padding: 0 .25rem; }
 .irm .s2 { color: var(--ok); } .irm .s4 { color: var(--warn); } .irm .s5, .irm .s0 { color: var(--bad); }
 .irm .status { font-weight: 600; }
 .irm .fault { color: var(--bad); font-size: .75rem; }
 .irm .muted { color: var(--muted); }
-.irm #irm-announce { min-height: 1.4em; color: var(--muted); }
+.irm #irm-announce { color: var(--muted); }
 .irm #irm-announce.error { color: var(--bad); }
 .irm tr.new { animation: irm-flash 1.2s ease-out; }
 @keyframes irm-flash { from { background: color-mix(in srgb, var(--accent) 25%, transparent); } }
@@ -70,8 +81,14 @@ body { margin: 0; }
 /* The switch that is on stands out; one whose rule has used up its times is dimmed. */
 .irm #irm-switches tr[data-state=on] > * { background: color-mix(in srgb, var(--bad) 12%, var(--bg)); }
 .irm #irm-switches tr[data-state=on] > th { border-left: 4px solid var(--bad); font-weight: 700; }
+/* Every switch as wide as the widest, whichever positions its operation offers. */
+.irm #irm-switches select { min-width: 13rem; }
 .irm #irm-switches tr[data-state=on] select { border-color: var(--bad); font-weight: 600; }
 .irm tr[data-state=spent] > * { color: var(--muted); }
+/* The rules table gives its id, kind and window room to read; the raw match and effect wrap. */
+.irm #irm-rules tbody th { min-width: 20ch; }
+.irm #irm-rules td[data-kind] { min-width: 12ch; }
+.irm #irm-rules td[data-state=window] { min-width: 18ch; }
 /* Narrow screens: drop the columns that are also visible elsewhere (a row's details have the
    time; an operation id names its route), so ids and paths get room and the counters stay in view. */
 @media (max-width: 640px) {
@@ -80,15 +97,15 @@ body { margin: 0; }
   .irm #irm-switches tr > :nth-child(2), .irm #irm-journal tr > :nth-child(2),
   .irm #irm-journal tr > :nth-child(6) { display: none; }
   .irm th, .irm td { padding: .2rem .3rem; }
-  .irm #irm-switches select { max-width: 7rem; }
+  .irm #irm-switches select { min-width: 0; max-width: 7rem; }
   /* Seven columns do not fit: each fault rule becomes a card, its id beside its Remove button. */
   .irm #irm-rules thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .irm #irm-rules tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 .5rem;
     border-bottom: 1px solid var(--line); padding: .2rem 0; }
-  .irm #irm-rules th, .irm #irm-rules td { display: block; border: 0; padding: .1rem .3rem; text-align: left; }
+  .irm #irm-rules th, .irm #irm-rules td { display: block; border: 0; padding: .1rem .3rem; text-align: left; min-width: 0; }
   .irm #irm-rules tr > :first-child { grid-column: 1; grid-row: 1; }
-  .irm #irm-rules tr > :nth-child(7) { grid-column: 2; grid-row: 1; }
-  .irm #irm-rules tr > :nth-child(n+2):nth-child(-n+6) { grid-column: 1 / -1; }
+  .irm #irm-rules tr > :nth-child(9) { grid-column: 2; grid-row: 1; }
+  .irm #irm-rules tr > :nth-child(n+2):nth-child(-n+8) { grid-column: 1 / -1; }
   .irm #irm-rules tr > td:empty { display: none; }
   .irm #irm-rules td[data-counter]::before { content: attr(data-counter) ' '; color: var(--muted); }
 }
@@ -100,6 +117,7 @@ body { margin: 0; }
 .irm #irm-timeline .lane-label { fill: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 .irm #irm-timeline .tick { stroke: var(--line); stroke-dasharray: 2 3; }
 .irm #irm-timeline .tick-label { fill: var(--muted); text-anchor: middle; font-variant-numeric: tabular-nums; }
+.irm #irm-timeline .tick-label.edge { text-anchor: start; }
 .irm #irm-timeline .attempt.ok .mark { fill: var(--ok); }
 .irm #irm-timeline .attempt.client .mark { fill: var(--warn); }
 .irm #irm-timeline .attempt.server .mark { fill: var(--bad); }

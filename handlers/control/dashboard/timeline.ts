@@ -36,6 +36,8 @@ const MIN_SPAN_MS = 10_000
 const LANE_HEIGHT = 40
 const AXIS_HEIGHT = 22
 const PAD = 8
+/** Half the width of a tick label (`hh:mm:ss` at 11 px), px. */
+const HALF_LABEL = 26
 
 /**
  * How an answer reads on the timeline: `ok` (2xx/3xx), `client` (4xx), `server` (5xx) or
@@ -193,9 +195,12 @@ export class TimelineView {
     ) {
       ticks.push(
         el('line', { x1: x(t), x2: x(t), y1: AXIS_HEIGHT - 4, y2: height - PAD, class: 'tick' }),
+        // A label centred on a tick near the left edge would be cut in half: it starts there.
         el(
           'text',
-          { x: x(t), y: AXIS_HEIGHT - 8, class: 'tick-label' },
+          x(t) < PAD + HALF_LABEL
+            ? { x: PAD, y: AXIS_HEIGHT - 8, class: 'tick-label edge' }
+            : { x: x(t), y: AXIS_HEIGHT - 8, class: 'tick-label' },
           wallTime(new Date(t).toISOString()).slice(0, 8),
         ),
       )
