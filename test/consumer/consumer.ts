@@ -298,9 +298,25 @@ function run(
   }
 }
 
-function mswVersionIn(dir: string): string {
+/** The msw version installed in the project at `dir`. */
+export function mswVersionIn(dir: string): string {
   return JSON.parse(readFileSync(path.join(dir, 'node_modules', 'msw', 'package.json'), 'utf8'))
     .version as string
+}
+
+/**
+ * The Node that runs the project at `dir`: the registry's `node` package of `nodeMajor` installed
+ * there, else this Node; and an environment with it first on `PATH`.
+ */
+export function consumerNode(
+  dir: string,
+  nodeMajor?: number,
+): { node: string; env: NodeJS.ProcessEnv } {
+  const node = nodeMajor ? path.join(dir, 'node_modules', 'node', 'bin', 'node') : process.execPath
+  return {
+    node,
+    env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -385,13 +401,7 @@ export async function runConsumerCheck(
       viteConfig(Number(mswVersionIn(dir).split('.')[0])),
     )
 
-    const node = setup.nodeMajor
-      ? path.join(dir, 'node_modules', 'node', 'bin', 'node')
-      : process.execPath
-    const env = {
-      ...process.env,
-      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`,
-    }
+    const { node, env } = consumerNode(dir, setup.nodeMajor)
     const nodeVersion = run(node, ['--version'], dir, env).trim()
     if (setup.nodeMajor && !nodeVersion.startsWith(`v${setup.nodeMajor}.`))
       throw new Error(`expected Node ${setup.nodeMajor}, got ${nodeVersion}`)
