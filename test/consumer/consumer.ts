@@ -5,7 +5,7 @@
  * in Chromium; (3) run `npx image-registry-mock` and fetch `/__mock/health`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -20,7 +20,7 @@ const REPO = path.resolve(import.meta.dirname, '../..')
 export interface ConsumerSetup {
   /** msw version range the consumer project installs. */
   msw: string
-  /** Run under this Node major from the npm registry's `node` package; default: this Node. */
+  /** Run under this Node major from the npm registry (see {@link NODE_PACKAGE}); default: this Node. */
   nodeMajor?: number
 }
 
@@ -305,14 +305,24 @@ export function mswVersionIn(dir: string): string {
 }
 
 /**
- * The Node that runs the project at `dir`: the registry's `node` package of `nodeMajor` installed
- * there, else this Node; and an environment with it first on `PATH`.
+ * The registry's package holding this platform's Node binary, `bin/node` in its tarball: what the
+ * `node` package's preinstall script installs, without the script (which could fail and still
+ * leave the install passing).
+ */
+export const NODE_PACKAGE = `node-${process.platform}-${process.arch}`
+
+/**
+ * The Node that runs the project at `dir`: {@link NODE_PACKAGE} of `nodeMajor` installed there,
+ * else this Node; and an environment with it first on `PATH`.
  */
 export function consumerNode(
   dir: string,
   nodeMajor?: number,
 ): { node: string; env: NodeJS.ProcessEnv } {
-  const node = nodeMajor ? path.join(dir, 'node_modules', 'node', 'bin', 'node') : process.execPath
+  const node = nodeMajor
+    ? path.join(dir, 'node_modules', NODE_PACKAGE, 'bin', 'node')
+    : process.execPath
+  if (!existsSync(node)) throw new Error(`npm install left no Node ${nodeMajor} binary at ${node}`)
   return {
     node,
     env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },
@@ -364,7 +374,7 @@ export async function runConsumerCheck(
       vite: '^7.3.0',
       '@types/node': setup.nodeMajor ? `^${setup.nodeMajor}` : '^20',
     }
-    if (setup.nodeMajor) devDependencies.node = `^${setup.nodeMajor}`
+    if (setup.nodeMajor) devDependencies[NODE_PACKAGE] = `^${setup.nodeMajor}`
     writeFileSync(
       path.join(dir, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', devDependencies }, null, 2),

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHROMIUM_PATH } from '../browser/chromium.ts'
 import { packRepository } from './consumer.ts'
 import {
+  expectedTests,
   failures,
   isolationRuns,
   overlapped,
   type PlaywrightRun,
+  readmeSpecs,
   runPlaywrightConsumer,
-  SPEC_TESTS,
 } from './playwright-suite.ts'
 
 // The packed package installed into a fresh project with its own @playwright/test and msw 2
@@ -22,10 +23,10 @@ import {
 // loads the SDK from node_modules).
 let dir: string
 let result: PlaywrightRun
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'irm-playwright-'))
   const { tarball } = packRepository(dir)
-  result = runPlaywrightConsumer(dir, { tarball, msw: '^2.12.10' })
+  result = await runPlaywrightConsumer(dir, { tarball, msw: '^2.12.10' })
 }, 600_000)
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
@@ -34,11 +35,12 @@ afterAll(() => {
 describe.skipIf(!existsSync(CHROMIUM_PATH))(
   'image-registry-mock/playwright in a consumer project with msw 2',
   () => {
-    it("passes the consumer's suite on Chromium", () => {
+    it("passes the consumer's suite on Chromium, the README's examples as written among it", () => {
       expect(result.mswVersion).toMatch(/^2\./)
+      expect(readmeSpecs().length).toBeGreaterThan(0)
       expect(failures(result.report)).toEqual([])
       expect(result.report.stats).toMatchObject({
-        expected: SPEC_TESTS,
+        expected: expectedTests(),
         unexpected: 0,
         skipped: 0,
         flaky: 0,

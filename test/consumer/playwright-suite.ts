@@ -1,22 +1,25 @@
 /**
  * The packed package installed into a fresh project with its own @playwright/test and msw (2 or
- * 3, under this Node or a Node of the registry's `node` package): there
+ * 3, under this Node or a Node from the registry): there
  * `image-registry-mock/playwright` runs a Playwright suite on two workers against Debian's
- * Chromium, and the suite type-checks. test/consumer/playwright-and-mcp.test.ts runs it with
- * msw 2, `npm run test:compat` with msw 3 under Node 24.
+ * Chromium, and the suite type-checks. The suite is {@link SPEC} and, as written, the README's
+ * Playwright examples against the app they describe ({@link README_APP}).
+ * test/consumer/playwright-and-mcp.test.ts runs it with msw 2, `npm run test:compat` with msw 3
+ * under Node 24.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import path from 'node:path'
 import { CHROMIUM_PATH } from '../browser/chromium.ts'
-import { consumerNode, mswVersionIn } from './consumer.ts'
+import { consumerNode, mswVersionIn, NODE_PACKAGE } from './consumer.ts'
 
 const REPO = path.resolve(import.meta.dirname, '../..')
 const installed = (name: string) =>
   JSON.parse(readFileSync(path.join(REPO, 'node_modules', name, 'package.json'), 'utf8'))
     .version as string
 
-const CONFIG = `import { defineConfig } from '@playwright/test'
+const config = (port: number) => `import { defineConfig } from '@playwright/test'
 
 export default defineConfig({
   testDir: 'tests',
@@ -24,7 +27,9 @@ export default defineConfig({
   fullyParallel: true,
   retries: 0,
   expect: { timeout: 3_000 },
+  webServer: { command: 'node readme-app.mjs ${port}', url: 'http://localhost:${port}/' },
   use: {
+    baseURL: 'http://localhost:${port}',
     launchOptions: {
       executablePath: '${CHROMIUM_PATH}',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -200,7 +205,44 @@ for (const name of NAMES) {
 `
 
 /** How many tests {@link SPEC} holds. */
-export const SPEC_TESTS = 19
+const SPEC_TESTS = 19
+
+/**
+ * The app the README's Playwright examples test, on its own origin: `/repositories` lists
+ * Snowflake's repositories, says `No repositories yet` for none and shows an alert with the status
+ * when Snowflake fails. One request to Snowflake per load.
+ */
+const README_APP = `import { createServer } from 'node:http'
+
+const page = \`<!doctype html><meta charset="utf-8"><title>repositories</title><main id="main">Loading</main>
+<script type="module">
+  const url = 'https://acme-main.snowflakecomputing.com/api/v2/databases/ML_PLATFORM/schemas/IMAGES/image-repositories'
+  const response = await fetch(url, { headers: { Authorization: 'Bearer app' } })
+  const main = document.getElementById('main')
+  if (!response.ok) main.innerHTML = '<p role="alert">Snowflake answered ' + response.status + '</p>'
+  else {
+    const repositories = await response.json()
+    main.textContent = repositories.length === 0 ? 'No repositories yet' : repositories.map((r) => r.name).join(', ')
+  }
+</script>\`
+createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(page)).listen(Number(process.argv[2]), 'localhost')
+`
+
+/** The README's TypeScript examples of `image-registry-mock/playwright`, as written. */
+export function readmeSpecs(): string[] {
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8')
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((match) => match[1] as string)
+    .filter((block) => block.includes("from 'image-registry-mock/playwright'"))
+}
+
+/** How many tests the suite holds: {@link SPEC}'s and the README examples'. */
+export function expectedTests(): number {
+  return readmeSpecs().reduce(
+    (sum, block) => sum + (block.match(/\btest\(/g) ?? []).length,
+    SPEC_TESTS,
+  )
+}
 
 /** What to install beside the package. */
 export interface PlaywrightSetup {
@@ -208,7 +250,7 @@ export interface PlaywrightSetup {
   tarball: string
   /** msw version range the project installs. */
   msw: string
-  /** Run under this Node major from the npm registry's `node` package; default: this Node. */
+  /** Run under this Node major from the npm registry (`NODE_PACKAGE`); default: this Node. */
   nodeMajor?: number
 }
 
@@ -231,7 +273,10 @@ export interface PlaywrightRun {
  * Sets up the project in `dir` (an empty folder the caller removes), installs it, type-checks it
  * and runs the suite. Throws when the install fails or Playwright writes no report.
  */
-export function runPlaywrightConsumer(dir: string, setup: PlaywrightSetup): PlaywrightRun {
+export async function runPlaywrightConsumer(
+  dir: string,
+  setup: PlaywrightSetup,
+): Promise<PlaywrightRun> {
   const devDependencies: Record<string, string> = {
     'image-registry-mock': `file:${setup.tarball}`,
     '@playwright/test': installed('@playwright/test'),
@@ -239,7 +284,7 @@ export function runPlaywrightConsumer(dir: string, setup: PlaywrightSetup): Play
     typescript: '~5.9.0',
     '@types/node': setup.nodeMajor ? `^${setup.nodeMajor}` : '^20',
   }
-  if (setup.nodeMajor) devDependencies.node = `^${setup.nodeMajor}`
+  if (setup.nodeMajor) devDependencies[NODE_PACKAGE] = `^${setup.nodeMajor}`
   writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({ name: 'consumer', private: true, type: 'module', devDependencies }, null, 2),
@@ -260,14 +305,22 @@ export function runPlaywrightConsumer(dir: string, setup: PlaywrightSetup): Play
       include: ['*.ts', 'tests/*.ts'],
     }),
   )
-  writeFileSync(path.join(dir, 'playwright.config.ts'), CONFIG)
+  writeFileSync(path.join(dir, 'playwright.config.ts'), config(await freePort()))
+  writeFileSync(path.join(dir, 'readme-app.mjs'), README_APP)
   mkdirSync(path.join(dir, 'tests'))
   writeFileSync(path.join(dir, 'tests', 'app.spec.ts'), SPEC)
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
-    cwd: dir,
-    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-    stdio: 'pipe',
-  })
+  for (const [i, block] of readmeSpecs().entries()) {
+    writeFileSync(path.join(dir, 'tests', `readme-${i + 1}.spec.ts`), block)
+  }
+  // Once in a while (seen under `npm run test:compat`, after the first consumer project) npm
+  // writes the lock file, installs nothing and exits 0; a second install then installs.
+  for (let attempt = 0; attempt < 2 && !existsSync(path.join(dir, 'node_modules')); attempt++) {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: dir,
+      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+      stdio: 'pipe',
+    })
+  }
   const { node, env } = consumerNode(dir, setup.nodeMajor)
   const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   const typecheck = run(
@@ -290,6 +343,14 @@ export function runPlaywrightConsumer(dir: string, setup: PlaywrightSetup): Play
     report: JSON.parse(readFileSync(output, 'utf8')),
     typecheck,
   }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, 'localhost', () => resolve()))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  return port
 }
 
 /** Runs `node` with `args` in `dir`; a failure still returns the output, followed by `failed`. */
@@ -369,8 +430,9 @@ export function overlapped(runs: ReturnType<typeof isolationRuns>): boolean {
 export function playwrightProblems(result: PlaywrightRun): string[] {
   const { stats } = result.report
   const problems = failures(result.report)
-  if (stats.expected !== SPEC_TESTS || stats.unexpected + stats.skipped + stats.flaky > 0)
-    problems.push(`expected ${SPEC_TESTS} passed tests, got ${JSON.stringify(stats)}`)
+  if (readmeSpecs().length === 0) problems.push('the README has no Playwright example')
+  if (stats.expected !== expectedTests() || stats.unexpected + stats.skipped + stats.flaky > 0)
+    problems.push(`expected ${expectedTests()} passed tests, got ${JSON.stringify(stats)}`)
   const runs = isolationRuns(result.report)
   if (new Set(runs.map((r) => r.worker)).size !== 2 || !overlapped(runs))
     problems.push('the isolation tests did not run on two workers at once')
