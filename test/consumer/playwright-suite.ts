@@ -312,15 +312,14 @@ export async function runPlaywrightConsumer(
   for (const [i, block] of readmeSpecs().entries()) {
     writeFileSync(path.join(dir, 'tests', `readme-${i + 1}.spec.ts`), block)
   }
-  // Once in a while (seen under `npm run test:compat`, after the first consumer project) npm
-  // writes the lock file, installs nothing and exits 0; a second install then installs.
-  for (let attempt = 0; attempt < 2 && !existsSync(path.join(dir, 'node_modules')); attempt++) {
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
-      cwd: dir,
-      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-      stdio: 'pipe',
-    })
-  }
+  // Vite's build and preview (the browser consumer check, run before this one in the same
+  // process) set NODE_ENV=production, under which npm would install no devDependencies.
+  delete process.env.NODE_ENV
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: dir,
+    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    stdio: 'pipe',
+  })
   const { node, env } = consumerNode(dir, setup.nodeMajor)
   const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   const typecheck = run(
