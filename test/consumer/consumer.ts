@@ -306,8 +306,7 @@ export function mswVersionIn(dir: string): string {
 
 /**
  * The registry's package holding this platform's Node binary, `bin/node` in its tarball: what the
- * `node` package's preinstall script installs, without the script (which could fail and still
- * leave the install passing).
+ * `node` package's preinstall script installs, with no install script to run (or to approve).
  */
 export const NODE_PACKAGE = `node-${process.platform}-${process.arch}`
 
