@@ -13,9 +13,9 @@
 
 import type { HttpHandler } from 'msw'
 import { type SetupWorker, setupWorker } from 'msw/browser'
+import { IndexedDbPersistence } from './browser/persist-indexeddb.ts'
 import type { MockOptions, ResetOptions } from './core/mock.ts'
 import { onUnhandled, type UnhandledStrategy } from './core/msw-compat.ts'
-import { IndexedDbPersistence } from './core/persist-indexeddb.ts'
 import { type DashboardOptions, startDashboard } from './handlers/control/dashboard/app.ts'
 import { DASHBOARD_MARKUP } from './handlers/control/dashboard/markup.ts'
 import { DASHBOARD_CSS } from './handlers/control/dashboard/style.ts'

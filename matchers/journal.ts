@@ -37,7 +37,8 @@ export interface ExpectedRequest {
   status?: unknown
   /** The id of the fault rule that fired, or `null` for none. */
   fault?: unknown
-  network?: 'reset' | 'timeout' | null
+  /** The network fault that replaced or cut the answer (`reset`, `truncate`, …), or `null`. */
+  network?: JournalEntry['network']
   session?: string
   requestId?: unknown
 }

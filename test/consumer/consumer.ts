@@ -5,7 +5,7 @@
  * in Chromium; (3) run `npx image-registry-mock` and fetch `/__mock/health`.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -20,7 +20,7 @@ const REPO = path.resolve(import.meta.dirname, '../..')
 export interface ConsumerSetup {
   /** msw version range the consumer project installs. */
   msw: string
-  /** Run under this Node major from the npm registry's `node` package; default: this Node. */
+  /** Run under this Node major from the npm registry (see {@link NODE_PACKAGE}); default: this Node. */
   nodeMajor?: number
 }
 
@@ -298,9 +298,34 @@ function run(
   }
 }
 
-function mswVersionIn(dir: string): string {
+/** The msw version installed in the project at `dir`. */
+export function mswVersionIn(dir: string): string {
   return JSON.parse(readFileSync(path.join(dir, 'node_modules', 'msw', 'package.json'), 'utf8'))
     .version as string
+}
+
+/**
+ * The registry's package holding this platform's Node binary, `bin/node` in its tarball: what the
+ * `node` package's preinstall script installs, with no install script to run (or to approve).
+ */
+export const NODE_PACKAGE = `node-${process.platform}-${process.arch}`
+
+/**
+ * The Node that runs the project at `dir`: {@link NODE_PACKAGE} of `nodeMajor` installed there,
+ * else this Node; and an environment with it first on `PATH`.
+ */
+export function consumerNode(
+  dir: string,
+  nodeMajor?: number,
+): { node: string; env: NodeJS.ProcessEnv } {
+  const node = nodeMajor
+    ? path.join(dir, 'node_modules', NODE_PACKAGE, 'bin', 'node')
+    : process.execPath
+  if (!existsSync(node)) throw new Error(`npm install left no Node ${nodeMajor} binary at ${node}`)
+  return {
+    node,
+    env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -348,7 +373,7 @@ export async function runConsumerCheck(
       vite: '^7.3.0',
       '@types/node': setup.nodeMajor ? `^${setup.nodeMajor}` : '^20',
     }
-    if (setup.nodeMajor) devDependencies.node = `^${setup.nodeMajor}`
+    if (setup.nodeMajor) devDependencies[NODE_PACKAGE] = `^${setup.nodeMajor}`
     writeFileSync(
       path.join(dir, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', devDependencies }, null, 2),
@@ -385,13 +410,7 @@ export async function runConsumerCheck(
       viteConfig(Number(mswVersionIn(dir).split('.')[0])),
     )
 
-    const node = setup.nodeMajor
-      ? path.join(dir, 'node_modules', 'node', 'bin', 'node')
-      : process.execPath
-    const env = {
-      ...process.env,
-      PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`,
-    }
+    const { node, env } = consumerNode(dir, setup.nodeMajor)
     const nodeVersion = run(node, ['--version'], dir, env).trim()
     if (setup.nodeMajor && !nodeVersion.startsWith(`v${setup.nodeMajor}.`))
       throw new Error(`expected Node ${setup.nodeMajor}, got ${nodeVersion}`)

@@ -132,10 +132,16 @@ function listening(port: number): Promise<boolean> {
 }
 
 /**
- * Runs a launcher to the "listening on" line, checks the server answers, sends SIGTERM to the
- * launcher's own process only, and returns what became of the tree.
+ * Runs a launcher to the "listening on" line, checks the server answers, sends `signal` (SIGKILL:
+ * the launcher dies without a word) to the launcher's own process only, and returns what became of
+ * the tree.
  */
-async function terminate(command: string, args: string[], cwd: string) {
+async function terminate(
+  command: string,
+  args: string[],
+  cwd: string,
+  signal: NodeJS.Signals = 'SIGTERM',
+) {
   const child = spawn(command, args, {
     cwd,
     env: shellEnvironment(),
@@ -160,7 +166,7 @@ async function terminate(command: string, args: string[], cwd: string) {
   expect(await (await fetch(`${url}/__mock/health`)).json()).toMatchObject({ status: 'ok' })
   const processTree = await tree(child.pid as number)
   for (const pid of processTree.keys()) seen.add(pid)
-  child.kill('SIGTERM')
+  child.kill(signal)
   const deadline = Date.now() + 5_000
   let left = await alive(processTree.keys())
   while (left.length > 0 && Date.now() < deadline) {
@@ -182,6 +188,22 @@ describe.skipIf(process.platform !== 'linux')('a SIGTERM to the launcher', () =>
     expect(result.left, result.output).toEqual([])
     expect(result.portInUse).toBe(false)
     expect(result.output).toContain('shutting down')
+  })
+
+  it('`npm run dev` ends `tsx watch` and the server it runs, which frees its port', async () => {
+    const result = await terminate('npm', ['run', 'dev', '--', '--port', '0'], ROOT)
+    expect(result.commands.some((c) => c.includes('scripts/dev.mjs'))).toBe(true)
+    expect(result.commands.some((c) => /tsx.* watch server\.ts/.test(c))).toBe(true)
+    expect(result.left, result.output).toEqual([])
+    expect(result.portInUse).toBe(false)
+    expect(result.output).toContain('shutting down')
+  })
+
+  it('`npm run dev` ends when npm itself is killed (SIGKILL: no signal to pass on)', async () => {
+    const result = await terminate('npm', ['run', 'dev', '--', '--port', '0'], ROOT, 'SIGKILL')
+    expect(result.commands.length).toBeGreaterThanOrEqual(4)
+    expect(result.left, result.output).toEqual([])
+    expect(result.portInUse).toBe(false)
   })
 
   it("`npx image-registry-mock` of a linked package ends the server (under npm's `sh -c` too)", async () => {

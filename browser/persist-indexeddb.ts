@@ -1,6 +1,6 @@
-import type { BuiltMock, MockState } from './mock.ts'
-import { restoreSession } from './restore-session.ts'
-import { DEFAULT_SESSION, SESSION_HEADER } from './session.ts'
+import type { BuiltMock, MockState } from '../core/mock.ts'
+import { restoreSession } from '../core/restore-session.ts'
+import { DEFAULT_SESSION, SESSION_HEADER } from '../core/session.ts'
 
 /** The IndexedDB database (in the page's origin) that `startWorker({ persist: true })` keeps. */
 export const PERSIST_DATABASE = 'image-registry-mock'
