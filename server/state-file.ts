@@ -1,9 +1,11 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import path from 'node:path'
+import { Collection } from '@msw/data'
 import type { BuiltMock, MockState } from '../core/mock.ts'
+import { ChangeCounter } from '../core/record-index.ts'
 import { restoreSession } from '../core/restore-session.ts'
-import { DEFAULT_SESSION, SESSION_HEADER } from '../core/session.ts'
+import { DEFAULT_SESSION, SESSION_HEADER, type Session } from '../core/session.ts'
 import { StateRecordError } from '../core/state.ts'
 import { DataFileError, problemAt } from './document.ts'
 
@@ -131,6 +133,10 @@ export interface StateFileWriterOptions {
  * again (the others come from a cache) and the whole file is replaced atomically. So after a
  * `kill -9` at most the last `delayMs` plus one write of changes are lost.
  *
+ * Saving costs what changed, not what is stored: a session's records are serialized again only
+ * when one of its collections was written (or its stores replaced, by a reset or a state import)
+ * since the last save; a read moves only the clock and fault counters, which are cheap to write.
+ *
  * Every vendor request changes its session (the virtual clock moves per request), and so does
  * every control-API request other than GET, HEAD and OPTIONS; a GET that creates a session is
  * caught too. Changes made in-process, outside HTTP, are not seen: call {@link touch} for them.
@@ -141,6 +147,10 @@ export class StateFileWriter {
   readonly #delayMs: number
   readonly #onError: (error: Error) => void
   readonly #cache = new Map<string, string>()
+  /** Each session's serialized stores, and which stores at which versions they hold. */
+  readonly #stores = new Map<string, SavedStores>()
+  /** A write counter per store object (a reset or an import brings new ones). */
+  readonly #counters = new WeakMap<object, ChangeCounter>()
   #dirty = new Set<string>()
   #timer: NodeJS.Timeout | undefined
   #chain: Promise<void> = Promise.resolve()
@@ -207,10 +217,14 @@ export class StateFileWriter {
         if (this.#cache.has(name) && !dirty.has(name)) continue
         // A session deleted while an earlier export awaited must not be re-created by exporting.
         if (!sessions.has(name)) continue
-        this.#cache.set(name, JSON.stringify(await this.#mock.session(name).exportState()))
+        this.#cache.set(name, await this.#export(name, sessions.get(name)))
       }
       const live = sessions.names().filter((name) => this.#cache.has(name))
-      for (const name of this.#cache.keys()) if (!live.includes(name)) this.#cache.delete(name)
+      for (const name of this.#cache.keys()) {
+        if (live.includes(name)) continue
+        this.#cache.delete(name)
+        this.#stores.delete(name)
+      }
       const body = live.map((name) => `${JSON.stringify(name)}:${this.#cache.get(name)}`).join(',')
       await mkdir(path.dirname(path.resolve(this.#file)), { recursive: true })
       await writeFileAtomic(
@@ -223,4 +237,53 @@ export class StateFileWriter {
       throw error
     }
   }
+
+  /**
+   * The session's `exportState()` as JSON text, its records re-serialized only if a collection
+   * changed since the last export; otherwise the saved records beside the fresh clock, scenario,
+   * seed and fault rules: the same text `exportState()` would give.
+   */
+  async #export(name: string, session: Session): Promise<string> {
+    await session.ready
+    const stores = this.#mock.vendors.map((vendor) => session.store(vendor) as object)
+    // A counter begun now may have missed a write already under way: trust it from the next save.
+    let fresh = false
+    const versions = stores.map((store) => {
+      let counter = this.#counters.get(store)
+      if (!counter) {
+        fresh = true
+        counter = new ChangeCounter(...Object.values(store).filter((v) => v instanceof Collection))
+        this.#counters.set(store, counter)
+      }
+      return counter.version
+    })
+    const saved = this.#stores.get(name)
+    let storesText: string
+    const unchanged =
+      saved?.stores.every((store, i) => store === stores[i]) &&
+      saved.versions.every((version, i) => version === versions[i])
+    if (saved && unchanged) {
+      storesText = saved.text
+    } else {
+      storesText = JSON.stringify((await this.#mock.session(name).exportState()).stores)
+      if (fresh) this.#stores.delete(name)
+      else this.#stores.set(name, { stores, versions, text: storesText })
+    }
+    // exportState()'s fields but `stores`, in its order; `stores` comes last.
+    const rest: Omit<MockState, 'stores'> = {
+      version: 1,
+      scenario: session.scenario,
+      seed: session.seed,
+      clock: session.clock.now(),
+      faults: session.faults.list() as MockState['faults'],
+    }
+    return `${JSON.stringify(rest).slice(0, -1)},"stores":${storesText}}`
+  }
+}
+
+interface SavedStores {
+  stores: readonly object[]
+  versions: readonly number[]
+  /** `JSON.stringify` of the export's `stores`. */
+  text: string
 }
