@@ -123,6 +123,12 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 export interface StateFileWriterOptions {
   /** Longest time (ms) a change waits before it is written (default 250). */
   delayMs?: number
+  /**
+   * Longest time (ms) a change that reads alone made waits: the clock and fault counters moved by
+   * vendor requests that wrote no record (default 2000). Records, fault rules, resets and
+   * anything reported with `touch` still wait at most `delayMs`.
+   */
+  readDelayMs?: number
   /** Where write failures are reported (default: stderr). */
   onError?: (error: Error) => void
 }
@@ -131,11 +137,14 @@ export interface StateFileWriterOptions {
  * Keeps the `--state` file current. The server reports which session each request touched
  * ({@link watch}); within `delayMs` of the first unsaved change, the changed sessions are exported
  * again (the others come from a cache) and the whole file is replaced atomically. So after a
- * `kill -9` at most the last `delayMs` plus one write of changes are lost.
+ * `kill -9` at most the last `delayMs` plus one write of changes are lost; of the changes reads
+ * alone made (clock and fault counters), at most the last `readDelayMs`.
  *
  * Saving costs what changed, not what is stored: a session's records are serialized again only
  * when one of its collections was written (or its stores replaced, by a reset or a state import)
- * since the last save; a read moves only the clock and fault counters, which are cheap to write.
+ * since the last save, and while vendor reads alone move the sessions, the file is rewritten at
+ * most every `readDelayMs`, not every `delayMs` (with 16 sessions of the default scenario it is
+ * about 4 MB).
  *
  * Every vendor request changes its session (the virtual clock moves per request), and so does
  * every control-API request other than GET, HEAD and OPTIONS; a GET that creates a session is
@@ -145,6 +154,7 @@ export class StateFileWriter {
   readonly #mock: BuiltMock
   readonly #file: string
   readonly #delayMs: number
+  readonly #readDelayMs: number
   readonly #onError: (error: Error) => void
   readonly #cache = new Map<string, string>()
   /** Each session's serialized stores, and which stores at which versions they hold. */
@@ -152,6 +162,9 @@ export class StateFileWriter {
   /** A write counter per store object (a reset or an import brings new ones). */
   readonly #counters = new WeakMap<object, ChangeCounter>()
   #dirty = new Set<string>()
+  /** A change that must not wait for `readDelayMs` was noted (see {@link touch}). */
+  #urgent = false
+  #lastWrite = 0
   #timer: NodeJS.Timeout | undefined
   #chain: Promise<void> = Promise.resolve()
 
@@ -159,6 +172,7 @@ export class StateFileWriter {
     this.#mock = mock
     this.#file = file
     this.#delayMs = options.delayMs ?? 250
+    this.#readDelayMs = options.readDelayMs ?? 2000
     this.#onError =
       options.onError ??
       ((error) => console.error(`image-registry-mock: cannot write ${file}: ${error.message}`))
@@ -166,11 +180,35 @@ export class StateFileWriter {
 
   /** Marks a session as changed; it is written within `delayMs`. */
   touch(session: string): void {
+    this.#urgent = true
+    this.#moved(session)
+  }
+
+  /**
+   * Marks a session a vendor read moved: written within `delayMs` if its records changed after
+   * all (a poll that counts, an asynchronous result stored), else within `readDelayMs`.
+   */
+  #moved(session: string): void {
     this.#dirty.add(session)
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined
-      this.flush().catch(this.#onError)
-    }, this.#delayMs)
+    // Counting from the request's start: by the save, the count is trusted (see #export).
+    if (this.#mock.runtime.sessions.has(session)) {
+      const live = this.#mock.runtime.sessions.get(session)
+      for (const vendor of this.#mock.vendors) this.#counter(live.store(vendor) as object)
+    }
+    this.#timer ??= setTimeout(() => this.#due(), this.#delayMs)
+  }
+
+  /** Writes now if anything cannot wait longer, else looks again in `delayMs`. */
+  #due(): void {
+    this.#timer = undefined
+    if (this.#dirty.size === 0) return
+    const waited = performance.now() - this.#lastWrite
+    const now =
+      this.#urgent ||
+      waited >= this.#readDelayMs ||
+      [...this.#dirty].some((name) => this.#recordsChanged(name))
+    if (now) this.flush().catch(this.#onError)
+    else this.#timer = setTimeout(() => this.#due(), this.#delayMs)
   }
 
   /** Listens to a server's requests and marks the sessions they touch. */
@@ -189,8 +227,10 @@ export class StateFileWriter {
       }
       // Once at the start (a request that never ends, a timeout fault, has already moved the
       // clock) and once at the end, when its changes are complete.
-      this.touch(session)
-      response.once('close', () => this.touch(session))
+      const read = !control && (request.method === 'GET' || request.method === 'HEAD')
+      const note = read ? (name: string) => this.#moved(name) : (name: string) => this.touch(name)
+      note(session)
+      response.once('close', () => note(session))
     })
   }
 
@@ -211,6 +251,8 @@ export class StateFileWriter {
   async #write(): Promise<void> {
     const dirty = this.#dirty
     this.#dirty = new Set()
+    this.#urgent = false
+    this.#lastWrite = performance.now()
     const sessions = this.#mock.runtime.sessions
     try {
       for (const name of sessions.names()) {
@@ -234,6 +276,7 @@ export class StateFileWriter {
     } catch (error) {
       // Try again with the next change, or at the next flush.
       for (const name of dirty) this.#dirty.add(name)
+      this.#urgent = true
       throw error
     }
   }
@@ -243,20 +286,33 @@ export class StateFileWriter {
    * changed since the last export; otherwise the saved records beside the fresh clock, scenario,
    * seed and fault rules: the same text `exportState()` would give.
    */
+  /** Whether the session's records may differ from those last saved (or none were). */
+  #recordsChanged(name: string): boolean {
+    const saved = this.#stores.get(name)
+    if (!saved || !this.#mock.runtime.sessions.has(name)) return true
+    const session = this.#mock.runtime.sessions.get(name)
+    return this.#mock.vendors.some((vendor, i) => {
+      const store = session.store(vendor) as object
+      return store !== saved.stores[i] || this.#counters.get(store)?.version !== saved.versions[i]
+    })
+  }
+
+  /** The write counter of a store, begun on first use. */
+  #counter(store: object): ChangeCounter {
+    let counter = this.#counters.get(store)
+    if (!counter) {
+      counter = new ChangeCounter(...Object.values(store).filter((v) => v instanceof Collection))
+      this.#counters.set(store, counter)
+    }
+    return counter
+  }
+
   async #export(name: string, session: Session): Promise<string> {
     await session.ready
     const stores = this.#mock.vendors.map((vendor) => session.store(vendor) as object)
     // A counter begun now may have missed a write already under way: trust it from the next save.
-    let fresh = false
-    const versions = stores.map((store) => {
-      let counter = this.#counters.get(store)
-      if (!counter) {
-        fresh = true
-        counter = new ChangeCounter(...Object.values(store).filter((v) => v instanceof Collection))
-        this.#counters.set(store, counter)
-      }
-      return counter.version
-    })
+    const fresh = stores.some((store) => !this.#counters.has(store))
+    const versions = stores.map((store) => this.#counter(store).version)
     const saved = this.#stores.get(name)
     let storesText: string
     const unchanged =

@@ -19,11 +19,11 @@ afterEach(async () => {
   server = dir = undefined
 })
 
-async function serve(mock: Mock) {
+async function serve(mock: Mock, delays = { delayMs: 60_000, readDelayMs: 60_000 }) {
   dir = await mkdtemp(path.join(tmpdir(), 'irm-writer-'))
   const file = path.join(dir, 'state.json')
-  // A long delay: the test flushes when it wants the file.
-  const writer = new StateFileWriter(mock, file, { delayMs: 60_000 })
+  // Long delays by default: the test flushes when it wants the file.
+  const writer = new StateFileWriter(mock, file, delays)
   server = createServer(createApp(mock))
   writer.watch(server)
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve))
@@ -38,7 +38,7 @@ async function serve(mock: Mock) {
     await writer.close()
     return readFile(file, 'utf8')
   }
-  return { writer, send, saved }
+  return { writer, send, saved, file }
 }
 
 /** The file `StateFileWriter` must write: every session exactly as `exportState()` gives it. */
@@ -89,5 +89,40 @@ describe('StateFileWriter', () => {
     const afterTouch = await saved()
     expect(afterTouch).toContain('CHANGED_IN_PROCESS')
     expect(afterTouch).toBe(await expected(mock, ['default', 'other']))
+  })
+  it('saves what reads alone moved only after readDelayMs, and records that changed within delayMs', async () => {
+    const mock = createMock({ scenario: 'default' })
+    await mock.ready
+    const { send, saved, file } = await serve(mock, { delayMs: 20, readDelayMs: 60_000 })
+    const onDisk = () => readFile(file, 'utf8').catch(() => '')
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
+
+    // A session never saved is saved at once.
+    expect(await send(REPOS, { headers: AUTH })).toBe(200)
+    await settle()
+    const first = await onDisk()
+    expect(first).toBe(await expected(mock, ['default']))
+
+    // Reads alone moved the clock: that waits for readDelayMs.
+    expect(await send(REPOS, { headers: AUTH })).toBe(200)
+    await settle()
+    expect(await onDisk()).toBe(first)
+
+    // A read that stores something (an asynchronous result) is saved within delayMs.
+    expect(await send(REPOS, { headers: { ...AUTH, Prefer: 'respond-async' } })).toBe(202)
+    await settle()
+    const afterAsync = await onDisk()
+    expect(afterAsync).not.toBe(first)
+    expect(afterAsync).toBe(await expected(mock, ['default']))
+
+    // So is a write.
+    const body = JSON.stringify({ name: 'WRITTEN_SOON' })
+    expect(await send(REPOS, { method: 'POST', headers: AUTH, body })).toBe(200)
+    await settle()
+    expect(await onDisk()).toContain('WRITTEN_SOON')
+
+    // And on close, whatever reads moved since.
+    expect(await send(REPOS, { headers: AUTH })).toBe(200)
+    expect(await saved()).toBe(await expected(mock, ['default']))
   })
 })
