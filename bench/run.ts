@@ -5,7 +5,8 @@
  * BENCH_ROUNDS (default 3), BENCH_SECONDS (per load round, default 4), SOAK_SECONDS (default 600;
  * 0 skips the soak), BENCH_JVM_WARMUP_SECONDS (WireMock's warm-up per request kind, default 15),
  * BENCH_ONLY (comma-separated section names: load, peers, sharding, inprocess, startup, scale,
- * soak). Peers are installed on demand outside the checkout (bench/peers.ts).
+ * soak; `--targets` picks peers, startup and sharding). Peers are installed on demand outside the
+ * checkout (bench/peers.ts).
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -37,7 +38,14 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4)
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600)
 const JVM_WARMUP_SECONDS = Number(process.env.BENCH_JVM_WARMUP_SECONDS ?? 15)
-const ONLY = process.env.BENCH_ONLY?.split(',')
+/**
+ * `npm run bench -- --targets`: the sections measured against targets (other mock servers, start-up
+ * and memory, sharding behind nginx), as BENCH_ONLY=peers,startup,sharding would pick them.
+ */
+const TARGET_SECTIONS = ['peers', 'startup', 'sharding']
+const ONLY = process.argv.includes('--targets')
+  ? TARGET_SECTIONS
+  : process.env.BENCH_ONLY?.split(',')
 const ROOT = path.resolve(import.meta.dirname, '..')
 const RESULTS = path.join(ROOT, 'bench', 'results.md')
 /** In-process rounds are short; more of them give a steadier median. */
