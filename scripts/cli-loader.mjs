@@ -18,7 +18,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
-import { createRequire, Module } from 'node:module'
+import { createRequire, Module, SourceMap } from 'node:module'
 import path from 'node:path'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -35,30 +35,69 @@ const cacheFile = path.join(
   `cli-${process.arch}-v8-${process.versions.v8}-${flags.toString(16)}.cache`,
 )
 
+const source = readFileSync(filename)
+const sourceCrc = crc32(source)
+const cachedData = readCache()
+const script = new vm.Script(Module.wrap(source.toString('utf8')), {
+  filename,
+  cachedData,
+  importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+})
 // With Node's source maps on (`--enable-source-maps`, or process.setSourceMapsEnabled(true) before
-// this module loads, as `npm start` does), the bundle is required the plain way, without a code
-// cache: Node maps the stack traces of what it requires through cli.cjs.map, not those of a
-// vm.Script.
-const source = process.sourceMapsEnabled ? undefined : readFileSync(filename)
-const sourceCrc = source && crc32(source)
-const cachedData = source && readCache()
-const script =
-  source &&
-  new vm.Script(Module.wrap(source.toString('utf8')), {
-    filename,
-    cachedData,
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  })
+// this module loads, as `npm start` does), stack traces name the TypeScript sources. Node maps
+// only what it compiles itself, never a vm.Script, so the bundle's frames are mapped here.
+if (process.sourceMapsEnabled) mapStackTraces()
 const module = { exports: {} }
-if (script) {
-  script.runInThisContext()(
-    module.exports,
-    createRequire(filename),
-    module,
-    filename,
-    path.dirname(filename),
-  )
-} else module.exports = createRequire(import.meta.url)(filename)
+script.runInThisContext()(
+  module.exports,
+  createRequire(filename),
+  module,
+  filename,
+  path.dirname(filename),
+)
+
+/**
+ * Formats stack traces as V8 does, each frame of the bundle at its place in the TypeScript
+ * sources (cli.cjs.map, read at the first stack trace). A user's own `Error.prepareStackTrace`
+ * wins, as it does over Node's source maps.
+ */
+function mapStackTraces() {
+  let map
+  const sourceMap = () => {
+    if (map === undefined) {
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(`${filename}.map`, 'utf8')))
+      } catch {
+        map = null // no map beside the bundle: its own lines
+      }
+    }
+    return map
+  }
+  const frame = (site) => {
+    const text = site.toString()
+    if (site.getFileName() !== filename) return text
+    const line = site.getLineNumber()
+    const column = site.getColumnNumber()
+    const entry = sourceMap()?.findEntry(line - 1, column - 1)
+    if (!entry?.originalSource) return text
+    const original = entry.originalSource.startsWith('file:')
+      ? fileURLToPath(entry.originalSource)
+      : path.resolve(path.dirname(filename), entry.originalSource)
+    return text.replace(
+      `${filename}:${line}:${column}`,
+      `${original}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,
+    )
+  }
+  Error.prepareStackTrace = (error, sites) => {
+    let head
+    try {
+      head = Error.prototype.toString.call(error)
+    } catch {
+      head = '<error>'
+    }
+    return [head, ...sites.map((site) => `    at ${frame(site)}`)].join('\n')
+  }
+}
 
 /** The cache for this very bundle, intact; undefined when there is none. */
 function readCache() {
@@ -135,11 +174,9 @@ function alive(pid) {
  */
 export async function main() {
   await module.exports.main()
-  if (script) {
-    if (!cachedData || script.cachedDataRejected) writeCache()
-    // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
-    pruneCaches()
-  }
+  if (!cachedData || script.cachedDataRejected) writeCache()
+  // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
+  pruneCaches()
   // Under load V8 grows the old generation to about four times what is live, and keeps it until
   // its memory reducer runs 20-30 s after the load stops: 290 MB resident after two 5 s rounds of
   // 10 connections, for 40 MB live. Growing it 30 % at a time roughly halves that

@@ -62,7 +62,7 @@ if (process.env.npm_lifecycle_event === 'start' && process.env.INIT_CWD) {
   process.chdir(process.env.INIT_CWD)
 }
 // Stack traces name the TypeScript sources (handlers/…/x.ts:LINE), not the bundle: with Node's
-// source maps on, the loader runs the bundle through them instead of its code cache.
+// source maps on, the loader maps the bundle's frames (still run from its code cache).
 process.setSourceMapsEnabled(true)
 const { main } = await import(pathToFileURL(BUNDLE).href)
 await main()

@@ -1,9 +1,11 @@
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import path from 'node:path'
+import { Collection } from '@msw/data'
 import type { BuiltMock, MockState } from '../core/mock.ts'
+import { ChangeCounter } from '../core/record-index.ts'
 import { restoreSession } from '../core/restore-session.ts'
-import { DEFAULT_SESSION, SESSION_HEADER } from '../core/session.ts'
+import { DEFAULT_SESSION, SESSION_HEADER, type Session } from '../core/session.ts'
 import { StateRecordError } from '../core/state.ts'
 import { DataFileError, problemAt } from './document.ts'
 
@@ -121,6 +123,12 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 export interface StateFileWriterOptions {
   /** Longest time (ms) a change waits before it is written (default 250). */
   delayMs?: number
+  /**
+   * Longest time (ms) a change that reads alone made waits: the clock and fault counters moved by
+   * vendor requests that wrote no record (default 2000). Records, fault rules, resets and
+   * anything reported with `touch` still wait at most `delayMs`.
+   */
+  readDelayMs?: number
   /** Where write failures are reported (default: stderr). */
   onError?: (error: Error) => void
 }
@@ -129,7 +137,14 @@ export interface StateFileWriterOptions {
  * Keeps the `--state` file current. The server reports which session each request touched
  * ({@link watch}); within `delayMs` of the first unsaved change, the changed sessions are exported
  * again (the others come from a cache) and the whole file is replaced atomically. So after a
- * `kill -9` at most the last `delayMs` plus one write of changes are lost.
+ * `kill -9` at most the last `delayMs` plus one write of changes are lost; of the changes reads
+ * alone made (clock and fault counters), at most the last `readDelayMs`.
+ *
+ * Saving costs what changed, not what is stored: a session's records are serialized again only
+ * when one of its collections was written (or its stores replaced, by a reset or a state import)
+ * since the last save, and while vendor reads alone move the sessions, the file is rewritten at
+ * most every `readDelayMs`, not every `delayMs` (with 16 sessions of the default scenario it is
+ * about 4 MB).
  *
  * Every vendor request changes its session (the virtual clock moves per request), and so does
  * every control-API request other than GET, HEAD and OPTIONS; a GET that creates a session is
@@ -139,9 +154,17 @@ export class StateFileWriter {
   readonly #mock: BuiltMock
   readonly #file: string
   readonly #delayMs: number
+  readonly #readDelayMs: number
   readonly #onError: (error: Error) => void
   readonly #cache = new Map<string, string>()
+  /** Each session's serialized stores, and which stores at which versions they hold. */
+  readonly #stores = new Map<string, SavedStores>()
+  /** A write counter per store object (a reset or an import brings new ones). */
+  readonly #counters = new WeakMap<object, ChangeCounter>()
   #dirty = new Set<string>()
+  /** A change that must not wait for `readDelayMs` was noted (see {@link touch}). */
+  #urgent = false
+  #lastWrite = 0
   #timer: NodeJS.Timeout | undefined
   #chain: Promise<void> = Promise.resolve()
 
@@ -149,6 +172,7 @@ export class StateFileWriter {
     this.#mock = mock
     this.#file = file
     this.#delayMs = options.delayMs ?? 250
+    this.#readDelayMs = options.readDelayMs ?? 2000
     this.#onError =
       options.onError ??
       ((error) => console.error(`image-registry-mock: cannot write ${file}: ${error.message}`))
@@ -156,11 +180,35 @@ export class StateFileWriter {
 
   /** Marks a session as changed; it is written within `delayMs`. */
   touch(session: string): void {
+    this.#urgent = true
+    this.#moved(session)
+  }
+
+  /**
+   * Marks a session a vendor read moved: written within `delayMs` if its records changed after
+   * all (a poll that counts, an asynchronous result stored), else within `readDelayMs`.
+   */
+  #moved(session: string): void {
     this.#dirty.add(session)
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined
-      this.flush().catch(this.#onError)
-    }, this.#delayMs)
+    // Counting from the request's start: by the save, the count is trusted (see #export).
+    if (this.#mock.runtime.sessions.has(session)) {
+      const live = this.#mock.runtime.sessions.get(session)
+      for (const vendor of this.#mock.vendors) this.#counter(live.store(vendor) as object)
+    }
+    this.#timer ??= setTimeout(() => this.#due(), this.#delayMs)
+  }
+
+  /** Writes now if anything cannot wait longer, else looks again in `delayMs`. */
+  #due(): void {
+    this.#timer = undefined
+    if (this.#dirty.size === 0) return
+    const waited = performance.now() - this.#lastWrite
+    const now =
+      this.#urgent ||
+      waited >= this.#readDelayMs ||
+      [...this.#dirty].some((name) => this.#recordsChanged(name))
+    if (now) this.flush().catch(this.#onError)
+    else this.#timer = setTimeout(() => this.#due(), this.#delayMs)
   }
 
   /** Listens to a server's requests and marks the sessions they touch. */
@@ -179,8 +227,10 @@ export class StateFileWriter {
       }
       // Once at the start (a request that never ends, a timeout fault, has already moved the
       // clock) and once at the end, when its changes are complete.
-      this.touch(session)
-      response.once('close', () => this.touch(session))
+      const read = !control && (request.method === 'GET' || request.method === 'HEAD')
+      const note = read ? (name: string) => this.#moved(name) : (name: string) => this.touch(name)
+      note(session)
+      response.once('close', () => note(session))
     })
   }
 
@@ -201,16 +251,22 @@ export class StateFileWriter {
   async #write(): Promise<void> {
     const dirty = this.#dirty
     this.#dirty = new Set()
+    this.#urgent = false
+    this.#lastWrite = performance.now()
     const sessions = this.#mock.runtime.sessions
     try {
       for (const name of sessions.names()) {
         if (this.#cache.has(name) && !dirty.has(name)) continue
         // A session deleted while an earlier export awaited must not be re-created by exporting.
         if (!sessions.has(name)) continue
-        this.#cache.set(name, JSON.stringify(await this.#mock.session(name).exportState()))
+        this.#cache.set(name, await this.#export(name, sessions.get(name)))
       }
       const live = sessions.names().filter((name) => this.#cache.has(name))
-      for (const name of this.#cache.keys()) if (!live.includes(name)) this.#cache.delete(name)
+      for (const name of this.#cache.keys()) {
+        if (live.includes(name)) continue
+        this.#cache.delete(name)
+        this.#stores.delete(name)
+      }
       const body = live.map((name) => `${JSON.stringify(name)}:${this.#cache.get(name)}`).join(',')
       await mkdir(path.dirname(path.resolve(this.#file)), { recursive: true })
       await writeFileAtomic(
@@ -220,7 +276,70 @@ export class StateFileWriter {
     } catch (error) {
       // Try again with the next change, or at the next flush.
       for (const name of dirty) this.#dirty.add(name)
+      this.#urgent = true
       throw error
     }
   }
+
+  /**
+   * The session's `exportState()` as JSON text, its records re-serialized only if a collection
+   * changed since the last export; otherwise the saved records beside the fresh clock, scenario,
+   * seed and fault rules: the same text `exportState()` would give.
+   */
+  /** Whether the session's records may differ from those last saved (or none were). */
+  #recordsChanged(name: string): boolean {
+    const saved = this.#stores.get(name)
+    if (!saved || !this.#mock.runtime.sessions.has(name)) return true
+    const session = this.#mock.runtime.sessions.get(name)
+    return this.#mock.vendors.some((vendor, i) => {
+      const store = session.store(vendor) as object
+      return store !== saved.stores[i] || this.#counters.get(store)?.version !== saved.versions[i]
+    })
+  }
+
+  /** The write counter of a store, begun on first use. */
+  #counter(store: object): ChangeCounter {
+    let counter = this.#counters.get(store)
+    if (!counter) {
+      counter = new ChangeCounter(...Object.values(store).filter((v) => v instanceof Collection))
+      this.#counters.set(store, counter)
+    }
+    return counter
+  }
+
+  async #export(name: string, session: Session): Promise<string> {
+    await session.ready
+    const stores = this.#mock.vendors.map((vendor) => session.store(vendor) as object)
+    // A counter begun now may have missed a write already under way: trust it from the next save.
+    const fresh = stores.some((store) => !this.#counters.has(store))
+    const versions = stores.map((store) => this.#counter(store).version)
+    const saved = this.#stores.get(name)
+    let storesText: string
+    const unchanged =
+      saved?.stores.every((store, i) => store === stores[i]) &&
+      saved.versions.every((version, i) => version === versions[i])
+    if (saved && unchanged) {
+      storesText = saved.text
+    } else {
+      storesText = JSON.stringify((await this.#mock.session(name).exportState()).stores)
+      if (fresh) this.#stores.delete(name)
+      else this.#stores.set(name, { stores, versions, text: storesText })
+    }
+    // exportState()'s fields but `stores`, in its order; `stores` comes last.
+    const rest: Omit<MockState, 'stores'> = {
+      version: 1,
+      scenario: session.scenario,
+      seed: session.seed,
+      clock: session.clock.now(),
+      faults: session.faults.list() as MockState['faults'],
+    }
+    return `${JSON.stringify(rest).slice(0, -1)},"stores":${storesText}}`
+  }
+}
+
+interface SavedStores {
+  stores: readonly object[]
+  versions: readonly number[]
+  /** `JSON.stringify` of the export's `stores`. */
+  text: string
 }
