@@ -126,6 +126,9 @@ test('a slowed body reaches the page whole, no sooner than its rate allows', asy
   expect(bytes).toBeGreaterThan(1_000)
   // The first chunk goes at once, then one every 50 ms.
   expect(elapsed).toBeGreaterThanOrEqual((bytes / bytesPerSecond) * 1000 - 100)
+  expect(entry?.bytesPerSecond).toBe(bytesPerSecond)
+  const listed = mock.coverage().operations.find((o) => o.operation === 'snowflake.listImageRepositories')
+  expect(listed?.received.faults).toEqual(['slowBody'])
 })
 
 test('a page that retries after Retry-After shows in the retry chains', async ({ page, mock }) => {
