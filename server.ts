@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { lstat, rename, rm, writeFile } from 'node:fs/promises'
+import { rename, rm, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
+import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { getHeapStatistics } from 'node:v8'
@@ -13,6 +14,14 @@ import { parseWholeNumber } from './core/whole-number.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
 import { DataFileError, readDataFile } from './server/document.ts'
+import {
+  bounded,
+  type FileFlag,
+  fileErrorReason,
+  flagProblem,
+  outputFileProblem,
+  sameFileProblem,
+} from './server/file-flags.ts'
 import {
   PROXY_CLI_OPTIONS,
   PROXY_HELP,
@@ -243,7 +252,7 @@ async function faultRulesFromFlags(values: {
     try {
       fromFile = await readDataFile(values.faults)
     } catch (error) {
-      fail(`--faults ${(error as Error).message}`)
+      fail(fileFlagMessage({ flag: '--faults', file: values.faults }, error))
     }
     if (!Array.isArray(fromFile))
       fail(`--faults ${values.faults}: the file must hold an array of rules`)
@@ -415,18 +424,28 @@ export async function main(): Promise<void> {
   let proxied: ProxySetup = {}
   let flagRules: FlagRules = { rules: [], sources: [] }
   let scenarioRules = 0
+  const stateFlag = values.state ? { flag: '--state', file: values.state } : undefined
   try {
     proxied = proxySetup(values)
+    await checkFileFlags(values)
     const scenarioFile =
       values.scenario && isScenarioFile(values.scenario)
         ? await loadScenarioFile(
             values.scenario,
             vendors,
             scenarios.map((s) => s.name),
-          )
+          ).catch((error) => {
+            throw new FlagError(
+              fileFlagMessage({ flag: '--scenario', file: values.scenario as string }, error),
+            )
+          })
         : undefined
     // A saved state brings its own rules; --fault/--faults apply only when starting afresh.
-    const saved = values.state ? await readStateFile(values.state) : undefined
+    const saved = stateFlag
+      ? await readStateFile(stateFlag.file).catch((error) => {
+          throw new FlagError(fileFlagMessage(stateFlag, error))
+        })
+      : undefined
     flagRules = saved ? { rules: [], sources: [] } : await faultRulesFromFlags(values)
     const starting = scenarioFile?.scenario ?? values.scenario ?? 'default'
     scenarioRules = baseScenario(starting)?.faults?.length ?? 0
@@ -446,16 +465,25 @@ export async function main(): Promise<void> {
       ),
     })
     await mock.ready // validates the rules too: a bad one fails here
-    if (saved && values.state) restored = await restoreSessions(mock, saved, values.state)
-    if (values.state) {
-      writer = new StateFileWriter(mock, values.state)
+    if (saved && stateFlag)
+      restored = await restoreSessions(mock, saved, stateFlag.file).catch((error) => {
+        throw new FlagError(fileFlagMessage(stateFlag, error))
+      })
+    if (stateFlag) {
+      writer = new StateFileWriter(mock, stateFlag.file)
       // Creates the file at once, so a bad path fails here rather than on the first change.
-      await writer.flush()
+      const written = await bounded(
+        writer
+          .flush()
+          .catch((error) => flagProblem(stateFlag, `cannot write (${fileErrorReason(error)})`)),
+        stateFlag,
+      )
+      if (typeof written === 'string') throw new FlagError(written)
     }
-    // A bad path fails now rather than at exit; nothing is left that a gate could read as a result.
-    if (values.coverage) await prepareCoverage(values.coverage)
+    // Nothing is left that a gate could read as this run's result.
+    if (values.coverage) await removeCoverage(values.coverage)
   } catch (error) {
-    if (error instanceof DataFileError) fail(error.message)
+    if (error instanceof DataFileError || error instanceof FlagError) fail(error.message)
     // A command-line rule comes after the scenario's own: name the flag that gave it.
     const at = error instanceof FaultRuleError ? error.at : undefined
     const source = at && flagRules.sources[at.index - scenarioRules]
@@ -506,18 +534,31 @@ export async function main(): Promise<void> {
     process.stdout.write(`${reason}, shutting down\n`)
     // The requests still in flight are answered (and journaled) first; then the last changes
     // reach the state file, the recording and the coverage file before the process ends.
+    // Each file on its own: one that cannot be written must not keep the others from being saved.
     closeServer(server)
-      .then(() =>
-        Promise.all([
-          writer?.close(),
-          proxied.recorder?.flush(),
-          values.coverage ? writeCoverage(mock, values.coverage) : undefined,
-        ]),
-      )
-      .then(
-        () => process.exit(0),
-        (error: Error) => fail(`cannot write ${values.state ?? values.coverage}: ${error.message}`),
-      )
+      .then(() => {
+        const writes: Array<[FileFlag, Promise<void>]> = []
+        if (writer && values.state)
+          writes.push([{ flag: '--state', file: values.state }, writer.close()])
+        if (proxied.recorder && values.record)
+          writes.push([{ flag: '--record', file: values.record }, proxied.recorder.flush()])
+        if (values.coverage)
+          writes.push([
+            { flag: '--coverage', file: values.coverage },
+            writeCoverage(mock, values.coverage),
+          ])
+        return Promise.allSettled(writes.map(([, write]) => write)).then((results) =>
+          results.filter((result, i) => {
+            if (result.status === 'fulfilled') return false
+            const target = writes[i]?.[0] as FileFlag
+            console.error(
+              `image-registry-mock: ${flagProblem(target, `cannot write (${fileErrorReason(result.reason)})`)}`,
+            )
+            return true
+          }),
+        )
+      })
+      .then((failed) => process.exit(failed.length > 0 ? 1 : 0))
   }
   process.once('SIGINT', () => stop('received SIGINT'))
   process.once('SIGTERM', () => stop('received SIGTERM'))
@@ -582,24 +623,62 @@ function closeServer(server: Server): Promise<void> {
   })
 }
 
+/** An error of a file flag, its message naming the flag and the user's path. */
+class FlagError extends Error {}
+
 /**
- * Checks at start that `--coverage FILE` and its Markdown table can be written, by creating and
- * removing a file beside them, and removes an earlier run's FILE and table: until this run has
- * written them on exit, there is nothing a CI gate could mistake for this run's result. Throws
- * the file system's error (ENOENT for a missing folder, EACCES, EISDIR) with the path.
+ * A problem reading a file flag's file, as `--flag FILE: reason`: the file's own errors begin with
+ * its base name, which the flag and the path as the user gave it replace.
  */
-async function prepareCoverage(file: string): Promise<void> {
-  for (const target of [file, markdownBeside(file)]) {
-    const stat = await lstat(target).catch(() => undefined)
-    if (stat?.isDirectory()) throw new Error(`--coverage ${target}: is a folder, not a file`)
+function fileFlagMessage(target: FileFlag, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const own = `${path.basename(target.file)}: `
+  return flagProblem(
+    target,
+    message.startsWith(own) ? message.slice(own.length) : fileErrorReason(error),
+  )
+}
+
+/**
+ * Refuses, before anything is read or written, two file flags naming one file where one is
+ * written (`--state F --coverage F`, `--state` over the `--scenario` file), and an output file
+ * that cannot be written where the user named it (see {@link outputFileProblem}).
+ */
+async function checkFileFlags(values: {
+  state?: string
+  coverage?: string
+  record?: string
+  scenario?: string
+  faults?: string
+}): Promise<void> {
+  const outputs: FileFlag[] = []
+  if (values.state) outputs.push({ flag: '--state', file: values.state })
+  if (values.coverage) {
+    outputs.push({ flag: '--coverage', file: values.coverage })
+    outputs.push({
+      flag: '--coverage',
+      role: "--coverage's Markdown table",
+      file: markdownBeside(values.coverage),
+    })
   }
-  const probe = `${file}.${process.pid}.probe`
-  try {
-    await writeFile(probe, '', { flag: 'wx' })
-    await rm(probe)
-  } catch (error) {
-    throw new Error(`--coverage ${file}: cannot write there (${(error as Error).message})`)
+  if (values.record) outputs.push({ flag: '--record', file: values.record })
+  const inputs: FileFlag[] = []
+  if (values.scenario && isScenarioFile(values.scenario))
+    inputs.push({ flag: '--scenario', file: values.scenario })
+  if (values.faults) inputs.push({ flag: '--faults', file: values.faults })
+  const same = await sameFileProblem(outputs, inputs)
+  if (same) throw new FlagError(same)
+  for (const target of outputs) {
+    const problem = await outputFileProblem(target)
+    if (problem) throw new FlagError(problem)
   }
+}
+
+/**
+ * Removes an earlier run's `--coverage` FILE and table: until this run has written them on exit,
+ * there is nothing a CI gate could mistake for this run's result.
+ */
+async function removeCoverage(file: string): Promise<void> {
   await Promise.all([rm(file, { force: true }), rm(markdownBeside(file), { force: true })])
 }
 

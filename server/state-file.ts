@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { open, readFile, rename } from 'node:fs/promises'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import path from 'node:path'
 import { Collection } from '@msw/data'
@@ -8,6 +8,7 @@ import { restoreSession } from '../core/restore-session.ts'
 import { DEFAULT_SESSION, SESSION_HEADER, type Session } from '../core/session.ts'
 import { StateRecordError } from '../core/state.ts'
 import { DataFileError, problemAt } from './document.ts'
+import { fileErrorReason } from './file-flags.ts'
 
 /** Names the kind of file, so a stray JSON file is not taken for a state file. */
 export const STATE_FILE_FORMAT = 'image-registry-mock-state'
@@ -175,7 +176,10 @@ export class StateFileWriter {
     this.#readDelayMs = options.readDelayMs ?? 2000
     this.#onError =
       options.onError ??
-      ((error) => console.error(`image-registry-mock: cannot write ${file}: ${error.message}`))
+      ((error) =>
+        console.error(
+          `image-registry-mock: --state ${file}: cannot write (${fileErrorReason(error)})`,
+        ))
   }
 
   /** Marks a session as changed; it is written within `delayMs`. */
@@ -268,7 +272,6 @@ export class StateFileWriter {
         this.#stores.delete(name)
       }
       const body = live.map((name) => `${JSON.stringify(name)}:${this.#cache.get(name)}`).join(',')
-      await mkdir(path.dirname(path.resolve(this.#file)), { recursive: true })
       await writeFileAtomic(
         this.#file,
         `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"sessions":{${body}}}\n`,

@@ -263,8 +263,9 @@ describe('the standalone server CLI', () => {
       writeFileSync(broken, '\uFEFF[\n  {"effect": {"status": 503}},\n  oops\n]')
       const unparsable = start(['--faults', broken])
       expect((await once(unparsable.child, 'exit'))[0]).toBe(2)
+      expect(unparsable.output().stderr).toContain(`--faults ${broken}: `)
       expect(unparsable.output().stderr).toMatch(
-        /--faults broken\.json: (line \d+, column \d+: )?not valid JSON: Unexpected token 'o'/,
+        /broken\.json: (line \d+, column \d+: )?not valid JSON: Unexpected token 'o'/,
       )
 
       // More rules than one call takes arguments: refused by the rule limit, not a stack overflow.
