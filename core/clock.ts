@@ -56,6 +56,15 @@ function saturate(instant: number): number {
   return Math.min(LATEST_INSTANT, instant)
 }
 
+/**
+ * `now` plus `ms`, stopped at {@link LATEST_INSTANT}: an instant a handler derives from the clock
+ * (a job's expiry, a result's ready time), so that at the clock's end it keeps a four-digit year
+ * too, rather than `+010000-…`. Ms since the epoch.
+ */
+export function instantAfter(now: number, ms: number): number {
+  return saturate(now + ms)
+}
+
 /** Creates a session clock: the step clock, or with `mode: 'real'` one that follows wall time. */
 export function createClock({
   start = DEFAULT_EPOCH,

@@ -75,6 +75,38 @@ describe.each(TRANSPORTS)('the step clock at its latest instant (%s)', (transpor
     expect(past.body.error.message).toMatch(/past 9999-12-31T23:59:59.999Z/)
     expect((await json('/__mock/clock')).body.now).toBe(LATEST)
   })
+
+  it('stops the instants it derives there too: a Cycle job expiry, a Snowflake result ready time', async () => {
+    h = await startHarness(transport)
+    await json('/__mock/clock', { method: 'POST', body: `{"now":"${LATEST}"}` })
+    const hub = '651586fca6078e98982dbd90'
+    const cycle = { Authorization: 'Bearer t', 'X-Hub-Id': hub }
+    const source = h.mock.db.cycle.sources
+      .all()
+      .find((s) => s.hub_id === hub && s.state.current === 'live')
+    expect(source, 'the default scenario has a live source').toBeDefined()
+    const deleted = await h.fetch(`/v1/images/sources/${source?.id}`, {
+      method: 'DELETE',
+      headers: cycle,
+    })
+    expect(deleted.status).toBe(202)
+    const { data: descriptor } = await deleted.json()
+    const job = await h.fetch(`/v1/jobs/${descriptor.job.id}`, { headers: cycle })
+    const text = await job.text()
+    expect(job.status, text).toBe(200)
+    expect(JSON.parse(text).data.expires).toBe(LATEST)
+    expect(text).not.toMatch(/[+-]0\d{5}-/)
+
+    // The result is ready at the latest instant: the clock cannot move on to a later one.
+    const snowflake = { Authorization: 'Bearer t' }
+    const accepted = await h.fetch(REPOS, { headers: { ...snowflake, Prefer: 'respond-async' } })
+    expect(accepted.status).toBe(202)
+    const poll = await h.fetch(accepted.headers.get('location') as string, { headers: snowflake })
+    expect(poll.status).toBe(200)
+    const state = (await json('/__mock/state')).body
+    const readyAt = state.stores.snowflake.results.map((r: { readyAt: number }) => r.readyAt)
+    expect(readyAt).toEqual([Date.parse(LATEST)])
+  })
 })
 
 const LATEST = '9999-12-31T23:59:59.999Z'

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../core/clock.ts'
+import { type Clock, instantAfter } from '../../../core/clock.ts'
 import type { Random } from '../../../core/random.ts'
 import { CycleError } from '../errors.ts'
 import { type Creator, type ImageSource, JOB_STAGES, type Job, ZERO_TIME } from '../records.ts'
@@ -48,7 +48,7 @@ export async function startDeletionJob(
     caption: `Delete image source ${source.name}`,
     events: { queued: ZERO_TIME, started: ZERO_TIME, completed: ZERO_TIME },
     schedule: at,
-    expires: cycleTime(now + JOB_LIFETIME_MS),
+    expires: cycleTime(instantAfter(now, JOB_LIFETIME_MS)),
     tasks: [
       {
         id: objectIdAt(now, random.hex(16)),

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../core/clock.ts'
+import { type Clock, instantAfter } from '../../../core/clock.ts'
 import type { Random } from '../../../core/random.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from '../errors.ts'
 import { compileLike, displayIdentifier } from '../identifiers.ts'
@@ -256,7 +256,7 @@ export async function storeAsyncResult(
   const handle = uuidFrom(random)
   await store.results.create({
     handle,
-    readyAt: clock.now() + asyncSettings(store).ready_ms,
+    readyAt: instantAfter(clock.now(), asyncSettings(store).ready_ms),
     status: outcome.status,
     body: JSON.stringify(outcome.body),
     polls: 0,
