@@ -93,11 +93,25 @@ export function isRetryable(entry: Pick<JournalEntry, 'status' | 'network'>): bo
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** Spared when judging that an attempt came after an answer: both instants are ms-rounded. */
+const ORDER_SLACK_MS = 2
+/**
+ * Unfinished chains of one kind (same session, operation, method, path, query and body) told
+ * apart at once; past this many requests in flight together, the oldest is no longer continued.
+ * Keeps the linking linear in the journal's size.
+ */
+const MAX_OPEN_CHAINS = 64
+
 /**
  * Links the attempts of one logical request: entries of the same session, operation, method,
  * path, query and body (as the journal keeps them), each sent after a retryable failure of the
- * one before ({@link isRetryable}) and within `windowMs` (plus that answer's `Retry-After`) of its
- * answer. A single request is not a chain. Entries oldest first; linear in their size.
+ * one before ({@link isRetryable}) had been answered (or its connection dropped, for a network
+ * fault), and within `windowMs` (plus that answer's `Retry-After`) of it. Requests in flight
+ * together are never one chain: a client cannot retry an attempt before its answer. When several
+ * failed attempts could be the one retried, the one answered first is: clients that wait alike
+ * retry in the order their answers came. A single
+ * request is not a chain. Entries in journal order (the order answers completed); linear in
+ * their number.
  */
 export function retryChains(
   entries: Iterable<JournalEntry>,
@@ -105,7 +119,8 @@ export function retryChains(
 ): RetryChain[] {
   const windowMs = options.windowMs ?? DEFAULT_RETRY_WINDOW_MS
   const now = options.now ?? Date.now()
-  const open = new Map<string, JournalEntry[]>()
+  /** Per kind, the chains whose last attempt failed retryably, in the order it was answered. */
+  const open = new Map<string, JournalEntry[][]>()
   const runs: JournalEntry[][] = []
   for (const entry of entries) {
     const key = JSON.stringify([
@@ -116,14 +131,27 @@ export function retryChains(
       entry.query,
       entry.requestBody,
     ])
-    const run = open.get(key)
-    const last = run?.at(-1)
-    if (run && last && isRetryable(last) && arrival(entry) - answered(last) <= reach(last)) {
+    const candidates = open.get(key) ?? []
+    const at = arrival(entry)
+    let best = -1
+    for (let i = 0; i < candidates.length && best < 0; i++) {
+      const last = (candidates[i] as JournalEntry[]).at(-1) as JournalEntry
+      const sent = answered(last)
+      if (sent - ORDER_SLACK_MS <= at && at - sent <= reach(last)) best = i
+    }
+    let run: JournalEntry[]
+    if (best >= 0) {
+      run = candidates[best] as JournalEntry[]
+      candidates.splice(best, 1)
       run.push(entry)
     } else {
-      const fresh = [entry]
-      open.set(key, fresh)
-      runs.push(fresh)
+      run = [entry]
+      runs.push(run)
+    }
+    if (isRetryable(entry)) {
+      candidates.push(run)
+      if (candidates.length > MAX_OPEN_CHAINS) candidates.shift()
+      open.set(key, candidates)
     }
   }
   function reach(entry: JournalEntry): number {
@@ -151,7 +179,7 @@ function chainOf(
       network: entry.network,
       fault: entry.fault,
       retryAfterMs: retryAfterMs(entry),
-      waitedMs: previous ? Math.round(arrival(entry) - answered(previous)) : null,
+      waitedMs: previous ? Math.max(0, Math.round(arrival(entry) - answered(previous))) : null,
     }
   })
   const waits = attempts.slice(1).map((a) => a.waitedMs as number)

@@ -147,6 +147,59 @@ describe.each(TRANSPORTS)('retry chains and coverage (%s)', (transport) => {
     expect(overHttp).toEqual(JSON.parse(JSON.stringify(report)))
   })
 
+  it('requests in flight together are no chain, however their answers fail', async () => {
+    fail({ status: 503, delayMs: 500 })
+    const answers = await Promise.all(
+      [0, 100, 200].map(async (after) => {
+        await sleep(after)
+        const answer = await list()
+        await answer.arrayBuffer()
+        return answer.status
+      }),
+    )
+    expect(answers).toEqual([503, 503, 503])
+    expect(h.mock.retries()).toEqual({ chains: [] })
+    expect(h.mock).not.toHaveRetried(LIST)
+  })
+
+  it('requests aborted together are no chain', async () => {
+    fail({ delayMs: 1_000 })
+    const controller = new AbortController()
+    const sent = [0, 50, 100].map(async (after) => {
+      await sleep(after)
+      await h.fetch(REPOS, { headers: AUTH, signal: controller.signal }).catch(() => undefined)
+    })
+    await sleep(300)
+    controller.abort()
+    await Promise.all(sent)
+    // Each is journaled once the mock is done with it (its delay over, or the connection closed).
+    for (let i = 0; i < 40 && h.mock.journal.size < 3; i++) await sleep(100)
+    expect(h.mock.journal.find().map((e) => e.operation)).toEqual([LIST, LIST, LIST])
+    expect(h.mock.retries()).toEqual({ chains: [] })
+    expect(h.mock).not.toHaveRetried(LIST)
+  })
+
+  it('clients retrying side by side: one chain each, every wait from its own answer', async () => {
+    fail({ status: 503, delayMs: 300 }, 3)
+    const statuses = await Promise.all(
+      [0, 50, 100].map(async (after) => {
+        await sleep(after)
+        return client(list, 2, () => 150)
+      }),
+    )
+    expect(statuses).toEqual([200, 200, 200])
+    const { chains } = h.mock.retries()
+    expect(chains).toHaveLength(3)
+    for (const chain of chains) {
+      expect(chain.attempts.map((a) => a.status)).toEqual([503, 200])
+      const waited = chain.attempts[1]?.waitedMs as number
+      expect(waited).toBeGreaterThanOrEqual(140)
+      expect(waited).toBeLessThan(1_000)
+      expect(chain.outcome).toBe('succeeded')
+    }
+    expect(h.mock).toHaveRetried(LIST, { times: 1 })
+  })
+
   it('different bodies, successes and single requests are no chain; coverage per operation', async () => {
     const create = (name: string) =>
       h.fetch(REPOS, {
