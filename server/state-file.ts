@@ -138,8 +138,9 @@ export interface StateFileWriterOptions {
  * Keeps the `--state` file current. The server reports which session each request touched
  * ({@link watch}); within `delayMs` of the first unsaved change, the changed sessions are exported
  * again (the others come from a cache) and the whole file is replaced atomically. So after a
- * `kill -9` at most the last `delayMs` plus one write of changes are lost; of the changes reads
- * alone made (clock and fault counters), at most the last `readDelayMs`.
+ * `kill -9` at most the changes of the last `delayMs` plus two saves (one under way, then the
+ * one that holds them) are lost; of the changes reads alone made (clock and fault counters), at
+ * most those of the last `readDelayMs` plus `delayMs` plus two saves.
  *
  * Saving costs what changed, not what is stored: a session's records are serialized again only
  * when one of its collections was written (or its stores replaced, by a reset or a state import)

@@ -172,6 +172,55 @@ describe('--state FILE', () => {
     expect(source.data.name).toBe('survives-kill')
   })
 
+  it('under steady load with 15 sessions, keeps what the README promises through kill -9', async () => {
+    // The README's promise for `kill -9`: record changes older than 1 s and clock movement older
+    // than 3 s are on disk. Checked at the promise plus a margin, not at its edge.
+    const file = path.join(dir, 'loaded.json')
+    const first = serve('--state', file)
+    const url = await first.url()
+    const sessions = Array.from({ length: 15 }, (_, i) => `load-${i}`)
+    const list = (session: string) =>
+      fetch(`${url}/v1/images/sources`, { headers: { ...cycle, 'X-Mock-Session': session } })
+    for (const session of sessions) expect((await list(session)).status).toBe(200)
+    let loading = true
+    const load = Array.from({ length: 3 }, async (_, k) => {
+      for (let i = k; loading; i++) await (await list(sessions[i % 15] as string)).arrayBuffer()
+    })
+    await new Promise((r) => setTimeout(r, 1_000))
+    const clockOf = async (u: string) =>
+      (
+        (await json(
+          await fetch(`${u}/__mock/clock`, { headers: { 'X-Mock-Session': 'load-7' } }),
+        )) as { nowMs: number }
+      ).nowMs
+    const clockBefore = await clockOf(url)
+    await new Promise((r) => setTimeout(r, 3_000 + 500))
+    const created = await fetch(`${url}/v1/images/sources`, {
+      method: 'POST',
+      headers: { ...cycle, 'X-Mock-Session': 'load-3' },
+      body: JSON.stringify({
+        name: 'under-load',
+        type: 'direct',
+        origin: { type: 'docker-hub', details: { target: 'nginx:latest' } },
+      }),
+    })
+    expect(created.status).toBe(201)
+    const { id } = ((await created.json()) as { data: { id: string } }).data
+    await new Promise((r) => setTimeout(r, 1_000 + 500))
+    first.child.kill('SIGKILL')
+    loading = false
+    await Promise.allSettled(load)
+    expect(await first.exited()).toBe('SIGKILL')
+
+    const second = serve('--state', file)
+    const url2 = await second.url()
+    const source = await fetch(`${url2}/v1/images/sources/${id}`, {
+      headers: { ...cycle, 'X-Mock-Session': 'load-3' },
+    })
+    expect(source.status).toBe(200)
+    expect(await clockOf(url2)).toBeGreaterThanOrEqual(clockBefore)
+  })
+
   it('refuses a state file of another format version, exit 2', async () => {
     const file = path.join(dir, 'future.json')
     await writeFile(
