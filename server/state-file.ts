@@ -95,14 +95,20 @@ export async function restoreSessions(
 /**
  * Writes `text` to `file` so that a reader, or a restart after a crash or `kill -9`, sees either
  * the old or the new content, never a mix: a temporary file in the same directory, fsync, rename
- * over the target, then fsync of the directory so the rename itself is durable.
+ * over the target, then fsync of the directory so the rename itself is durable. `text` may be
+ * given in pieces, written one after another.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  text: string | Iterable<string>,
+): Promise<void> {
   const dir = path.dirname(path.resolve(file))
   const temporary = path.join(dir, `.${path.basename(file)}.tmp`)
   const handle = await open(temporary, 'w', 0o644)
   try {
-    await handle.writeFile(text)
+    // Piece by piece (each appended where the last ended): a file of many sessions is never one
+    // string, and other requests run between the pieces.
+    for (const piece of typeof text === 'string' ? [text] : text) await handle.writeFile(piece)
     await handle.sync()
   } finally {
     await handle.close()
@@ -265,6 +271,8 @@ export class StateFileWriter {
         // A session deleted while an earlier export awaited must not be re-created by exporting.
         if (!sessions.has(name)) continue
         this.#cache.set(name, await this.#export(name, sessions.get(name)))
+        // One session's serialization at a time holds the event loop: requests run between.
+        await new Promise((resolve) => setImmediate(resolve))
       }
       const live = sessions.names().filter((name) => this.#cache.has(name))
       for (const name of this.#cache.keys()) {
@@ -272,11 +280,14 @@ export class StateFileWriter {
         this.#cache.delete(name)
         this.#stores.delete(name)
       }
-      const body = live.map((name) => `${JSON.stringify(name)}:${this.#cache.get(name)}`).join(',')
-      await writeFileAtomic(
-        this.#file,
-        `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"sessions":{${body}}}\n`,
-      )
+      const pieces = [
+        `{"format":"${STATE_FILE_FORMAT}","version":${STATE_FILE_VERSION},"sessions":{`,
+      ]
+      live.forEach((name, i) => {
+        pieces.push(`${i > 0 ? ',' : ''}${JSON.stringify(name)}:`, this.#cache.get(name) as string)
+      })
+      pieces.push('}}\n')
+      await writeFileAtomic(this.#file, pieces)
     } catch (error) {
       // Try again with the next change, or at the next flush.
       for (const name of dirty) this.#dirty.add(name)
