@@ -174,7 +174,8 @@ describe('--state FILE', () => {
 
   it('under steady load with 15 sessions, keeps what the README promises through kill -9', async () => {
     // The README's promise for `kill -9`: record changes older than 1 s and clock movement older
-    // than 3 s are on disk. Checked at the promise plus a margin, not at its edge.
+    // than 3 s are on disk (twice that on a busy machine). Checked at the promise plus a margin
+    // of 1 s, not at its edge.
     const file = path.join(dir, 'loaded.json')
     const first = serve('--state', file)
     const url = await first.url()
@@ -194,7 +195,7 @@ describe('--state FILE', () => {
         )) as { nowMs: number }
       ).nowMs
     const clockBefore = await clockOf(url)
-    await new Promise((r) => setTimeout(r, 3_000 + 500))
+    await new Promise((r) => setTimeout(r, 3_000 + 1_000))
     const created = await fetch(`${url}/v1/images/sources`, {
       method: 'POST',
       headers: { ...cycle, 'X-Mock-Session': 'load-3' },
@@ -206,7 +207,7 @@ describe('--state FILE', () => {
     })
     expect(created.status).toBe(201)
     const { id } = ((await created.json()) as { data: { id: string } }).data
-    await new Promise((r) => setTimeout(r, 1_000 + 500))
+    await new Promise((r) => setTimeout(r, 1_000 + 1_000))
     first.child.kill('SIGKILL')
     loading = false
     await Promise.allSettled(load)
