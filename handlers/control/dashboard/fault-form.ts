@@ -1,3 +1,4 @@
+import { parseDuration } from '../../../core/duration.ts'
 import type { FaultRule, OperationInfo } from './api.ts'
 import type { Ui } from './dom.ts'
 
@@ -82,14 +83,6 @@ export function kindLabel(rule: FaultRule): string {
   return parts.join(', ')
 }
 
-/** A duration as stored windows write it (`500ms`, `30s`, `2m`, `1h`), ms; NaN for anything else. */
-function durationMs(text: string | undefined): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text ?? '')
-  if (!match) return Number.NaN
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h']
-  return Number(match[1]) * unit
-}
-
 /** `hh:mm:ss` of an instant, UTC, as the journal's times read. */
 function clockTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19)
@@ -111,9 +104,9 @@ export function windowState(rule: FaultRule, now: number): string {
   const from = w.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(w.from)
   const until = w.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(w.until)
   if (now < from) return `window opens at ${clockTime(from)} UTC`
-  const every = durationMs(w.every)
-  const open = durationMs(w.for)
-  if (Number.isFinite(every) && Number.isFinite(open)) {
+  const every = w.every === undefined ? undefined : parseDuration(w.every)
+  const open = w.for === undefined ? undefined : parseDuration(w.for)
+  if (every !== undefined && open !== undefined) {
     const phase = (now - from) % every
     return phase < open
       ? `window open ${seconds(open - phase)} more (${w.for} of every ${w.every})`
