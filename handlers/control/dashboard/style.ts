@@ -123,6 +123,7 @@ body { margin: 0; }
 .irm #irm-timeline .attempt.server .mark { fill: var(--bad); }
 .irm #irm-timeline .attempt.network .mark { fill: var(--bg); stroke: var(--bad); stroke-width: 2; stroke-dasharray: 3 2; }
 .irm #irm-timeline .fault-mark { fill: var(--bad); }
+.irm #irm-timeline .status-label { fill: var(--fg); font-variant-numeric: tabular-nums; }
 .irm #irm-timeline .retry-after { fill: color-mix(in srgb, var(--warn) 35%, transparent); stroke: var(--warn); stroke-dasharray: 4 2; }
 .irm #irm-timeline .chain { fill: none; stroke: var(--accent); stroke-width: 2; }
 .irm #irm-timeline .chain.failed, .irm #irm-timeline .chain.gave-up { stroke: var(--bad); }
