@@ -9,7 +9,7 @@ import type { Ui } from './dom.ts'
  * a switch makes can be read in one place.
  */
 
-/** The switch positions: value and label. */
+/** The switch positions: value and label (short enough to read whole in a phone's switch). */
 const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['off', 'off'],
   ['409', '409 conflict'],
@@ -21,8 +21,8 @@ const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['truncate', 'truncated body'],
   ['garbage', 'garbage reply'],
   ['empty', 'empty reply'],
-  ['slow', 'slow body (Bytes/s)'],
-  ['quota', 'quota (429 over limit)'],
+  ['slow', 'slow body (B/s)'],
+  ['quota', 'quota, then 429'],
   ['async', 'async work fails'],
 ]
 
