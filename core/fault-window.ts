@@ -1,19 +1,11 @@
 import { z } from 'zod'
 import { LATEST_INSTANT } from './clock.ts'
+import { formatDuration, parseDuration } from './duration.ts'
 
 /**
  * The `window` of a fault rule: when, on the session clock, it may fire. Durations are `500ms`,
  * `30s`, `2m` or `1h`; instants are `+DURATION` from when the rule is added, or ISO-8601.
  */
-
-const DURATION = /^(\d{1,9})(ms|s|m|h)$/
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** A duration such as `500ms`, `30s`, `2m` or `1h`, in ms; undefined when it is none. */
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text)
-  return match ? Number(match[1]) * (UNIT_MS[match[2] as string] as number) : undefined
-}
 
 const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
   message: 'must be a positive duration such as 500ms, 30s, 2m or 1h',
@@ -143,15 +135,6 @@ export function storedWindow(window: Window): StoredWindow {
   if (window.every !== undefined) stored.every = formatDuration(window.every)
   if (window.for !== undefined) stored.for = formatDuration(window.for)
   return stored
-}
-
-/** ms as the largest whole unit of {@link parseDuration}: 60000 → `1m`, 1500 → `1500ms`. */
-function formatDuration(ms: number): string {
-  for (const unit of ['h', 'm', 's'] as const) {
-    const size = UNIT_MS[unit] as number
-    if (ms % size === 0) return `${ms / size}${unit}`
-  }
-  return `${ms}ms`
 }
 
 /** Whether `now` falls in the window (for a repeating one, in the first `for` of a period). */

@@ -109,8 +109,15 @@ async function armDemo(config: ExampleConfig): Promise<void> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' }
   if (config.session) headers['X-Mock-Session'] = config.session
   const faults = `${config.origin}/__mock/faults`
-  const removed = await fetch(`${faults}/${DEMO_RULE.id}`, { method: 'DELETE', headers })
-  if (!removed.ok && removed.status !== 404) throw new Error(`HTTP ${removed.status}`)
+  // Deleted only when there: a DELETE of a missing rule answers 404, which the browser's console
+  // reports as an error on the first press.
+  const listed = await fetch(faults, { headers })
+  if (!listed.ok) throw new Error(`the mock did not list its fault rules: HTTP ${listed.status}`)
+  const { rules } = (await listed.json()) as { rules: Array<{ id: string }> }
+  if (rules.some((rule) => rule.id === DEMO_RULE.id)) {
+    const removed = await fetch(`${faults}/${DEMO_RULE.id}`, { method: 'DELETE', headers })
+    if (!removed.ok) throw new Error(`the mock kept the last demo rule: HTTP ${removed.status}`)
+  }
   const added = await fetch(faults, { method: 'POST', headers, body: JSON.stringify(DEMO_RULE) })
   if (!added.ok) throw new Error(`the mock refused the demo rule: HTTP ${added.status}`)
 }

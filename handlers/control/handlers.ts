@@ -150,6 +150,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
             path: op.path,
             // What a fault rule may make it answer in the vendor's envelope (absent: any status).
             ...(op.statuses ? { statuses: op.statuses } : {}),
+            // Where an `effect.async` fault rule may apply, and what fails.
+            ...(op.asyncWork ? { asyncWork: op.asyncWork.what } : {}),
           })),
         ),
       })

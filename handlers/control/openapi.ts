@@ -222,6 +222,12 @@ export const controlPaths = (): PathsObject =>
                         .describe(
                           'Statuses the operation can answer; fault rules may force only these',
                         ),
+                      asyncWork: z
+                        .string()
+                        .optional()
+                        .describe(
+                          'The async work the operation starts (absent: none), which an effect.async fault rule makes fail',
+                        ),
                     }),
                   ),
                 }),

@@ -239,6 +239,76 @@ describe.skipIf(!HAVE_CHROMIUM)(`example app in headless Chromium${CHROMIUM_NOTE
         .toBe(2)
     })
 
+    for (const width of [1366, 420]) {
+      it(`at ${width}×900 the retry log and timeline are in view while the demo runs, and the console logs no error but the demo's own 503s`, async () => {
+        page = await browser.newPage()
+        await page.setViewportSize({ width, height: 900 })
+        const logged: Array<{ text: string; url: string }> = []
+        page.on('console', (message) => {
+          if (message.type() === 'error') {
+            logged.push({ text: message.text(), url: message.location().url })
+          }
+        })
+        await openExample(page, example.url)
+        await page.getByRole('button', { name: 'Make the list fail twice, then recover' }).click()
+        await expect
+          .poll(() => page.locator('#retry-log li.succeeded').count(), { timeout: 10_000 })
+          .toBe(1)
+        const marks = page.locator('#timeline svg[aria-label*="Timeline" i] [data-journal-id]')
+        await expect.poll(() => marks.count()).toBeGreaterThanOrEqual(4)
+        const inView = await page.evaluate(() => {
+          const box = (selector: string) => {
+            const host = document.querySelector('#timeline') as HTMLElement
+            const el =
+              document.querySelector(selector) ?? host.shadowRoot?.querySelector(selector) ?? null
+            return el?.getBoundingClientRect()
+          }
+          const log = box('#retry-log') as DOMRect
+          const svg = box('#irm-timeline') as DOMRect
+          return {
+            scrolled: window.scrollY,
+            logBottom: log.bottom,
+            timelineTop: svg.top,
+            timelineBottom: svg.bottom,
+          }
+        })
+        expect(inView.scrolled).toBe(0)
+        expect(inView.logBottom).toBeLessThanOrEqual(900)
+        // The whole timeline on a laptop; on a phone at least its first lane, right below the log.
+        if (width === 1366) expect(inView.timelineBottom).toBeLessThanOrEqual(900)
+        else expect(inView.timelineTop + 90).toBeLessThanOrEqual(900)
+        // The ▲ and status labels of the example's timeline never cover a lane name.
+        const covered = await page.evaluate(() => {
+          const svg = (
+            document.querySelector('#timeline') as HTMLElement
+          ).shadowRoot?.querySelector('#irm-timeline') as SVGSVGElement
+          const names = [...svg.querySelectorAll('.lane-label')].map((n) =>
+            n.getBoundingClientRect(),
+          )
+          return [...svg.querySelectorAll('.fault-mark, .status-label')].filter((el) => {
+            const a = el.getBoundingClientRect()
+            return names.some(
+              (b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom,
+            )
+          }).length
+        })
+        expect(covered).toBe(0)
+        // The browser reports each failed answer; the demo's two 503s are the only ones.
+        expect(
+          logged.map((l) => [l.text.replace(/\s*\(.*\)$/, ''), new URL(l.url).pathname]),
+        ).toEqual([
+          [
+            'Failed to load resource: the server responded with a status of 503',
+            expect.stringMatching(/\/image-repositories$/),
+          ],
+          [
+            'Failed to load resource: the server responded with a status of 503',
+            expect.stringMatching(/\/image-repositories$/),
+          ],
+        ])
+      })
+    }
+
     it('retries a throttled create (429) and creates the repository once', async () => {
       await open()
       await pageControl(page, 'POST', '/faults', {

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { CYCLE_DEFAULTS } from '../../examples/src/config.ts'
 import {
   allowBrowserTimeouts,
   CHROMIUM_NOTE,
@@ -238,7 +239,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
         quota: { limit: 2, perMs: 60_000, by: 'operation' },
       })
       expect(await kindCell(LIST).textContent()).toBe('quota, 429')
-      expect(await stateCell(LIST).textContent()).toBe('quota 2 per 60 s by operation')
+      expect(await stateCell(LIST).textContent()).toBe('quota 2 per 60 s by operation: 0/2 used')
       const statuses: number[] = []
       let retryAfter: string | null = null
       for (let i = 0; i < 3; i++) {
@@ -255,6 +256,97 @@ describe.skipIf(!HAVE_CHROMIUM)(
           message: 'the switch shows it',
         })
         .toBe('quota')
+      // The stored rule's quotaUsage, read back: the window's use and when it ends.
+      const usage = server.mock.faults.list().find((r) => r.id === `dash.${LIST}`)?.quotaUsage
+      expect(usage?.counts).toEqual({ [LIST]: 3 })
+      const { nowMs } = (await (await fetch(`${server.url}/__mock/clock`)).json()) as {
+        nowMs: number
+      }
+      const left = (Date.parse(usage?.windowStart ?? '') + 60_000 - nowMs) / 1000
+      await expect
+        .poll(() => stateCell(LIST).textContent())
+        .toMatch(/^quota 2 per 60 s by operation: 2\/2 used, 1 refused, window ends in \d+ s$/)
+      const shown = Number((await stateCell(LIST).textContent())?.match(/(\d+) s$/)?.[1])
+      expect(Math.abs(shown - left)).toBeLessThanOrEqual(1)
+    })
+
+    it('shows a quota counted per operation as the most one operation used, and a short window in tenths of a second', async () => {
+      server.mock.faults.add({
+        id: 'snowflake-quota',
+        match: { operation: 'snowflake.*' },
+        quota: { limit: 10, perMs: 5000, by: 'operation' },
+      })
+      for (let i = 0; i < 3; i++) await (await api(REPOS)).arrayBuffer()
+      await (await api(DATABASES)).arrayBuffer()
+      const usage = server.mock.faults.list().find((r) => r.id === 'snowflake-quota')?.quotaUsage
+      expect(usage?.counts).toEqual({ [LIST]: 3, [LIST_DATABASES]: 1 })
+      await expect
+        .poll(() =>
+          page
+            .locator('#irm-rules-body tr[data-rule="snowflake-quota"] td[data-state=window]')
+            .textContent(),
+        )
+        .toMatch(
+          /^quota 10 per 5 s by operation: 3\/10 used \(most by one operation, 2 counted\), window ends in \d\.\d s$/,
+        )
+    })
+
+    it('"async work fails" is offered exactly where the operation starts async work; on Cycle\'s deletion the job ends in error', async () => {
+      const health = (await (await fetch(`${server.url}/__mock/health`)).json()) as {
+        operations: Array<{ id: string; asyncWork?: string }>
+      }
+      const offered = await page
+        .locator('#irm-switches select[data-operation]')
+        .evaluateAll((selects) =>
+          selects.map((s) => [
+            s.getAttribute('data-operation'),
+            (s as HTMLSelectElement).querySelector('option[value=async]') !== null,
+          ]),
+        )
+      expect(Object.fromEntries(offered)).toEqual(
+        Object.fromEntries(health.operations.map((op) => [op.id, op.asyncWork !== undefined])),
+      )
+      expect(Object.fromEntries(offered)).toMatchObject({
+        'cycle.deleteImageSource': true,
+        'cycle.getImageSources': false,
+      })
+
+      const DELETE_SOURCE = 'cycle.deleteImageSource'
+      expect(await turn(DELETE_SOURCE, 'async')).toEqual({
+        id: `dash.${DELETE_SOURCE}`,
+        match: { operation: DELETE_SOURCE },
+        effect: { async: 'fail' },
+      })
+      expect(await kindCell(DELETE_SOURCE).textContent()).toBe('async work fails')
+      const cycle = {
+        Authorization: `Bearer ${CYCLE_DEFAULTS.token}`,
+        'X-Hub-Id': CYCLE_DEFAULTS.hubId,
+      }
+      const sources = (await (
+        await fetch(`${server.url}/v1/images/sources`, { headers: cycle })
+      ).json()) as {
+        data: Array<{ id: string }>
+      }
+      const source = sources.data[0]?.id as string
+      const deleted = await fetch(`${server.url}/v1/images/sources/${source}`, {
+        method: 'DELETE',
+        headers: cycle,
+      })
+      expect(deleted.status).toBe(202)
+      const { job } = ((await deleted.json()) as { data: { job: { id: string } } }).data
+      let state = ''
+      for (let i = 0; i < 20 && state !== 'error'; i++) {
+        const polled = (await (
+          await fetch(`${server.url}/v1/jobs/${job.id}`, { headers: cycle })
+        ).json()) as {
+          data: { state: { current: string } }
+        }
+        state = polled.data.state.current
+      }
+      expect(state).toBe('error')
+      await expect
+        .poll(() => ruleRow(DELETE_SOURCE).locator('[data-counter=fired]').textContent())
+        .toBe('1')
     })
   },
 )

@@ -113,5 +113,56 @@ describe.skipIf(!HAVE_CHROMIUM)(`dashboard layout in headless Chromium${CHROMIUM
       })
       expect(seen.headerGap).toBeLessThanOrEqual(12)
     })
+
+    it(`at ${width} px: every journal entry shows its wall time, status and ms in view, and each switch position reads whole`, async () => {
+      await page.setViewportSize({ width, height: 900 })
+      const seen = await page.evaluate(() => {
+        const inView = (el: Element | null) => {
+          if (!(el instanceof HTMLElement) || el.offsetParent === null) return false
+          const r = el.getBoundingClientRect()
+          return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth
+        }
+        const rows = [...document.querySelectorAll('#irm-journal-body tr[data-id]')]
+        const cells = rows.map((row) => ({
+          time: inView(row.querySelector('td.time')),
+          status: inView(row.querySelector('td.status')),
+          ms: inView(row.children[5] ?? null) && /^\d+$/.test(row.children[5]?.textContent ?? ''),
+        }))
+        // The label a switch shows must fit its box: text width against the box less its padding
+        // and the drop-down arrow.
+        const select = document.querySelector('#irm-switches select') as HTMLSelectElement
+        const style = getComputedStyle(select)
+        const context = document
+          .createElement('canvas')
+          .getContext('2d') as CanvasRenderingContext2D
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+        const room =
+          select.clientWidth -
+          Number.parseFloat(style.paddingLeft) -
+          Number.parseFloat(style.paddingRight) -
+          16
+        const cut = [...select.options]
+          .map((o) => o.textContent ?? '')
+          .filter((label) => context.measureText(label).width > room)
+        return { rows: rows.length, cells, cut, selectInView: inView(select) }
+      })
+      expect(seen.rows).toBeGreaterThanOrEqual(4)
+      expect(seen.cells).toEqual(seen.cells.map(() => ({ time: true, status: true, ms: true })))
+      expect(seen).toMatchObject({ cut: [], selectInView: true })
+    })
   }
+
+  it('at 1366 px: operation ids in the switches table sit on one line (they wrap only when the table has no room)', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 })
+    const wrapped = await page.evaluate(() =>
+      [...document.querySelectorAll('#irm-switches th[scope=row]')]
+        .filter((th) => {
+          const range = document.createRange()
+          range.selectNodeContents(th)
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1
+        })
+        .map((th) => th.textContent),
+    )
+    expect(wrapped).toEqual([])
+  })
 })

@@ -183,6 +183,65 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await fill(first?.id ?? 0)).not.toBe(await fill(ok?.id ?? 0))
     })
 
+    for (const width of [1366, 420]) {
+      it(`at ${width} px: each mark shows its status where it fits and in its title with wall time and duration; no ▲ or status covers a lane name; the chain line runs clear of the dashed Retry-After bar`, async () => {
+        await open(width)
+        await failListTwice('1')
+        for (let i = 0; i < 3; i++) {
+          await (await api(REPOS)).arrayBuffer()
+          if (i < 2) await new Promise((resolve) => setTimeout(resolve, 1000))
+        }
+        await (await api(`${REPOS}/nope`)).arrayBuffer()
+        const entries = await journal()
+        await expect.poll(() => marks().count()).toBe(entries.length)
+        await expect.poll(() => timeline().locator('path.chain').count()).toBe(1)
+        for (const entry of entries) {
+          const mark = timeline().locator(`[data-journal-id="${entry.id}"]`)
+          const title = await mark.locator('title').textContent()
+          expect(title).toContain(`→ ${entry.status} at ${entry.receivedAt.slice(11, 23)}`)
+          expect(title).toContain(`, ${Math.round(entry.durationMs)} ms`)
+        }
+        const drawn = await page.evaluate(() => {
+          const svg = document.querySelector('#irm-timeline') as SVGSVGElement
+          const box = (el: Element) => el.getBoundingClientRect()
+          const overlaps = (a: DOMRect, b: DOMRect) =>
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom
+          const names = [...svg.querySelectorAll('.lane-label')].map(box)
+          const labels = [...svg.querySelectorAll('.status-label')]
+          const flags = [...svg.querySelectorAll('.fault-mark')]
+          const over = [...labels, ...flags].filter((el) => names.some((n) => overlaps(box(el), n)))
+          const clash = labels.filter((a, i) =>
+            [...labels.slice(i + 1), ...flags].some((b) => overlaps(box(a), box(b))),
+          )
+          const chain = box(svg.querySelector('path.chain') as Element)
+          const bars = [...svg.querySelectorAll('.retry-after')].map(box)
+          return {
+            labels: Object.fromEntries(
+              labels.map((l) => [
+                l.closest('[data-journal-id]')?.getAttribute('data-journal-id'),
+                l.textContent,
+              ]),
+            ),
+            over: over.length,
+            clash: clash.length,
+            bars: bars.length,
+            chainCrossesBar: bars.some((b) => chain.top < b.bottom && chain.bottom > b.top),
+            outside: labels.filter((l) => box(l).right > box(svg).right).length,
+          }
+        })
+        // The attempts are a second apart, room enough at either width for every label.
+        const list = entries.filter((e) => e.operation === LIST)
+        for (const entry of list) expect(drawn.labels[String(entry.id)]).toBe(String(entry.status))
+        expect(drawn).toMatchObject({
+          over: 0,
+          clash: 0,
+          bars: 2,
+          chainCrossesBar: false,
+          outside: 0,
+        })
+      })
+    }
+
     it('joins the attempts of each retry chain that GET /__mock/retries lists', async () => {
       // The chains come from the server; here they are the journal's own ids, so the drawing of
       // the answer is what is tested.

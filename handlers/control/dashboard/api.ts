@@ -14,6 +14,8 @@ export interface OperationInfo {
   path: string
   /** The statuses the operation can answer; a fault rule may force only these. Absent: any. */
   statuses?: number[]
+  /** The async work the operation starts, which an `effect.async` rule fails. Absent: none. */
+  asyncWork?: string
 }
 
 /** `GET /__mock/health`. */

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../../core/duration.ts'
 import type { FaultRule, OperationInfo } from './api.ts'
 import type { Ui } from './dom.ts'
 
@@ -8,7 +9,7 @@ import type { Ui } from './dom.ts'
  * a switch makes can be read in one place.
  */
 
-/** The switch positions: value and label. */
+/** The switch positions: value and label (short enough to read whole in a phone's switch). */
 const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['off', 'off'],
   ['409', '409 conflict'],
@@ -20,8 +21,9 @@ const KINDS: ReadonlyArray<readonly [string, string]> = [
   ['truncate', 'truncated body'],
   ['garbage', 'garbage reply'],
   ['empty', 'empty reply'],
-  ['slow', 'slow body (Bytes/s)'],
-  ['quota', 'quota (429 over limit)'],
+  ['slow', 'slow body (B/s)'],
+  ['quota', 'quota, then 429'],
+  ['async', 'async work fails'],
 ]
 
 /** Statuses a switch can force; each must be one the operation lists. */
@@ -32,12 +34,15 @@ const NETWORK_KINDS = new Set(['reset', 'truncate', 'garbage', 'empty'])
 /**
  * The switch positions `op` offers: a status only where the operation lists it (the control API
  * refuses the rest), 502 only in place of a missing 503, as SWR's gateway answers, and a quota only
- * where the vendor's throttling answer (429) is one the operation lists.
+ * where the vendor's throttling answer (429) is one the operation lists, and a failing async work
+ * only where the operation starts some (`asyncWork`; the control API refuses `effect.async`
+ * elsewhere).
  */
 export function kindsFor(op: OperationInfo): ReadonlyArray<readonly [string, string]> {
   const can = (kind: string) => op.statuses === undefined || op.statuses.includes(Number(kind))
   return KINDS.filter(([kind]) => {
     if (kind === 'quota') return can('429')
+    if (kind === 'async') return op.asyncWork !== undefined
     if (!STATUS_KINDS.has(kind)) return true
     if (kind === '502') return !can('503') && can('502')
     return can(kind)
@@ -51,6 +56,7 @@ export function kindOf(rule: FaultRule): string {
     return e.status === 429 && Object.keys(e).length === 1 ? 'quota' : 'other'
   }
   if (e.network !== undefined) return NETWORK_KINDS.has(e.network) ? e.network : 'other'
+  if (e.async === 'fail') return Object.keys(e).length === 1 ? 'async' : 'other'
   if (e.status !== undefined && STATUS_KINDS.has(String(e.status)) && e.body === undefined) {
     return String(e.status)
   }
@@ -78,16 +84,9 @@ export function kindLabel(rule: FaultRule): string {
           : `latency ~${d.median} ms (σ ${d.sigma}, ≤ ${d.max})`,
     )
   }
+  if (e.async === 'fail') parts.push('async work fails')
   if (e.when === 'afterCommit') parts.push('after commit')
   return parts.join(', ')
-}
-
-/** A duration as stored windows write it (`500ms`, `30s`, `2m`, `1h`), ms; NaN for anything else. */
-function durationMs(text: string | undefined): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text ?? '')
-  if (!match) return Number.NaN
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h']
-  return Number(match[1]) * unit
 }
 
 /** `hh:mm:ss` of an instant, UTC, as the journal's times read. */
@@ -111,9 +110,9 @@ export function windowState(rule: FaultRule, now: number): string {
   const from = w.from === undefined ? Number.NEGATIVE_INFINITY : Date.parse(w.from)
   const until = w.until === undefined ? Number.POSITIVE_INFINITY : Date.parse(w.until)
   if (now < from) return `window opens at ${clockTime(from)} UTC`
-  const every = durationMs(w.every)
-  const open = durationMs(w.for)
-  if (Number.isFinite(every) && Number.isFinite(open)) {
+  const every = w.every === undefined ? undefined : parseDuration(w.every)
+  const open = w.for === undefined ? undefined : parseDuration(w.for)
+  if (every !== undefined && open !== undefined) {
     const phase = (now - from) % every
     return phase < open
       ? `window open ${seconds(open - phase)} more (${w.for} of every ${w.every})`
@@ -122,12 +121,31 @@ export function windowState(rule: FaultRule, now: number): string {
   return Number.isFinite(until) ? `window open until ${clockTime(until)} UTC` : 'window open'
 }
 
-/** A rule's quota as the rules table shows it: `quota 5 per 60 s by principal`. */
-export function quotaText(rule: FaultRule): string {
+/**
+ * A rule's quota as the rules table shows it, with its use of the current window at session-clock
+ * time `now` (ms), from the stored rule's `quotaUsage` (core/fault-quota.ts): `quota 10 per 60 s
+ * by principal: 3/10 used, window ends in 42 s`; requests past the limit count as refused.
+ * Counted per principal or per operation, the key that used most is shown. Without `quotaUsage`
+ * the current window has seen no request.
+ */
+export function quotaText(rule: FaultRule, now: number): string {
   const q = rule.quota
   if (!q) return ''
   const per = q.perMs % 1000 === 0 ? `${q.perMs / 1000} s` : `${q.perMs} ms`
-  return `quota ${q.limit} per ${per} by ${q.by}`
+  const head = `quota ${q.limit} per ${per} by ${q.by}`
+  const usage = rule.quotaUsage
+  const start = usage ? Date.parse(usage.windowStart) : Number.NaN
+  if (!usage || !Number.isFinite(start) || now >= start + q.perMs)
+    return `${head}: 0/${q.limit} used`
+  const used = Math.max(0, ...Object.values(usage.counts))
+  const keys = Object.keys(usage.counts).length
+  const who = q.by === 'session' || keys < 2 ? '' : ` (most by one ${q.by}, ${keys} counted)`
+  return `${head}: ${Math.min(used, q.limit)}/${q.limit} used${who}${used > q.limit ? `, ${used - q.limit} refused` : ''}, window ends in ${secondsLeft(start + q.perMs - now)}`
+}
+
+/** Time left, `0.4 s` under ten seconds (a quota window can be short), else whole seconds. */
+function secondsLeft(ms: number): string {
+  return ms < 10_000 ? `${(Math.max(0, ms) / 1000).toFixed(1)} s` : `${Math.ceil(ms / 1000)} s`
 }
 
 /** Reads the switch options form; every `read*` throws, naming the input, on what the API refuses. */
@@ -185,7 +203,9 @@ export class FaultForm {
         !(status !== undefined && status >= 500)
       ) {
         throw new Error(
-          'When “after commit” goes only with 502, 503, connection reset, garbage reply or empty reply',
+          kind === 'async'
+            ? 'When “after commit” does not go with async work fails: the work fails after a normal answer'
+            : 'When “after commit” goes only with 502, 503, connection reset, garbage reply or empty reply',
         )
       }
       effect.when = 'afterCommit'
@@ -206,6 +226,7 @@ export class FaultForm {
       return { network: 'truncate', bytes: this.#whole('bytes', 'Bytes (truncate)', 0, 16) }
     }
     if (NETWORK_KINDS.has(kind)) return { network: kind }
+    if (kind === 'async') return { async: 'fail' }
     if (kind === 'slow') {
       return { bytesPerSecond: this.#whole('rate', 'Bytes/s (slow body)', 1, 1024) }
     }

@@ -89,8 +89,9 @@ export class FaultsView {
   /** Fetches the session's rules and redraws. */
   async refresh(): Promise<void> {
     const { rules } = await this.api.call<{ rules: FaultRule[] }>('GET', '/faults')
-    // Windows are on the session clock, which a test may have moved anywhere: ask it, not Date.
-    if (rules.some((r) => r.window)) {
+    // Windows and quota windows are on the session clock, which a test may have moved anywhere:
+    // ask it, not Date.
+    if (rules.some((r) => r.window || r.quotaUsage)) {
       this.#now = (await this.api.call<{ nowMs: number }>('GET', '/clock')).nowMs
     }
     this.rules = rules
@@ -147,7 +148,7 @@ export class FaultsView {
 
   /** Every limit of a rule in words: counts, then where its window stands, then its quota. */
   #limits(rule: FaultRule): string {
-    return [limitsOf(rule), windowState(rule, this.#now), quotaText(rule)]
+    return [limitsOf(rule), windowState(rule, this.#now), quotaText(rule, this.#now)]
       .filter(Boolean)
       .join('; ')
   }
@@ -168,7 +169,7 @@ export class FaultsView {
       ui.el('td', { class: 'mono', text: limitsOf(rule) }),
       ui.el('td', {
         'data-state': 'window',
-        text: [windowState(rule, this.#now), quotaText(rule)].filter(Boolean).join('; '),
+        text: [windowState(rule, this.#now), quotaText(rule, this.#now)].filter(Boolean).join('; '),
       }),
       ui.el('td', { class: 'num', 'data-counter': 'matched', text: String(rule.matched) }),
       ui.el('td', {

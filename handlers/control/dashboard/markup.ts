@@ -103,7 +103,7 @@ ${TIMELINE_MARKUP}
   <p id="irm-latency-hint" class="muted">Latency is drawn per request: fixed at Latency (ms), uniform between Min and Max, or lognormal around Latency (ms) with Sigma, cut at Max. A truncated body stops after Bytes; a slow body arrives at Bytes/s; a quota lets Quota limit requests through per window and answers the rest with the vendor’s 429.</p>
   <div class="wide">
     <table id="irm-switches">
-      <caption>One switch per operation: off, 409, 429, 503 (or 502 where the vendor has no 503), latency, connection reset, truncated body, garbage or empty reply, slow body or quota; each offers only the statuses its operation can answer. Fired reads <em>fired/times</em> when the rule has a limit.</caption>
+      <caption>One switch per operation: off, 409, 429, 503 (or 502 where the vendor has no 503), latency, connection reset, truncated body, garbage or empty reply, slow body, quota, or async work fails (only where the operation starts async work: a Cycle deletion job, a Snowflake <code>Prefer: respond-async</code> result); each offers only the statuses its operation can answer. Fired reads <em>fired/times</em> when the rule has a limit.</caption>
       <thead><tr>
         <th scope="col">Operation</th><th scope="col">Route</th><th scope="col">Fault</th>
         <th scope="col" class="num">Matched</th><th scope="col" class="num">Fired</th>

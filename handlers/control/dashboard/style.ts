@@ -81,6 +81,11 @@ body { margin: 0; }
 /* The switch that is on stands out; one whose rule has used up its times is dimmed. */
 .irm #irm-switches tr[data-state=on] > * { background: color-mix(in srgb, var(--bad) 12%, var(--bg)); }
 .irm #irm-switches tr[data-state=on] > th { border-left: 4px solid var(--bad); font-weight: 700; }
+/* Other rules' notes under a switch take the Fault column's width and give it none, so long
+   notes never squeeze the operation ids: those wrap only when the table has no room. */
+.irm #irm-switches ul.others { contain: inline-size; }
+/* Where the table has room, an operation id stays on one line and its route wraps instead. */
+@media (min-width: 1000px) { .irm #irm-switches th[scope=row] wbr { display: none; } }
 /* Every switch as wide as the widest, whichever positions its operation offers. */
 .irm #irm-switches select { min-width: 13rem; }
 .irm #irm-switches tr[data-state=on] select { border-color: var(--bad); font-weight: 600; }
@@ -94,10 +99,28 @@ body { margin: 0; }
 @media (max-width: 640px) {
   .irm { padding: 0 .5rem 1rem; }
   .irm section { padding: .5rem; }
-  .irm #irm-switches tr > :nth-child(2), .irm #irm-journal tr > :nth-child(2),
-  .irm #irm-journal tr > :nth-child(6) { display: none; }
+  .irm #irm-switches tr > :nth-child(2) { display: none; }
   .irm th, .irm td { padding: .2rem .3rem; }
-  .irm #irm-switches select { min-width: 0; max-width: 7rem; }
+  /* Wide enough for "503 unavailable" and "connection reset" to read whole, with the counters
+     still in view. */
+  .irm #irm-switches select { min-width: 0; width: 9rem; max-width: 100%; font-size: .8rem; }
+  .irm #irm-switches thead th { font-size: .75rem; }
+  /* Seven columns do not fit either: each journal entry becomes a card, its number, wall time
+     (a retry story's clock), status, duration and fault rule on one line, then the operation,
+     then the request. */
+  .irm #irm-journal thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .irm #irm-journal tr[data-id] { display: grid; grid-template-columns: auto auto auto auto minmax(0, 1fr);
+    gap: 0 .6rem; align-items: baseline; border-bottom: 1px solid var(--line); padding: .2rem .3rem; }
+  .irm #irm-journal tr[data-id] > td { display: block; border: 0; padding: 0; min-width: 0; }
+  .irm #irm-journal tr[data-id] > :nth-child(1) { grid-area: 1 / 1; }
+  .irm #irm-journal tr[data-id] > :nth-child(2) { grid-area: 1 / 2; }
+  .irm #irm-journal tr[data-id] > :nth-child(5) { grid-area: 1 / 3; }
+  .irm #irm-journal tr[data-id] > :nth-child(6) { grid-area: 1 / 4; }
+  .irm #irm-journal tr[data-id] > :nth-child(6)::after { content: ' ms'; color: var(--muted); }
+  .irm #irm-journal tr[data-id] > :nth-child(7) { grid-area: 1 / 5; text-align: right; }
+  .irm #irm-journal tr[data-id] > :nth-child(3) { grid-area: 2 / 1 / 3 / -1; }
+  .irm #irm-journal tr[data-id] > :nth-child(4) { grid-area: 3 / 1 / 4 / -1; }
+  .irm #irm-journal tr.detail, .irm #irm-journal tr.detail > td { display: block; }
   /* Seven columns do not fit: each fault rule becomes a card, its id beside its Remove button. */
   .irm #irm-rules thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .irm #irm-rules tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0 .5rem;
@@ -123,6 +146,7 @@ body { margin: 0; }
 .irm #irm-timeline .attempt.server .mark { fill: var(--bad); }
 .irm #irm-timeline .attempt.network .mark { fill: var(--bg); stroke: var(--bad); stroke-width: 2; stroke-dasharray: 3 2; }
 .irm #irm-timeline .fault-mark { fill: var(--bad); }
+.irm #irm-timeline .status-label { fill: var(--fg); font-variant-numeric: tabular-nums; }
 .irm #irm-timeline .retry-after { fill: color-mix(in srgb, var(--warn) 35%, transparent); stroke: var(--warn); stroke-dasharray: 4 2; }
 .irm #irm-timeline .chain { fill: none; stroke: var(--accent); stroke-width: 2; }
 .irm #irm-timeline .chain.failed, .irm #irm-timeline .chain.gave-up { stroke: var(--bad); }

@@ -33,7 +33,22 @@ const SVG = 'http://www.w3.org/2000/svg'
 const WINDOW_MS = 120_000
 /** Shortest span drawn, so the axis never zooms into a single request. */
 const MIN_SPAN_MS = 10_000
-const LANE_HEIGHT = 40
+/**
+ * A lane's rows, from its top: the operation's name, then each answer's status (`503`, `reset`)
+ * after a ▲ where a fault rule answered, then the marks with their Retry-After bars. Text and
+ * marks never share a row, so neither hides the other.
+ */
+const LANE_HEIGHT = 54
+const LABEL_BASELINE = 12
+const STATUS_BASELINE = 28
+const MARK_TOP = 32
+const MARK_HEIGHT = 16
+/** The wait bar sits in the mark row's upper part and the chain line below it, apart. */
+const WAIT_TOP = MARK_TOP + 1
+const WAIT_HEIGHT = 8
+const CHAIN_Y = MARK_TOP + MARK_HEIGHT - 3
+/** Width of one character of the 11 px status labels, px (a little over, so labels never touch). */
+const STATUS_CHAR = 6.6
 const AXIS_HEIGHT = 22
 const PAD = 8
 /** Half the width of a tick label (`hh:mm:ss` at 11 px), px. */
@@ -154,7 +169,7 @@ export class TimelineView {
       children.push(
         el('g', { class: 'lane', 'data-lane': operation }, [
           el('rect', { x: 0, y, width, height: LANE_HEIGHT, class: 'lane-bg' }),
-          el('text', { x: PAD, y: y + 12, class: 'lane-label' }, operation),
+          el('text', { x: PAD, y: y + LABEL_BASELINE, class: 'lane-label' }, operation),
         ]),
       )
     }
@@ -166,7 +181,10 @@ export class TimelineView {
         .filter((e): e is JournalEntry => e !== undefined)
       if (points.length < 2) continue
       const d = points
-        .map((e, i) => `${i === 0 ? 'M' : 'L'}${x(start(e)).toFixed(1)},${laneY(e.operation) + 27}`)
+        .map(
+          (e, i) =>
+            `${i === 0 ? 'M' : 'L'}${x(start(e)).toFixed(1)},${laneY(e.operation) + CHAIN_Y}`,
+        )
         .join(' ')
       children.push(
         el('path', {
@@ -177,7 +195,10 @@ export class TimelineView {
         }),
       )
     }
-    for (const entry of entries) children.push(this.#mark(entry, x, laneY(entry.operation)))
+    const labelled = statusLabelsThatFit(entries, x, width - PAD)
+    for (const entry of entries) {
+      children.push(this.#mark(entry, x, laneY(entry.operation), labelled.has(entry.id)))
+    }
     svg.replaceChildren(...children)
   }
 
@@ -208,11 +229,11 @@ export class TimelineView {
     return el('g', { class: 'axis', 'aria-hidden': 'true' }, ticks)
   }
 
-  #mark(entry: JournalEntry, x: (ms: number) => number, y: number): SVGElement {
+  #mark(entry: JournalEntry, x: (ms: number) => number, y: number, labelled: boolean): SVGElement {
     const at = Date.parse(entry.receivedAt)
     const outcome = outcomeOf(entry)
     const x0 = x(at)
-    const w = Math.max(5, x(at + Math.max(0, entry.durationMs)) - x0)
+    const w = markWidth(entry, x)
     const status = entry.network ? `network ${entry.network}` : String(entry.status)
     const wait = retryAfterMs(entry)
     const title =
@@ -226,22 +247,33 @@ export class TimelineView {
       parts.push(
         el('rect', {
           x: x1,
-          y: y + 23,
+          y: y + WAIT_TOP,
           width: Math.max(1, x(at + entry.durationMs + wait) - x1),
-          height: 8,
+          height: WAIT_HEIGHT,
           class: 'retry-after',
           'data-retry-after-ms': wait,
         }),
       )
     }
-    parts.push(el('rect', { x: x0, y: y + 18, width: w, height: 18, rx: 2, class: 'mark' }))
+    parts.push(
+      el('rect', { x: x0, y: y + MARK_TOP, width: w, height: MARK_HEIGHT, rx: 2, class: 'mark' }),
+    )
     if (entry.fault) {
       parts.push(
         el('path', {
-          d: `M${x0 + w / 2 - 5},${y + 16} l5,-7 l5,7 z`,
+          d: `M${x0},${y + STATUS_BASELINE} l5,-8 l5,8 z`,
           class: 'fault-mark',
           'data-fault': entry.fault,
         }),
+      )
+    }
+    if (labelled) {
+      parts.push(
+        el(
+          'text',
+          { x: x0 + (entry.fault ? 12 : 0), y: y + STATUS_BASELINE, class: 'status-label' },
+          statusText(entry),
+        ),
       )
     }
     return el(
@@ -255,6 +287,47 @@ export class TimelineView {
       parts,
     )
   }
+}
+
+/** What a mark's label says: the status, or how the connection dropped (`reset`). */
+export function statusText(entry: Pick<JournalEntry, 'status' | 'network'>): string {
+  return entry.network ?? (entry.status === 0 ? 'none' : String(entry.status))
+}
+
+/** A mark's width, px: its duration, at least 5 px so a fast answer still shows. */
+function markWidth(entry: JournalEntry, x: (ms: number) => number): number {
+  const at = Date.parse(entry.receivedAt)
+  return Math.max(5, x(at + Math.max(0, entry.durationMs)) - x(at))
+}
+
+/**
+ * The ids of the entries whose status label fits: in each lane, left to right, a label (after
+ * its ▲, if any) is drawn only where it ends before the next mark begins and before `right`, so
+ * labels never overlap one another or another mark's ▲. One pass per lane: linear in entries.
+ */
+function statusLabelsThatFit(
+  entries: readonly JournalEntry[],
+  x: (ms: number) => number,
+  right: number,
+): Set<number> {
+  const fits = new Set<number>()
+  const lanes = new Map<string, JournalEntry[]>()
+  for (const e of entries) {
+    const lane = lanes.get(e.operation)
+    if (lane) lane.push(e)
+    else lanes.set(e.operation, [e])
+  }
+  for (const lane of lanes.values()) {
+    const at = (e: JournalEntry) => x(Date.parse(e.receivedAt))
+    lane.sort((a, b) => at(a) - at(b) || a.id - b.id)
+    lane.forEach((e, i) => {
+      const next = lane[i + 1]
+      const end = at(e) + (e.fault ? 12 : 0) + statusText(e).length * STATUS_CHAR
+      const limit = Math.min(right, next ? at(next) - 3 : right)
+      if (end <= limit) fits.add(e.id)
+    })
+  }
+  return fits
 }
 
 /** An SVG element with attributes and children (text or elements), built with DOM methods. */
