@@ -1,7 +1,6 @@
 import { boundToEnvelope, type FaultRule } from './fault-rule.ts'
 import { compileGlob } from './glob.ts'
 import type { AnyOperation } from './vendor.ts'
-import type { TextMatcher } from './wildcard.ts'
 
 /**
  * How a fault rule meets a request: what the engine knows of operations and requests, and the
@@ -37,8 +36,30 @@ export interface FaultRequest {
   startsAsync?: boolean
 }
 
+/**
+ * The longest text a `match.headers`, `match.query` or `match.body` glob is tested against,
+ * characters: 2,048, as much as the journal shows of a body (a glob is at most 256 characters,
+ * so this leaves room for any prefix worth naming). A longer value is judged on its first 2,048
+ * characters: it matches when its glob ends with `*` and matches them (the `*` stands for the
+ * rest, so such a match is always right), and never otherwise. So `{"name":"TEST_*"}` matches a
+ * 1 MB name starting `TEST_`, while `*_END` never matches a value longer than the cap. Testing a
+ * capped text keeps each check O(2,048 × glob), whatever the body's size.
+ */
+export const MAX_MATCH_TEXT = 2048
+
+/** A field's value as a glob sees it: at most {@link MAX_MATCH_TEXT} characters, `cut` if longer. */
+export interface MatchText {
+  text: string
+  cut: boolean
+}
+
+/** A glob of a rule's `match.headers`, `query` or `body`, tested against a {@link MatchText}. */
+export interface FieldMatcher {
+  test(value: MatchText): boolean
+}
+
 /** A rule's `match.headers`, `query` or `body`: each name with its compiled glob. */
-export type FieldMatchers = Array<[string, TextMatcher]>
+export type FieldMatchers = Array<[string, FieldMatcher]>
 
 /** A rule's compiled `match.headers`, `query` and `body`. */
 export interface RuleFields {
@@ -74,29 +95,114 @@ export function fieldMatchers(
   globs: Record<string, string> | undefined,
 ): FieldMatchers | undefined {
   if (!globs) return undefined
-  return Object.entries(globs).map(([name, glob]) => [
-    name,
-    compileGlob(glob, { ignoreCase: false }),
-  ])
+  return Object.entries(globs).map(([name, glob]) => {
+    const matcher = compileGlob(glob, { ignoreCase: false })
+    const open = glob.endsWith('*')
+    return [name, { test: (value) => (!value.cut || open) && matcher.test(value.text) }]
+  })
+}
+
+/**
+ * A request's header, query and body fields as {@link MatchText}s, each read (and a body field
+ * serialised) at most once per request however many rules ask, so checking every rule costs
+ * O(rules × {@link MAX_MATCH_TEXT}) beyond one pass over the request.
+ */
+export interface RequestFields {
+  header(name: string): MatchText | null
+  query(name: string): MatchText | null
+  body(name: string): MatchText | null
+}
+
+/** The {@link RequestFields} of a request, read lazily and cached. */
+export function requestFields(request: FaultRequest): RequestFields {
+  const cached = (read: (name: string) => MatchText | null) => {
+    const seen = new Map<string, MatchText | null>()
+    return (name: string) => {
+      if (seen.has(name)) return seen.get(name) ?? null
+      const value = read(name)
+      seen.set(name, value)
+      return value
+    }
+  }
+  let body: Record<string, unknown> | undefined
+  let parsed = false
+  return {
+    header: cached((name) => capText(request.headers?.get(name) ?? null)),
+    query: cached((name) => capText(request.query?.get(name) ?? null)),
+    body: cached((name) => {
+      if (!parsed) {
+        body = request.body?.()
+        parsed = true
+      }
+      if (!body || !Object.hasOwn(body, name)) return null
+      const value = body[name]
+      return typeof value === 'string' ? capText(value) : jsonPrefix(value, MAX_MATCH_TEXT)
+    }),
+  }
+}
+
+function capText(text: string | null): MatchText | null {
+  if (text === null) return null
+  return text.length > MAX_MATCH_TEXT
+    ? { text: text.slice(0, MAX_MATCH_TEXT), cut: true }
+    : { text, cut: false }
 }
 
 /** Whether the request's headers, query and body fields fit the rule's globs (all must). */
-export function fieldsMatch(active: RuleFields, request: FaultRequest): boolean {
-  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => string | null) =>
+export function fieldsMatch(active: RuleFields, fields: RequestFields): boolean {
+  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => MatchText | null) =>
     !matchers ||
     matchers.every(([name, glob]) => {
       const value = read(name)
       return value !== null && glob.test(value)
     })
-  if (!fits(active.headers, (name) => request.headers?.get(name) ?? null)) return false
-  if (!fits(active.query, (name) => request.query?.get(name) ?? null)) return false
-  if (!active.body) return true
-  const body = request.body?.()
-  return fits(active.body, (name) => {
-    if (!body || !Object.hasOwn(body, name)) return null
-    const value = body[name]
-    return typeof value === 'string' ? value : JSON.stringify(value)
-  })
+  return (
+    fits(active.headers, fields.header) &&
+    fits(active.query, fields.query) &&
+    fits(active.body, fields.body)
+  )
+}
+
+type Frame = { close: string; items: unknown[]; keys?: string[]; at: number }
+
+/**
+ * The first `limit` characters of a parsed JSON value's `JSON.stringify` text, `cut` when there
+ * is more. Iterative (an explicit stack, no recursion), so a value nested 10,000 levels deep
+ * cannot overflow the call stack; it stops once it has `limit` characters, so a 1 MB value costs
+ * O(limit) beyond listing the keys of the objects it opens.
+ */
+export function jsonPrefix(value: unknown, limit: number): MatchText {
+  let text = ''
+  const stack: Frame[] = []
+  const emit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      text += '['
+      stack.push({ close: ']', items: v, at: 0 })
+    } else if (typeof v === 'object' && v !== null) {
+      text += '{'
+      const keys = Object.keys(v)
+      const record = v as Record<string, unknown>
+      stack.push({ close: '}', items: keys.map((k) => record[k]), keys, at: 0 })
+    } else if (typeof v === 'string') {
+      // A cut string's text is longer than `limit` anyway, so the text is cut too.
+      text += JSON.stringify(v.length > limit ? v.slice(0, limit) : v)
+    } else {
+      text += JSON.stringify(v) ?? 'null'
+    }
+  }
+  emit(value)
+  while (stack.length > 0 && text.length <= limit) {
+    const frame = stack.at(-1) as Frame
+    if (frame.at >= frame.items.length) {
+      text += frame.close
+      stack.pop()
+      continue
+    }
+    if (frame.at > 0) text += ','
+    if (frame.keys) text += `${JSON.stringify(frame.keys[frame.at])}:`
+    emit(frame.items[frame.at++])
+  }
+  return text.length > limit ? { text: text.slice(0, limit), cut: true } : { text, cut: false }
 }
 
 /** Whether an operation stores a change: a write method, or a read that `writes` (a poll). */

@@ -157,11 +157,49 @@ const effectSchema = z
 
 /** With `quota`, `effect` may be left out: the vendor's throttling answer (429) is the effect. */
 function withQuotaEffect(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
-  const rule = input as Record<string, unknown>
-  return rule.quota !== undefined && rule.effect === undefined
-    ? { ...rule, effect: { status: 429 } }
+  if (!isRecord(input)) return input
+  return input.quota !== undefined && input.effect === undefined
+    ? { ...input, effect: { status: 429 } }
     : input
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The `match` fields keyed by names the caller picks. A record parsed into a plain object loses
+ * the key `__proto__` (assigning it sets the prototype instead), and the rule would fire on every
+ * request; {@link keepProtoKeys} puts it back as an own field.
+ */
+const NAMED_FIELDS = ['headers', 'query', 'body'] as const
+
+/**
+ * Puts back the `__proto__` key of the rule's `match.headers`, `query` or `body` as given in
+ * `input`, as an own field of the parsed `match`, so a rule on a body field, header or query
+ * parameter named `__proto__` holds (a JSON body's `__proto__` field is an own field too). Returns
+ * why its glob is unusable, or undefined.
+ */
+export function keepProtoKeys(input: unknown, match: Record<string, unknown>): string | undefined {
+  if (!isRecord(input) || !isRecord(input.match)) return undefined
+  for (const field of NAMED_FIELDS) {
+    const given = input.match[field]
+    if (!isRecord(given) || !Object.hasOwn(given, '__proto__')) continue
+    const glob: unknown = Object.getOwnPropertyDescriptor(given, '__proto__')?.value
+    const problem =
+      typeof glob === 'string' ? globProblem(glob) : `expected string, received ${typeof glob}`
+    if (problem)
+      return `match.${field}.__proto__: ${typeof glob === 'string' ? `glob ${problem}` : problem}`
+    const parsed = match[field]
+    if (isRecord(parsed))
+      Object.defineProperty(parsed, '__proto__', {
+        value: glob,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+  }
+  return undefined
 }
 
 /** A fault rule's fields; {@link faultRuleSchema} adds the default effect of a quota. */

@@ -7,6 +7,7 @@ import {
   fitsOperation,
   type OperationFacts,
   quotaKey,
+  requestFields,
 } from './fault-match.ts'
 import {
   countQuota,
@@ -23,6 +24,7 @@ import {
   type FaultRule,
   type FaultRuleInput,
   faultRuleSchema,
+  keepProtoKeys,
   MAX_FAULT_DELAY_MS,
   type QuotaUsage,
 } from './fault-rule.ts'
@@ -107,6 +109,24 @@ export interface FaultOutcome {
   applied: FaultRule[]
   /** A quota rule that fired: its limits and the seconds until its window ends (`Retry-After`). */
   quota?: QuotaHit
+  /**
+   * For a terminal rule with a `window` that ends: the seconds (at least 1) until it does, its
+   * `until` or the end of the current `for` span, whichever is first, for `Retry-After`.
+   */
+  windowRetryAfter?: number
+}
+
+/**
+ * When the outage of a window `now` falls in ends, ms on the session clock: the end of the
+ * current `for` span of a repeating window, capped at `until`; undefined for a window with no end.
+ */
+function windowEnds(window: Window, now: number): number | undefined {
+  let ends = window.until
+  if (window.every !== undefined && window.for !== undefined) {
+    const start = window.from + Math.floor((now - window.from) / window.every) * window.every
+    ends = Math.min(ends, start + window.for)
+  }
+  return Number.isFinite(ends) ? ends : undefined
 }
 
 /** True for a rule that only adds latency, so evaluation goes on past it. */
@@ -171,6 +191,8 @@ export class FaultEngine {
     }
     const parsed = faultRuleSchema.safeParse(input)
     if (!parsed.success) throw new FaultRuleError(describeZodError(parsed.error, 'rule'))
+    const protoProblem = keepProtoKeys(input, parsed.data.match)
+    if (protoProblem) throw new FaultRuleError(protoProblem)
     const position = this.#added++
     let id = parsed.data.id ?? `rule-${position + 1}`
     // After an import (a saved state) the numbering may have gaps: pick the next free number.
@@ -349,14 +371,17 @@ export class FaultEngine {
     const outcome: FaultOutcome = { applied: [] }
     this.#expire()
     const now = this.now()
+    const fields = requestFields(request)
     for (const active of this.#rules) {
       const { rule } = active
       if (active.window && !inWindow(active.window, now)) continue
       if (rule.match.method && rule.match.method !== request.method) continue
       if (active.operation && !active.operation.test(request.operation)) continue
       if (active.path && !active.path.test(request.path)) continue
-      if (active.principal && !active.principal.test(request.principal ?? '\u0000')) continue
-      if (!fieldsMatch(active, request)) continue
+      // A caller with no name matches no principal glob, not even `*`.
+      if (active.principal && !request.principal) continue
+      if (active.principal && !active.principal.test(request.principal as string)) continue
+      if (!fieldsMatch(active, fields)) continue
       if (!fitsOperation(rule, request)) continue
       rule.matched++
       const after = rule.after ?? 0
@@ -375,6 +400,10 @@ export class FaultEngine {
       }
       if (!isLatencyOnly(rule)) {
         outcome.rule = rule
+        const ends = active.window && windowEnds(active.window, now)
+        if (ends !== undefined) {
+          outcome.windowRetryAfter = Math.max(1, Math.ceil((ends - now) / 1000))
+        }
         break
       }
     }

@@ -50,7 +50,7 @@ export const injectFaults: Step = async (exchange) => {
     exchange.failAsync = rule
     return
   }
-  await fail(exchange, rule, outcome.quota)
+  await fail(exchange, rule, outcome.quota, outcome.windowRetryAfter)
 }
 
 /**
@@ -97,9 +97,15 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 
 /**
  * Applies a terminal rule's effect; `quota` is a quota rule's hit: its `Retry-After` (unless the
- * rule sets its own) and the vendor's rate-limit headers.
+ * rule sets its own) and the vendor's rate-limit headers; `windowRetryAfter`, the seconds until a
+ * rule's window ends, is the `Retry-After` of a window's outage (unless the rule sets its own).
  */
-async function fail(exchange: Exchange, rule: FaultRule, quota?: QuotaHit): Promise<void> {
+async function fail(
+  exchange: Exchange,
+  rule: FaultRule,
+  quota?: QuotaHit,
+  windowRetryAfter?: number,
+): Promise<void> {
   const { effect } = rule
   const { request, runtime } = exchange
   if (effect.location !== undefined) {
@@ -129,7 +135,11 @@ async function fail(exchange: Exchange, rule: FaultRule, quota?: QuotaHit): Prom
         request,
       )
     throw new MockStatusError(effect.status, message, 'injected', {
-      retryAfter: effect.retryAfter ?? quota?.retryAfter,
+      retryAfter:
+        effect.retryAfter ??
+        quota?.retryAfter ??
+        // The statuses that say when to come back (render-error) say when the window ends.
+        (effect.status === 429 || effect.status === 503 ? windowRetryAfter : undefined),
       bodyOverride: effect.body,
       ...(headers ? { headers } : {}),
     })
