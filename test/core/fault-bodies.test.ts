@@ -1,5 +1,6 @@
 import { connect } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dribblePace } from '../../core/pipeline/shape-body.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 const AUTH = { Authorization: 'Bearer t' }
@@ -175,6 +176,70 @@ describe.each(TRANSPORTS)('broken and slow bodies (%s)', (transport) => {
     expect(new Set(first.map((e) => e.network)).size).toBeGreaterThan(1)
     expect(await run()).toEqual(first)
   })
+
+  it.each([1, 7, 29])(
+    'bytesPerSecond %i: about that many bytes a second, not a byte every 50 ms',
+    async (rate) => {
+      await addRule({ match: { operation: LIST }, effect: { bytesPerSecond: rate } })
+      const aborter = new AbortController()
+      const window = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000))
+      const response = await h.fetch(REPOS, { headers: AUTH, signal: aborter.signal })
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+      let received = 0
+      for (;;) {
+        const next = await Promise.race([reader.read(), window])
+        if (!next || next.done) break
+        received += next.value.length
+      }
+      aborter.abort()
+      reader.cancel().catch(() => {})
+      // One chunk at once, then `rate` a second: before, any rate below 30 sent ~20 B/s.
+      expect(received).toBeLessThanOrEqual(rate + 2)
+      expect(received).toBeGreaterThanOrEqual(Math.max(1, Math.floor(rate * 0.6)))
+    },
+  )
+
+  it('dribblePace keeps every rate exact', () => {
+    for (let rate = 1; rate <= 2000; rate++) {
+      const { chunk, tickMs } = dribblePace(rate)
+      expect((chunk * 1000) / tickMs).toBeCloseTo(rate, 9)
+      expect(tickMs).toBeLessThanOrEqual(rate < 20 ? 1000 : 50)
+    }
+  })
+
+  it('truncate with bytes past the end: the whole body, then no end of message', async () => {
+    const whole = await realAnswer()
+    await addRule({
+      id: 'cut-late',
+      match: { operation: LIST },
+      effect: { network: 'truncate', bytes: whole.length + 100 },
+    })
+    const response = await h.fetch(REPOS, { headers: AUTH })
+    expect(response.status).toBe(200)
+    // No length to fall short of: the message itself is left unfinished.
+    expect(response.headers.get('content-length')).toBeNull()
+    await expect(response.text()).rejects.toThrow()
+    expect(listEntries().at(-1)).toMatchObject({ network: 'truncate', fault: 'cut-late' })
+  })
+
+  it.runIf(transport === 'express')(
+    'over a socket: truncate past the end sends every body byte chunked, then FIN without the last chunk',
+    async () => {
+      const whole = await realAnswer()
+      await addRule({
+        match: { operation: LIST },
+        effect: { network: 'truncate', bytes: whole.length },
+      })
+      const { bytes } = await rawExchange(h.baseUrl, REPOS)
+      const text = bytes.toString('latin1')
+      const split = text.indexOf('\r\n\r\n')
+      expect(text.slice(0, split)).toMatch(/\r\ntransfer-encoding: chunked/i)
+      expect(text.slice(0, split)).not.toMatch(/\r\ncontent-length:/i)
+      const body = text.slice(split + 4)
+      expect(body).toContain(whole.toString('latin1'))
+      expect(body.endsWith('0\r\n\r\n')).toBe(false)
+    },
+  )
 
   it.runIf(transport === 'express')(
     'over a socket: truncate sends the status line, headers and exactly N body bytes, then FIN',
