@@ -165,11 +165,7 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
         `--fault "${spec}": delayMs=${value} is no distribution; use uniform(MIN,MAX) or lognormal(MEDIAN,SIGMA,MAX)`,
       )
     } else if (key in NUMBER_OPTIONS) {
-      const number = Number(value)
-      if (!Number.isFinite(number)) {
-        throw new Error(`--fault "${spec}": ${key} must be a number; got "${value}"`)
-      }
-      ;(NUMBER_OPTIONS[key] === 'rule' ? rule : effect)[key] = number
+      ;(NUMBER_OPTIONS[key] === 'rule' ? rule : effect)[key] = shorthandNumber(spec, key, value)
     } else if (key === 'location' || key === 'when') effect[key] = value
     else if (key === 'body') {
       try {
@@ -190,15 +186,36 @@ export function parseFaultSpec(spec: string): Record<string, unknown> {
   return rule
 }
 
+/**
+ * A number of the shorthand, read as the other numeric flags are: decimal digits only (`0x10`,
+ * `1e3`, ` 7` and `1.0` are refused, see {@link parseWholeNumber}); a fraction (`probability`, a
+ * lognormal's `sigma`) may have a decimal point (`0.25`).
+ */
+function shorthandNumber(spec: string, key: string, text: string): number {
+  const fraction = key === 'probability' || key === 'sigma'
+  const value = fraction
+    ? /^\d{1,15}(?:\.\d{1,15})?$/.test(text)
+      ? Number(text)
+      : undefined
+    : parseWholeNumber(text)
+  if (value === undefined) {
+    throw new Error(
+      `--fault "${spec}": ${key} must be a number (${fraction ? 'decimal digits, with a . for a fraction, e.g. 0.25' : 'a whole number in decimal digits'}); got "${text}"`,
+    )
+  }
+  return value
+}
+
 /** `uniform(MIN,MAX)` or `lognormal(MEDIAN,SIGMA,MAX)` of the shorthand, as a rule's `delayMs`. */
 function delayDistribution(spec: string, kind: string, args: string): Record<string, unknown> {
-  const numbers = args.split(',').map((part) => Number(part.trim()))
   const names = kind === 'uniform' ? ['min', 'max'] : ['median', 'sigma', 'max']
-  if (numbers.length !== names.length || numbers.some((n) => !Number.isFinite(n))) {
+  const parts = args.split(',').map((part) => part.trim())
+  if (parts.length !== names.length) {
     throw new Error(
       `--fault "${spec}": delayMs=${kind}(${names.join(',')}) takes ${names.length} numbers`,
     )
   }
+  const numbers = parts.map((part, i) => shorthandNumber(spec, names[i] as string, part))
   return { distribution: kind, ...Object.fromEntries(names.map((name, i) => [name, numbers[i]])) }
 }
 

@@ -427,6 +427,19 @@ describe('the --fault shorthand', () => {
     ['operation=swr.*,quota=10/0', /expected OPERATION\[:STATUS\|reset\|timeout\]/],
     ['snowflake.*:banana', /neither a status code nor reset\/timeout/],
     ['snowflake.*:503:times=x', /times must be a number/],
+    // Numbers are read as every other numeric flag reads them: decimal digits only.
+    [
+      'snowflake.*:503:times=0x10',
+      /times must be a number \(a whole number in decimal digits\); got "0x10"/,
+    ],
+    [
+      'snowflake.*:503:times=1e3',
+      /times must be a number \(a whole number in decimal digits\); got "1e3"/,
+    ],
+    ['snowflake.*:503:after= 7', /after must be a number/],
+    ['snowflake.*:503:probability=5e-1', /probability must be a number \(decimal digits/],
+    ['swr.*:delayMs=uniform(0x1,5)', /min must be a number/],
+    ['swr.*:delayMs=lognormal(100,1e0,900)', /sigma must be a number/],
     ['snowflake.*:503:body={', /body must be JSON/],
     ['snowflake.*:503:colour=red', /unknown option "colour"/],
     ['swr.*:503:headers.X-Env=prod', /unknown option "headers.X-Env"/],
