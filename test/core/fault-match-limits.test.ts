@@ -181,3 +181,29 @@ describe.each(TRANSPORTS)('fault matching on hostile requests (%s)', (transport)
     expect(await retryAfter()).toBe('7')
   })
 })
+
+describe.each(TRANSPORTS)("the README's step-clock quota recipe (%s)", (transport) => {
+  it('10 per 20000 ms on the default step clock: 10 pass, the 11th to 19th get the 429, the 20th starts a new window', async () => {
+    const h = await startHarness(transport)
+    try {
+      const made = await h.fetch('/__mock/faults', {
+        method: 'POST',
+        body: JSON.stringify({ match: { operation: 'swr.*' }, quota: { limit: 10, perMs: 20000 } }),
+      })
+      expect(made.status).toBe(201)
+      // The clock moves 1 s before each request: they fall at 1 s, 2 s, … after the rule.
+      const statuses: number[] = []
+      for (let i = 0; i < 21; i++) {
+        const response = await h.fetch('/v2/manage/shared-repositories?center=self', {
+          headers: { 'X-Auth-Token': 'token', 'Content-Type': 'application/json' },
+        })
+        statuses.push(response.status)
+      }
+      expect(statuses.join(' ')).toBe(
+        [...Array(10).fill(200), ...Array(9).fill(429), 200, 200].join(' '),
+      )
+    } finally {
+      await h.close()
+    }
+  })
+})
