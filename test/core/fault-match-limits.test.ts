@@ -182,6 +182,39 @@ describe.each(TRANSPORTS)('fault matching on hostile requests (%s)', (transport)
   })
 })
 
+describe.each(TRANSPORTS)('match.query on SWR query forms, as sent (%s)', (transport) => {
+  it('center=thirdparty and the legacy filter=center::thirdparty each take their own rule', async () => {
+    const h = await startHarness(transport)
+    try {
+      const rules = [
+        { id: 'discrete', match: { operation: 'swr.*', query: { center: 'thirdparty' } } },
+        {
+          id: 'legacy',
+          match: { operation: 'swr.*', query: { filter: '*center::thirdparty*' } },
+        },
+      ]
+      for (const rule of rules) {
+        const made = await h.fetch('/__mock/faults', {
+          method: 'POST',
+          body: JSON.stringify({ ...rule, effect: { status: 502 } }),
+        })
+        expect(made.status, await made.clone().text()).toBe(201)
+      }
+      const fault = async (query: string) =>
+        (
+          await h.fetch(`/v2/manage/shared-repositories?${query}`, {
+            headers: { 'X-Auth-Token': 'token', 'Content-Type': 'application/json' },
+          })
+        ).headers.get('x-mock-fault')
+      expect(await fault('center=thirdparty')).toBe('discrete')
+      expect(await fault('filter=center::thirdparty|limit::5|offset::0')).toBe('legacy')
+      expect(await fault('center=self')).toBeNull()
+    } finally {
+      await h.close()
+    }
+  })
+})
+
 describe.each(TRANSPORTS)("the README's step-clock quota recipe (%s)", (transport) => {
   it('10 per 20000 ms on the default step clock: 10 pass, the 11th to 19th get the 429, the 20th starts a new window', async () => {
     const h = await startHarness(transport)
