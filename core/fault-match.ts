@@ -1,4 +1,5 @@
 import { boundToEnvelope, type FaultRule } from './fault-rule.ts'
+import type { Window } from './fault-window.ts'
 import { compileGlob } from './glob.ts'
 import type { AnyOperation } from './vendor.ts'
 
@@ -76,6 +77,20 @@ export function quotaKey(rule: FaultRule, request: FaultRequest): string {
     : by === 'operation'
       ? request.operation
       : ''
+}
+
+/**
+ * The seconds (at least 1) until the outage of a window `now` falls in ends, for `Retry-After`:
+ * the end of the current `for` span of a repeating window, capped at `until`; undefined for a
+ * window with no end.
+ */
+export function windowRetryAfter(window: Window, now: number): number | undefined {
+  let ends = window.until
+  if (window.every !== undefined && window.for !== undefined) {
+    const start = window.from + Math.floor((now - window.from) / window.every) * window.every
+    ends = Math.min(ends, start + window.for)
+  }
+  return Number.isFinite(ends) ? Math.max(1, Math.ceil((ends - now) / 1000)) : undefined
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type OperationFacts,
   quotaKey,
   requestFields,
+  windowRetryAfter,
 } from './fault-match.ts'
 import {
   countQuota,
@@ -114,19 +115,6 @@ export interface FaultOutcome {
    * `until` or the end of the current `for` span, whichever is first, for `Retry-After`.
    */
   windowRetryAfter?: number
-}
-
-/**
- * When the outage of a window `now` falls in ends, ms on the session clock: the end of the
- * current `for` span of a repeating window, capped at `until`; undefined for a window with no end.
- */
-function windowEnds(window: Window, now: number): number | undefined {
-  let ends = window.until
-  if (window.every !== undefined && window.for !== undefined) {
-    const start = window.from + Math.floor((now - window.from) / window.every) * window.every
-    ends = Math.min(ends, start + window.for)
-  }
-  return Number.isFinite(ends) ? ends : undefined
 }
 
 /** True for a rule that only adds latency, so evaluation goes on past it. */
@@ -400,10 +388,8 @@ export class FaultEngine {
       }
       if (!isLatencyOnly(rule)) {
         outcome.rule = rule
-        const ends = active.window && windowEnds(active.window, now)
-        if (ends !== undefined) {
-          outcome.windowRetryAfter = Math.max(1, Math.ceil((ends - now) / 1000))
-        }
+        const retryAfter = active.window && windowRetryAfter(active.window, now)
+        if (retryAfter !== undefined) outcome.windowRetryAfter = retryAfter
         break
       }
     }
