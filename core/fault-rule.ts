@@ -36,7 +36,7 @@ const effectSchema = z
       .enum(['reset', 'timeout', 'truncate', 'garbage', 'empty'])
       .optional()
       .describe(
-        'reset: the connection drops; timeout: no answer until the client gives up; truncate: the real status, headers and Content-Length, then only the first `bytes` of the body and the connection closes; garbage: bytes that are no HTTP, then close; empty: the connection closes with no bytes',
+        'reset: the connection drops; timeout: no answer until the client gives up; truncate: the real status, headers and Content-Length, then only the first `bytes` of the body and the connection closes (with `bytes` at or past the end, the whole body chunked and no last chunk); garbage: bytes that are no HTTP, then close; empty: the connection closes with no bytes',
       ),
     bytes: z
       .number()
@@ -245,7 +245,7 @@ export const faultRuleObjectSchema = z
           .record(z.string().min(1).max(256), globSchema)
           .optional()
           .describe(
-            'Top-level JSON field → glob over its value (a string as is, others as JSON text); a body that is no JSON object does not match',
+            'Top-level JSON field → glob over its value as sent (a string as is, others as JSON text; at most its first 2,048 characters, see MAX_MATCH_TEXT); a body that is no JSON object does not match',
           ),
       })
       .strict()
