@@ -305,7 +305,7 @@ function baseScenario(scenario: string | Scenario): Scenario | undefined {
 const MCP_HELP = `image-registry-mock mcp ${VERSION}
 A Model Context Protocol server over stdio whose tools drive the control API (/__mock) of a mock:
 list_operations, list_sessions, add_fault_rule, list_fault_rules, remove_fault_rule,
-read_journal, reset_session, get_state, put_state, advance_clock.
+read_journal, retries, coverage, reset_session, get_state, put_state, advance_clock.
 
 Usage: image-registry-mock mcp [options]
 
