@@ -14,6 +14,7 @@ import { parseWholeNumber } from './core/whole-number.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
 import { DataFileError, readDataFile } from './server/document.ts'
+import { listenUrl } from './server/listen-url.ts'
 import {
   bounded,
   type FileFlag,
@@ -378,7 +379,7 @@ async function mcp(args: string[]): Promise<void> {
       listening.once('listening', () => {
         const address = listening.address()
         const actual = typeof address === 'object' && address ? address.port : port
-        resolve(`http://${host.includes(':') ? `[${host}]` : host}:${actual}`)
+        resolve(listenUrl(host, actual))
       })
     })
     process.stderr.write(`image-registry-mock ${VERSION} listening on ${base}\n`)
@@ -520,7 +521,7 @@ export async function main(): Promise<void> {
   server.on('listening', () => {
     const address = server.address()
     const actualPort = typeof address === 'object' && address ? address.port : port
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
+    const url = listenUrl(host, actualPort)
     const lines = [
       `image-registry-mock ${VERSION} listening on ${url}`,
       `scenario ${mock.options.scenario}, seed ${mock.options.seed}, auth ${mock.options.auth ? 'on' : 'off'}${mock.faults.list().length ? `, ${mock.faults.list().length} fault rule(s)` : ''}`,
