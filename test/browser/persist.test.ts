@@ -221,9 +221,10 @@ describe.skipIf(!HAVE_CHROMIUM)(
             'myorg-myaccount.registry.snowflakecomputing.com/ml_platform/images/from_code',
           owner: 'SPCS_ADMIN',
           owner_role_type: 'ROLE',
-        })})`,
+        })}); location.reload()`,
       )
-      await reload()
+      await page.waitForURL(/persist=1/)
+      await exampleReady(page)
       expect(await listed(page)).toContain('FROM_CODE')
     })
 
