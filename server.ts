@@ -14,7 +14,6 @@ import { parseWholeNumber } from './core/whole-number.ts'
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
 import { DataFileError, readDataFile } from './server/document.ts'
-import { listenUrl } from './server/listen-url.ts'
 import {
   bounded,
   type FileFlag,
@@ -23,6 +22,7 @@ import {
   outputFileProblem,
   sameFileProblem,
 } from './server/file-flags.ts'
+import { listenUrl } from './server/listen-url.ts'
 import {
   PROXY_CLI_OPTIONS,
   PROXY_HELP,
