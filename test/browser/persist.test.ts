@@ -209,7 +209,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await ruleIds()).toEqual(['from-code'])
     })
 
-    it('keeps a store write made from code across a reload', async () => {
+    it('keeps a store write made from code across a reload once saveState() resolves', async () => {
       await open('?persist=1')
       await inPage(
         `await mock.db.snowflake.repositories.create(${JSON.stringify({
@@ -221,7 +221,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
             'myorg-myaccount.registry.snowflakecomputing.com/ml_platform/images/from_code',
           owner: 'SPCS_ADMIN',
           owner_role_type: 'ROLE',
-        })}); location.reload()`,
+        })}); await mock.saveState(); location.reload()`,
       )
       await page.waitForURL(/persist=1/)
       await exampleReady(page)
