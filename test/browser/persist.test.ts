@@ -198,11 +198,12 @@ describe.skipIf(!HAVE_CHROMIUM)(
       )
     })
 
-    it('keeps a change from code when the page reloads itself in the same task', async () => {
+    it('keeps a change from code when the page reloads itself once saveState() resolves', async () => {
       await open('?persist=1')
       await page.evaluate(`
-        globalThis.imageRegistryMock.faults.add(${JSON.stringify(CODE_RULE)})
-        location.reload()
+        const mock = globalThis.imageRegistryMock
+        mock.faults.add(${JSON.stringify(CODE_RULE)})
+        mock.saveState().then(() => location.reload())
       `)
       await page.waitForURL(/persist=1/)
       await exampleReady(page)
