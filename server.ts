@@ -27,6 +27,7 @@ import {
   outputFileProblem,
   sameFileProblem,
 } from './server/file-flags.ts'
+import { listenUrl } from './server/listen-url.ts'
 import {
   PROXY_CLI_OPTIONS,
   PROXY_HELP,
@@ -172,7 +173,7 @@ function baseScenario(scenario: string | Scenario): Scenario | undefined {
 const MCP_HELP = `image-registry-mock mcp ${VERSION}
 A Model Context Protocol server over stdio whose tools drive the control API (/__mock) of a mock:
 list_operations, list_sessions, add_fault_rule, list_fault_rules, remove_fault_rule,
-read_journal, reset_session, get_state, put_state, advance_clock.
+read_journal, retries, coverage, reset_session, get_state, put_state, advance_clock.
 
 Usage: image-registry-mock mcp [options]
 
@@ -245,7 +246,7 @@ async function mcp(args: string[]): Promise<void> {
       listening.once('listening', () => {
         const address = listening.address()
         const actual = typeof address === 'object' && address ? address.port : port
-        resolve(`http://${host.includes(':') ? `[${host}]` : host}:${actual}`)
+        resolve(listenUrl(host, actual))
       })
     })
     process.stderr.write(`image-registry-mock ${VERSION} listening on ${base}\n`)
@@ -387,7 +388,7 @@ export async function main(): Promise<void> {
   server.on('listening', () => {
     const address = server.address()
     const actualPort = typeof address === 'object' && address ? address.port : port
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
+    const url = listenUrl(host, actualPort)
     const lines = [
       `image-registry-mock ${VERSION} listening on ${url}`,
       `scenario ${mock.options.scenario}, seed ${mock.options.seed}, auth ${mock.options.auth ? 'on' : 'off'}${mock.faults.list().length ? `, ${mock.faults.list().length} fault rule(s)` : ''}`,

@@ -29,10 +29,11 @@ interface SeenRequest {
  * and seed) in the page origin's IndexedDB, so a reload starts where the page left off.
  *
  * A request that may change state (any method but GET, HEAD and OPTIONS) is saved before its
- * answer reaches the page, so a reload right after a create sees it. A vendor GET moves its
- * session's clock only; that is saved within {@link DELAY_MS}, and on `pagehide`. Changes made
- * from code rather than requests (`mock.faults.add`) are saved with the next request, on
- * `pagehide`, or by {@link save}.
+ * answer reaches the page, so a reload right after a create sees it. A change made from code
+ * ({@link changed}: `mock.faults.add`, the clock, a store write) starts its write in the same task
+ * (changes of one task share one transaction), so a navigation the page starts later finds it
+ * under way. A vendor GET moves its session's clock only; that is saved within {@link DELAY_MS}.
+ * {@link save} resolves once everything changed so far has committed.
  */
 export class IndexedDbPersistence {
   readonly #mock: BuiltMock
@@ -41,7 +42,12 @@ export class IndexedDbPersistence {
   readonly #saved: Set<string>
   #dirty = new Set<string>()
   #timer: ReturnType<typeof setTimeout> | undefined
-  #chain: Promise<void> = Promise.resolve()
+  /** A write of the changes of this task is queued (as a microtask). */
+  #queued = false
+  /** Bumped by {@link clear}: a write that exported before it must not store what it exported. */
+  #generation = 0
+  /** Writes started and not yet committed (IndexedDB commits them in the order they started). */
+  readonly #pending = new Set<Promise<void>>()
 
   private constructor(mock: BuiltMock, db: IDBDatabase, saved: Set<string>) {
     this.#mock = mock
@@ -101,27 +107,49 @@ export class IndexedDbPersistence {
   }
 
   /**
-   * Writes the changed sessions (every live session when `all`) and removes the records of
-   * sessions that no longer exist. Resolves once IndexedDB has committed.
+   * Notes a change to `session` made from code rather than by a request: its write starts at the
+   * end of the current task's microtasks, together with every other change of the task.
    */
-  save(all = true): Promise<void> {
+  changed(session: string): void {
+    this.#dirty.add(session)
+    if (this.#queued) return
+    this.#queued = true
+    queueMicrotask(() => {
+      this.#queued = false
+      this.#start().catch(reportFailure)
+    })
+  }
+
+  /**
+   * Writes the changed sessions (every live session when `all`) and removes the records of
+   * sessions that no longer exist. Resolves once IndexedDB has committed this write and every
+   * write started before it.
+   */
+  async save(all = true): Promise<void> {
     if (all) for (const name of this.#mock.runtime.sessions.names()) this.#dirty.add(name)
-    const run = this.#chain.then(() => this.#write())
-    this.#chain = run.catch(() => {})
-    return run
+    const earlier = [...this.#pending]
+    await Promise.all([this.#start(), ...earlier])
   }
 
   /** Removes every saved session (after a mock-wide reset): a reload starts from the scenario. */
-  clear(): Promise<void> {
+  async clear(): Promise<void> {
     clearTimeout(this.#timer)
     this.#timer = undefined
     this.#dirty = new Set()
-    const run = this.#chain.then(async () => {
-      await transact(this.#db, 'readwrite', (store) => store.clear())
-      this.#saved.clear()
-    })
-    this.#chain = run.catch(() => {})
-    return run
+    this.#generation++
+    const earlier = [...this.#pending].map((write) => write.catch(() => {}))
+    // Started now, after the writes under way: IndexedDB commits it after them.
+    await transact(this.#db, 'readwrite', (store) => store.clear())
+    await Promise.all(earlier)
+    this.#saved.clear()
+  }
+
+  #start(): Promise<void> {
+    const write = this.#write()
+    this.#pending.add(write)
+    const done = () => this.#pending.delete(write)
+    write.then(done, done)
+    return write
   }
 
   /** Stops saving: the database is closed (its records stay). */
@@ -134,6 +162,7 @@ export class IndexedDbPersistence {
   async #write(): Promise<void> {
     const dirty = this.#dirty
     this.#dirty = new Set()
+    const generation = this.#generation
     const sessions = this.#mock.runtime.sessions
     const records = new Map<string, SessionRecord>()
     try {
@@ -143,6 +172,7 @@ export class IndexedDbPersistence {
         const state = await this.#mock.session(name).exportState()
         records.set(name, { version: RECORD_VERSION, state: JSON.stringify(state) })
       }
+      if (generation !== this.#generation) return
       const gone = [...this.#saved].filter((name) => !sessions.has(name))
       if (records.size === 0 && gone.length === 0) return
       await transact(this.#db, 'readwrite', (store) => {
@@ -198,6 +228,8 @@ function transact(
   return new Promise((resolve, reject) => {
     const transaction = db.transaction(STORE, mode, { durability: 'strict' })
     work(transaction.objectStore(STORE))
+    // Committed now rather than when the task ends, so a navigation right after finds it done.
+    if (mode === 'readwrite') transaction.commit()
     transaction.oncomplete = () => resolve()
     transaction.onerror = () => reject(transaction.error)
     transaction.onabort = () =>

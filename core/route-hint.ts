@@ -18,22 +18,70 @@ const MAX_SEGMENT_CHARS = 32
  * the first of the vendor's path prefixes. Undefined for a vendor without operations.
  */
 export function routeHint(vendor: AnyVendor, method: string, pathname: string): string | undefined {
+  const best = nearestOperation(vendor, method, pathname)
+  return best && `did you mean ${best.label}?`
+}
+
+/**
+ * The vendor whose operation is nearest to a request (as {@link routeHint} ranks them, ties to
+ * the earlier vendor): whose 404 answers a request that is only a typo of some vendor's prefix.
+ */
+export function nearestVendor(
+  vendors: readonly AnyVendor[],
+  method: string,
+  pathname: string,
+): AnyVendor | undefined {
+  let best: { vendor: AnyVendor; cost: number; otherMethod: boolean } | undefined
+  for (const vendor of vendors) {
+    const near = nearestOperation(vendor, method, pathname)
+    if (near && (best === undefined || isNearer(near, best))) best = { vendor, ...near }
+  }
+  return best?.vendor
+}
+
+/** Summed segment cost (see {@link routeHint}) up to which a path's head is a typo of a prefix. */
+const PREFIX_TYPO = 1 / 3
+
+/**
+ * Whether `path` (after any base URL path) starts with a typo of the vendor prefix `prefix`:
+ * its first segments, as many as the prefix has, cost at most {@link PREFIX_TYPO} against the
+ * prefix's (`/api/v2/databasez` or `/api/v2/database` for `/api/v2/databases`, `/v1/imagez` for
+ * `/v1/images`; not `/api/v3/images` nor `/v1/users`). Such a request is the mock's to answer
+ * with a hint, not another API's.
+ */
+export function isPrefixTypo(path: string, prefix: string): boolean {
+  const template = prefix.split('/').filter(Boolean)
+  const request = segments(path).slice(0, template.length)
+  return pathCost(request, template, new Map()) <= PREFIX_TYPO
+}
+
+interface Nearest {
+  cost: number
+  otherMethod: boolean
+  label: string
+}
+
+function isNearer(a: Omit<Nearest, 'label'>, b: Omit<Nearest, 'label'>): boolean {
+  return a.cost < b.cost || (a.cost === b.cost && b.otherMethod && !a.otherMethod)
+}
+
+function nearestOperation(
+  vendor: AnyVendor,
+  method: string,
+  pathname: string,
+): Nearest | undefined {
   const request = segments(relativePath(vendor, pathname))
   const memo = new Map<string, number>()
-  let best: { cost: number; otherMethod: boolean; label: string } | undefined
+  let best: Nearest | undefined
   for (const operation of vendor.operations) {
     const cost = pathCost(request, operation.path.split('/').filter(Boolean), memo)
     const otherMethod = operation.method !== method.toUpperCase()
-    if (
-      best === undefined ||
-      cost < best.cost ||
-      (cost === best.cost && best.otherMethod && !otherMethod)
-    ) {
+    if (best === undefined || isNearer({ cost, otherMethod }, best)) {
       const label = `${operation.method} ${operation.path} (${vendor.name}.${operation.id})`
       best = { cost, otherMethod, label }
     }
   }
-  return best && `did you mean ${best.label}?`
+  return best
 }
 
 /** The path from the first of the vendor's prefixes on (a base URL may put a path before it). */

@@ -1,6 +1,7 @@
 import { HttpHandler, type HttpRequestParsedResult } from 'msw'
 import { EMPTY_BODY } from '../body.ts'
 import { collapseEmptySegments, compilePath, compilePrefix } from '../path-pattern.ts'
+import { isPrefixTypo, nearestVendor } from '../route-hint.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 import type { Exchange, Runtime } from './exchange.ts'
 import { runPipeline } from './index.ts'
@@ -21,9 +22,9 @@ interface Territory {
 
 /**
  * One msw handler that routes every vendor operation through the pipeline, and answers the
- * vendor's own 404/405 for anything else under a vendor's path prefixes. It claims only those
- * requests (its msw path is the union of the vendors' prefixes), so msw's unhandled-request
- * guard still sees every other URL and the control API's handlers get theirs.
+ * vendor's own 404/405 for anything else under a vendor's path prefixes or a typo of one. It
+ * claims only those requests (its msw path is the union of the vendors' prefixes), so msw's
+ * unhandled-request guard still sees every other URL and the control API's handlers get theirs.
  * @note One handler rather than one per operation: msw parses cookies and matches the URL for
  * every handler it tries, which made 30 operation handlers cost more than the whole pipeline.
  * Operations stay individually defined; one table across all vendors holds them, the most
@@ -59,6 +60,8 @@ class VendorRoutingHandler extends HttpHandler {
   readonly #routesByMethod = new Map<string, Route[]>()
   readonly #territories: Territory[]
   readonly #runtime: Runtime
+  readonly #vendors: readonly AnyVendor[]
+  readonly #baseUrls: Record<string, string>
 
   constructor(vendors: readonly AnyVendor[], runtime: Runtime, baseUrls: Record<string, string>) {
     const territories: Territory[] = vendors
@@ -75,6 +78,8 @@ class VendorRoutingHandler extends HttpHandler {
     super(/.+/, claimed, () => undefined)
     this.#territories = territories
     this.#runtime = runtime
+    this.#vendors = vendors
+    this.#baseUrls = baseUrls
     this.#routes = vendors
       .flatMap((vendor) =>
         vendor.operations.map((operation) => ({
@@ -127,11 +132,12 @@ class VendorRoutingHandler extends HttpHandler {
     const url = new URL(request.url)
     const href = `${url.origin}${url.pathname}`
     const territory = this.#territories.find((t) => t.regexp.test(href))
-    if (!territory) return undefined
-    const redirect = redirectOf(territory, url)
+    const vendor = territory?.vendor ?? this.#typoOf(request.method, url, href)
+    if (!vendor) return undefined
+    const redirect = territory && redirectOf(territory, url)
     let route: Route | undefined
     let match: RegExpExecArray | null = null
-    if (redirect === undefined) {
+    if (territory && redirect === undefined) {
       for (const candidate of this.#routesByMethod.get(request.method) ?? []) {
         match = candidate.regexp.exec(href)
         if (match) {
@@ -141,15 +147,15 @@ class VendorRoutingHandler extends HttpHandler {
       }
     }
     return {
-      vendor: route?.vendor ?? territory.vendor,
+      vendor: route?.vendor ?? vendor,
       operation: route?.operation,
-      allowed: route || redirect !== undefined ? [] : this.#allowed(territory, href),
+      allowed: !territory || route || redirect !== undefined ? [] : this.#allowed(territory, href),
       redirect,
       request,
       url,
       params: match ? decodeParams(match.groups ?? {}) : {},
       runtime: this.#runtime,
-      operationId: route?.operationId ?? `${territory.vendor.name}.unmatched`,
+      operationId: route?.operationId ?? `${vendor.name}.unmatched`,
       started,
       session: undefined,
       requestId: undefined,
@@ -166,6 +172,22 @@ class VendorRoutingHandler extends HttpHandler {
       forwarded: undefined,
       violations: undefined,
     }
+  }
+
+  /**
+   * For a request outside every prefix whose path starts with a typo of one (`/api/v2/databasez`,
+   * `/v1/imagez`, on the vendor's base URL when it has one): the vendor with the nearest
+   * operation, whose 404 answers it with a hint. Undefined for any other URL, which stays msw's
+   * unhandled request.
+   */
+  #typoOf(method: string, url: URL, href: string): AnyVendor | undefined {
+    const near = this.#vendors.filter((vendor) => {
+      const root = this.#baseUrls[vendor.name]?.replace(/\/+$/, '')
+      if (root !== undefined && !href.startsWith(`${root}/`)) return false
+      const path = root === undefined ? url.pathname : href.slice(root.length)
+      return vendor.pathPrefixes.some((prefix) => isPrefixTypo(path, prefix))
+    })
+    return near.length > 0 ? nearestVendor(this.#vendors, method, url.pathname) : undefined
   }
 
   /** The methods the territory's vendor serves at this path (for the 405's `Allow`). */

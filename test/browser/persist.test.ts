@@ -165,6 +165,78 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await listed(page)).toEqual([...initial, 'SAVED_AT_ONCE'].sort())
     })
 
+    /** Runs `code` in the page with the example's mock as `mock`. */
+    function inPage(code: string) {
+      return page.evaluate(`(async (mock) => { ${code} })(globalThis.imageRegistryMock)`)
+    }
+
+    const CODE_RULE = {
+      id: 'from-code',
+      match: { operation: 'snowflake.fetchImageRepository' },
+      effect: { status: 503 },
+    }
+
+    async function ruleIds(): Promise<string[]> {
+      const { body } = await call(page, 'GET', '/__mock/faults')
+      return (body as { rules: Array<{ id: string }> }).rules.map((r) => r.id)
+    }
+
+    it('has a change made from code under way at once: a reload right after it keeps it', async () => {
+      await open('?persist=1')
+      // Added and reloaded from the test, one round trip after the other, with nothing awaited.
+      await inPage(`mock.faults.add(${JSON.stringify(CODE_RULE)})`)
+      await reload()
+      expect(await ruleIds()).toEqual(['from-code'])
+      // A GET in between, a clock move and a removal from code, each followed by a reload.
+      await listed(page)
+      await inPage(`mock.clock.set('2031-01-02T03:04:05Z'); mock.faults.remove('from-code')`)
+      await reload()
+      expect(await ruleIds()).toEqual([])
+      const { body: clock } = await call(page, 'GET', '/__mock/clock')
+      expect((clock as { nowMs: number }).nowMs).toBeGreaterThanOrEqual(
+        Date.parse('2031-01-02T03:04:05Z'),
+      )
+    })
+
+    it('keeps a change from code when the page reloads itself once saveState() resolves', async () => {
+      await open('?persist=1')
+      await page.evaluate(`
+        const mock = globalThis.imageRegistryMock
+        mock.faults.add(${JSON.stringify(CODE_RULE)})
+        mock.saveState().then(() => location.reload())
+      `)
+      await page.waitForURL(/persist=1/)
+      await exampleReady(page)
+      expect(await ruleIds()).toEqual(['from-code'])
+    })
+
+    it('keeps a store write made from code across a reload once saveState() resolves', async () => {
+      await open('?persist=1')
+      await inPage(
+        `await mock.db.snowflake.repositories.create(${JSON.stringify({
+          name: 'FROM_CODE',
+          database_name: 'ML_PLATFORM',
+          schema_name: 'IMAGES',
+          created_on: '2026-01-05T10:00:00.000+00:00',
+          repository_url:
+            'myorg-myaccount.registry.snowflakecomputing.com/ml_platform/images/from_code',
+          owner: 'SPCS_ADMIN',
+          owner_role_type: 'ROLE',
+        })}); await mock.saveState(); location.reload()`,
+      )
+      await page.waitForURL(/persist=1/)
+      await exampleReady(page)
+      expect(await listed(page)).toContain('FROM_CODE')
+    })
+
+    it('after await mock.saveState(), keeps a change from code across navigating away and back', async () => {
+      await open('?persist=1')
+      await inPage(`mock.faults.add(${JSON.stringify(CODE_RULE)}); await mock.saveState()`)
+      await page.goto('about:blank')
+      await openExample(page, example.url, '?persist=1')
+      expect(await ruleIds()).toEqual(['from-code'])
+    })
+
     it('keeps every session apart, and a deleted session stays deleted', async () => {
       await open('?persist=1')
       const body = { name: 'ALICE_ONLY' }

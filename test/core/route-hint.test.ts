@@ -105,3 +105,43 @@ describe.each(TRANSPORTS)('X-Mock-Hint on an unrouted request (%s)', (transport)
     expect(performance.now() - started).toBeLessThan(2_000)
   })
 })
+
+describe.each(TRANSPORTS)('X-Mock-Hint on a typo of a vendor prefix (%s)', (transport) => {
+  let h: Harness
+  beforeAll(async () => {
+    h = await startHarness(transport)
+  })
+  afterAll(() => h.close())
+
+  it.each([
+    ['/api/v2/databasez', 'GET /api/v2/databases (snowflake.listDatabases)', 'snowflake'],
+    ['/api/v2/database', 'GET /api/v2/databases (snowflake.listDatabases)', 'snowflake'],
+    ['/v1/imagecount', 'GET /v1/imagescount (rhacs.ImageService_CountImages)', 'rhacs'],
+    ['/v1/imagez', 'GET /v1/images (rhacs.ImageService_ListImages)', 'rhacs'],
+  ])('GET %s: the vendor 404, the hint and a journal entry', async (path, operation, vendor) => {
+    h.mock.journal.clear()
+    const response = await h.fetch(path, { headers: SNOWFLAKE })
+    const text = await response.text()
+    expect(response.status).toBe(404)
+    expect(text).not.toContain('No mocked API serves')
+    const hint = `did you mean ${operation}?`
+    expect(response.headers.get('X-Mock-Hint')).toBe(hint)
+    const [entry] = h.mock.journal.find({})
+    expect(entry).toMatchObject({ status: 404, hint, operation: `${vendor}.unmatched` })
+  })
+
+  it('a path that is no typo of any prefix stays unserved and unjournaled', async () => {
+    h.mock.journal.clear()
+    const sent = h.fetch('/api/v3/users')
+    if (transport === 'msw') {
+      // The harness's msw server refuses an unhandled request (`onUnhandledRequest: 'error'`).
+      await expect(sent).rejects.toThrow()
+    } else {
+      const response = await sent
+      expect(response.status).toBe(404)
+      expect(response.headers.has('X-Mock-Hint')).toBe(false)
+      expect(await response.text()).toContain('No mocked API serves GET /api/v3/users')
+    }
+    expect(h.mock.journal.find({})).toEqual([])
+  })
+})

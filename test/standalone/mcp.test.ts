@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
@@ -73,6 +74,30 @@ const vendorGet = (session?: string) =>
     },
   })
 
+/**
+ * The README's MCP tool table, row by row: the tool, the argument names in its second column
+ * (backticked, `?` dropped) and its control-API column.
+ */
+function readmeToolTable(): Array<{ name: string; args: string[]; api: string }> {
+  const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## AI assistants (MCP)'))
+  const table = section.slice(
+    section.indexOf('| tool '),
+    section.indexOf('\n\n', section.indexOf('| tool ')),
+  )
+  return table
+    .split('\n')
+    .slice(2)
+    .map((row) => {
+      const [name = '', args = '', api = ''] = row
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim())
+      const names = [...args.matchAll(/`(\w+)\??`/g)].map((m) => m[1] as string)
+      return { name: name.replaceAll('`', ''), args: names.sort(), api: api.replaceAll('`', '') }
+    })
+}
+
 describe('image-registry-mock mcp --base URL', () => {
   it('offers the control API as the named tools', async () => {
     const { client } = await connect(['--base', base])
@@ -93,6 +118,15 @@ describe('image-registry-mock mcp --base URL', () => {
         'retries',
       ].sort(),
     )
+    // The README's table names every tool the server lists, in its order, with its arguments.
+    const table = readmeToolTable()
+    expect(table.map((row) => row.name)).toEqual(tools.map((t) => t.name))
+    for (const t of tools) {
+      const row = table.find((r) => r.name === t.name)
+      expect(row?.args, t.name).toEqual(Object.keys(t.inputSchema.properties ?? {}).sort())
+      expect(row?.api, t.name).toMatch(/^(GET|POST|PUT|DELETE) \/__mock\/\w+/)
+      expect(t.description, t.name).toContain(row?.api.replace(/\/ID$/, ''))
+    }
     const add = tools.find((t) => t.name === 'add_fault_rule')
     expect(add?.inputSchema.required).toEqual(['rule'])
     expect(Object.keys(add?.inputSchema.properties ?? {}).sort()).toEqual(['rule', 'session'])
