@@ -186,6 +186,8 @@ Options:
   --scenario <name>     its own mock's scenario: default, empty, large, flaky (default: default)
   --seed <n>            its own mock's seed (default: 1)
   --auth <on|off>       its own mock requires vendor credentials (default: on)
+  --timeout-ms <n>      how long a tool waits for the mock's whole answer before it reports
+                        "no answer from URL within N s" (default: 30000)
   -h, --help            show this help
 `
 
@@ -204,6 +206,7 @@ async function mcp(args: string[]): Promise<void> {
     process.stdout.write(MCP_HELP)
     return
   }
+  const timeoutMs = intOption('timeout-ms', values['timeout-ms'], 30_000, 1)
   let base = values.base
   let server: Server | undefined
   if (base !== undefined) {
@@ -252,7 +255,7 @@ async function mcp(args: string[]): Promise<void> {
     process.stderr.write(`image-registry-mock ${VERSION} listening on ${base}\n`)
   }
   const { serveMcp } = await import('./server/mcp.ts')
-  await serveMcp(base)
+  await serveMcp(base, { timeoutMs })
   server?.closeAllConnections()
   server?.close()
 }
@@ -267,6 +270,7 @@ function parseMcpCli(args: string[]) {
       scenario: { type: 'string' },
       seed: { type: 'string' },
       auth: { type: 'string' },
+      'timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -12,7 +12,8 @@ import type { AnyVendor, VendorOf } from './vendor.ts'
 /** The header that selects a session. */
 export const SESSION_HEADER = 'x-mock-session'
 export const DEFAULT_SESSION = 'default'
-const SESSION_NAME = /^[A-Za-z0-9._-]{1,64}$/
+/** What a session name may be: the rule `X-Mock-Session` and every tool that names a session check. */
+export const SESSION_NAME = /^[A-Za-z0-9._-]{1,64}$/
 
 /** What every session of one mock is built from. */
 export interface SessionSettings {

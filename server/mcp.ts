@@ -3,13 +3,15 @@
  * `@modelcontextprotocol/sdk`) whose tools are the control API of a running mock. Each tool is one
  * control-API request to `base`; the answer's JSON is the tool's result, and a control-API error
  * (`{ error: { status, message } }`) is a tool error (`isError`) carrying that status and message.
- * The control API validates every argument, so a tool refuses exactly what the API refuses.
+ * The control API validates every argument, so a tool refuses exactly what the API refuses; a
+ * session name is checked here too (the same rule), since it travels in a header where a bad one
+ * cannot even be sent.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
-import { SESSION_HEADER } from '../core/session.ts'
+import { SESSION_HEADER, SESSION_NAME } from '../core/session.ts'
 import { VERSION } from '../core/version.ts'
 
 /** One control-API request: method, path under `/__mock`, query, JSON body and session. */
@@ -39,6 +41,7 @@ function tool<Shape extends z.ZodRawShape>(definition: ControlTool<Shape>): Cont
 
 const session = z
   .string()
+  .regex(SESSION_NAME, 'must be 1-64 letters, digits, dots, dashes or underscores')
   .optional()
   .describe(
     'the session (X-Mock-Session): 1-64 letters, digits, dots, dashes or underscores; default "default". A session is created on first use.',
@@ -178,8 +181,20 @@ export const CONTROL_TOOLS: readonly ControlTool[] = [
   }),
 ]
 
-/** Sends one control request to the mock at `base`; a failure of any kind is a tool error. */
-export async function callControl(base: string, request: ControlRequest): Promise<CallToolResult> {
+/** How long a control request may take, answer and body, before the tool gives up: 30 s. */
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+/**
+ * Sends one control request to the mock at `base`; a failure of any kind is a tool error: no
+ * connection, no whole answer within `timeoutMs` (ms), a control-API error (its status and
+ * message), or an answer that is not the control API's JSON (its status, content type and first
+ * bytes).
+ */
+export async function callControl(
+  base: string,
+  request: ControlRequest,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<CallToolResult> {
   const url = new URL(`${base.replace(/\/+$/, '')}/__mock${request.path}`)
   for (const [key, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value))
@@ -187,45 +202,75 @@ export async function callControl(base: string, request: ControlRequest): Promis
   const headers: Record<string, string> = {}
   if (request.session !== undefined) headers[SESSION_HEADER] = request.session
   if (request.body !== undefined) headers['content-type'] = 'application/json'
+  // One deadline for the answer and its body: a server that accepts and then stalls must not
+  // hang the tool call.
+  const signal = AbortSignal.timeout(timeoutMs)
   let response: Response
+  let text: string
   try {
     response = await fetch(url, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal,
     })
+    text = await response.text()
   } catch (error) {
+    if (signal.aborted) return failure(`no answer from ${url.href} within ${seconds(timeoutMs)} s`)
     const cause = (error as Error & { cause?: Error }).cause?.message
     return failure(
       `cannot reach the mock at ${base}: ${cause ?? (error as Error).message} (is it running?)`,
     )
   }
-  const text = await response.text()
-  if (!response.ok) {
-    let message = text
+  let json: unknown
+  if (text !== '') {
     try {
-      message = (JSON.parse(text) as { error: { message: string } }).error.message
+      json = JSON.parse(text)
     } catch {
-      // Not the control API's error shape (a proxy in between?): pass its text on.
+      return failure(notTheMock(url, response, text))
     }
+  }
+  if (!response.ok) {
+    const message = (json as { error?: { message?: unknown } } | undefined)?.error?.message
+    if (typeof message !== 'string') return failure(notTheMock(url, response, text))
     return failure(
       `${request.method} /__mock${request.path} answered ${response.status}: ${message}`,
     )
   }
-  if (text === '') return { content: [{ type: 'text', text: `done (${response.status})` }] }
-  const json: unknown = JSON.parse(text)
+  if (json === undefined) return { content: [{ type: 'text', text: `done (${response.status})` }] }
   // MCP's structured content is an object; the text keeps the JSON for clients that read only it.
   return typeof json === 'object' && json !== null && !Array.isArray(json)
     ? { content: [{ type: 'text', text }], structuredContent: json as Record<string, unknown> }
     : { content: [{ type: 'text', text }] }
 }
 
+/** Bytes of a foreign answer quoted in the tool error. */
+const PREVIEW_CHARS = 200
+
+function notTheMock(url: URL, response: Response, text: string): string {
+  const type = response.headers.get('content-type') ?? 'no content type'
+  const preview = text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text
+  return `${url.href} did not answer as image-registry-mock (status ${response.status}, ${type}): ${JSON.stringify(preview)}`
+}
+
+const seconds = (ms: number) => Number((ms / 1000).toFixed(3))
+
 function failure(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true }
 }
 
+/** Options of the MCP server. */
+export interface McpOptions {
+  /** How long one control request may take before its tool gives up, ms (default 30,000). */
+  timeoutMs?: number
+}
+
 /** The MCP server for the mock at `base` (its root URL, e.g. `http://127.0.0.1:4010`). */
-export function createMcpServer(base: string, tools: readonly ControlTool[] = CONTROL_TOOLS) {
+export function createMcpServer(
+  base: string,
+  tools: readonly ControlTool[] = CONTROL_TOOLS,
+  options: McpOptions = {},
+) {
   const server = new McpServer(
     { name: 'image-registry-mock', version: VERSION },
     {
@@ -240,7 +285,7 @@ export function createMcpServer(base: string, tools: readonly ControlTool[] = CO
         inputSchema: t.input,
         annotations: { readOnlyHint: !t.writes, openWorldHint: false },
       },
-      (args: Record<string, unknown>) => callControl(base, t.request(args)),
+      (args: Record<string, unknown>) => callControl(base, t.request(args), options.timeoutMs),
     )
   }
   return server
@@ -250,8 +295,8 @@ export function createMcpServer(base: string, tools: readonly ControlTool[] = CO
  * Serves the MCP server for `base` over stdio until the client closes it: ends stdin (as the
  * SDK's client does first when it closes), or sends SIGTERM/SIGINT.
  */
-export async function serveMcp(base: string): Promise<void> {
-  const server = createMcpServer(base)
+export async function serveMcp(base: string, options: McpOptions = {}): Promise<void> {
+  const server = createMcpServer(base, CONTROL_TOOLS, options)
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = resolve
   })

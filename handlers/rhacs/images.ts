@@ -381,6 +381,17 @@ function exportStream(
 
 type BodyFieldType = 'string' | 'bool'
 
+/**
+ * The JSON token a value starts with, as protojson's errors quote it (`Token.RawString`,
+ * google.golang.org/protobuf internal/encoding/json): `{` or `[` for an object or array, the
+ * whole literal for a scalar. Never walks a nested value, so its depth costs nothing.
+ */
+function rawToken(value: unknown): string {
+  if (Array.isArray(value)) return '['
+  if (typeof value === 'object' && value !== null) return '{'
+  return JSON.stringify(value)
+}
+
 /** A decoded JSON request body with typed getters. */
 interface Body {
   string(name: string): string
@@ -404,7 +415,7 @@ function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
       throw RhacsError.badRequest(`proto: syntax error: ${(error as Error).message}`)
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      const token = Array.isArray(parsed) ? '[' : JSON.stringify(parsed)
+      const token = rawToken(parsed)
       throw RhacsError.badRequest(
         `proto: syntax error (line 1:1): unexpected token ${token}; the body must be a JSON object`,
       )
@@ -424,7 +435,7 @@ function readBody(ctx: Ctx, fields: Record<string, BodyFieldType>): Body {
       if (value === null) continue
       if (typeof value !== (type === 'string' ? 'string' : 'boolean')) {
         throw RhacsError.badRequest(
-          `proto: invalid value for ${type} field ${name}: ${JSON.stringify(value)}`,
+          `proto: invalid value for ${type} field ${name}: ${rawToken(value)}`,
         )
       }
       values.set(name, value as string | boolean)

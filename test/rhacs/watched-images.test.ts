@@ -103,7 +103,7 @@ describe.each(TRANSPORTS)('Watched images (%s)', (transport) => {
       await send(h, 'POST', '/v1/watchedimages', { name: ['nginx:1'] }),
       400,
       3,
-      'proto: invalid value for string field name: ["nginx:1"]',
+      'proto: invalid value for string field name: [',
     )
   })
 

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createHttpServer, type Server } from 'node:http'
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net'
 import path from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
@@ -245,9 +250,13 @@ describe('image-registry-mock mcp --base URL', () => {
     await expect(call(client, 'remove_fault_rule', { id: 'nope' })).rejects.toThrow(
       'DELETE /__mock/faults/nope answered 404: no fault rule with id "nope"',
     )
-    await expect(call(client, 'list_fault_rules', { session: 'no spaces' })).rejects.toThrow(
-      /answered 400: X-Mock-Session must be 1-64 letters, digits, dots, dashes or underscores/,
-    )
+    // Checked before sending, by the control API's own rule: a CR or LF cannot go in a header.
+    for (const bad of ['no spaces', 'a\r\nX-Evil: 1', '', 'x'.repeat(65)]) {
+      await expect(call(client, 'reset_session', { session: bad })).rejects.toThrow(
+        /Input validation error.*session.*must be 1-64 letters, digits, dots, dashes or underscores/s,
+      )
+    }
+    expect((await call(client, 'list_sessions')).sessions, 'no session was made').not.toContain('a')
     await expect(call(client, 'reset_session', { scenario: 'nope' })).rejects.toThrow(
       /answered 400: .*unknown scenario/,
     )
@@ -265,6 +274,69 @@ describe('image-registry-mock mcp --base URL', () => {
     await expect(call(client, 'list_sessions')).rejects.toThrow(
       `cannot reach the mock at ${gone}: connect ECONNREFUSED`,
     )
+  })
+})
+
+describe('image-registry-mock mcp --base URL that is not the mock', () => {
+  async function listen(server: Server | NetServer): Promise<string> {
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+
+  it('gives up on a server that accepts the connection and never answers', async () => {
+    const sockets: Socket[] = []
+    const silent = createNetServer((socket) => sockets.push(socket))
+    const url = await listen(silent)
+    try {
+      const { client } = await connect(['--base', url, '--timeout-ms', '500'])
+      const started = Date.now()
+      await expect(call(client, 'list_sessions')).rejects.toThrow(
+        `no answer from ${url}/__mock/sessions within 0.5 s`,
+      )
+      expect(Date.now() - started).toBeGreaterThanOrEqual(450)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      silent.close()
+    }
+  })
+
+  it('gives up on a server that answers its head but never its body', async () => {
+    const stalled = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.write('{"sessions": [')
+    })
+    const url = await listen(stalled)
+    try {
+      const { client } = await connect(['--base', url, '--timeout-ms', '500'])
+      await expect(call(client, 'list_sessions')).rejects.toThrow(
+        `no answer from ${url}/__mock/sessions within 0.5 s`,
+      )
+    } finally {
+      stalled.closeAllConnections()
+      stalled.close()
+    }
+  })
+
+  it('says so, with status, content type and first bytes, when the answer is not the mock’s JSON', async () => {
+    const page = `<!doctype html><title>Welcome</title>${'<p>x</p>'.repeat(100)}`
+    const foreign = createHttpServer((req, res) => {
+      const status = req.method === 'POST' ? 502 : 200
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' })
+      res.end(page)
+    })
+    const url = await listen(foreign)
+    try {
+      const { client } = await connect(['--base', url])
+      const quoted = JSON.stringify(`${page.slice(0, 200)}…`)
+      await expect(call(client, 'list_sessions')).rejects.toThrow(
+        `${url}/__mock/sessions did not answer as image-registry-mock (status 200, text/html; charset=utf-8): ${quoted}`,
+      )
+      await expect(call(client, 'reset_session')).rejects.toThrow(
+        `${url}/__mock/reset did not answer as image-registry-mock (status 502, text/html; charset=utf-8): ${quoted}`,
+      )
+    } finally {
+      foreign.close()
+    }
   })
 })
 
@@ -294,6 +366,8 @@ describe('image-registry-mock mcp without --base', () => {
     [['--base', 'http://127.0.0.1:1', '--seed', '3'], /mcp --seed sets up its own mock/],
     [['--auth', 'maybe'], /--auth must be "on" or "off"; got "maybe"/],
     [['--bogus'], /mcp: Unknown option '--bogus'/],
+    [['--timeout-ms', '0'], /--timeout-ms must be at least 1; got 0/],
+    [['--timeout-ms', 'soon'], /--timeout-ms must be a whole number; got "soon"/],
   ])('refuses %j with exit code 2', async (args, message) => {
     const child = startServer(bundle.file, ['mcp', ...args])
     expect(await child.exited()).toBe(2)
