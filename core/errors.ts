@@ -11,6 +11,7 @@ export type MockErrorReason =
   | 'invalid-query'
   | 'timeout'
   | 'upstream'
+  | 'superseded'
 
 /**
  * Every expected failure: an HTTP status and a message. Vendor errors (`SnowflakeError`,

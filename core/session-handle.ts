@@ -176,6 +176,7 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
       throw error
     }
     session.replaceStores(fresh)
+    session.supersede()
   }
 }
 

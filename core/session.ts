@@ -55,6 +55,21 @@ export class Session {
   /** The first seeding: what a failed reset leaves the session waiting for when none took effect. */
   #first: Promise<void> = Promise.resolve()
   #writes: Promise<unknown> = Promise.resolve()
+  #epoch = 0
+
+  /**
+   * Which state the session is in: a new number each time a reset takes effect or a state import
+   * replaces it. A request notes it once its session is ready; one whose number is no longer the
+   * session's (see `superseded` in core/pipeline/resolve-session.ts) never touches the new state.
+   */
+  get epoch(): number {
+    return this.#epoch
+  }
+
+  /** Starts a new epoch: what was in flight belongs to a state that is gone (state import). */
+  supersede(): void {
+    this.#epoch++
+  }
 
   /**
    * @param admit throws (a 503 {@link MockStatusError}) when the mock may not grow by another
@@ -182,6 +197,7 @@ export class Session {
     this.random = start.random
     this.requestIds = start.requestIds
     this.journal.clear()
+    this.supersede()
   }
 
   /**

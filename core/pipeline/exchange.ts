@@ -45,6 +45,8 @@ export interface Exchange {
   readonly started: number
 
   session?: Session
+  /** The session's epoch when the request resolved it (see `superseded`). */
+  epoch?: number
   requestId?: string
   /** The body's text, decoded by its declared charset ('' when none). */
   bodyText: string

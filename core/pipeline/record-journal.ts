@@ -6,6 +6,7 @@ import {
 } from '../journal-preview.ts'
 import { redactHeaders } from '../redact.ts'
 import { decidingFault, type Exchange, sendsNoAnswer } from './exchange.ts'
+import { superseded } from './resolve-session.ts'
 
 /** The rate a `bytesPerSecond` rule sent the answer's body at, if one did (see shape-body.ts). */
 function slowedTo(exchange: Exchange): number | undefined {
@@ -16,12 +17,13 @@ function slowedTo(exchange: Exchange): number | undefined {
 
 /**
  * Writes the exchange to its session's journal (nothing when the session itself was refused),
- * with the start of the response body the client receives. Runs last: needs the final response
+ * with the start of the response body the client receives; a request from before a reset or
+ * state import (see `superseded`) is not recorded in the new journal. Runs last: needs the final response
  * (headers stamped), or the network outcome.
  */
 export async function recordJournal(exchange: Exchange): Promise<void> {
   const { session, request, url, bodyText } = exchange
-  if (!session) return
+  if (!session || superseded(exchange)) return
   // A dropped connection sent nothing; otherwise keep the answer (a truncated one whole).
   const preview =
     !sendsNoAnswer(exchange) && exchange.response

@@ -4,17 +4,21 @@ import { type Step, sessionOf } from './exchange.ts'
 import { abandon } from './inject-faults.ts'
 import { parseQuery } from './parse-query.ts'
 import { renderFor } from './render-error.ts'
+import { superseded, supersededError } from './resolve-session.ts'
 
 /** Methods whose handlers only read (unless the operation says it `writes`); others run one at a time per session. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
  * Parses the query with the operation's schema and runs its handler; state-changing methods run
- * one at a time per session. Needs the session, request id, body and principal.
+ * one at a time per session; a request whose session was reset meanwhile (also while it waited
+ * its turn) gets the {@link supersededError} 503 instead. Needs the session, request id, body and
+ * principal.
  */
 export const runOperation: Step = async (exchange) => {
   const { operation, request, url, vendor } = exchange
   if (!operation || abandon(exchange)) return
+  if (superseded(exchange)) throw supersededError()
   const session = sessionOf(exchange)
   const bodyText = exchange.bodyText
   const context: OperationContext<unknown, unknown> = {
@@ -37,7 +41,9 @@ export const runOperation: Step = async (exchange) => {
   exchange.response =
     SAFE_METHODS.has(request.method) && !operation.writes
       ? await operation.handle(context)
-      : await session.exclusive(() =>
-          abandon(exchange) ? (exchange.response as Response) : operation.handle(context),
-        )
+      : await session.exclusive(() => {
+          if (abandon(exchange)) return exchange.response as Response
+          if (superseded(exchange)) throw supersededError()
+          return operation.handle(context)
+        })
 }

@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+
+const SNOWFLAKE = { Authorization: 'Bearer t', 'Content-Type': 'application/json' }
+const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
+const MESSAGE = 'the session was reset while this request was in flight; it did not run'
+
+const json = { 'Content-Type': 'application/json' }
+
+describe.each(TRANSPORTS)('requests in flight across a reset or state import (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const addRule = async (rule: unknown) => {
+    const response = await h.fetch('/__mock/faults', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(rule),
+    })
+    expect(response.status).toBe(201)
+  }
+  const names = async () =>
+    ((await (await h.fetch(REPOS, { headers: SNOWFLAKE })).json()) as Array<{ name: string }>).map(
+      (repository) => repository.name,
+    )
+
+  it('a rule the reset removed does not fire, and the request is not journaled', async () => {
+    await addRule({
+      match: { operation: 'snowflake.listImageRepositories' },
+      effect: { delayMs: 300, status: 500 },
+    })
+    const pending = h.fetch(REPOS, { headers: SNOWFLAKE })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect((await h.fetch('/__mock/reset', { method: 'POST' })).status).toBe(200)
+    const response = await pending
+    expect(response.status).toBe(503)
+    expect(JSON.stringify(await response.json())).toContain(MESSAGE)
+    const journal = await (await h.fetch('/__mock/journal')).json()
+    expect(JSON.stringify(journal)).not.toContain('listImageRepositories')
+  })
+
+  it('a create in flight does not land in the imported state', async () => {
+    const saved = await (await h.fetch('/__mock/state')).text()
+    await addRule({
+      match: { operation: 'snowflake.createImageRepository' },
+      effect: { delayMs: 300 },
+    })
+    const pending = h.fetch(REPOS, {
+      method: 'POST',
+      headers: SNOWFLAKE,
+      body: JSON.stringify({ name: 'in_flight' }),
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(
+      (await h.fetch('/__mock/state', { method: 'PUT', headers: json, body: saved })).status,
+    ).toBe(200)
+    const response = await pending
+    expect(response.status).toBe(503)
+    expect(JSON.stringify(await response.json())).toContain(MESSAGE)
+    expect(await names()).not.toContain('IN_FLIGHT')
+    expect(await names()).not.toContain('in_flight')
+  })
+
+  it('a request that resolved its session after the reset runs normally', async () => {
+    await h.fetch('/__mock/reset', { method: 'POST' })
+    const response = await h.fetch(REPOS, {
+      method: 'POST',
+      headers: SNOWFLAKE,
+      body: JSON.stringify({ name: 'after_reset' }),
+    })
+    expect(response.status).toBe(200)
+    expect((await names()).map((n) => n.toLowerCase())).toContain('after_reset')
+  })
+})
