@@ -33,7 +33,12 @@ export class SeedingOvertaken extends Error {
   }
 }
 
-/** (scenario, seed) pairs remembered per mock; the least recently used goes first. */
+/**
+ * Entries kept per mock beyond those still in use: past it, entries whose data set no session
+ * holds any more go, the least recently used first. An entry in use (a seeding queued or
+ * running, or records some session holds) is never dropped, so a reset to a data set a session
+ * holds always shares it.
+ */
 const SEEDED_KEPT = 8
 
 /** A seeding queued or in progress, with everyone waiting for it. */
@@ -118,8 +123,16 @@ export function seededScenario(
       if (entries.get(key) === seeding) entries.delete(key)
     },
   )
-  if (entries.size > SEEDED_KEPT) entries.delete(entries.keys().next().value as string)
+  forgetUnheld(entries)
   return seeding.promise
+}
+
+/** Drops the least recently used entries no session holds while more than SEEDED_KEPT remain. */
+function forgetUnheld(entries: Map<string, SeededEntry>): void {
+  for (const [key, entry] of entries) {
+    if (entries.size <= SEEDED_KEPT) return
+    if (entry instanceof WeakRef && entry.deref() === undefined) entries.delete(key)
+  }
 }
 
 async function seedOnce(

@@ -158,3 +158,33 @@ describe('seeded data shared across sessions', () => {
     expect(JSON.stringify((await mock.exportState()).stores)).toBe(before)
   })
 })
+
+describe('seeded data sets held by sessions', () => {
+  it('shares a data set with a reset while any session holds it, however many others exist', async () => {
+    let seedings = 0
+    const counted = {
+      name: 'counted',
+      description: 'counts its seedings',
+      seed: async () => {
+        seedings++
+      },
+    }
+    const h = await startHarness('msw', { scenarios: [counted] })
+    try {
+      const reset = (session: string, seed: number) =>
+        h.fetch('/__mock/reset', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Mock-Session': session },
+          body: JSON.stringify({ scenario: 'counted', seed }),
+        })
+      // Twelve sessions, each holding its own (scenario, seed): more than the cache keeps unheld.
+      for (let seed = 0; seed < 12; seed++) expect((await reset(`s${seed}`, seed)).status).toBe(200)
+      expect(seedings).toBe(12)
+      // Session s0 still holds seed 0: a reset of another session to it shares it, seeding nothing.
+      expect((await reset('other', 0)).status).toBe(200)
+      expect(seedings).toBe(12)
+    } finally {
+      await h.close()
+    }
+  })
+})
