@@ -107,21 +107,22 @@ export function resolveWindow(input: z.output<typeof windowSchema>, now: number)
 }
 
 /**
- * What is wrong with a resolved window, as `[field, message]`, or undefined: an instant past the
- * clock's last one (a stored rule could not write it back as ISO-8601), or `until` not after `from`
- * (a rule that could never fire).
+ * What is wrong with a resolved window, as a sentence naming the field (`window.until: …`), or undefined: an instant past the
+ * clock's last one (a stored rule could not write it back as ISO-8601), `until` not after `from`
+ * or not after `now`, the session clock (a rule that could never fire: it would be accepted and
+ * silently removed).
  */
-export function windowProblem(window: Window): [string, string] | undefined {
+export function windowProblem(window: Window, now: number): string | undefined {
   const latest = new Date(LATEST_INSTANT).toISOString()
   for (const field of ['from', 'until'] as const) {
     if (Number.isFinite(window[field]) && window[field] > LATEST_INSTANT)
-      return [field, `falls after ${latest}, the session clock's last instant`]
+      return `window.${field}: falls after ${latest}, the session clock's last instant`
   }
   if (window.until <= window.from) {
-    return [
-      'until',
-      `must be after from (${new Date(window.from).toISOString()}); got ${new Date(window.until).toISOString()}`,
-    ]
+    return `window.until: must be after from (${new Date(window.from).toISOString()}); got ${new Date(window.until).toISOString()}`
+  }
+  if (window.until <= now) {
+    return `window.until (${new Date(window.until).toISOString()}) is already past (session clock ${new Date(now).toISOString()})`
   }
   return undefined
 }

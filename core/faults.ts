@@ -198,9 +198,10 @@ export class FaultEngine {
       )
     }
     this.#checkTargets(parsed.data, operation)
-    const window = parsed.data.window && resolveWindow(parsed.data.window, this.now())
-    const problem = window && windowProblem(window)
-    if (problem) throw new FaultRuleError(`window.${problem[0]}: ${problem[1]}`)
+    const now = this.now()
+    const window = parsed.data.window && resolveWindow(parsed.data.window, now)
+    const problem = window && windowProblem(window, now)
+    if (problem) throw new FaultRuleError(problem)
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     if (window) rule.window = storedWindow(window)
     this.#rules.push({

@@ -75,3 +75,33 @@ describe.each(TRANSPORTS)('requests in flight across a reset or state import (%s
     expect((await names()).map((n) => n.toLowerCase())).toContain('after_reset')
   })
 })
+
+describe.each(TRANSPORTS)('a fault rule whose window already ended (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  it('is refused with a 400 naming window.until and the session clock', async () => {
+    const now = (await (await h.fetch('/__mock/clock')).json()).now as string
+    const past = new Date(Date.parse(now) - 60_000).toISOString()
+    for (const until of [past, now, '+0s']) {
+      const response = await h.fetch('/__mock/faults', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({
+          match: { operation: 'snowflake.listImageRepositories' },
+          effect: { status: 503 },
+          window: { until },
+        }),
+      })
+      expect(response.status, until).toBe(400)
+      expect(JSON.stringify(await response.json())).toMatch(
+        /window\.until \(\d{4}-[^)]+Z\) is already past \(session clock \d{4}-[^)]+Z\)/,
+      )
+    }
+    const rules = (await (await h.fetch('/__mock/faults')).json()).rules
+    expect(rules).toEqual([])
+  })
+})
