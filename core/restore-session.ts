@@ -3,7 +3,7 @@ import { createRandom, hashSeed } from './random.ts'
 
 /**
  * Rebuilds one session of `mock` from a saved export (`exportState()`, `GET /__mock/state`):
- * stores, fault rules with their counters, clock, scenario and seed. Random streams continue from
+ * stores, fault rules with their counters (as `importState` keeps them), clock, scenario and seed. Random streams continue from
  * a point derived from the saved clock, so ids minted after a restart do not repeat those minted
  * before it. Used by the standalone server's `--state` file and the browser's `persist` option.
  * Throws what `importState` throws (an `InputError`: a `StateRecordError` for a bad record, a
@@ -23,12 +23,4 @@ export async function restoreSession(
   const at = session.clock.now()
   session.random = createRandom(hashSeed(session.seed, 'model', name, 'restored', at))
   session.requestIds = createRandom(hashSeed(session.seed, 'request-ids', name, 'restored', at))
-  for (const rule of saved.faults ?? []) {
-    if (
-      typeof rule.id === 'string' &&
-      Number.isInteger(rule.matched) &&
-      Number.isInteger(rule.fired)
-    )
-      session.faults.restoreCounters(rule.id, rule)
-  }
 }

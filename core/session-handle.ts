@@ -169,7 +169,11 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
     if (parsed.clock !== undefined) session.clock.set(parsed.clock)
     session.faults.clear()
     try {
-      session.faults.addAll(parsed.faults)
+      const added = session.faults.addAll(parsed.faults)
+      for (const [i, rule] of added.entries()) {
+        const counters = parsed.counters[i]
+        if (counters) session.faults.restoreCounters(rule.id, counters)
+      }
     } catch (error) {
       session.clock.set(clock)
       session.faults.addAll(previous)

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { InputError } from './errors.ts'
 import { withoutCounters } from './fault-rule.ts'
-import type { FaultRule, FaultRuleInput } from './faults.ts'
+import type { FaultRule, FaultRuleInput, QuotaUsage } from './faults.ts'
 import { issueMessages } from './reset-options.ts'
 
 /**
@@ -31,14 +31,17 @@ export interface MockState<T extends ApiStrings = ApiStrings> {
 
 /**
  * What `importState` takes: a {@link MockState} as `exportState()` or `GET /__mock/state` gives
- * it; fault counters are optional (they restart at 0) and vendors left out keep their stores.
+ * it; fault counters (`matched`, `fired`, `quotaUsage`) are optional (left out, they start at 0)
+ * and kept when given, and vendors left out keep their stores.
  */
 export interface MockStateInput<T extends ApiStrings = ApiStrings> {
   version?: 1
   scenario?: string
   seed?: number
   clock?: number
-  faults?: Array<FaultRuleInput<T['pattern']> & { matched?: number; fired?: number }>
+  faults?: Array<
+    FaultRuleInput<T['pattern']> & { matched?: number; fired?: number; quotaUsage?: QuotaUsage }
+  >
   stores: Record<string, Record<string, unknown[]>>
 }
 
@@ -48,8 +51,38 @@ export interface ParsedState {
   stores: Record<string, unknown>
   /** The rules without their counters, unchecked: the fault engine checks them. */
   faults: unknown[]
+  /** Each rule's counters (checked), by its index in `faults`. */
+  counters: RuleCounters[]
   clock?: number
 }
+
+/** A rule's counters as a state document carries them. */
+export interface RuleCounters {
+  matched: number
+  fired: number
+  quotaUsage?: QuotaUsage
+}
+
+const count = z
+  .number({ error: 'must be a whole number ≥ 0' })
+  .int({ error: 'must be a whole number ≥ 0' })
+  .min(0, { error: 'must be a whole number ≥ 0' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'must be a whole number ≥ 0' })
+
+/** The counters of a stored rule (the rule's other fields are the fault engine's to check). */
+const countersSchema = z.object({
+  matched: count.default(0),
+  fired: count.default(0),
+  quotaUsage: z
+    .strictObject(
+      {
+        windowStart: z.iso.datetime({ error: 'must be an ISO-8601 instant (…Z)' }),
+        counts: z.record(z.string(), count, { error: 'must be an object of counts by key' }),
+      },
+      { error: 'must be an object with windowStart and counts' },
+    )
+    .optional(),
+})
 
 const isObject = (value: unknown): value is object =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -98,6 +131,26 @@ export function stateParser(vendors: readonly string[]): (state: unknown) => Par
     const parsed = schema.safeParse(state)
     if (!parsed.success) throw new InputError(issueMessages(parsed.error))
     const { stores, faults, clock } = parsed.data
+    const counters: RuleCounters[] = []
+    const problems: string[] = []
+    for (const [i, rule] of faults.entries()) {
+      if (!isObject(rule)) {
+        counters.push({ matched: 0, fired: 0 })
+        continue
+      }
+      const { matched, fired, quotaUsage } = rule as Record<string, unknown>
+      const checked = countersSchema.safeParse({ matched, fired, quotaUsage })
+      if (checked.success) {
+        const { quotaUsage: usage, ...rest } = checked.data
+        counters.push(usage ? { ...rest, quotaUsage: usage } : rest)
+      } else {
+        for (const issue of checked.error.issues) {
+          const path = issue.path.map((key) => `.${String(key)}`).join('')
+          problems.push(`state.faults[${i}]${path}: ${issue.message}`)
+        }
+      }
+    }
+    if (problems.length > 0) throw new InputError(problems.join('; '))
     const unknown = Object.keys(stores).filter((name) => !vendors.includes(name))
     if (unknown.length > 0) {
       throw new InputError(
@@ -109,6 +162,7 @@ export function stateParser(vendors: readonly string[]): (state: unknown) => Par
       faults: faults.map((rule) => {
         return isObject(rule) ? withoutCounters(rule) : rule
       }),
+      counters,
       ...(clock === undefined ? {} : { clock }),
     }
   }

@@ -105,3 +105,68 @@ describe.each(TRANSPORTS)('a fault rule whose window already ended (%s)', (trans
     expect(rules).toEqual([])
   })
 })
+
+describe.each(TRANSPORTS)('fault counters in PUT /__mock/state (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const quotaRule = (extra: object) => ({
+    id: 'q',
+    match: { operation: 'snowflake.listImageRepositories' },
+    quota: { limit: 5, perMs: 60_000 },
+    ...extra,
+  })
+  const put = async (rule: object) => {
+    const state = await (await h.fetch('/__mock/state')).json()
+    return h.fetch('/__mock/state', {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ ...state, faults: [rule] }),
+    })
+  }
+
+  it.each([
+    [{ quotaUsage: 'garbage' }, 'quotaUsage'],
+    [
+      { quotaUsage: { windowStart: '2026-01-01T00:00:00.000Z', counts: { '': -5 } } },
+      'quotaUsage.counts.',
+    ],
+    [
+      { quotaUsage: { windowStart: '2026-01-01T00:00:00.000Z', counts: { '': 1.5 } } },
+      'quotaUsage.counts.',
+    ],
+    [
+      { quotaUsage: { windowStart: '2026-01-01T00:00:00.000Z', counts: { '': 1e308 } } },
+      'quotaUsage.counts.',
+    ],
+    [
+      { quotaUsage: { windowStart: '2026-01-01T00:00:00.000Z', counts: null } },
+      'quotaUsage.counts',
+    ],
+    [{ quotaUsage: { windowStart: 'nope', counts: {} } }, 'quotaUsage.windowStart'],
+    [{ quotaUsage: { windowStart: 5, counts: {} } }, 'quotaUsage.windowStart'],
+    [
+      { quotaUsage: { windowStart: '2026-01-01T00:00:00.000Z', counts: {}, more: 1 } },
+      'quotaUsage',
+    ],
+    [{ matched: -7 }, 'matched'],
+    [{ fired: 1e300 }, 'fired'],
+  ])('refuses forged counters %j with a 400 naming %s', async (extra, path) => {
+    const response = await put(quotaRule(extra))
+    expect(response.status).toBe(400)
+    expect(JSON.stringify(await response.json())).toContain(`state.faults[0].${path}`)
+  })
+
+  it('keeps valid counters, as a --state restart does', async () => {
+    const now = (await (await h.fetch('/__mock/clock')).json()).now as string
+    const response = await put(
+      quotaRule({ matched: 3, fired: 1, quotaUsage: { windowStart: now, counts: { '': 3 } } }),
+    )
+    expect(response.status).toBe(200)
+    const [rule] = (await (await h.fetch('/__mock/faults')).json()).rules
+    expect(rule).toMatchObject({ id: 'q', matched: 3, fired: 1, quotaUsage: { counts: { '': 3 } } })
+  })
+})
