@@ -176,7 +176,7 @@ async function seedOnce(
 const SLICE_MS = 10
 
 /** A function that, once {@link SLICE_MS} of work has passed since it last did, waits a macrotask. */
-function pacer(): () => Promise<void> {
+export function pacer(): () => Promise<void> {
   let since = performance.now()
   return async () => {
     if (performance.now() - since < SLICE_MS) return

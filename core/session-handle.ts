@@ -6,8 +6,9 @@ import { compileGlob } from './glob.ts'
 import type { JournalEntry, JournalQuery } from './journal.ts'
 import type { ResetOptions, Start } from './reset-options.ts'
 import { type RetryOptions, type RetryReport, retryChains } from './retries.ts'
+import { pacer } from './seeded.ts'
 import type { Session, SessionManager } from './session.ts'
-import { type CollectionMap, exportCollections, importCollections } from './state.ts'
+import { type CollectionMap, exportCollectionsPaced, importCollections } from './state.ts'
 import type { ApiStrings, MockState, MockStateInput, ParsedState } from './state-schema.ts'
 import { closest } from './suggest.ts'
 import type { AnyVendor } from './vendor.ts'
@@ -138,8 +139,13 @@ export class SessionHandle<T extends ApiStrings = ApiStrings> implements MockSes
     const session = this.raw
     await session.ready
     const stores: MockState['stores'] = {}
+    // Paced: copying a large session's records takes seconds, which other sessions must not wait.
+    const pace = pacer()
     for (const vendor of this.context.vendors)
-      stores[vendor.name] = exportCollections(session.store(vendor) as CollectionMap)
+      stores[vendor.name] = await exportCollectionsPaced(
+        session.store(vendor) as CollectionMap,
+        pace,
+      )
     return {
       version: 1,
       scenario: session.scenario,

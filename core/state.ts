@@ -57,6 +57,54 @@ export function exportCollections(store: CollectionMap): Record<string, unknown[
 }
 
 /**
+ * {@link exportCollections} that awaits `pace` after each record, so a large store (a `large`
+ * session holds tens of MB) is copied while other sessions' requests run.
+ */
+export async function exportCollectionsPaced(
+  store: CollectionMap,
+  pace: () => Promise<void>,
+): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {}
+  for (const [name, collection] of collectionsOf(store)) {
+    const records: unknown[] = []
+    for (const record of collection.all()) {
+      records.push(JSON.parse(JSON.stringify(record)))
+      await pace()
+    }
+    out[name] = records
+  }
+  return out
+}
+
+/**
+ * `JSON.stringify(state)` of an exported state (`{ ...rest, stores }`, `stores` last), byte for
+ * byte, written record by record with `pace` awaited after each, so serialising a large session
+ * never holds the event loop.
+ */
+export async function stateJson(
+  state: { stores: Record<string, Record<string, unknown[]>> },
+  pace: () => Promise<void>,
+): Promise<string> {
+  const { stores, ...rest } = state
+  const head = JSON.stringify(rest)
+  const pieces: string[] = [head.length > 2 ? `${head.slice(0, -1)},"stores":{` : '{"stores":{']
+  for (const [v, [vendor, collections]] of Object.entries(stores).entries()) {
+    pieces.push(`${v > 0 ? ',' : ''}${JSON.stringify(vendor)}:{`)
+    for (const [c, [name, records]] of Object.entries(collections).entries()) {
+      pieces.push(`${c > 0 ? ',' : ''}${JSON.stringify(name)}:[`)
+      for (const [r, record] of records.entries()) {
+        pieces.push(`${r > 0 ? ',' : ''}${JSON.stringify(record)}`)
+        await pace()
+      }
+      pieces.push(']')
+    }
+    pieces.push('}')
+  }
+  pieces.push('}}')
+  return pieces.join('')
+}
+
+/**
  * Fills an empty store from exported JSON. Every record goes through the collection's schema, so
  * an invalid document fails here, before it can replace a live store.
  */

@@ -3,9 +3,17 @@ import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { InputError, MockStatusError } from '../../core/errors.ts'
 import type { JournalQuery } from '../../core/journal.ts'
 import { jsonTextResponse } from '../../core/json-response.ts'
-import type { BuiltMock, MockSession, MockStateInput, ResetOptions } from '../../core/mock.ts'
+import type {
+  BuiltMock,
+  MockSession,
+  MockState,
+  MockStateInput,
+  ResetOptions,
+} from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
+import { pacer } from '../../core/seeded.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
+import { stateJson } from '../../core/state.ts'
 import { VERSION } from '../../core/version.ts'
 import { parseWholeNumber } from '../../core/whole-number.ts'
 import { dashboardHtml, FAVICON_SVG } from './dashboard/page.ts'
@@ -260,14 +268,12 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       mock.runtime.proxy?.violations.clear(face(request).name)
       return new HttpResponse(null, { status: 204 })
     }),
-    ...route('get', '/state', async (request) =>
-      HttpResponse.json(await face(request).exportState()),
-    ),
+    ...route('get', '/state', async (request) => stateResponse(await face(request).exportState())),
     ...route('put', '/state', async (request) => {
       const session = face(request)
       // importState validates the JSON and rejects what does not fit (a 400 here).
       await session.importState((await readControlJson(request)) as MockStateInput)
-      return HttpResponse.json(await session.exportState())
+      return stateResponse(await session.exportState())
     }),
     ...route('get', '/clock', async (request) => {
       const session = face(request)
@@ -346,4 +352,13 @@ function parseJournalQuery(params: URLSearchParams): JournalQuery {
     query[key] = value
   }
   return query
+}
+
+/**
+ * An exported state as JSON, the same bytes as `HttpResponse.json(state)`, serialised record by
+ * record with yields in between (see `stateJson`), so a large session's export stalls no other
+ * session.
+ */
+async function stateResponse(state: MockState): Promise<Response> {
+  return jsonTextResponse(await stateJson(state, pacer()))
 }

@@ -170,3 +170,25 @@ describe.each(TRANSPORTS)('fault counters in PUT /__mock/state (%s)', (transport
     expect(rule).toMatchObject({ id: 'q', matched: 3, fired: 1, quotaUsage: { counts: { '': 3 } } })
   })
 })
+
+describe.each(TRANSPORTS)('GET /__mock/state, serialised in slices (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  it('answers the same bytes as the whole export stringified at once', async () => {
+    await h.fetch(REPOS, {
+      method: 'POST',
+      headers: SNOWFLAKE,
+      body: JSON.stringify({ name: 'sliced "quoted" \u00e9' }),
+    })
+    const response = await h.fetch('/__mock/state')
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+    const text = await response.text()
+    expect(text).toBe(JSON.stringify(await h.mock.exportState()))
+    const put = await h.fetch('/__mock/state', { method: 'PUT', headers: json, body: text })
+    expect(await put.text()).toBe(text)
+  })
+})
