@@ -192,3 +192,36 @@ describe.each(TRANSPORTS)('GET /__mock/state, serialised in slices (%s)', (trans
     expect(await put.text()).toBe(text)
   })
 })
+
+describe.each(TRANSPORTS)('a large export beside other sessions (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  it("lets another session's request complete before the export answers", async () => {
+    const state = await h.mock.exportState()
+    const snowflake = state.stores.snowflake!
+    const [repository] = snowflake.repositories as Array<{ name: string }>
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ ...repository, name: `REPO_${i}` }))
+    const big = h.mock.session('big')
+    await big.ready
+    await big.importState({ stores: { snowflake: { ...snowflake, repositories: many } } })
+    const order: string[] = []
+    const exported = h
+      .fetch('/__mock/state', { headers: { 'X-Mock-Session': 'big' } })
+      .then(async (response) => {
+        await response.text()
+        order.push('export')
+      })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const other = h.fetch(REPOS, { headers: SNOWFLAKE }).then(async (response) => {
+      expect(response.status).toBe(200)
+      await response.text()
+      order.push('other')
+    })
+    await Promise.all([exported, other])
+    expect(order).toEqual(['other', 'export'])
+  })
+})
