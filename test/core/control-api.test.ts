@@ -33,7 +33,15 @@ describe.each(TRANSPORTS)('control API (%s)', (transport) => {
       method: 'POST',
       path: '/api/v2/databases/{database}/schemas/{schema}/image-repositories',
       statuses: expect.arrayContaining([409, 429, 503]),
+      // A create under `Prefer: respond-async` starts work an `async: "fail"` rule can fail.
+      asyncWork: 'a Prefer: respond-async result, polled with fetchResult',
     })
+    const list = body.operations.find((o: { id: string }) => o.id === 'snowflake.listDatabases')
+    expect(list.asyncWork).toBe('a Prefer: respond-async result, polled with fetchResult')
+    const fetchResult = body.operations.find(
+      (o: { id: string }) => o.id === 'snowflake.fetchResult',
+    )
+    expect(fetchResult).not.toHaveProperty('asyncWork')
     // The statuses a fault rule may force, per operation: SWR's gateway has no 503.
     const swr = body.operations.find((o: { id: string }) => o.id === 'swr.ListSharedReposDetails')
     expect(swr.statuses).toContain(502)
