@@ -316,7 +316,7 @@ export async function prepareMock(fixture: BenchFixture): Promise<Mock> {
   await fixture.prepare(mock)
   mock.faults.add({
     id: 'inactive',
-    match: { operation: '*', method: 'PUT' },
+    match: { operation: '*', headers: { 'x-bench-never': 'sent' } },
     effect: { status: 503 },
   })
   return mock

@@ -76,10 +76,7 @@ interface ActiveRule {
 export class FaultRuleError extends InputError {
   override readonly name = 'FaultRuleError'
 
-  /**
-   * @param at for a rule of a list ({@link FaultEngine.addAll}): its index there, and the reason
-   * without the `rules[i]: ` prefix, so a caller that knows where the list came from can say so
-   */
+  /** @param at for a rule of a list ({@link FaultEngine.addAll}): its index, and the reason alone */
   constructor(
     message: string,
     readonly at?: { index: number; reason: string },
@@ -236,6 +233,8 @@ export class FaultEngine {
       .filter((op) => !operation || operation.test(op))
       .map((op) => [op, this.factsOf(op)] as const)
       .filter(([, f]) => !f || !rule.match.method || f.method === rule.match.method)
+    const none = `match.method ${rule.match.method}: no operation ${glob} matches takes it`
+    if (facts.length === 0 && rule.match.method) throw new FaultRuleError(none)
     const known = facts.flatMap(([op, f]) => (f ? [[op, f] as const] : []))
     if (known.length < facts.length) return
     const { effect } = rule

@@ -295,6 +295,11 @@ describe.each(TRANSPORTS)('fault rules (%s)', (transport) => {
       { match: { operation: 'snowflake.lsit*' }, effect: { status: 500 } },
       /matches no operation/,
     ],
+    [
+      'a method none of the matched operations takes',
+      { match: { operation: '*', method: 'PUT' }, effect: { status: 503 } },
+      /match.method PUT: no operation \* matches takes it/,
+    ],
     ['an unknown field', { effect: { status: 500 }, when: 'always' }, /Unrecognized key.*when/],
     ['times of 0', { effect: { status: 500 }, times: 0 }, /times: Too small/],
     [
