@@ -282,7 +282,17 @@ if (wanted('sharding')) {
         `sharding: direct ${fmt(base.rps)}, nginx → one ${fmt(figures.one!.rps)}, nginx → two ${fmt(figures.two!.rps)} req/s`,
       )
     } finally {
-      for (const target of processes) target.child.kill()
+      // Each instance writes its --state file as it stops: remove the folder once all have.
+      await Promise.all(
+        processes.map(({ child }) =>
+          child.exitCode !== null || child.signalCode !== null
+            ? undefined
+            : new Promise((done) => {
+                child.once('exit', done)
+                child.kill()
+              }),
+        ),
+      )
       rmSync(dir, { recursive: true, force: true })
     }
   }
