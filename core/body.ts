@@ -1,5 +1,6 @@
 import { MockStatusError } from './errors.ts'
 import { textDecoderFor } from './media-type.ts'
+import type { MockRequest } from './request-input.ts'
 
 /** Default cap on request bodies (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -20,8 +21,7 @@ export async function readBodyBytes(
   request: Request,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
-  if (declared > maxBytes) throw tooLarge(maxBytes)
+  refuseDeclaredTooLarge(request.headers.get('content-length'), maxBytes)
   if (!request.body) return EMPTY_BODY
   if (request.bodyUsed || request.body.locked) {
     // Not the caller's mistake but the test's: answered as the vendor's 500, with this logged.
@@ -40,7 +40,7 @@ export async function readBodyBytes(
       // Not awaited: when msw has cloned the request, cancelling one branch of the tee settles
       // only after every branch is cancelled.
       reader.cancel().catch(() => {})
-      throw tooLarge(maxBytes)
+      throw bodyTooLarge(maxBytes)
     }
     chunks.push(value)
   }
@@ -85,7 +85,36 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
-function tooLarge(maxBytes: number): MockStatusError {
+/**
+ * A Fetch `Request` as the pipeline reads it (core/request-input.ts): its method, URL, headers and
+ * signal as they are, its body read by {@link readBodyBytes}.
+ */
+export function fetchRequestInput(request: Request): MockRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    get signal() {
+      return request.signal
+    },
+    get aborted() {
+      return request.signal.aborted
+    },
+    readBody: (maxBytes) => readBodyBytes(request, maxBytes),
+  }
+}
+
+/**
+ * Refuses a body whose `Content-Length` (the header's value, or null) passes `maxBytes` before
+ * any of it is read, whatever the method.
+ * @throws MockStatusError 413 ({@link bodyTooLarge})
+ */
+export function refuseDeclaredTooLarge(contentLength: string | null, maxBytes: number): void {
+  if (Number(contentLength ?? Number.NaN) > maxBytes) throw bodyTooLarge(maxBytes)
+}
+
+/** The 413 of a body past `maxBytes` (`payload-too-large`), in the vendor's envelope once rendered. */
+export function bodyTooLarge(maxBytes: number): MockStatusError {
   return new MockStatusError(
     413,
     `Request body is larger than ${maxBytes} bytes (the --max-body-bytes limit)`,

@@ -1,6 +1,7 @@
 import { boundToEnvelope, type FaultRule } from './fault-rule.ts'
 import type { Window } from './fault-window.ts'
 import { compileGlob } from './glob.ts'
+import type { RequestHeaders } from './request-input.ts'
 import type { AnyOperation } from './vendor.ts'
 
 /**
@@ -27,7 +28,7 @@ export interface FaultRequest {
   statuses?: readonly number[]
   /** The authenticated caller as the vendor names it, for `match.principal`. */
   principal?: string
-  headers?: Headers
+  headers?: RequestHeaders
   query?: URLSearchParams
   /** The request body's top-level JSON object, parsed on first need (undefined: none). */
   body?: () => Record<string, unknown> | undefined

@@ -39,7 +39,7 @@ export function redact(value: unknown, key?: string, secrets: Iterable<string> =
  * An `Authorization` value keeps its scheme (`Bearer`, `Basic`, SWR's `SDK-HMAC-SHA256`), so a
  * reader still sees how the caller authenticated; its credential, access key and signature go.
  */
-export function redactHeaders(headers: Headers): Record<string, string> {
+export function redactHeaders(headers: Iterable<[string, string]>): Record<string, string> {
   const kept: Record<string, string> = {}
   for (const [name, value] of headers) {
     const scheme = /^(authorization|proxy-authorization)$/.test(name)

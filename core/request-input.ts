@@ -9,10 +9,51 @@ import { isReadableJson } from './media-type.ts'
  */
 
 /**
+ * A request's header fields as the mock reads them: names case-insensitive; iterated as the Fetch
+ * `Headers` iterates (lower-case names sorted, a repeated field's values joined with `, `, each
+ * `Set-Cookie` on its own), so a journal entry reads the same whichever transport carried the
+ * request. A Fetch `Headers` is one.
+ */
+export interface RequestHeaders {
+  get(name: string): string | null
+  has(name: string): boolean
+  [Symbol.iterator](): Iterator<[string, string]>
+}
+
+/**
+ * A request as the pipeline and the vendors read it, whatever carried it: a Fetch `Request` in
+ * msw's handler (in-process, the browser's worker, Playwright; see `fetchRequestInput` in
+ * core/body.ts) or a `node:http` request in the standalone server (server/express-adapter.ts).
+ * @note Not the Fetch `Request` itself: building one per request (its `Headers`, its
+ * `AbortController`, a web stream for the body) cost the standalone server more than routing,
+ * faults and the journal together. Only what the mock reads is here.
+ */
+export interface MockRequest {
+  /** Upper-case, as sent. */
+  readonly method: string
+  /** The absolute URL. */
+  readonly url: string
+  readonly headers: RequestHeaders
+  /**
+   * Aborts when the client goes away: for waits (latency) that should end then. A transport may
+   * create it on first read; {@link MockRequest.aborted} checks without creating it.
+   */
+  readonly signal: AbortSignal
+  /** Whether the client has gone (the signal's `aborted`). */
+  readonly aborted: boolean
+  /**
+   * The body's bytes exactly as sent (empty when none), read once.
+   * @throws MockStatusError 413 (`payload-too-large`) when it declares or sends more than
+   * `maxBytes` (core/body.ts `bodyTooLarge`).
+   */
+  readBody(maxBytes: number): Promise<Uint8Array<ArrayBuffer>>
+}
+
+/**
  * The token of `Authorization: Bearer <token>` (the scheme's case is free, RFC 6750 §2.1, and so
  * is trailing space); undefined when the header is missing or of another form.
  */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: MockRequest): string | undefined {
   const header = request.headers.get('authorization')
   return (header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]) || undefined
 }
@@ -24,14 +65,14 @@ export function bearerToken(request: Request): string | undefined {
  * such as `charset="UTF-8"` allowed); undefined otherwise. A known charset (`iso-8859-1`) is
  * decoded as declared (core/body.ts).
  */
-export function unsupportedContentType(request: Request): string | undefined {
+export function unsupportedContentType(request: MockRequest): string | undefined {
   const type = request.headers.get('content-type')
   return type && !isReadableJson(type) ? type : undefined
 }
 
 /** What reading a JSON body needs of the operation's context. */
 export interface JsonBodySource {
-  request: Request
+  request: MockRequest
   /** Parses the body as JSON; throws a 400 `MockStatusError` when it is not (core/body.ts). */
   readJson(): Promise<unknown>
 }

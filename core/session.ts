@@ -4,6 +4,7 @@ import { FaultEngine, type OperationFacts } from './faults.ts'
 import { DEFAULT_JOURNAL_BYTES, Journal } from './journal.ts'
 import type { JournalBudget } from './journal-budget.ts'
 import { createRandom, hashSeed, type Random } from './random.ts'
+import type { MockRequest } from './request-input.ts'
 import type { Scenario } from './scenario.ts'
 import { type SeededScenario, SeedingOvertaken, seededScenario } from './seeded.ts'
 import { type CollectionMap, restoreCollections } from './state.ts'
@@ -274,7 +275,7 @@ export class SessionManager {
   ) {}
 
   /** The session a request names in `X-Mock-Session`, created from the current scenario on first use. */
-  forRequest(request: Request): Session {
+  forRequest(request: MockRequest): Session {
     const name = request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION
     return this.get(name)
   }

@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts'
 import type { MockError } from './errors.ts'
 import type { PathRouting } from './path-pattern.ts'
 import type { Random } from './random.ts'
+import type { MockRequest } from './request-input.ts'
 
 /** HTTP methods the vendors use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -38,7 +39,7 @@ export interface OperationContext<
   Principal = undefined,
   Query extends QuerySchema = NoQuery,
 > {
-  request: Request
+  request: MockRequest
   url: URL
   /** Path parameters, already percent-decoded. */
   params: Record<string, string>
@@ -111,7 +112,7 @@ export interface OperationDefinition<
    * their errors (`a deletion job, polled with getJob`), and `starts` says whether this request
    * starts it (default: every request does).
    */
-  asyncWork?: { what: string; starts?(request: Request): boolean }
+  asyncWork?: { what: string; starts?(request: MockRequest): boolean }
   /** What `/__mock/openapi.json` says about the operation beyond its query. */
   docs?: OperationDocs
   handle(ctx: OperationContext<Store, Principal, Query>): Response | Promise<Response>
@@ -144,7 +145,7 @@ export interface ErrorContext {
 
 /** What a vendor's authenticate() gets. */
 export interface AuthContext<Store, Permission = null> {
-  request: Request
+  request: MockRequest
   url: URL
   bodyText: string
   /** The body's bytes exactly as sent: what a signature's payload hash covers. */
@@ -228,12 +229,12 @@ export interface VendorModule<
    * The caller as the vendor names it, for a fault rule's `match.principal` (after
    * `authenticate`; the principal is undefined with `auth: false`); undefined when it names none.
    */
-  principalName?(request: Request, principal: Principal | undefined): string | undefined
+  principalName?(request: MockRequest, principal: Principal | undefined): string | undefined
   /**
    * The rate-limit headers the vendor publishes on its throttling answer, for a quota fault rule
    * (besides `Retry-After`, which every throttling answer carries); none when it publishes none.
    */
-  throttleHeaders?(quota: QuotaInfo, request: Request): Record<string, string>
+  throttleHeaders?(quota: QuotaInfo, request: MockRequest): Record<string, string>
 }
 
 /** A quota fault rule at the moment it throttled a request. */

@@ -4,7 +4,9 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { getResponse, type HttpHandler } from 'msw'
 import { jsonBytesOf } from '../core/json-response.ts'
+import { vendorRouterOf } from '../core/pipeline/routing.ts'
 import { RAW_ANSWERS, SHAPED_BODIES } from '../core/pipeline/shape-body.ts'
+import { NodeRequest } from './node-request.ts'
 
 /**
  * Express 5 middleware that answers with msw handlers through `getResponse()` (see
@@ -20,28 +22,52 @@ export function mswMiddleware(handlers: HttpHandler[]) {
 }
 
 /**
- * A `node:http` request listener's core that answers with msw handlers through `getResponse()`:
- * resolves `true` once it has answered, `false` when no handler claims the request (nothing is
- * written then), and rejects when answering fails. Bodies stream (an export of 10,000 images never
- * becomes one string), `HttpResponse.error()` destroys the socket as a real network failure would,
- * and a client that hangs up aborts the request's signal. It needs nothing from Express, so the
- * standalone server answers vendor requests without Express's router.
+ * A `node:http` request listener's core that answers with msw handlers: resolves `true` once it
+ * has answered, `false` when no handler claims the request (nothing is written then), and rejects
+ * when answering fails. Bodies stream (an export of 10,000 images never becomes one string),
+ * `HttpResponse.error()` destroys the socket as a real network failure would, and a client that
+ * hangs up aborts the request's signal. It needs nothing from Express, so the standalone server
+ * answers vendor requests without Express's router.
+ * @note When the first handler is the mock's vendor router (core/pipeline/routing.ts), a vendor
+ * request goes through the pipeline read straight from Node's request (server/node-request.ts),
+ * without msw's `getResponse` and the Fetch `Request` it needs; the pipeline, its routes and its
+ * answers are the msw handler's. Anything else goes through `getResponse()` with the other
+ * handlers, as in-process.
  */
 export function answerWithHandlers(
   handlers: HttpHandler[],
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const [first, ...others] = handlers
+  const router = vendorRouterOf(first)
+  const fallback = router ? others : handlers
   return async (req, res) => {
     // A wall-clock Date header would break byte-identical replays; bodies carry the session clock.
     res.sendDate = false
-    const aborter = new AbortController()
-    res.on('close', () => {
-      if (!res.writableFinished) aborter.abort()
-    })
-    const request = toFetchRequest(req, aborter.signal)
-    // GET and HEAD bodies go to no handler: discard them as they arrive.
-    if (request.body === null) req.resume()
-    const response = await getResponse(handlers, request)
-    if (!response) return false
+    // Express's `originalUrl` when mounted under a path; the request target otherwise.
+    const url = requestUrl(
+      req.headers.host,
+      (req as Partial<ExpressRequest>).originalUrl ?? req.url ?? '/',
+    )
+    let response: Response | undefined
+    let gone: () => boolean
+    const direct = router && new NodeRequest(req, res, url)
+    const served = direct && router.serve(direct, url)
+    if (direct && served) {
+      // GET and HEAD bodies go to no handler: discard them as they arrive.
+      if (!direct.hasBody) req.resume()
+      response = await served
+      gone = () => direct.aborted
+    } else {
+      const aborter = new AbortController()
+      res.on('close', () => {
+        if (!res.writableFinished) aborter.abort()
+      })
+      const request = toFetchRequest(req, url, aborter.signal)
+      if (request.body === null) req.resume()
+      response = await getResponse(fallback, request)
+      if (!response) return false
+      gone = () => aborter.signal.aborted
+    }
     if (response.type === 'error') {
       // Garbage or nothing, then a clean close (FIN); any other dropped connection is a reset.
       const raw = RAW_ANSWERS.get(response)
@@ -49,7 +75,7 @@ export function answerWithHandlers(
       else req.socket.destroy()
       return true
     }
-    if (aborter.signal.aborted) return true
+    if (gone()) return true
     res.statusCode = response.status
     // Set-Cookie needs every value; other headers are single.
     for (const [name, value] of response.headers) {
@@ -177,12 +203,7 @@ function requestUrl(host: string | undefined, path: string): URL {
   }
 }
 
-function toFetchRequest(req: IncomingMessage, signal: AbortSignal): Request {
-  // Express's `originalUrl` when mounted under a path; the request target otherwise.
-  const url = requestUrl(
-    req.headers.host,
-    (req as Partial<ExpressRequest>).originalUrl ?? req.url ?? '/',
-  )
+function toFetchRequest(req: IncomingMessage, url: URL, signal: AbortSignal): Request {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string)

@@ -2,6 +2,7 @@ import { rename, writeFile } from 'node:fs/promises'
 import type { MockState } from '../core/mock.ts'
 import type { ProxyAdapters, RecordedAnswer, RecordSink } from '../core/proxy/types.ts'
 import { REDACTED, redact } from '../core/redact.ts'
+import type { MockRequest } from '../core/request-input.ts'
 import { type CollectionMap, exportCollections } from '../core/state.ts'
 import type { AnyVendor } from '../core/vendor.ts'
 
@@ -34,7 +35,7 @@ export class Recorder implements RecordSink {
   ) {}
 
   /** Notes the credentials a request carries, so no recorded value repeats them. */
-  noteCredentials(request: Request): void {
+  noteCredentials(request: MockRequest): void {
     const note = (value: string | null | undefined) => {
       if (value && value.length >= MIN_SECRET_LENGTH) this.#secrets.add(value)
     }

@@ -1,4 +1,5 @@
 import { MockStatusError } from '../errors.ts'
+import type { MockRequest } from '../request-input.ts'
 import { sleep } from '../sleep.ts'
 import type { AnyOperation } from '../vendor.ts'
 import { parseWholeNumber } from '../whole-number.ts'
@@ -22,7 +23,7 @@ export const applyPreferences: Step = async (exchange) => {
   abandon(exchange)
 }
 
-function applyPreferCode(request: Request, operation: AnyOperation): void {
+function applyPreferCode(request: MockRequest, operation: AnyOperation): void {
   const prefer = request.headers.get('prefer')
   if (!prefer) return
   // A token or a quoted string, as RFC 7240 allows: code=503 or code="503".
@@ -47,7 +48,7 @@ function applyPreferCode(request: Request, operation: AnyOperation): void {
   if (code >= 400) throw new MockStatusError(code, `Forced by Prefer: code=${code}`, 'injected')
 }
 
-function parseMockDelay(request: Request): number | undefined {
+function parseMockDelay(request: MockRequest): number | undefined {
   const raw = request.headers.get('x-mock-delay')
   if (raw === null) return undefined
   const ms = parseWholeNumber(raw)

@@ -2,6 +2,7 @@ import type { FaultRule } from '../faults.ts'
 import type { Violation } from '../journal.ts'
 import type { ProxyRuntime } from '../proxy/runtime.ts'
 import { createRandom, type Random } from '../random.ts'
+import type { MockRequest } from '../request-input.ts'
 import type { Session, SessionManager } from '../session.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 
@@ -34,7 +35,7 @@ export interface Exchange {
   readonly allowed: readonly string[]
   /** Where the vendor's front end redirects this path to (its `//` collapsed), if it does. */
   readonly redirect?: string
-  readonly request: Request
+  readonly request: MockRequest
   readonly url: URL
   /** Path parameters, percent-decoded. */
   readonly params: Record<string, string>

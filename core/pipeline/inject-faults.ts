@@ -76,7 +76,7 @@ export async function loseAnswer(exchange: Exchange): Promise<void> {
  * operation does not run, as a server that never got the request would not run it. True when so.
  */
 export function abandon(exchange: Exchange): boolean {
-  if (!exchange.request.signal.aborted) return false
+  if (!exchange.request.aborted) return false
   exchange.abandoned = true
   exchange.response = HttpResponse.error()
   return true

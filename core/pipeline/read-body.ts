@@ -1,4 +1,4 @@
-import { bodyTextOf, readBodyBytes } from '../body.ts'
+import { bodyTextOf } from '../body.ts'
 import type { Step } from './exchange.ts'
 
 /**
@@ -6,7 +6,7 @@ import type { Step } from './exchange.ts'
  * the charset its `Content-Type` declares (core/body.ts). Needs nothing before it.
  */
 export const readBody: Step = async (exchange) => {
-  const bytes = await readBodyBytes(exchange.request, exchange.runtime.maxBodyBytes)
+  const bytes = await exchange.request.readBody(exchange.runtime.maxBodyBytes)
   exchange.bodyBytes = bytes
   exchange.bodyText = bodyTextOf(bytes, exchange.request.headers.get('content-type'))
 }

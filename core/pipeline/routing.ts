@@ -1,6 +1,7 @@
 import { HttpHandler, type HttpRequestParsedResult } from 'msw'
-import { EMPTY_BODY } from '../body.ts'
+import { EMPTY_BODY, fetchRequestInput } from '../body.ts'
 import { collapseEmptySegments, compilePath, compilePrefix } from '../path-pattern.ts'
+import type { MockRequest } from '../request-input.ts'
 import { isPrefixTypo, nearestVendor } from '../route-hint.ts'
 import type { AnyOperation, AnyVendor } from '../vendor.ts'
 import type { Exchange, Runtime } from './exchange.ts'
@@ -40,6 +41,24 @@ export function routingHandler(
 }
 
 /**
+ * The vendors' router behind a handler {@link routingHandler} made, for a transport that runs the
+ * pipeline without msw (the standalone server); undefined for any other handler.
+ */
+export function vendorRouterOf(handler: HttpHandler | undefined): VendorRouter | undefined {
+  return handler instanceof VendorRoutingHandler ? handler : undefined
+}
+
+/** The routing handler's table, for a transport that runs the pipeline without msw. */
+export interface VendorRouter {
+  /**
+   * Runs a request under a vendor's prefixes (or a typo of one) through the pipeline, exactly as
+   * the msw handler does; undefined, with nothing read, for any other URL (`url` is the request's
+   * URL parsed, which the caller has at hand).
+   */
+  serve(request: MockRequest, url: URL): Promise<Response> | undefined
+}
+
+/**
  * The routing handler as an msw `HttpHandler` whose `run` does only what this mock needs.
  * @note msw's own `run` (2.12+ and 3 alike) clones every request for logging that neither
  * `getResponse`, `setupServer` nor the worker reads from a handler, parses its cookies with
@@ -53,7 +72,7 @@ export function routingHandler(
  * upstream's included), so there is nothing to copy. `parse`/`predicate` agree with `run`, for
  * msw's `handler.test()`; msw never calls the resolver given to `super`.
  */
-class VendorRoutingHandler extends HttpHandler {
+class VendorRoutingHandler extends HttpHandler implements VendorRouter {
   /** Every route, most literal first (for a 405's `Allow`). */
   readonly #routes: Route[]
   /** The same routes by method, so a request tests only its own method's templates. */
@@ -101,7 +120,7 @@ class VendorRoutingHandler extends HttpHandler {
     request: Request
     requestId: string
   }): ReturnType<HttpHandler['run']> {
-    const exchange = this.#route(args.request)
+    const exchange = this.#route(fetchRequestInput(args.request), new URL(args.request.url))
     if (!exchange) return null
     this.isUsed = true
     const response = await runPipeline(exchange)
@@ -115,7 +134,16 @@ class VendorRoutingHandler extends HttpHandler {
   }
 
   override async parse(args: { request: Request }): Promise<HttpRequestParsedResult> {
-    return { match: { matches: this.#route(args.request) !== undefined, params: {} }, cookies: {} }
+    const url = new URL(args.request.url)
+    const routed = this.#route(fetchRequestInput(args.request), url) !== undefined
+    return { match: { matches: routed, params: {} }, cookies: {} }
+  }
+
+  serve(request: MockRequest, url: URL): Promise<Response> | undefined {
+    const exchange = this.#route(request, url)
+    if (!exchange) return undefined
+    this.isUsed = true
+    return runPipeline(exchange)
   }
 
   override async predicate(args: { parsedResult: HttpRequestParsedResult }): Promise<boolean> {
@@ -127,9 +155,8 @@ class VendorRoutingHandler extends HttpHandler {
    * (the vendor's redirect, 405 or 404 comes later); undefined for any other URL. Written out
    * field by field, so that every exchange has one shape.
    */
-  #route(request: Request): Exchange | undefined {
+  #route(request: MockRequest, url: URL): Exchange | undefined {
     const started = performance.now()
-    const url = new URL(request.url)
     const href = `${url.origin}${url.pathname}`
     const territory = this.#territories.find((t) => t.regexp.test(href))
     const vendor = territory?.vendor ?? this.#typoOf(request.method, url, href)

@@ -74,7 +74,7 @@ export async function shapeBody(exchange: Exchange): Promise<void> {
         return
       }
       const next = () => {
-        if (request.signal.aborted) return controller.error(new TypeError('client gone'))
+        if (request.aborted) return controller.error(new TypeError('client gone'))
         controller.enqueue(sent.slice(offset, offset + pace.chunk))
         offset += pace.chunk
       }

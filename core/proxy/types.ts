@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { MockRequest } from '../request-input.ts'
 
 /**
  * Proxy mode: a vendor named here is answered by its real service instead of the model. Faults,
@@ -25,7 +26,7 @@ export interface ProxyOptions {
 export interface RecordedAnswer {
   /** The vendor's operation id, e.g. `listImageRepositories`. */
   operation: string
-  request: Request
+  request: MockRequest
   url: URL
   /** Path parameters, percent-decoded. */
   params: Record<string, string>
@@ -85,7 +86,7 @@ export type ProxyAdapters = Record<string, ProxyAdapter<never>>
 /** Where proxied answers go to be recorded. */
 export interface RecordSink {
   /** Notes the credentials a request carries, so no recorded value repeats them. */
-  noteCredentials(request: Request): void
+  noteCredentials(request: MockRequest): void
   /** Records one answer of a vendor; `clock` is the session clock (ms) when it came. */
   ingest(vendor: string, answer: RecordedAnswer, clock: number): Promise<void>
 }

@@ -1,4 +1,4 @@
-import { bearerToken } from '../../core/request-input.ts'
+import { bearerToken, type MockRequest } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { CycleError } from './errors.ts'
 import type { Creator, Hub } from './records.ts'
@@ -19,7 +19,7 @@ export interface Caller {
  * when credentials are not checked.
  */
 export function cyclePrincipalName(
-  request: Request,
+  request: MockRequest,
   caller: Caller | undefined,
 ): string | undefined {
   if (caller) return `${caller.hub.id}/${caller.creator.type}/${caller.creator.id}`
@@ -89,7 +89,7 @@ export function authenticateCycle({
  * The hub and creator of a request when auth is off: a request without `X-Hub-Id` works in the
  * scenario's first hub.
  */
-function callerOf(store: CycleStore, request: Request): Caller {
+function callerOf(store: CycleStore, request: MockRequest): Caller {
   const header = request.headers.get('x-hub-id')
   const hub = header === null ? store.hubs.all()[0] : requireHub(store, header)
   if (!hub) throw wrongHub('This scenario has no hubs.')

@@ -1,4 +1,4 @@
-import { bearerToken } from '../../core/request-input.ts'
+import { bearerToken, type MockRequest } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { RhacsError } from './errors.ts'
 import type { AccessLevel, Credential } from './records.ts'
@@ -52,7 +52,7 @@ function basicRefused(cause: string): RhacsError {
  * Central's basic identity names it; undefined for an API token (Central names it by the token's
  * record, which the header does not carry).
  */
-export function rhacsPrincipalName(request: Request): string | undefined {
+export function rhacsPrincipalName(request: MockRequest): string | undefined {
   const header = request.headers.get('authorization')
   if (!header?.startsWith('Basic ')) return undefined
   return decodeBasic(header.slice('Basic '.length))?.[0]

@@ -1,4 +1,4 @@
-import { bearerToken } from '../../core/request-input.ts'
+import { bearerToken, type MockRequest } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import type { SnowflakeStore } from './store.ts'
@@ -22,7 +22,7 @@ const SESSION_TOKEN = /^Snowflake\s+Token=(?:"([^"\s]+)"|([^"\s]+))\s*$/i
  * (`ACCOUNT.USER`, as Snowflake's key-pair authentication names the user); undefined for an OAuth
  * token or PAT, whose user the bearer value does not show.
  */
-export function snowflakePrincipalName(request: Request): string | undefined {
+export function snowflakePrincipalName(request: MockRequest): string | undefined {
   const token = /^Bearer\s+[\w-]+\.([\w-]+)\.[\w-]*\s*$/i.exec(
     request.headers.get('authorization') ?? '',
   )?.[1]
@@ -78,7 +78,7 @@ export function authenticateSnowflake({
 }
 
 /** The `X-Snowflake-Authorization-Token-Type` rules of a bearer token; throws Snowflake's 401. */
-function checkBearerType(request: Request, token: string): void {
+function checkBearerType(request: MockRequest, token: string): void {
   const type = request.headers.get('x-snowflake-authorization-token-type')?.toUpperCase() ?? 'OAUTH'
   if (!(TOKEN_TYPES as readonly string[]).includes(type)) {
     throw new SnowflakeError(

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { MockError } from '../../core/errors.ts'
 import { jsonResponse } from '../../core/json-response.ts'
-import { parseWith, readJsonBody as readJson } from '../../core/request-input.ts'
+import { type MockRequest, parseWith, readJsonBody as readJson } from '../../core/request-input.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { invalidSnowflakeBody, SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
 import { resolveIdentifier } from './identifiers.ts'
@@ -89,7 +89,7 @@ export function accepted(handle: string): Response {
   )
 }
 
-function wantsAsync(request: Request): boolean {
+function wantsAsync(request: MockRequest): boolean {
   const prefer = request.headers.get('prefer') ?? ''
   return (
     /(?:^|[,;\s])respond-async(?:$|[,;\s])/i.test(prefer) ||

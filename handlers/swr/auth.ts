@@ -1,3 +1,4 @@
+import type { MockRequest } from '../../core/request-input.ts'
 import { type AuthContext, operationsFor } from '../../core/vendor.ts'
 import { SwrError } from './errors.ts'
 import { findSecretKey } from './model.ts'
@@ -27,7 +28,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/
  * The caller as a fault rule's `match.principal` sees it: the access key (AK) of an AK/SK
  * signature, as IAM names the credential; undefined for an IAM token (the mock does not decode it).
  */
-export function swrPrincipalName(request: Request): string | undefined {
+export function swrPrincipalName(request: MockRequest): string | undefined {
   const authorization = request.headers.get('authorization')
   return authorization ? parseSignatureHeader(authorization)?.accessKey : undefined
 }

@@ -1,4 +1,5 @@
 import { MockError, type MockErrorReason, MockStatusError } from '../../core/errors.ts'
+import type { MockRequest } from '../../core/request-input.ts'
 import type { ErrorContext, QuotaInfo, RenderedError } from '../../core/vendor.ts'
 
 /**
@@ -9,7 +10,7 @@ import type { ErrorContext, QuotaInfo, RenderedError } from '../../core/vendor.t
  * headers are returned only with `X-Apig-Mode: debug`. The window is written in the largest unit
  * that divides it (hour, minute, second), else in ms.
  */
-export function swrThrottleHeaders(quota: QuotaInfo, request: Request): Record<string, string> {
+export function swrThrottleHeaders(quota: QuotaInfo, request: MockRequest): Record<string, string> {
   if (request.headers.get('x-apig-mode')?.toLowerCase() !== 'debug') return {}
   const name = quota.by === 'principal' ? 'X-Apig-RateLimit-user' : 'X-Apig-RateLimit-api'
   return { [name]: `remain:${quota.remaining},limit:${quota.limit},time:${apigTime(quota.perMs)}` }

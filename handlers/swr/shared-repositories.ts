@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { jsonResponse } from '../../core/json-response.ts'
 import { isJsonUtf8 } from '../../core/media-type.ts'
+import type { MockRequest } from '../../core/request-input.ts'
 import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
@@ -54,7 +55,7 @@ export const sharedRepositoryOperations = [
  * The contract requires `Content-Type: application/json` or `application/json;charset=utf-8` (the
  * SDK sends one even on a GET); throws SWR's 400 otherwise.
  */
-function requireJsonContentType(request: Request): void {
+function requireJsonContentType(request: MockRequest): void {
   const type = request.headers.get('content-type')
   if (type === null) {
     throw SwrError.invalidParameter(
