@@ -35,8 +35,8 @@ import {
   type MatcherReturnType,
 } from '@playwright/test'
 import { getResponse, type RequestHandler } from 'msw'
+import { rawAnswerOf } from './core/answer.ts'
 import type { MockOptions } from './core/mock.ts'
-import { RAW_ANSWERS } from './core/pipeline/shape-body.ts'
 import type { JournalOperationPattern } from './handlers/operation-ids.ts'
 import { createMock, type Mock } from './index.ts'
 import {
@@ -218,7 +218,7 @@ const isPassthrough = (response: Response) =>
  * once the mock's ceiling passes) resets (`ERR_CONNECTION_RESET`).
  */
 function abortCode(response: Response): 'connectionclosed' | 'failed' | 'connectionreset' {
-  const raw = RAW_ANSWERS.get(response)
+  const raw = rawAnswerOf(response)
   if (raw === undefined) return 'connectionreset'
   return raw.byteLength === 0 ? 'connectionclosed' : 'failed'
 }

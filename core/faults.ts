@@ -1,3 +1,4 @@
+import { type Answer, AnswerHeaders, answer, textBody } from './answer.ts'
 import { InputError } from './errors.ts'
 import {
   type FaultRequest,
@@ -129,12 +130,12 @@ export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
  * The answer of a redirect fault (a 3xx `status` with `location`): no vendor envelope, since a
  * redirect is not an error; `body` (JSON) and `retryAfter` when the rule gives them.
  */
-export function redirectResponse(effect: FaultRule['effect']): Response {
-  const headers = new Headers({ Location: effect.location ?? '' })
+export function redirectResponse(effect: FaultRule['effect']): Answer {
+  const headers = new AnswerHeaders({ Location: effect.location ?? '' })
   if (effect.retryAfter !== undefined) headers.set('Retry-After', String(effect.retryAfter))
-  if (effect.body === undefined) return new Response(null, { status: effect.status, headers })
-  headers.set('Content-Type', 'application/json')
-  return new Response(JSON.stringify(effect.body), { status: effect.status, headers })
+  if (effect.body !== undefined) headers.set('Content-Type', 'application/json')
+  const body = effect.body === undefined ? null : textBody(JSON.stringify(effect.body))
+  return answer(body, { status: effect.status, statusText: '', headers })
 }
 
 /**

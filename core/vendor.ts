@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker'
 import type { z } from 'zod'
+import type { Answer } from './answer.ts'
 import type { Clock } from './clock.ts'
 import type { MockError } from './errors.ts'
 import type { PathRouting } from './path-pattern.ts'
@@ -115,7 +116,7 @@ export interface OperationDefinition<
   asyncWork?: { what: string; starts?(request: MockRequest): boolean }
   /** What `/__mock/openapi.json` says about the operation beyond its query. */
   docs?: OperationDocs
-  handle(ctx: OperationContext<Store, Principal, Query>): Response | Promise<Response>
+  handle(ctx: OperationContext<Store, Principal, Query>): Answer | Promise<Answer>
 }
 
 /** The published contract of one operation. */

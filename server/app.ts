@@ -61,7 +61,7 @@ export function createApp(mock: BuiltMock): Express {
   // without Express: its router and its request and response objects cost more per request than
   // the mock's own routing. What they leave (no handler claimed it, or answering failed) goes
   // through Express's chain as before, its outcome carried on the request.
-  const answer = answerWithHandlers(mock.handlers)
+  const answer = answerWithHandlers(mock.handlers, { headers: corsHeaders })
   const viaExpress: Handle = app.handle.bind(app)
   app.handle = (req: Passed, res, callback) => {
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method']
@@ -69,7 +69,6 @@ export function createApp(mock: BuiltMock): Express {
       viaExpress(req, res, callback)
       return
     }
-    allowCrossOrigin(req, res)
     answer(req, res).then(
       (answered) => {
         if (answered) return
@@ -90,9 +89,16 @@ export function createApp(mock: BuiltMock): Express {
  * read Retry-After and the vendors' request-id headers.
  */
 function allowCrossOrigin(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*')
-  res.setHeader('Vary', 'Origin')
-  res.setHeader('Access-Control-Expose-Headers', '*')
+  for (const [name, value] of corsHeaders(req)) res.setHeader(name, value)
+}
+
+/** The CORS fields of every answer (see {@link allowCrossOrigin}), in the order they go out. */
+function corsHeaders(req: IncomingMessage): Array<[string, string]> {
+  return [
+    ['Access-Control-Allow-Origin', req.headers.origin ?? '*'],
+    ['Vary', 'Origin'],
+    ['Access-Control-Expose-Headers', '*'],
+  ]
 }
 
 /** The methods a fetch `Request` can carry (and the vendors use). */

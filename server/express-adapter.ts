@@ -3,9 +3,8 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { getResponse, type HttpHandler } from 'msw'
-import { jsonBytesOf } from '../core/json-response.ts'
+import { isShaped, knownBodyOf, rawAnswerOf } from '../core/answer.ts'
 import { vendorRouterOf } from '../core/pipeline/routing.ts'
-import { RAW_ANSWERS, SHAPED_BODIES } from '../core/pipeline/shape-body.ts'
 import { NodeRequest } from './node-request.ts'
 
 /**
@@ -21,6 +20,15 @@ export function mswMiddleware(handlers: HttpHandler[]) {
   }
 }
 
+/** What {@link answerWithHandlers} takes besides the handlers. */
+export interface AnswerOptions {
+  /**
+   * Header fields every answer carries before its own (the standalone server's CORS fields); a
+   * field the answer sets too takes the answer's value in the same place.
+   */
+  headers?: (req: IncomingMessage) => ReadonlyArray<readonly [string, string]>
+}
+
 /**
  * A `node:http` request listener's core that answers with msw handlers: resolves `true` once it
  * has answered, `false` when no handler claims the request (nothing is written then), and rejects
@@ -30,12 +38,13 @@ export function mswMiddleware(handlers: HttpHandler[]) {
  * answers vendor requests without Express's router.
  * @note When the first handler is the mock's vendor router (core/pipeline/routing.ts), a vendor
  * request goes through the pipeline read straight from Node's request (server/node-request.ts),
- * without msw's `getResponse` and the Fetch `Request` it needs; the pipeline, its routes and its
- * answers are the msw handler's. Anything else goes through `getResponse()` with the other
- * handlers, as in-process.
+ * and its answer (core/answer.ts) is written straight to the socket: no msw `getResponse`, Fetch
+ * `Request` or `Response` on the way; the pipeline, its routes and its answers are the msw
+ * handler's. Anything else goes through `getResponse()` with the other handlers, as in-process.
  */
 export function answerWithHandlers(
   handlers: HttpHandler[],
+  options: AnswerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   const [first, ...others] = handlers
   const router = vendorRouterOf(first)
@@ -48,74 +57,139 @@ export function answerWithHandlers(
       req.headers.host,
       (req as Partial<ExpressRequest>).originalUrl ?? req.url ?? '/',
     )
-    let response: Response | undefined
-    let gone: () => boolean
     const direct = router && new NodeRequest(req, res, url)
     const served = direct && router.serve(direct, url)
     if (direct && served) {
       // GET and HEAD bodies go to no handler: discard them as they arrive.
       if (!direct.hasBody) req.resume()
-      response = await served
-      gone = () => direct.aborted
-    } else {
-      const aborter = new AbortController()
-      res.on('close', () => {
-        if (!res.writableFinished) aborter.abort()
-      })
-      const request = toFetchRequest(req, url, aborter.signal)
-      if (request.body === null) req.resume()
-      response = await getResponse(fallback, request)
-      if (!response) return false
-      gone = () => aborter.signal.aborted
-    }
-    if (response.type === 'error') {
-      // Garbage or nothing, then a clean close (FIN); any other dropped connection is a reset.
-      const raw = RAW_ANSWERS.get(response)
-      if (raw) req.socket.end(raw)
-      else req.socket.destroy()
+      const answer = await served
+      await write(answer, req, res, () => direct.aborted, options.headers?.(req) ?? [])
       return true
     }
-    if (gone()) return true
-    res.statusCode = response.status
-    // Set-Cookie needs every value; other headers are single.
-    for (const [name, value] of response.headers) {
-      if (name.toLowerCase() !== 'set-cookie') res.setHeader(name, value)
-    }
-    const cookies = response.headers.getSetCookie()
-    if (cookies.length > 0) res.setHeader('set-cookie', cookies)
-    if (!response.body) {
-      await requestBodyDone(req)
-      res.end()
-      return true
-    }
-    // A body of known length (every JSON answer) is written at once, a mock answer's from the
-    // bytes it was built from; piping a web stream costs more than the rest of the request.
-    // Bodies without a length (the NDJSON export) stream.
-    const known = jsonBytesOf(response)
-    if (known) {
-      await requestBodyDone(req)
-      res.end(Buffer.from(known.buffer, known.byteOffset, known.byteLength))
-      return true
-    }
-    if (SHAPED_BODIES.has(response)) {
-      await requestBodyDone(req)
-      await writeShaped(response.body, res, req)
-      return true
-    }
-    if (response.headers.has('content-length')) {
-      const bytes = Buffer.from(await response.arrayBuffer())
-      await requestBodyDone(req)
-      res.end(bytes)
-      return true
-    }
-    const body = Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>)
-    body.on('error', () => req.socket.destroy())
-    body.pipe(res, { end: false })
-    body.once('end', () => {
-      requestBodyDone(req).then(() => res.end())
+    const aborter = new AbortController()
+    res.on('close', () => {
+      if (!res.writableFinished) aborter.abort()
     })
+    const request = toFetchRequest(req, url, aborter.signal)
+    if (request.body === null) req.resume()
+    const response = await getResponse(fallback, request)
+    if (!response) return false
+    const outgoing = await outgoingOf(response)
+    await write(outgoing, req, res, () => aborter.signal.aborted, options.headers?.(req) ?? [])
     return true
   }
+}
+
+/** What {@link write} sends: an `Answer` (core/answer.ts), or a Fetch `Response` read as one. */
+interface Outgoing {
+  status: number
+  headers: Iterable<[string, string]> & { has(name: string): boolean; getSetCookie(): string[] }
+  body: null | { bytes: Uint8Array } | { stream: ReadableStream<Uint8Array>; shaped?: boolean }
+  dropped?: { raw?: Uint8Array }
+}
+
+/** A handler's `Response` as {@link write} sends it; a body of known length is read whole. */
+async function outgoingOf(response: Response): Promise<Outgoing> {
+  const { status, headers } = response
+  if (response.type === 'error')
+    return { status, headers, body: null, dropped: { raw: rawAnswerOf(response) } }
+  if (!response.body) return { status, headers, body: null }
+  const known = knownBodyOf(response)
+  if (known) return { status, headers, body: known }
+  if (isShaped(response)) return { status, headers, body: { stream: response.body, shaped: true } }
+  if (headers.has('content-length')) {
+    return { status, headers, body: { bytes: new Uint8Array(await response.arrayBuffer()) } }
+  }
+  return { status, headers, body: { stream: response.body } }
+}
+
+/**
+ * Writes an answer. One of known length (every JSON answer) goes in one `writeHead` with every
+ * header and one `end` with its bytes; piping a web stream, or setting headers one by one, costs
+ * more than the rest of the request. A body without a length (the NDJSON export) streams,
+ * chunked; a dropped connection writes its garbage (or nothing) and closes, or resets. The answer
+ * ends only once the client has sent its whole body ({@link requestBodyDone}).
+ */
+async function write(
+  out: Outgoing,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gone: () => boolean,
+  before: ReadonlyArray<readonly [string, string]>,
+): Promise<void> {
+  if (out.dropped) {
+    // Garbage or nothing, then a clean close (FIN); any other dropped connection is a reset.
+    const raw = out.dropped.raw
+    if (raw) req.socket.end(raw)
+    else req.socket.destroy()
+    return
+  }
+  if (gone()) return
+  const { body } = out
+  if (body && 'bytes' in body && out.headers.has('content-length')) {
+    await requestBodyDone(req)
+    try {
+      res.writeHead(out.status, headerList(out.headers, before))
+    } catch (error) {
+      // writeHead names the status's reason before it checks the fields: an error answer must not keep it.
+      res.statusMessage = undefined as unknown as string
+      throw error
+    }
+    res.end(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
+    return
+  }
+  res.statusCode = out.status
+  for (const [name, value] of before) res.setHeader(name, value)
+  // Set-Cookie needs every value; other headers are single.
+  for (const [name, value] of out.headers) {
+    if (name.toLowerCase() !== 'set-cookie') res.setHeader(name, value)
+  }
+  const cookies = out.headers.getSetCookie()
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies)
+  if (!body) {
+    await requestBodyDone(req)
+    res.end()
+    return
+  }
+  if ('bytes' in body) {
+    // No length: chunked, as the one chunk of a stream.
+    res.write(Buffer.from(body.bytes.buffer, body.bytes.byteOffset, body.bytes.byteLength))
+    await requestBodyDone(req)
+    res.end()
+    return
+  }
+  if (body.shaped) {
+    await requestBodyDone(req)
+    await writeShaped(body.stream, res, req)
+    return
+  }
+  const stream = Readable.fromWeb(body.stream as unknown as NodeReadableStream<Uint8Array>)
+  stream.on('error', () => req.socket.destroy())
+  stream.pipe(res, { end: false })
+  stream.once('end', () => {
+    requestBodyDone(req).then(() => res.end())
+  })
+}
+
+/**
+ * The header fields for one `writeHead`: `before` first, then the answer's in its order (a field
+ * of `before` it sets too is replaced where it stands, as `setHeader` does), its `Set-Cookie`
+ * values last.
+ */
+function headerList(
+  headers: Outgoing['headers'],
+  before: ReadonlyArray<readonly [string, string]>,
+): string[] {
+  const list: string[] = []
+  for (const [name, value] of before) list.push(name, value)
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie') continue
+    const at = before.findIndex(([given]) => given.toLowerCase() === name)
+    if (at < 0) list.push(name, value)
+    else list.splice(at * 2, 2, name, value)
+  }
+  for (const cookie of headers.getSetCookie()) list.push('set-cookie', cookie)
+  return list
 }
 
 /**

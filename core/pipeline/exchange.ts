@@ -1,3 +1,4 @@
+import type { Answer } from '../answer.ts'
 import type { FaultRule } from '../faults.ts'
 import type { Violation } from '../journal.ts'
 import type { ProxyRuntime } from '../proxy/runtime.ts'
@@ -61,7 +62,7 @@ export interface Exchange {
    * answer whose body is cut short.
    */
   network: 'reset' | 'timeout' | 'garbage' | 'empty' | 'truncate' | null
-  response?: Response
+  response?: Answer
   /** The latency this request got before its answer, ms: fault rules' and `X-Mock-Delay`'s. */
   delayMs?: number
   /** A `network: truncate` rule that fired: the operation runs, then its answer's body is cut. */

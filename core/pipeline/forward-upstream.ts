@@ -1,3 +1,4 @@
+import { AnswerHeaders, answer as answerOf } from '../answer.ts'
 import { MockStatusError } from '../errors.ts'
 import type { Violation } from '../journal.ts'
 import { knownBytesResponse } from '../json-response.ts'
@@ -132,7 +133,7 @@ export const forwardUpstream: Step = async (exchange) => {
     !nullBody
   // Bytes still in a coding the proxy cannot read pass on as they are, unchecked.
   const readable = codings.length === 0 || decoded
-  const outHeaders = new Headers()
+  const outHeaders = new AnswerHeaders()
   for (const [name, value] of answer.headers) {
     const lower = name.toLowerCase()
     // The length is set below from the bytes the caller gets.
@@ -150,10 +151,12 @@ export const forwardUpstream: Step = async (exchange) => {
     clearTimeout(timer)
     // Lines found after the headers left go on the journal entry and the log, not the header.
     if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
-    exchange.response = new Response(
-      answer.body.pipeThrough(
-        lineInspector(exchange, proxy, adapter, violations, answer.headers.get('content-type')),
-      ),
+    exchange.response = answerOf(
+      {
+        stream: answer.body.pipeThrough(
+          lineInspector(exchange, proxy, adapter, violations, answer.headers.get('content-type')),
+        ),
+      },
       init,
     )
     return
@@ -192,7 +195,7 @@ export const forwardUpstream: Step = async (exchange) => {
   if (violations.length > 0) outHeaders.set('X-Mock-Violations', String(violations.length))
   proxy.violations.add(session.name, exchange.operationId, violations)
   if (nullBody) {
-    exchange.response = new Response(null, init)
+    exchange.response = answerOf(null, init)
     return
   }
   outHeaders.set('content-length', String(bytes.byteLength))

@@ -1,3 +1,4 @@
+import type { Answer } from '../answer.ts'
 import { applyPreferences } from './apply-preferences.ts'
 import { authenticate } from './authenticate.ts'
 import type { Exchange, Step } from './exchange.ts'
@@ -39,7 +40,7 @@ export const RESPONSE_STEPS: ReadonlyArray<(exchange: Exchange) => void | Promis
 ]
 
 /** Runs one exchange through the request steps, the error step and the response steps. */
-export async function runPipeline(exchange: Exchange): Promise<Response> {
+export async function runPipeline(exchange: Exchange): Promise<Answer> {
   // Whether the operation (or the upstream) was reached: only then can an answer be lost.
   let reached = false
   try {
@@ -58,5 +59,5 @@ export async function runPipeline(exchange: Exchange): Promise<Response> {
   }
   if (reached) await loseAnswer(exchange)
   for (const step of RESPONSE_STEPS) await step(exchange)
-  return exchange.response as Response
+  return exchange.response as Answer
 }

@@ -1,11 +1,11 @@
-import { HttpResponse } from 'msw'
+import { droppedConnection } from '../answer.ts'
 import { MockStatusError } from '../errors.ts'
 import { commitsChange } from '../fault-match.ts'
 import { type FaultRule, type QuotaHit, redirectResponse } from '../faults.ts'
 import { sleep } from '../sleep.ts'
 import { type Exchange, type Step, sessionOf } from './exchange.ts'
 import { renderError } from './render-error.ts'
-import { GARBAGE_BYTES, RAW_ANSWERS } from './shape-body.ts'
+import { GARBAGE_BYTES } from './shape-body.ts'
 
 /**
  * Applies the session's fault rules: the latency of every rule that fired, then the terminal
@@ -78,7 +78,7 @@ export async function loseAnswer(exchange: Exchange): Promise<void> {
 export function abandon(exchange: Exchange): boolean {
   if (!exchange.request.aborted) return false
   exchange.abandoned = true
-  exchange.response = HttpResponse.error()
+  exchange.response = droppedConnection()
   return true
 }
 
@@ -112,18 +112,16 @@ async function fail(
     exchange.response = redirectResponse(effect)
   } else if (effect.network === 'reset') {
     exchange.network = 'reset'
-    exchange.response = HttpResponse.error()
+    exchange.response = droppedConnection()
   } else if (effect.network === 'garbage' || effect.network === 'empty') {
     exchange.network = effect.network
-    exchange.response = HttpResponse.error()
-    RAW_ANSWERS.set(
-      exchange.response,
+    exchange.response = droppedConnection(
       effect.network === 'garbage' ? GARBAGE_BYTES : new Uint8Array(0),
     )
   } else if (effect.network === 'timeout') {
     exchange.network = 'timeout'
     await sleep(runtime.timeoutCeilingMs, request.signal)
-    exchange.response = HttpResponse.error()
+    exchange.response = droppedConnection()
   } else if (effect.status !== undefined) {
     const message = rule.quota
       ? `Rate limit of ${rule.quota.limit} requests per ${rule.quota.perMs} ms reached (fault rule "${rule.id}")`

@@ -1,3 +1,4 @@
+import type { Answer } from '../answer.ts'
 import {
   BODY_PREVIEW_CHARS,
   bodyPreview,
@@ -7,6 +8,24 @@ import {
 import { redactHeaders } from '../redact.ts'
 import { decidingFault, type Exchange, sendsNoAnswer } from './exchange.ts'
 import { superseded } from './resolve-session.ts'
+
+/**
+ * The start of an answer's body, without taking it from the client: a body known whole gives its
+ * text; a stream is read from a copy as far as the preview needs, the answer keeping the other.
+ */
+async function previewAnswerBody(
+  answer: Answer,
+): Promise<{ body: string | null; truncated: boolean }> {
+  const { body } = answer
+  if (body === null) return { body: null, truncated: false }
+  if ('bytes' in body) {
+    if (body.text === '') return { body: null, truncated: false }
+    return { body: bodyPreview(body.text), truncated: body.text.length > BODY_PREVIEW_CHARS }
+  }
+  const preview = await previewResponseBody(new Response(body.stream))
+  body.stream = preview.response.body as ReadableStream<Uint8Array>
+  return preview
+}
 
 /** The rate a `bytesPerSecond` rule sent the answer's body at, if one did (see shape-body.ts). */
 function slowedTo(exchange: Exchange): number | undefined {
@@ -25,12 +44,9 @@ export async function recordJournal(exchange: Exchange): Promise<void> {
   const { session, request, url, bodyText } = exchange
   if (!session || superseded(exchange)) return
   // A dropped connection sent nothing; otherwise keep the answer (a truncated one whole).
-  const preview =
-    !sendsNoAnswer(exchange) && exchange.response
-      ? await previewResponseBody(exchange.response)
-      : undefined
-  if (preview) exchange.response = preview.response
   const response = exchange.response
+  const preview =
+    !sendsNoAnswer(exchange) && response ? await previewAnswerBody(response) : undefined
   session.journal.record(
     {
       time: session.clock.iso(),

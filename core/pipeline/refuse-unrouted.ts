@@ -1,3 +1,4 @@
+import { type Answer, answer, textBody } from '../answer.ts'
 import { MockStatusError } from '../errors.ts'
 import { routeHint } from '../route-hint.ts'
 import type { Exchange, Step } from './exchange.ts'
@@ -37,7 +38,7 @@ export const refuseUnrouted: Step = (exchange) => {
  * Go's `http.Redirect` with 301: `Location`, and on a GET a small HTML body (HEAD gets the
  * content type only, other methods neither).
  */
-function redirectResponse(exchange: Exchange, location: string): Response {
+function redirectResponse(exchange: Exchange, location: string): Answer {
   const method = exchange.request.method
   const headers: Record<string, string> = { Location: location }
   if (method === 'GET' || method === 'HEAD') headers['Content-Type'] = 'text/html; charset=utf-8'
@@ -47,6 +48,6 @@ function redirectResponse(exchange: Exchange, location: string): Response {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&#34;')
     .replace(/'/g, '&#39;')
-  const body = method === 'GET' ? `<a href="${escaped}">Moved Permanently</a>.\n\n` : null
-  return new Response(body, { status: 301, headers })
+  const body = method === 'GET' ? textBody(`<a href="${escaped}">Moved Permanently</a>.\n\n`) : null
+  return answer(body, { status: 301, statusText: '', headers })
 }

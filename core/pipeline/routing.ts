@@ -1,4 +1,5 @@
 import { HttpHandler, type HttpRequestParsedResult } from 'msw'
+import { type Answer, toResponse } from '../answer.ts'
 import { EMPTY_BODY, fetchRequestInput } from '../body.ts'
 import { collapseEmptySegments, compilePath, compilePrefix } from '../path-pattern.ts'
 import type { MockRequest } from '../request-input.ts'
@@ -55,7 +56,7 @@ export interface VendorRouter {
    * the msw handler does; undefined, with nothing read, for any other URL (`url` is the request's
    * URL parsed, which the caller has at hand).
    */
-  serve(request: MockRequest, url: URL): Promise<Response> | undefined
+  serve(request: MockRequest, url: URL): Promise<Answer> | undefined
 }
 
 /**
@@ -123,7 +124,7 @@ class VendorRoutingHandler extends HttpHandler implements VendorRouter {
     const exchange = this.#route(fetchRequestInput(args.request), new URL(args.request.url))
     if (!exchange) return null
     this.isUsed = true
-    const response = await runPipeline(exchange)
+    const response = toResponse(await runPipeline(exchange))
     return {
       handler: this,
       request: args.request,
@@ -139,7 +140,7 @@ class VendorRoutingHandler extends HttpHandler implements VendorRouter {
     return { match: { matches: routed, params: {} }, cookies: {} }
   }
 
-  serve(request: MockRequest, url: URL): Promise<Response> | undefined {
+  serve(request: MockRequest, url: URL): Promise<Answer> | undefined {
     const exchange = this.#route(request, url)
     if (!exchange) return undefined
     this.isUsed = true

@@ -1,3 +1,4 @@
+import type { Answer } from '../answer.ts'
 import { parseJsonBody } from '../body.ts'
 import type { OperationContext } from '../vendor.ts'
 import { type Step, sessionOf } from './exchange.ts'
@@ -42,7 +43,7 @@ export const runOperation: Step = async (exchange) => {
     SAFE_METHODS.has(request.method) && !operation.writes
       ? await operation.handle(context)
       : await session.exclusive(() => {
-          if (abandon(exchange)) return exchange.response as Response
+          if (abandon(exchange)) return exchange.response as Answer
           if (superseded(exchange)) throw supersededError()
           return operation.handle(context)
         })

@@ -1,3 +1,4 @@
+import { AnswerHeaders, answerBytes } from '../answer.ts'
 import type { Exchange } from './exchange.ts'
 
 /**
@@ -7,19 +8,6 @@ import type { Exchange } from './exchange.ts'
 export const GARBAGE_BYTES: Uint8Array = new TextEncoder().encode(
   '\u0015\u0003\u0003\u0000\u0002\u0002\u0028\u0000NOT HTTP: injected garbage\r\n',
 )
-
-/**
- * The raw bytes a transport with a socket writes, then closes, in place of an answer that is a
- * dropped connection (`Response.error()`): `GARBAGE_BYTES` for `garbage`, none for `empty`. A
- * dropped connection not in this map is a reset.
- */
-export const RAW_ANSWERS = new WeakMap<Response, Uint8Array>()
-
-/**
- * Answers whose body a fault cuts or slows: a socket transport streams them as they come (not
- * read whole first, though they carry a `Content-Length`).
- */
-export const SHAPED_BODIES = new WeakSet<Response>()
 
 /** The longest pause between two chunks of a `bytesPerSecond` body at 20 B/s and more, ms. */
 const DRIBBLE_TICK_MS = 50
@@ -55,9 +43,9 @@ export async function shapeBody(exchange: Exchange): Promise<void> {
     exchange.network === 'truncate' ? exchange.faults.at(-1)?.effect.bytes : undefined
   if (!response || (rate === undefined && truncate === undefined)) return
   if (exchange.network !== null && exchange.network !== 'truncate') return
-  const whole = new Uint8Array(await response.arrayBuffer())
+  const whole = await answerBytes(response.body)
   const sent = truncate === undefined ? whole : whole.subarray(0, Math.min(truncate, whole.length))
-  const headers = new Headers(response.headers)
+  const headers = new AnswerHeaders(response.headers)
   // A cut that keeps every byte can only show as a message without its end: no length to miss.
   if (truncate !== undefined && truncate >= whole.length) headers.delete('Content-Length')
   else headers.set('Content-Length', String(whole.byteLength))
@@ -98,10 +86,11 @@ export async function shapeBody(exchange: Exchange): Promise<void> {
       clearTimeout(timer)
     },
   })
-  exchange.response = new Response(whole.length === 0 && truncate === undefined ? null : body, {
+  exchange.response = {
     status: response.status,
     statusText: response.statusText,
     headers,
-  })
-  SHAPED_BODIES.add(exchange.response)
+    // A socket transport writes it as it comes, not read whole first.
+    body: whole.length === 0 && truncate === undefined ? null : { stream: body, shaped: true },
+  }
 }

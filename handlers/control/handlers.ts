@@ -1,4 +1,5 @@
 import { type HttpHandler, HttpResponse, http, matchRequestUrl } from 'msw'
+import { toResponse } from '../../core/answer.ts'
 import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { InputError, MockStatusError } from '../../core/errors.ts'
 import type { JournalQuery } from '../../core/journal.ts'
@@ -239,7 +240,9 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
         dropped: session.journal.dropped,
         capacity: session.raw.journal.limit,
       })
-      return jsonTextResponse(`{"entries":[${texts.reverse().join(',')}],${rest.slice(1)}`)
+      return toResponse(
+        jsonTextResponse(`{"entries":[${texts.reverse().join(',')}],${rest.slice(1)}`),
+      )
     }),
     ...route('delete', '/journal', (request) => {
       face(request).journal.clear()
@@ -360,5 +363,5 @@ function parseJournalQuery(params: URLSearchParams): JournalQuery {
  * session.
  */
 async function stateResponse(state: MockState): Promise<Response> {
-  return jsonTextResponse(await stateJson(state, pacer()))
+  return toResponse(jsonTextResponse(await stateJson(state, pacer())))
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { Answer } from '../../core/answer.ts'
 import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import type { Caller } from './auth.ts'
@@ -20,11 +21,11 @@ export const answers = (status: number, description: string, schema: z.ZodType) 
 })
 
 /** Brings jobs up to date with the session clock, then runs the operation for its caller. */
-export async function run(ctx: Ctx, handle: (caller: Caller) => Response | Promise<Response>) {
+export async function run(ctx: Ctx, handle: (caller: Caller) => Answer | Promise<Answer>) {
   await advanceJobs(ctx.store, ctx.clock.now())
   return handle(ctx.principal)
 }
 
-export function ok(body: unknown, status = 200): Response {
+export function ok(body: unknown, status = 200): Answer {
   return jsonResponse(body as Record<string, unknown>, { status })
 }

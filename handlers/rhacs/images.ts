@@ -1,5 +1,5 @@
-import { HttpResponse } from 'msw'
 import { z } from 'zod'
+import { answer } from '../../core/answer.ts'
 import { jsonResponse } from '../../core/json-response.ts'
 import type { OperationContext, OperationDocs } from '../../core/vendor.ts'
 import { rhacsOperation } from './auth.ts'
@@ -205,10 +205,10 @@ export const imageOperations = [
       const images = exportImages(view, query)
       // A negative timeout is a deadline already past: the walk fails before its first image.
       if (timeout < 0) throw RhacsError.deadlineExceeded()
-      return new HttpResponse(exportStream(images, view, timeout), {
-        status: 200,
-        headers: { 'Content-Type': 'application/json' },
-      })
+      return answer(
+        { stream: exportStream(images, view, timeout) },
+        { headers: { 'Content-Type': 'application/json' } },
+      )
     },
   }),
   rhacsOperation({

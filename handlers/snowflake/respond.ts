@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { Answer } from '../../core/answer.ts'
 import { MockError } from '../../core/errors.ts'
 import { jsonResponse } from '../../core/json-response.ts'
 import { type MockRequest, parseWith, readJsonBody as readJson } from '../../core/request-input.ts'
@@ -59,7 +60,7 @@ export const RESPOND_ASYNC = {
  * @note result.yaml's fetchResult answers a finished request's own status and body, its errors
  * in common.yaml's `ErrorResponse`; a statement that fails inside Snowflake is its 500.
  */
-export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Response> {
+export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Answer> {
   if (!wantsAsync(ctx.request)) {
     const outcome = await run()
     return jsonResponse(outcome.body as object, { status: outcome.status })
@@ -82,7 +83,7 @@ export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Res
 }
 
 /** The contract's 202 `SuccessAcceptedResponse`, with `Location` to poll. */
-export function accepted(handle: string): Response {
+export function accepted(handle: string): Answer {
   return jsonResponse(
     { code: SNOWFLAKE_CODES.asyncInProgress, message: IN_PROGRESS, resultHandler: handle },
     { status: 202, headers: { Location: `/api/v2/results/${handle}` } },
