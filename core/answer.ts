@@ -163,9 +163,9 @@ const RAW_ANSWERS = new WeakMap<Response, Uint8Array>()
 const SHAPED_BODIES = new WeakSet<Response>()
 
 /**
- * The answer as a Fetch `Response`, for msw: a dropped connection is `Response.error()`; a status
- * with its standard reason phrase is msw's `HttpResponse`, as the pipeline built answers before
- * it built plain data. What the answer knows of its body stays known: {@link knownBodyOf},
+ * The answer as a Fetch `Response`, for msw: a dropped connection is `Response.error()`; an answer
+ * with the status's standard reason phrase is msw's `HttpResponse` (which names it). What the
+ * answer knows of its body stays known: {@link knownBodyOf},
  * {@link rawAnswerOf} and {@link isShaped} read it back.
  */
 export function toResponse(answer: Answer): Response {

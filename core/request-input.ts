@@ -26,7 +26,9 @@ export interface RequestHeaders {
  * core/body.ts) or a `node:http` request in the standalone server (server/express-adapter.ts).
  * @note Not the Fetch `Request` itself: building one per request (its `Headers`, its
  * `AbortController`, a web stream for the body) cost the standalone server more than routing,
- * faults and the journal together. Only what the mock reads is here.
+ * faults and the journal together. Only what the mock reads is here. `aborted` stands beside
+ * `signal` because every operation checks whether its client is gone (see `abandon`), while only
+ * a wait needs a signal to listen to: the check must not create one.
  */
 export interface MockRequest {
   /** Upper-case, as sent. */
