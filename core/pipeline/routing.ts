@@ -247,6 +247,11 @@ function redirectOf(territory: Territory, url: URL): string | undefined {
 function decodeParams(groups: Record<string, string>): Record<string, string> {
   const params: Record<string, string> = {}
   for (const [name, raw] of Object.entries(groups)) {
+    // Most segments have nothing to decode: skip the try (and decodeURIComponent's copy).
+    if (!raw.includes('%')) {
+      params[name] = raw
+      continue
+    }
     try {
       params[name] = decodeURIComponent(raw)
     } catch {
