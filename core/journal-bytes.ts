@@ -1,3 +1,5 @@
+import { REDACTED } from './redact.ts'
+
 // What a journal entry counts against its journal's byte bounds: about what V8 holds for it, so
 // that a bound in bytes holds whatever paths, queries and bodies callers send.
 
@@ -14,6 +16,20 @@ export function queryBytes(query: Readonly<Record<string, string | string[]>>): 
   }
   return bytes
 }
+
+/**
+ * What headers kept as their names and values in turn count: at least what {@link queryBytes}
+ * gives once they are redacted and cut (a redacted value is at most its scheme, kept from the
+ * value, and `<redacted>`: ten characters more than the value).
+ */
+export function headerBytes(pairs: readonly string[]): number {
+  let bytes = 0
+  for (const text of pairs) bytes += SLOT_BYTES + textBytes(text)
+  return bytes + REDACTION_BYTES * (pairs.length >> 1)
+}
+
+/** The most a redacted value adds to the value it replaces: ` <redacted>` past a scheme. */
+const REDACTION_BYTES = REDACTED.length + 1
 
 /**
  * What a query kept as search text counts: two slots a parameter, as many as it can hold, and its

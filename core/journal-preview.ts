@@ -6,26 +6,28 @@ import { jsonTextOf } from './json-response.ts'
  */
 export const BODY_PREVIEW_CHARS = 2048
 
-/** A response to hand on, and the start of its body for the journal. */
+/** A response to hand on, and its body's text for the journal, which cuts it. */
 export interface ResponsePreview {
   /** The response to return: the same one, or an equal copy when its body had to be read. */
   response: Response
-  /** The body's first {@link BODY_PREVIEW_CHARS} characters; null when it has none. */
+  /**
+   * The body's text: whole, or for a stream its first characters, more than
+   * {@link BODY_PREVIEW_CHARS} when there are more; null when it has none.
+   */
   body: string | null
-  truncated: boolean
 }
 
 /**
- * Reads the start of a response body for the journal without taking it from the client. An
+ * Reads a response body for the journal without taking it from the client. An
  * answer built by `jsonResponse` (every vendor answer but streamed exports) brings its text. Any
  * other JSON body of known length (a proxied answer) is read whole and the response rebuilt
  * around it, the cheapest way. Any other body may be a stream
  * (an NDJSON export of 10,000 images), so only a clone is read, as far as the preview needs.
  */
 export async function previewResponseBody(response: Response): Promise<ResponsePreview> {
-  if (!response.body) return { response, body: null, truncated: false }
+  if (!response.body) return { response, body: null }
   const known = jsonTextOf(response)
-  if (known !== undefined) return { response, ...cut(known) }
+  if (known !== undefined) return { response, body: known }
   // A body of known length (every JSON answer) is read whole and handed on; a streamed one (the
   // RHACS export, served as JSON without a length) must keep streaming, so only its start is read.
   if (
@@ -33,10 +35,10 @@ export async function previewResponseBody(response: Response): Promise<ResponseP
     /^application\/json\b/i.test(response.headers.get('content-type') ?? '')
   ) {
     const text = await response.text()
-    return { response: new Response(text === '' ? null : text, response), ...cut(text) }
+    return { response: new Response(text === '' ? null : text, response), body: text }
   }
   const reader = response.clone().body?.getReader()
-  if (!reader) return { response, body: null, truncated: false }
+  if (!reader) return { response, body: null }
   const decoder = new TextDecoder()
   let text = ''
   let done = false
@@ -47,12 +49,7 @@ export async function previewResponseBody(response: Response): Promise<ResponseP
   }
   // Not awaited: cancelling one branch of a tee settles only once the caller's branch ends too.
   if (!done) reader.cancel().catch(() => {})
-  return { response, ...cut(text) }
-}
-
-function cut(text: string): { body: string | null; truncated: boolean } {
-  if (text === '') return { body: null, truncated: false }
-  return { body: bodyPreview(text), truncated: text.length > BODY_PREVIEW_CHARS }
+  return { response, body: text }
 }
 
 /**

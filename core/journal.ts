@@ -1,88 +1,13 @@
 import { InputError } from './errors.ts'
 import { compileGlob } from './glob.ts'
 import type { JournalBudget } from './journal-budget.ts'
-import {
-  ENTRY_OVERHEAD,
-  queryBytes,
-  searchBytes,
-  textBytes,
-  violationBytes,
-} from './journal-bytes.ts'
+import { ENTRY_OVERHEAD, queryBytes, searchBytes, violationBytes } from './journal-bytes.ts'
+import { type JournalEntry, type JournalRecord, PendingEntry } from './journal-entry.ts'
 import { BODY_PREVIEW_CHARS, journalQuery } from './journal-preview.ts'
+import { SharedTexts } from './journal-texts.ts'
 import { queryRecord } from './pipeline/parse-query.ts'
 
-/**
- * A difference between a proxied exchange and the operation's contract (the mock's own zod
- * schemas): `request` when the caller sent it, `response` when the upstream answered it (drift).
- */
-export interface Violation {
-  where: 'request' | 'response'
-  /** Where in the exchange, e.g. `body[0].name`, `query.createMode`, `status`. */
-  path: string
-  /** Names the operation, the path and what was expected. */
-  message: string
-}
-
-/** One API request as the mock saw it. */
-export interface JournalEntry {
-  id: number
-  /** Session clock time of the request (ISO-8601). */
-  time: string
-  /**
-   * Wall-clock time the request arrived (ISO-8601 with milliseconds): what a client's waits are
-   * measured on, whatever the session clock does.
-   */
-  receivedAt: string
-  session: string
-  operation: string
-  vendor: string
-  method: string
-  path: string
-  query: Record<string, string | string[]>
-  /** The request body as text, cut at {@link BODY_PREVIEW_CHARS}. */
-  requestBody: string | null
-  requestBodyTruncated: boolean
-  /** The response body as text, cut at {@link BODY_PREVIEW_CHARS}; null without a body or answer. */
-  responseBody: string | null
-  responseBodyTruncated: boolean
-  status: number
-  /** `reset`, `timeout`, `garbage`, `empty`: no HTTP answer (status 0); `truncate`: the body was cut. */
-  network: 'reset' | 'timeout' | 'garbage' | 'empty' | 'truncate' | null
-  durationMs: number
-  /**
-   * The request's headers (lower-case names; credentials and signatures replaced by
-   * `<redacted>`, an `Authorization` keeping its scheme), cut as {@link JournalEntry.query} is.
-   */
-  requestHeaders: Record<string, string>
-  /** The answer's headers, the same way; empty when none was sent (dropped, abandoned). */
-  responseHeaders: Record<string, string>
-  requestId: string
-  /** The id of the fault rule that fired, if any. */
-  fault: string | null
-  /** The latency the request got before its answer (fault rules' `delayMs` drawn, `X-Mock-Delay`), ms; absent when none applied. */
-  delayMs?: number
-  /**
-   * Set when an `afterCommit` fault lost the answer of an operation that succeeded: its change is
-   * stored though the client saw a failure (a retry may create a duplicate).
-   */
-  committed?: true
-  /** Set when a `bytesPerSecond` fault sent the answer's body slowly: the rate, bytes a second. */
-  bytesPerSecond?: number
-  /**
-   * Set when an `effect.async: "fail"` fault made the async work this request started (a job, an
-   * async result) end in the vendor's error.
-   */
-  asyncFailed?: true
-  /** Set when the client was gone before the operation started: it did not run, nobody got an answer (`status` 0). */
-  abandoned?: true
-  /** A request no route serves: the nearest operation, as its `X-Mock-Hint` header says. */
-  hint?: string
-  /**
-   * Proxied requests only: contract violations found in the request and the upstream's answer
-   * (a streamed answer adds its own as the stream passes).
-   */
-  violations?: Violation[]
-}
+export type { JournalEntry, Violation } from './journal-entry.ts'
 
 /**
  * Filters for {@link Journal.find}; all optional, all must hold. The library's API narrows
@@ -115,7 +40,8 @@ export const DEFAULT_JOURNAL_BYTES = 32 * 2 ** 20
 
 /** A bounded, per-session request log (ring buffer); reports how many entries it dropped. */
 export class Journal {
-  readonly #entries: Array<JournalEntry | undefined>
+  /** Each slot's entry, or its record until the entry is first read (see {@link add}). */
+  readonly #entries: Array<JournalEntry | PendingEntry | undefined>
   /** Each slot's entry's bytes, counted once when recorded (not again when dropped). */
   readonly #sizes: Uint32Array
   #next = 0
@@ -124,14 +50,12 @@ export class Journal {
   #nextId = 1
   #dropped = 0
   #listeners = new Set<(entry: JournalEntry) => void>()
+  readonly #texts = new SharedTexts()
   /**
-   * The texts of recent entries (paths, bodies), each kept once: a client that polls a list gets
-   * the same answer thousands of times, and a full journal of its entries then holds one copy of
-   * that body instead of 10,000 (about 20 MB).
+   * Each slot's query until the entry is first read (then undefined): its search text, or for a
+   * record with a longer one, the query parsed and cut.
    */
-  readonly #texts = new Map<string, Interned>()
-  /** Each slot's query as search text, until the entry is first read (then undefined). */
-  readonly #searches: Array<string | undefined>
+  readonly #queries: Array<string | JournalEntry['query'] | undefined>
 
   /**
    * @param limit entries kept at most
@@ -147,7 +71,7 @@ export class Journal {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError('journal limit must be a positive integer')
     this.#entries = new Array(limit)
-    this.#searches = new Array(limit)
+    this.#queries = new Array(limit)
     this.#sizes = new Uint32Array(limit)
     this.#budget = budget
     budget?.join(this)
@@ -162,16 +86,17 @@ export class Journal {
   }
 
   /**
-   * Appends an entry, dropping the oldest while over either bound.
+   * Appends an entry already made (the pipeline's requests come through {@link add}), dropping
+   * the oldest while over either bound.
    * @param query the request's query: the URL's `search` text, which for at most
    *   {@link BODY_PREVIEW_CHARS} characters is kept as it is and parsed only when the entry is
    *   first read (most entries never are), or a query already parsed
    */
   record(entry: Omit<JournalEntry, 'id' | 'query'>, query: string | JournalEntry['query']): void {
     const lazy = typeof query === 'string' && query.length <= BODY_PREVIEW_CHARS + 1
-    const path = this.#intern(entry.path)
-    const requestBody = entry.requestBody === null ? null : this.#intern(entry.requestBody)
-    const responseBody = entry.responseBody === null ? null : this.#intern(entry.responseBody)
+    const path = this.#texts.intern(entry.path)
+    const requestBody = entry.requestBody === null ? null : this.#texts.intern(entry.requestBody)
+    const responseBody = entry.responseBody === null ? null : this.#texts.intern(entry.responseBody)
     const full: JournalEntry = {
       id: this.#nextId++,
       ...entry,
@@ -181,8 +106,7 @@ export class Journal {
       requestBody: requestBody?.text ?? null,
       responseBody: responseBody?.text ?? null,
     }
-    if (this.#size === this.limit) this.#dropOldest()
-    const search = lazy ? this.#intern(query).text : undefined
+    const search = lazy ? this.#texts.intern(query).text : undefined
     const bytes =
       ENTRY_OVERHEAD +
       path.bytes +
@@ -192,8 +116,30 @@ export class Journal {
       queryBytes(full.requestHeaders) +
       queryBytes(full.responseHeaders) +
       violationBytes(full.violations)
-    this.#entries[this.#next] = full
-    this.#searches[this.#next] = search
+    this.#append(full, search, bytes)
+  }
+
+  /**
+   * Appends a request as the pipeline saw it, dropping the oldest entries while over either
+   * bound: its texts are cut and shared now, its entry made when first read.
+   */
+  add(record: JournalRecord): void {
+    const lazy = record.search.length <= BODY_PREVIEW_CHARS + 1
+    const query = lazy ? this.#texts.intern(record.search).text : parsedQuery(record.search)
+    const pending = new PendingEntry(this.#nextId++, record, this.#texts)
+    const queryCost = typeof query === 'string' ? searchBytes(query) : queryBytes(query)
+    this.#append(pending, query, pending.bytes + queryCost)
+  }
+
+  /** Puts an entry (or record) in the next slot with its query and byte count. */
+  #append(
+    held: JournalEntry | PendingEntry,
+    query: string | JournalEntry['query'] | undefined,
+    bytes: number,
+  ): void {
+    if (this.#size === this.limit) this.#dropOldest()
+    this.#entries[this.#next] = held
+    this.#queries[this.#next] = query
     this.#sizes[this.#next] = bytes
     this.#next = (this.#next + 1) % this.limit
     this.#size++
@@ -205,27 +151,20 @@ export class Journal {
     for (const listener of this.#listeners) listener(read)
   }
 
-  /** The entry in a slot, its query parsed now if it was kept as search text. */
+  /** The entry in a slot, made now from its record, or its query parsed now, if not yet read. */
   #read(slot: number): JournalEntry | undefined {
-    const entry = this.#entries[slot]
-    const search = this.#searches[slot]
-    if (entry && search !== undefined) {
-      entry.query = parsedQuery(search)
-      this.#searches[slot] = undefined
+    const held = this.#entries[slot]
+    const query = this.#queries[slot]
+    if (held === undefined || query === undefined) return held as JournalEntry | undefined
+    const parsed = typeof query === 'string' ? parsedQuery(query) : query
+    this.#queries[slot] = undefined
+    if (!(held instanceof PendingEntry)) {
+      held.query = parsed
+      return held
     }
+    const entry = held.entry(parsed)
+    this.#entries[slot] = entry
     return entry
-  }
-
-  /** The kept copy of an equal text and its bytes (kept from now on, the oldest kept forgotten). */
-  #intern(text: string): Interned {
-    const known = this.#texts.get(text)
-    if (known !== undefined) return known
-    const interned = { text, bytes: textBytes(text) }
-    this.#texts.set(text, interned)
-    // A Map iterates in insertion order: its first key is the oldest.
-    if (this.#texts.size > INTERNED_TEXTS)
-      this.#texts.delete(this.#texts.keys().next().value as string)
-    return interned
   }
 
   #oldest(): number {
@@ -243,7 +182,7 @@ export class Journal {
     this.#adjust(-(this.#sizes[at] as number))
     this.#sizes[at] = 0
     this.#entries[at] = undefined
-    this.#searches[at] = undefined
+    this.#queries[at] = undefined
     this.#size--
     this.#dropped++
   }
@@ -342,7 +281,7 @@ export class Journal {
 
   clear(): void {
     this.#entries.fill(undefined)
-    this.#searches.fill(undefined)
+    this.#queries.fill(undefined)
     this.#sizes.fill(0)
     this.#next = 0
     this.#size = 0
@@ -362,12 +301,3 @@ export class Journal {
 function parsedQuery(query: string | JournalEntry['query']): JournalEntry['query'] {
   return journalQuery(typeof query === 'string' ? queryRecord(new URLSearchParams(query)) : query)
 }
-
-/** A text a journal keeps once, and the bytes it counts for it. */
-interface Interned {
-  text: string
-  bytes: number
-}
-
-/** Distinct texts a journal remembers for sharing: at most this many previews (512 KB). */
-const INTERNED_TEXTS = 256

@@ -38,10 +38,13 @@ export function redact(value: unknown, key?: string, secrets: Iterable<string> =
  * Headers as the journal keeps them: lower-case names, credentials redacted by {@link redact}.
  * An `Authorization` value keeps its scheme (`Bearer`, `Basic`, SWR's `SDK-HMAC-SHA256`), so a
  * reader still sees how the caller authenticated; its credential, access key and signature go.
+ * @param pairs names and values in turn, as `Headers` iterates them (a name met again wins)
  */
-export function redactHeaders(headers: Iterable<[string, string]>): Record<string, string> {
+export function redactHeaders(pairs: readonly string[]): Record<string, string> {
   const kept: Record<string, string> = {}
-  for (const [name, value] of headers) {
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const name = pairs[i] as string
+    const value = pairs[i + 1] as string
     const scheme = /^(authorization|proxy-authorization)$/.test(name)
       ? /^([\w-]+)\s+\S/.exec(value)?.[1]
       : undefined
