@@ -45,6 +45,53 @@ const lean = {
           exports[name] = (...options) => require('body-parser')[name](...options)
         }`,
     }))
+    // mime-types builds its extension tables from mime-db (a 200 KB JSON) when loaded, a tenth of
+    // start-up; Express and its helpers call it only when a route sets a content type by name or
+    // serves a file, never for the mock's answers. The stand-in loads it at its first use.
+    b.onResolve({ filter: /^mime-types$/ }, (args) =>
+      args.namespace === 'lazy-mime-types'
+        ? undefined
+        : { path: args.importer, namespace: 'lazy-mime-types' },
+    )
+    b.onLoad({ filter: /.*/, namespace: 'lazy-mime-types' }, (args) => ({
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+      contents: `
+        let loaded
+        const real = () => (loaded ??= require('mime-types'))
+        module.exports = new Proxy({}, {
+          get: (_, key) => real()[key],
+          has: (_, key) => key in real(),
+          ownKeys: () => Reflect.ownKeys(real()),
+          getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(real(), key)
+            return descriptor && { ...descriptor, configurable: true }
+          },
+        })`,
+    }))
+    // msw reads its cookie store (tough-cookie, and the public-suffix list of tldts it loads:
+    // about a sixth of start-up) for every request. Until a cookie is set there, and with no
+    // cookies msw saved in a Web Storage, the store holds none and every lookup finds none, which
+    // the stand-in answers without loading it. The server sets none (getResponse() stores no
+    // answer's cookies), so it never loads; anything that does set one gets the real store.
+    b.onResolve({ filter: /[\\/]cookieStore\.mjs$/ }, (args) =>
+      args.namespace !== 'lazy-cookie-store' && args.importer.includes(`${path.sep}msw${path.sep}`)
+        ? { path: path.join(args.resolveDir, args.path), namespace: 'lazy-cookie-store' }
+        : undefined,
+    )
+    b.onLoad({ filter: /.*/, namespace: 'lazy-cookie-store' }, (args) => ({
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+      contents: `
+        let loaded
+        const real = () => (loaded ??= require(${JSON.stringify(args.path)}).cookieStore)
+        const saved = () =>
+          typeof localStorage !== 'undefined' && typeof localStorage.getItem === 'function'
+        export const cookieStore = {
+          getCookies: (url) => (loaded || saved() ? real().getCookies(url) : []),
+          setCookie: (name, url) => real().setCookie(name, url),
+        }`,
+    }))
     // iconv-lite (about 540 KB of code pages) is there for Express's body parsers, which the
     // server never mounts (the msw adapter reads bodies itself). The stand-in decodes through
     // Node's TextDecoder, so a parser mounted later would still work for the usual charsets.

@@ -3,12 +3,13 @@
 // skips compiling its 1.7 MB of JavaScript (a quarter of start-up). Node 22 offers this for any
 // module (module.enableCompileCache); Node 20, which this package supports, does not.
 //
-// The cache is written beside the bundle once the server has started, one file per V8 version and
-// flag set (V8 refuses a cache made under other flags). V8 itself checks a cache only against its
+// The cache is written beside the bundle once the server has started (and again once it has
+// answered, see main), one file per V8 version and flag set (V8 refuses a cache made under other flags). V8 itself checks a cache only against its
 // source's length and does not checksum it: a cache for another bundle of the same length runs
 // that bundle's code, and a flipped byte crashes the process. So each file starts with a header of
 // our own, the CRC-32 of the bundle it was made from and of the cache itself, and is used only
 // when both match. Where the folder is read-only the server simply starts without a cache.
+import diagnostics from 'node:diagnostics_channel'
 import {
   readdirSync,
   readFileSync,
@@ -169,14 +170,40 @@ function alive(pid) {
 }
 
 /**
- * Runs the CLI (see server.ts). Once it has started, saves the code cache if there was none
- * (it then holds the functions start-up compiled too), and sizes the heap for serving.
+ * Runs the CLI (see server.ts). Once it has started, saves the code cache if there was none or
+ * V8 refused it (it then holds the functions start-up compiled too, and after the first answer
+ * those of answering), and sizes the heap for serving.
  */
 export async function main() {
   await module.exports.main()
-  if (!cachedData || script.cachedDataRejected) writeCache()
+  const fresh = !cachedData || script.cachedDataRejected
+  if (fresh) writeCache()
   // Whether or not this start wrote one: a killed writer's leftovers go at the next start.
   pruneCaches()
+  if (!fresh) {
+    sizeHeapForServing()
+    return
+  }
+  // Answering the first request compiles a good part of the bundle again (routing, the pipeline,
+  // the answer's serializer): a third of start-up to first answer. So a start that made the cache
+  // makes it again once it has answered, with those functions in it. A little later, not at once:
+  // a client that stops the server as soon as it has its answer (a test) leaves no cache half
+  // written. The heap is sized after that, since a cache made under other flags is refused.
+  const channel = 'http.server.response.finish'
+  const answered = () => {
+    diagnostics.unsubscribe(channel, answered)
+    setTimeout(() => {
+      writeCache()
+      sizeHeapForServing()
+    }, RECACHE_DELAY_MS)
+  }
+  diagnostics.subscribe(channel, answered)
+}
+
+/** How long after its first answer a start that made the code cache makes it again, in ms. */
+const RECACHE_DELAY_MS = 250
+
+function sizeHeapForServing() {
   // Under load V8 grows the old generation to about four times what is live, and keeps it until
   // its memory reducer runs 20-30 s after the load stops: 290 MB resident after two 5 s rounds of
   // 10 connections, for 40 MB live. Growing it 30 % at a time roughly halves that
