@@ -8,6 +8,9 @@ import { isIPv6 } from 'node:net'
  */
 export function listenUrl(host: string, port: number): string {
   if (host === '0.0.0.0') return `http://127.0.0.1:${port}`
-  if (isIPv6(host)) return `http://[${/^[0:]+$/.test(host) ? '::1' : host}]:${port}`
+  // The colon first (only an IPv6 address has one): Node's IPv6 pattern takes milliseconds to
+  // compile at its first use, a share of start-up.
+  if (host.includes(':') && isIPv6(host))
+    return `http://[${/^[0:]+$/.test(host) ? '::1' : host}]:${port}`
   return `http://${host}:${port}`
 }
