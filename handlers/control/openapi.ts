@@ -9,10 +9,11 @@ const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
   'application/json': { schema: jsonSchema(schema, io) },
 })
 const errorBody = z.object({ error: z.object({ status: z.number().int(), message: z.string() }) })
-const badRequest = {
+// A function, as everything here that converts a schema: the document is built on first request.
+const badRequest = () => ({
   description: 'The input is invalid; the message says what is wrong',
   content: json(errorBody),
-}
+})
 const noContent = { description: 'Done' }
 const sessionHeader = {
   name: 'X-Mock-Session',
@@ -261,7 +262,7 @@ export const controlPaths = (): PathsObject =>
                 z.object({ session: z.string(), scenario: z.string(), seed: z.number().int() }),
               ),
             },
-            400: badRequest,
+            400: badRequest(),
           },
         },
       ),
@@ -291,7 +292,7 @@ export const controlPaths = (): PathsObject =>
         parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           204: noContent,
-          400: badRequest,
+          400: badRequest(),
           404: { description: 'No such session', content: json(errorBody) },
         },
       }),
@@ -311,7 +312,7 @@ export const controlPaths = (): PathsObject =>
         },
         responses: {
           201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule) })) },
-          400: badRequest,
+          400: badRequest(),
         },
       }),
       delete: op('Remove every rule', {
@@ -359,7 +360,7 @@ export const controlPaths = (): PathsObject =>
               }),
             ),
           },
-          400: badRequest,
+          400: badRequest(),
         },
       }),
       delete: op('Clear the journal', {
@@ -390,7 +391,7 @@ export const controlPaths = (): PathsObject =>
           ],
           responses: {
             200: { description: 'OK', content: json(z.object({ chains: z.array(retryChain) })) },
-            400: badRequest,
+            400: badRequest(),
           },
         },
       ),
@@ -452,7 +453,7 @@ export const controlPaths = (): PathsObject =>
             description: 'Imported',
             content: { 'application/json': { schema: { type: 'object' } } },
           },
-          400: badRequest,
+          400: badRequest(),
         },
       }),
     },
@@ -466,7 +467,7 @@ export const controlPaths = (): PathsObject =>
         requestBody: { required: true, content: json(clockSchema, 'input') },
         responses: {
           200: { description: 'The new time', content: json(clockBody) },
-          400: badRequest,
+          400: badRequest(),
         },
       }),
     },
