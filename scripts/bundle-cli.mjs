@@ -45,20 +45,22 @@ const lean = {
           exports[name] = (...options) => require('body-parser')[name](...options)
         }`,
     }))
-    // mime-types builds its extension tables from mime-db (a 200 KB JSON) when loaded, a tenth of
-    // start-up; Express and its helpers call it only when a route sets a content type by name or
-    // serves a file, never for the mock's answers. The stand-in loads it at its first use.
-    b.onResolve({ filter: /^mime-types$/ }, (args) =>
-      args.namespace === 'lazy-mime-types'
+    // Modules Express loads for what the server never does at start-up, each loaded at its first
+    // use instead: mime-types builds its extension tables from mime-db (a 200 KB JSON) when
+    // loaded, a tenth of start-up, and is called only to set a content type by name or serve a
+    // file; qs (with side-channel and its intrinsics) parses only "extended" query strings.
+    // Their importers read them when called, never while loading.
+    b.onResolve({ filter: /^(mime-types|qs)$/ }, (args) =>
+      args.namespace === 'lazy-module'
         ? undefined
-        : { path: args.importer, namespace: 'lazy-mime-types' },
+        : { path: args.importer, namespace: 'lazy-module', pluginData: args.path },
     )
-    b.onLoad({ filter: /.*/, namespace: 'lazy-mime-types' }, (args) => ({
+    b.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
       loader: 'js',
       resolveDir: path.dirname(args.path),
       contents: `
         let loaded
-        const real = () => (loaded ??= require('mime-types'))
+        const real = () => (loaded ??= require(${JSON.stringify(args.pluginData)}))
         module.exports = new Proxy({}, {
           get: (_, key) => real()[key],
           has: (_, key) => key in real(),
