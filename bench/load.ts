@@ -56,6 +56,20 @@ export async function startTarget(kind: string, fixture: string): Promise<Target
   )
 }
 
+/**
+ * Starts the bundled server as users run it (`node dist/cli.mjs`, with the launcher's heap sizing
+ * and code cache) on the server CPU, serving `scenarioFile` (a state document, as
+ * `GET /__mock/state` writes it), and waits for its port.
+ */
+export function startCliTarget(scenarioFile: string): Promise<Target> {
+  return startProcess(
+    process.execPath,
+    [path.join(HERE, '..', 'dist', 'cli.mjs'), '--port', '0', '--scenario', scenarioFile],
+    /listening on http:\/\/127\.0\.0\.1:(\d+)/,
+    { pinned: true },
+  )
+}
+
 /** Spawns a server (on the server CPU if `pinned`) and resolves once its output names the port. */
 export function startProcess(
   command: string,

@@ -22,6 +22,7 @@ import {
   type LoadRequest,
   measureInterleaved,
   PINNING,
+  startCliTarget,
   startListening,
   startTarget,
   type Target,
@@ -167,7 +168,7 @@ if (wanted('peers')) {
     '',
     '## Against other mock servers',
     '',
-    `The same requests, with a bearer token, in the same rounds as the mock and a bare \`node:http\` server sending the same bytes (the limit). The peers serve the mock's answers as static bytes, their best case; the mock serves them from its model with auth, sessions, faults and the journal on. Each peer runs as its users run it at its best: WireMock (standalone jar, Java ${javaVersion()}) with no request journal or request logging, after ${fmt(JVM_WARMUP_SECONDS)} s of warm-up load per request kind (for its JIT); Mockoon CLI with templating off and logging to stdout only; Prism in static mode with \`-v silent\` (no per-request logging), checking each request against the official Snowflake spec as it always does. Before it is measured, each peer must answer every request with the mock's status and JSON, and a request without the token with a 4xx. "mock / peer" above 1 means the mock answers more requests per second.`,
+    `The same requests, with a bearer token, in the same rounds as the mock and a bare \`node:http\` server sending the same bytes (the limit). The peers serve the mock's answers as static bytes, their best case; the mock (the bundled server as users run it, \`node dist/cli.mjs --scenario FILE\` with the fixture's records in FILE) serves them from its model with auth, sessions, one inactive fault rule and the journal on. Each peer runs as its users run it at its best: WireMock (standalone jar, Java ${javaVersion()}) with no request journal or request logging, after ${fmt(JVM_WARMUP_SECONDS)} s of warm-up load per request kind (for its JIT); Mockoon CLI with templating off and logging to stdout only; Prism in static mode with \`-v silent\` (no per-request logging), checking each request against the official Snowflake spec as it always does. Before it is measured, each peer must answer every request with the mock's status and JSON, and a request without the token with a 4xx. "mock / peer" above 1 means the mock answers more requests per second.`,
     '',
     `Targets: the mock's req/s at least ${Object.entries(PEER_TARGETS)
       .map(
@@ -187,8 +188,12 @@ if (wanted('peers')) {
         await warmUp(started.wiremock.port, FIXTURES[name]!, JVM_WARMUP_SECONDS)
     for (const name of workloads) {
       const fixture = FIXTURES[name]!
+      // The mock as users run it: the bundled server, serving the fixture's data from a file.
+      const prepared = await prepareMock(fixture)
+      const scenarioFile = path.join(dir, `${name}.json`)
+      writeFileSync(scenarioFile, JSON.stringify(await prepared.exportState()))
       const own = {
-        mock: await startTarget('mock', name),
+        mock: await startCliTarget(scenarioFile),
         'bare-http': await startTarget('bare-http', name),
       }
       const figures = await measureInterleaved({ ...own, ...started }, fixture, ROUNDS, SECONDS, {
