@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { jsonResponse } from '../../core/json-response.ts'
 import { snowflakeOperation } from './auth.ts'
 import { SnowflakeError } from './errors.ts'
-import { displayIdentifier, resolveIdentifier } from './identifiers.ts'
+import { resolveIdentifier } from './identifiers.ts'
 import {
   createImageRepository,
   deleteImageRepository,
@@ -20,7 +20,6 @@ import { snowflakeQuery } from './query.ts'
 import {
   acceptedResponseSchema,
   createImageRepositoryBodySchema,
-  type ImageRepository,
   imageRepositorySchema,
   imageWireSchema,
   tagAssignmentInputSchema,
@@ -33,6 +32,7 @@ import {
   answer,
   type Ctx,
   ok,
+  okJson,
   parseBody,
   pathIdentifier,
   RESPOND_ASYNC,
@@ -63,7 +63,8 @@ export const imageRepositoryOperations = [
     handle: (ctx) =>
       answer(ctx, async () => {
         const { like } = ctx.query
-        return ok(listImageRepositories(ctx.store, schemaRef(ctx), like).map(serializeRepository))
+        const repositories = listImageRepositories(ctx.store, schemaRef(ctx), like)
+        return okJson(ctx.store.repositoryJson.array(repositories))
       }),
   }),
   snowflakeOperation({
@@ -105,9 +106,10 @@ export const imageRepositoryOperations = [
     statuses: READ_STATUSES,
     asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
-      answer(ctx, async () =>
-        ok(serializeRepository(fetchImageRepository(ctx.store, schemaRef(ctx), repoName(ctx)))),
-      ),
+      answer(ctx, async () => {
+        const repository = fetchImageRepository(ctx.store, schemaRef(ctx), repoName(ctx))
+        return okJson(ctx.store.repositoryJson.of(repository))
+      }),
   }),
   snowflakeOperation({
     id: 'deleteImageRepository',
@@ -144,17 +146,10 @@ export const imageRepositoryOperations = [
     statuses: READ_STATUSES,
     asyncWork: RESPOND_ASYNC,
     handle: (ctx) =>
-      answer(ctx, async () =>
-        ok(
-          listImagesInRepository(ctx.store, schemaRef(ctx), repoName(ctx)).map((image) => ({
-            created_on: image.created_on,
-            image_name: image.image_name,
-            tags: image.tags,
-            digest: image.digest,
-            image_path: image.image_path,
-          })),
-        ),
-      ),
+      answer(ctx, async () => {
+        const images = listImagesInRepository(ctx.store, schemaRef(ctx), repoName(ctx))
+        return okJson(ctx.store.imageJson.array(images))
+      }),
   }),
   snowflakeOperation({
     id: 'setTags',
@@ -222,7 +217,8 @@ export const imageRepositoryOperations = [
     handle: (ctx) =>
       answer(ctx, async () => {
         ctx.query
-        return ok(getTags(ctx.store, schemaRef(ctx), repoName(ctx)))
+        const tags = getTags(ctx.store, schemaRef(ctx), repoName(ctx))
+        return okJson(ctx.store.tagAssignmentJson.array(tags))
       }),
   }),
   snowflakeOperation({
@@ -283,20 +279,4 @@ function parseTagList(
       tag_value: 'tag_value' in tag ? tag.tag_value : undefined,
     }
   })
-}
-
-/**
- * @note Names go out as they would have to be written back: bare when upper case and plain,
- * double-quoted otherwise, so a name from a list can be used as a path parameter unchanged.
- */
-function serializeRepository(repository: ImageRepository): ImageRepository {
-  return {
-    name: displayIdentifier(repository.name),
-    database_name: displayIdentifier(repository.database_name),
-    schema_name: displayIdentifier(repository.schema_name),
-    created_on: repository.created_on,
-    repository_url: repository.repository_url,
-    owner: repository.owner,
-    owner_role_type: repository.owner_role_type,
-  }
 }

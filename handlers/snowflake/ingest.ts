@@ -28,7 +28,7 @@ async function ensureSchema(store: SnowflakeStore, database: string, schema: str
   await createSchema(store, database, schema, { name: schema }, undefined, 'ifNotExists', clock)
 }
 
-/** The inverse of `serializeRepository`: names back to their resolved (stored) form. */
+/** The inverse of `repositoryWire` (records.ts): names back to their resolved (stored) form. */
 function repositoryRecord(wire: ImageRepository): ImageRepository {
   return {
     name: resolveIdentifier(wire.name),

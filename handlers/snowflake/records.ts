@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_EPOCH } from '../../core/clock.ts'
+import { displayIdentifier } from './identifiers.ts'
 
 /** An account the scenario defines: it shapes `repository_url` hosts. */
 export const accountSchema = z.object({
@@ -334,6 +335,48 @@ export const tagAssignmentWireSchema = z.object({
   tag_value: z.string(),
   level: z.string(),
 })
+
+/**
+ * A repository as listImageRepositories and fetchImageRepository return it (contract
+ * `ImageRepository`).
+ * @note Names go out as they would have to be written back: bare when upper case and plain,
+ * double-quoted otherwise, so a name from a list can be used as a path parameter unchanged.
+ */
+export function repositoryWire(repository: ImageRepository): ImageRepository {
+  return {
+    name: displayIdentifier(repository.name),
+    database_name: displayIdentifier(repository.database_name),
+    schema_name: displayIdentifier(repository.schema_name),
+    created_on: repository.created_on,
+    repository_url: repository.repository_url,
+    owner: repository.owner,
+    owner_role_type: repository.owner_role_type,
+  }
+}
+
+/** An image as listImagesInRepository returns it (contract `Image`). */
+export function imageWire(image: Image): z.infer<typeof imageWireSchema> {
+  return {
+    created_on: image.created_on,
+    image_name: image.image_name,
+    tags: image.tags,
+    digest: image.digest,
+    image_path: image.image_path,
+  }
+}
+
+/** A tag set on a repository as getTags returns it (contract `TagAssignment`, at its level). */
+export function tagAssignmentWire(
+  tag: TagAssignmentRecord,
+): z.infer<typeof tagAssignmentWireSchema> {
+  return {
+    tag_database: tag.tag_database,
+    tag_schema: tag.tag_schema,
+    tag_name: tag.tag_name,
+    tag_value: tag.tag_value,
+    level: 'IMAGE REPOSITORY',
+  }
+}
 
 /** Contract `SuccessResponse`. */
 export const successResponseSchema = z.object({ status: z.string() })

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { Answer } from '../../core/answer.ts'
 import { MockError } from '../../core/errors.ts'
-import { jsonResponse } from '../../core/json-response.ts'
+import { jsonResponse, jsonTextResponse } from '../../core/json-response.ts'
 import { type MockRequest, parseWith, readJsonBody as readJson } from '../../core/request-input.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import { invalidSnowflakeBody, SNOWFLAKE_CODES, SnowflakeError } from './errors.ts'
@@ -37,14 +37,19 @@ export const success = (description: string, schema: z.ZodType = successResponse
 const IN_PROGRESS =
   'Request execution in progress. Use the provided location header or result handler ID to perform query monitoring and management.'
 
-/** A finished operation: status and JSON body. */
-export interface Outcome {
-  status: number
-  body: unknown
-}
+/** A finished operation: status and JSON body, as a value or as JSON text already serialized. */
+export type Outcome = { status: number; body: unknown } | { status: number; json: string }
 
 /** A 200 with `body`. */
 export const ok = (body: unknown): Outcome => ({ status: 200, body })
+
+/** A 200 whose body is this JSON text (an answer joined from records' cached JSON). */
+export const okJson = (json: string): Outcome => ({ status: 200, json })
+
+/** The JSON text of an outcome's body. */
+function outcomeJson(outcome: Outcome): string {
+  return 'json' in outcome ? outcome.json : JSON.stringify(outcome.body)
+}
 
 /** The async work of every operation but fetchResult: a `Prefer: respond-async` result. */
 export const RESPOND_ASYNC = {
@@ -63,7 +68,9 @@ export const RESPOND_ASYNC = {
 export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Answer> {
   if (!wantsAsync(ctx.request)) {
     const outcome = await run()
-    return jsonResponse(outcome.body as object, { status: outcome.status })
+    return 'json' in outcome
+      ? jsonTextResponse(outcome.json, { status: outcome.status })
+      : jsonResponse(outcome.body as object, { status: outcome.status })
   }
   let outcome: Outcome
   try {
@@ -79,7 +86,8 @@ export async function answer(ctx: Ctx, run: () => Promise<Outcome>): Promise<Ans
     const rendered = ctx.renderError(error)
     outcome = { status: rendered.status, body: rendered.body }
   }
-  return accepted(await storeAsyncResult(ctx.store, outcome, ctx.clock, ctx.random))
+  const result = { status: outcome.status, json: outcomeJson(outcome) }
+  return accepted(await storeAsyncResult(ctx.store, result, ctx.clock, ctx.random))
 }
 
 /** The contract's 202 `SuccessAcceptedResponse`, with `Location` to poll. */

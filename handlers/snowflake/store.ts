@@ -1,5 +1,6 @@
 import { Collection } from '@msw/data'
 import { indexBy } from '../../core/record-index.ts'
+import { RecordJson } from '../../core/record-json.ts'
 import {
   type AsyncSettings,
   accountSchema,
@@ -9,13 +10,19 @@ import {
   droppedContainerSchema,
   imageRepositorySchema,
   imageSchema,
+  imageWire,
+  repositoryWire,
   schemaSchema,
   tagAssignmentRecordSchema,
+  tagAssignmentWire,
   tagDefinitionSchema,
   tokenSchema,
 } from './records.ts'
 
-/** One session's Snowflake account: collections, plus hash indexes so lookups never scan. */
+/**
+ * One session's Snowflake account: collections, plus hash indexes so lookups never scan and the
+ * JSON of each stored record's wire shape, built once per record (core/record-json.ts).
+ */
 export function createSnowflakeStore() {
   const collections = {
     accounts: new Collection({ schema: accountSchema }),
@@ -60,6 +67,9 @@ export function createSnowflakeStore() {
     ),
     tokenByValue: indexBy(collections.tokens, (t) => t.token),
     resultByHandle: indexBy(collections.results, (r) => r.handle),
+    repositoryJson: new RecordJson(repositoryWire),
+    imageJson: new RecordJson(imageWire),
+    tagAssignmentJson: new RecordJson(tagAssignmentWire),
   }
 }
 

@@ -226,22 +226,14 @@ export function unsetTags(
   return 'Statement executed successfully.'
 }
 
-/** Tags set on a repository, as `TagAssignment`s with their level. */
+/** Tags set on a repository, in the order they were set. */
 export function getTags(
   store: SnowflakeStore,
   ref: SchemaRef,
   name: string,
-): Array<Record<string, string>> {
+): TagAssignmentRecord[] {
   fetchImageRepository(store, ref, name)
-  return store.tagsByRepository
-    .all(key(ref.database, ref.schema, name))
-    .map((t: TagAssignmentRecord) => ({
-      tag_database: t.tag_database,
-      tag_schema: t.tag_schema,
-      tag_name: t.tag_name,
-      tag_value: t.tag_value,
-      level: 'IMAGE REPOSITORY',
-    }))
+  return store.tagsByRepository.all(key(ref.database, ref.schema, name))
 }
 
 /**
@@ -249,7 +241,7 @@ export function getTags(
  */
 export async function storeAsyncResult(
   store: SnowflakeStore,
-  outcome: { status: number; body: unknown },
+  outcome: { status: number; json: string },
   clock: Clock,
   random: Random,
 ): Promise<string> {
@@ -258,7 +250,7 @@ export async function storeAsyncResult(
     handle,
     readyAt: instantAfter(clock.now(), asyncSettings(store).ready_ms),
     status: outcome.status,
-    body: JSON.stringify(outcome.body),
+    body: outcome.json,
     polls: 0,
   })
   return handle
