@@ -121,39 +121,58 @@ export function fieldMatchers(
 /**
  * A request's header, query and body fields as {@link MatchText}s, each read (and a body field
  * serialised) at most once per request however many rules ask, so checking every rule costs
- * O(rules × {@link MAX_MATCH_TEXT}) beyond one pass over the request.
+ * O(rules × {@link MAX_MATCH_TEXT}) beyond one pass over the request. Nothing is read, and no
+ * lookup built, until a rule asks: most requests meet no rule that matches on fields.
  */
-export interface RequestFields {
-  header(name: string): MatchText | null
-  query(name: string): MatchText | null
-  body(name: string): MatchText | null
-}
+export class RequestFields {
+  #headers: Map<string, MatchText | null> | undefined
+  #query: Map<string, MatchText | null> | undefined
+  #body: Map<string, MatchText | null> | undefined
+  /** The parsed body: not yet read while `#parsed` is false. */
+  #object: Record<string, unknown> | undefined
+  #parsed = false
 
-/** The {@link RequestFields} of a request, read lazily and cached. */
-export function requestFields(request: FaultRequest): RequestFields {
-  const cached = (read: (name: string) => MatchText | null) => {
-    const seen = new Map<string, MatchText | null>()
-    return (name: string) => {
-      if (seen.has(name)) return seen.get(name) ?? null
-      const value = read(name)
-      seen.set(name, value)
-      return value
+  constructor(private readonly request: FaultRequest) {}
+
+  header(name: string): MatchText | null {
+    this.#headers ??= new Map()
+    let value = this.#headers.get(name)
+    if (value === undefined) {
+      value = capText(this.request.headers?.get(name) ?? null)
+      this.#headers.set(name, value)
     }
+    return value
   }
-  let body: Record<string, unknown> | undefined
-  let parsed = false
-  return {
-    header: cached((name) => capText(request.headers?.get(name) ?? null)),
-    query: cached((name) => capText(request.query?.get(name) ?? null)),
-    body: cached((name) => {
-      if (!parsed) {
-        body = request.body?.()
-        parsed = true
-      }
-      if (!body || !Object.hasOwn(body, name)) return null
-      const value = body[name]
-      return typeof value === 'string' ? capText(value) : jsonPrefix(value, MAX_MATCH_TEXT)
-    }),
+
+  query(name: string): MatchText | null {
+    this.#query ??= new Map()
+    let value = this.#query.get(name)
+    if (value === undefined) {
+      value = capText(this.request.query?.get(name) ?? null)
+      this.#query.set(name, value)
+    }
+    return value
+  }
+
+  body(name: string): MatchText | null {
+    this.#body ??= new Map()
+    let value = this.#body.get(name)
+    if (value === undefined) {
+      value = this.#bodyField(name)
+      this.#body.set(name, value)
+    }
+    return value
+  }
+
+  #bodyField(name: string): MatchText | null {
+    if (!this.#parsed) {
+      this.#object = this.request.body?.()
+      this.#parsed = true
+    }
+    const body = this.#object
+    if (!body || !Object.hasOwn(body, name)) return null
+    const value = body[name]
+    return typeof value === 'string' ? capText(value) : jsonPrefix(value, MAX_MATCH_TEXT)
   }
 }
 
@@ -166,17 +185,24 @@ function capText(text: string | null): MatchText | null {
 
 /** Whether the request's headers, query and body fields fit the rule's globs (all must). */
 export function fieldsMatch(active: RuleFields, fields: RequestFields): boolean {
-  const fits = (matchers: FieldMatchers | undefined, read: (name: string) => MatchText | null) =>
-    !matchers ||
-    matchers.every(([name, glob]) => {
-      const value = read(name)
-      return value !== null && glob.test(value)
-    })
   return (
-    fits(active.headers, fields.header) &&
-    fits(active.query, fields.query) &&
-    fits(active.body, fields.body)
+    fits(active.headers, fields, 'header') &&
+    fits(active.query, fields, 'query') &&
+    fits(active.body, fields, 'body')
   )
+}
+
+function fits(
+  matchers: FieldMatchers | undefined,
+  fields: RequestFields,
+  kind: 'header' | 'query' | 'body',
+): boolean {
+  if (!matchers) return true
+  for (const [name, glob] of matchers) {
+    const value = fields[kind](name)
+    if (value === null || !glob.test(value)) return false
+  }
+  return true
 }
 
 type Frame = { close: string; items: unknown[]; keys?: string[]; at: number }

@@ -8,7 +8,7 @@ import {
   fitsOperation,
   type OperationFacts,
   quotaKey,
-  requestFields,
+  RequestFields,
   windowRetryAfter,
 } from './fault-match.ts'
 import {
@@ -62,7 +62,7 @@ export {
 interface ActiveRule {
   rule: FaultRule
   window?: Window
-  operation?: TextMatcher
+  operation?: TextMatcher // none for `*`: every operation matches it
   path?: TextMatcher
   principal?: TextMatcher
   headers?: FieldMatchers
@@ -149,6 +149,7 @@ export function redirectResponse(effect: FaultRule['effect']): Answer {
 export class FaultEngine {
   #rules: ActiveRule[] = []
   #added = 0
+  #ends = Number.POSITIVE_INFINITY // no rule's window ends (`until`) before this instant
 
   /**
    * @param factsOf what is known of an operation (undefined: nothing, so nothing is refused): a
@@ -202,10 +203,11 @@ export class FaultEngine {
     if (problem) throw new FaultRuleError(problem)
     const rule: FaultRule = { ...parsed.data, id, matched: 0, fired: 0 }
     if (window) rule.window = storedWindow(window)
+    if (window) this.#ends = Math.min(this.#ends, window.until)
     this.#rules.push({
       rule,
       window,
-      operation,
+      operation: /^\*+$/.test(parsed.data.match.operation ?? '') ? undefined : operation,
       path: parsed.data.match.path
         ? compileGlob(parsed.data.match.path, { ignoreCase: false })
         : undefined,
@@ -312,11 +314,10 @@ export class FaultEngine {
   }
 
   /** Removes the rules whose window has ended. */
-  #expire(): void {
-    const now = this.now()
-    if (this.#rules.some((r) => r.window && now >= r.window.until)) {
-      this.#rules = this.#rules.filter((r) => !r.window || now < r.window.until)
-    }
+  #expire(now = this.now()): void {
+    if (now < this.#ends) return
+    this.#rules = this.#rules.filter((r) => !r.window || now < r.window.until)
+    this.#ends = Math.min(...this.#rules.map((r) => r.window?.until ?? Number.POSITIVE_INFINITY))
   }
 
   remove(id: string): boolean {
@@ -358,9 +359,9 @@ export class FaultEngine {
    */
   evaluate(request: FaultRequest): FaultOutcome {
     const outcome: FaultOutcome = { applied: [] }
-    this.#expire()
     const now = this.now()
-    const fields = requestFields(request)
+    this.#expire(now)
+    const fields = new RequestFields(request)
     for (const active of this.#rules) {
       const { rule } = active
       if (active.window && !inWindow(active.window, now)) continue

@@ -228,6 +228,25 @@ describe.each(TRANSPORTS)('outages and expiring rules on the session clock (%s)'
     expect(await rules()).toEqual([])
   })
 
+  it('each window rule goes when its own window ends, one added later included', async () => {
+    const ids = async () => (await rules()).map((rule: { id: string }) => rule.id)
+    const outage = (id: string, until: string) =>
+      post({ id, match: { operation: LIST }, effect: { status: 503 }, window: { until } })
+    expect((await outage('short', '+10s')).status).toBe(201)
+    expect((await outage('long', '+60s')).status).toBe(201)
+    expect(await list()).toBe(503)
+    h.mock.clock.advance(15_000)
+    expect(await ids()).toEqual(['long'])
+    expect((await outage('middle', '+20s')).status).toBe(201)
+    expect(await ids()).toEqual(['long', 'middle'])
+    h.mock.clock.advance(25_000)
+    expect(await ids()).toEqual(['long'])
+    expect(await list()).toBe(503)
+    h.mock.clock.advance(30_000)
+    expect(await list()).toBe(200)
+    expect(await ids()).toEqual([])
+  })
+
   it('down the first 10 s of every minute', async () => {
     await post({
       match: { operation: LIST },
