@@ -67,6 +67,32 @@ export const showReposRespSchema = sharedRepositorySchema.extend({
   total_range: z.number().int().min(0),
 })
 
+/**
+ * A shared repository's `ShowReposResp` fields but `total_range` (which depends on the listing),
+ * in the contract's order; the tags are a copy.
+ */
+export function sharedRepositoryWire(r: SharedRepository): SharedRepository {
+  return {
+    name: r.name,
+    category: r.category,
+    description: r.description,
+    size: r.size,
+    is_public: r.is_public,
+    num_images: r.num_images,
+    num_download: r.num_download,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    logo: r.logo,
+    url: r.url,
+    path: r.path,
+    internal_path: r.internal_path,
+    domain_name: r.domain_name,
+    namespace: r.namespace,
+    tags: [...r.tags],
+    status: r.status,
+  }
+}
+
 export type SwrAccount = z.infer<typeof accountSchema>
 export type AccessKey = z.infer<typeof accessKeySchema>
 export type SharedRepository = z.infer<typeof sharedRepositorySchema>

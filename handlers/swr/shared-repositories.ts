@@ -1,12 +1,13 @@
 import { z } from 'zod'
-import { jsonResponse } from '../../core/json-response.ts'
+import { jsonTextResponse } from '../../core/json-response.ts'
 import { isJsonUtf8 } from '../../core/media-type.ts'
+import { joinArray } from '../../core/record-json.ts'
 import type { MockRequest } from '../../core/request-input.ts'
 import { swrOperation } from './auth.ts'
 import { SwrError } from './errors.ts'
 import { listSharedRepositories } from './model.ts'
 import { sharedReposQuery } from './query.ts'
-import { type SharedRepository, type ShowReposResp, showReposRespSchema } from './records.ts'
+import { showReposRespSchema } from './records.ts'
 
 /**
  * Statuses `Prefer: code=` may force: the contract's 200/400/401/500 plus the API gateway's
@@ -43,10 +44,10 @@ export const sharedRepositoryOperations = [
       const { items, total } = listSharedRepositories(ctx.store, query)
       const headers: Record<string, string> = {}
       if (query.page) headers['Content-Range'] = `${query.page.offset}-${items.length}/${total}`
-      return jsonResponse(
-        items.map((r) => serialize(r, total)),
-        { headers },
-      )
+      // `total_range` closes each element: the rest of it is the record's own cached JSON.
+      const totalRange = `,"total_range":${JSON.stringify(total)}}`
+      const json = joinArray(items, (r) => ctx.store.repositoryJson.of(r).slice(0, -1) + totalRange)
+      return jsonTextResponse(json, { headers })
     },
   }),
 ]
@@ -67,29 +68,5 @@ function requireJsonContentType(request: MockRequest): void {
     throw SwrError.invalidParameter(
       `Invalid parameter: Content-Type "${type.slice(0, 80)}" is not supported; send application/json or application/json;charset=utf-8.`,
     )
-  }
-}
-
-/** All 18 fields of `ShowReposResp`, in the contract's order. */
-function serialize(r: SharedRepository, total: number): ShowReposResp {
-  return {
-    name: r.name,
-    category: r.category,
-    description: r.description,
-    size: r.size,
-    is_public: r.is_public,
-    num_images: r.num_images,
-    num_download: r.num_download,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
-    logo: r.logo,
-    url: r.url,
-    path: r.path,
-    internal_path: r.internal_path,
-    domain_name: r.domain_name,
-    namespace: r.namespace,
-    tags: [...r.tags],
-    status: r.status,
-    total_range: total,
   }
 }

@@ -1,6 +1,12 @@
 import { Collection } from '@msw/data'
 import { indexBy } from '../../core/record-index.ts'
-import { accessKeySchema, accountSchema, sharedRepositorySchema } from './records.ts'
+import { RecordJson } from '../../core/record-json.ts'
+import {
+  accessKeySchema,
+  accountSchema,
+  sharedRepositorySchema,
+  sharedRepositoryWire,
+} from './records.ts'
 
 /** One session's SWR account: the tenant, its access keys and the repositories shared either way. */
 export function createSwrStore() {
@@ -14,6 +20,8 @@ export function createSwrStore() {
     // Narrow the candidates before filtering, so a name or namespace query does not scan.
     repositoriesByName: indexBy(collections.sharedRepositories, (r) => r.name),
     repositoriesByNamespace: indexBy(collections.sharedRepositories, (r) => r.namespace),
+    /** Each stored repository's wire JSON, built once per record (core/record-json.ts). */
+    repositoryJson: new RecordJson(sharedRepositoryWire),
   }
 }
 

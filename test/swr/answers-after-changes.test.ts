@@ -1,0 +1,78 @@
+import { getResponse } from 'msw'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createMock, type Mock } from '../../index.ts'
+import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
+
+const HEADERS = { 'X-Auth-Token': 'test-iam-token', 'Content-Type': 'application/json' }
+const SELF = '/v2/manage/shared-repositories?center=self&order_column=name&order_type=asc'
+
+type Repo = { name: string; namespace: string; description: string; total_range: number }
+
+/** The answer of a mock that never answered before, after `change`: nothing cached yet. */
+async function freshAnswer(change: (mock: Mock) => Promise<void>): Promise<string> {
+  const mock = createMock()
+  await mock.ready
+  await change(mock)
+  const response = await getResponse(
+    mock.handlers,
+    new Request(`http://fresh.test${SELF}`, { headers: HEADERS }),
+  )
+  expect(response?.status, 'the fresh mock answers').toBe(200)
+  return (await response?.text()) ?? ''
+}
+
+const describeAs = (repo: Repo, description: string) => async (mock: Mock) => {
+  await mock.db.swr.sharedRepositories.update(
+    (q) => q.where({ namespace: repo.namespace, name: repo.name }),
+    {
+      data(draft) {
+        draft.description = description
+      },
+    },
+  )
+}
+
+const drop = (repo: Repo) => async (mock: Mock) => {
+  mock.db.swr.sharedRepositories.delete((q) =>
+    q.where({ namespace: repo.namespace, name: repo.name }),
+  )
+}
+
+describe.each(TRANSPORTS)('SWR lists after the store changes (%s)', (transport) => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness(transport)
+  })
+  afterEach(() => h.close())
+
+  const text = async () => {
+    const response = await h.fetch(SELF, { headers: HEADERS })
+    expect(response.status).toBe(200)
+    return response.text()
+  }
+
+  it('lists an updated repository with its new fields, as a mock that never listed it does', async () => {
+    const before = JSON.parse(await text()) as Repo[]
+    const [first] = before as [Repo]
+    await describeAs(first, 'Updated in place of the old record')(h.mock)
+    const after = await text()
+    expect(JSON.parse(after)).toEqual(
+      before.map((r) =>
+        r === first ? { ...r, description: 'Updated in place of the old record' } : r,
+      ),
+    )
+    expect(after).toBe(await freshAnswer(describeAs(first, 'Updated in place of the old record')))
+  })
+
+  it('counts a deleted repository out of every total_range, and a reset back in', async () => {
+    const seeded = await text()
+    const before = JSON.parse(seeded) as Repo[]
+    const [first, ...rest] = before as [Repo, ...Repo[]]
+    await drop(first)(h.mock)
+    const after = await text()
+    expect(JSON.parse(after)).toEqual(rest.map((r) => ({ ...r, total_range: rest.length })))
+    expect(after).toBe(await freshAnswer(drop(first)))
+    await h.mock.reset()
+    expect(await text()).toBe(seeded)
+  })
+})
