@@ -6,7 +6,7 @@ import {
   createImageSource,
   deleteImageSource,
   getImageSource,
-  getImageSources,
+  getImageSourcesJson,
   updateImageSource,
   updateImageSourceAccess,
 } from './model/image-sources.ts'
@@ -19,7 +19,7 @@ import {
   updateImageSourceAccessBodySchema,
   updateImageSourceBodySchema,
 } from './records.ts'
-import { answers, type Ctx, ERROR_STATUSES, ok, run } from './respond.ts'
+import { answers, type Ctx, ERROR_STATUSES, ok, okJson, run } from './respond.ts'
 
 const SOURCES = '/v1/images/sources'
 
@@ -46,7 +46,7 @@ export const imageSourceOperations = [
     summary: 'List Image Sources',
     statuses: [200, ...ERROR_STATUSES],
     handle: (ctx) =>
-      run(ctx, ({ hub }) => ok(getImageSources(ctx.store, hub.id, toListQuery(ctx.query)))),
+      run(ctx, ({ hub }) => okJson(getImageSourcesJson(ctx.store, hub.id, toListQuery(ctx.query)))),
   }),
   cycleOperation({
     id: 'createImageSource',

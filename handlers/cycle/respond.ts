@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import type { Answer } from '../../core/answer.ts'
-import { jsonResponse } from '../../core/json-response.ts'
+import { jsonResponse, jsonTextResponse } from '../../core/json-response.ts'
 import type { OperationContext, QuerySchema } from '../../core/vendor.ts'
 import type { Caller } from './auth.ts'
 import { advanceJobs } from './model/jobs.ts'
@@ -28,4 +28,9 @@ export async function run(ctx: Ctx, handle: (caller: Caller) => Answer | Promise
 
 export function ok(body: unknown, status = 200): Answer {
   return jsonResponse(body as Record<string, unknown>, { status })
+}
+
+/** A 200 whose body is this JSON text (an answer joined from records' cached JSON). */
+export function okJson(json: string): Answer {
+  return jsonTextResponse(json, { status: 200 })
 }

@@ -1,5 +1,6 @@
 import { Collection } from '@msw/data'
 import { ChangeCounter, indexBy } from '../../core/record-index.ts'
+import { RecordJson } from '../../core/record-json.ts'
 import {
   accountSchema,
   apiKeySchema,
@@ -49,6 +50,8 @@ export function createCycleStore() {
     sortedSources: new Map<string, { version: number; sources: ImageSource[] }>(),
     /** `filter[search]` text per stored record; an update stores a new record, so it never goes stale. */
     searchText: new WeakMap<ImageSource, string>(),
+    /** Each stored source's JSON (served as stored), built once per record (core/record-json.ts). */
+    sourceJson: new RecordJson((source: ImageSource) => source),
   }
 }
 

@@ -92,6 +92,25 @@ export function getImageSources(
   hubId: string,
   query: ListQuery,
 ): SourceDocument<ServedSource[]> {
+  return document(store, sourcePage(store, hubId, query), query.include, query.meta)
+}
+
+/**
+ * {@link getImageSources}' document as JSON text, byte for byte, each source's JSON built once per
+ * stored record (`store.sourceJson`).
+ */
+export function getImageSourcesJson(store: CycleStore, hubId: string, query: ListQuery): string {
+  const page = sourcePage(store, hubId, query)
+  // `meta` counts images, which other records hold: such answers are serialized whole.
+  if (query.meta.size > 0) return JSON.stringify(document(store, page, query.include, query.meta))
+  const data = store.sourceJson.array(page)
+  if (query.include.size === 0) return `{"data":${data}}`
+  const { includes } = document(store, page, query.include, query.meta)
+  return `{"data":${data},"includes":${JSON.stringify(includes)}}`
+}
+
+/** The page of the hub's sources a list query selects, as stored. */
+function sourcePage(store: CycleStore, hubId: string, query: ListQuery): ImageSource[] {
   const { identifier, search, state } = query.filter
   const needle = search?.toLowerCase()
   const sorted = sortedSources(store, hubId, query.sort.length > 0 ? query.sort : DEFAULT_SORT)
@@ -103,8 +122,7 @@ export function getImageSources(
     return true
   })
   const start = (query.page.number - 1) * query.page.size
-  const page = matching.slice(start, start + query.page.size)
-  return document(store, page, query.include, query.meta)
+  return matching.slice(start, start + query.page.size)
 }
 
 /**
