@@ -43,27 +43,66 @@ export interface SharedReposPage {
  */
 export function listSharedRepositories(store: SwrStore, query: SharedReposQuery): SharedReposPage {
   const own = requireAccount(store).domainName
-  const self = query.center === 'self'
+  const order = query.order ?? { column: 'updated_at', type: 'desc' }
+  const matched =
+    query.name === undefined && query.namespace === undefined
+      ? sortedCenter(store, own, query.center, order)
+      : matching(store, own, query, order)
+  const items = query.page
+    ? matched.slice(query.page.offset, query.page.offset + query.page.limit)
+    : matched.slice()
+  return { items, total: matched.length }
+}
+
+type Order = NonNullable<SharedReposQuery['order']>
+
+/** The repositories a name or namespace query selects (through an index), ordered. */
+function matching(
+  store: SwrStore,
+  own: string,
+  query: SharedReposQuery,
+  order: Order,
+): SharedRepository[] {
   const candidates =
     query.name !== undefined
       ? store.repositoriesByName.all(query.name)
-      : query.namespace !== undefined
-        ? store.repositoriesByNamespace.all(query.namespace)
-        : store.sharedRepositories.all()
+      : store.repositoriesByNamespace.all(query.namespace as string)
   const matched = candidates.filter(
     (r) =>
-      (r.domain_name === own) === self &&
+      (r.domain_name === own) === (query.center === 'self') &&
       (query.namespace === undefined || r.namespace === query.namespace) &&
       (query.name === undefined || r.name === query.name),
   )
-  const order = query.order ?? { column: 'updated_at', type: 'desc' }
+  return sortRepositories(matched, order)
+}
+
+/**
+ * Every repository of a center in one order, sorted once per store version: sorting the whole
+ * account on each request would dominate a paged listing. At most the 12 orders of 2 centers ×
+ * 3 columns × 2 directions are kept, for the account domain the store has.
+ */
+function sortedCenter(
+  store: SwrStore,
+  own: string,
+  center: SharedReposQuery['center'],
+  order: Order,
+): readonly SharedRepository[] {
+  const cacheKey = `${own}\u0000${center}\u0000${order.column}\u0000${order.type}`
+  const version = store.repositoryChanges.version
+  const cached = store.sortedRepositories.get(cacheKey)
+  if (cached?.version === version) return cached.repositories
+  if (cached === undefined && store.sortedRepositories.size >= 12) store.sortedRepositories.clear()
+  const self = center === 'self'
+  const inCenter = store.sharedRepositories.all().filter((r) => (r.domain_name === own) === self)
+  const repositories = sortRepositories(inCenter, order)
+  store.sortedRepositories.set(cacheKey, { version, repositories })
+  return repositories
+}
+
+function sortRepositories(repositories: SharedRepository[], order: Order): SharedRepository[] {
   const direction = order.type === 'asc' ? 1 : -1
   const primary = PRIMARY[order.column]
-  matched.sort((a, b) => direction * primary(a, b) || tieBreak(a, b))
-  const items = query.page
-    ? matched.slice(query.page.offset, query.page.offset + query.page.limit)
-    : matched
-  return { items, total: matched.length }
+  return repositories.sort((a, b) => direction * primary(a, b) || tieBreak(a, b))
 }
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

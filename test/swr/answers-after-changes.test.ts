@@ -64,6 +64,26 @@ describe.each(TRANSPORTS)('SWR lists after the store changes (%s)', (transport) 
     expect(after).toBe(await freshAnswer(describeAs(first, 'Updated in place of the old record')))
   })
 
+  it('moves a repository whose sort key changed, in every page of the order', async () => {
+    const before = JSON.parse(await text()) as Repo[]
+    const [first, ...rest] = before as [Repo, ...Repo[]]
+    const renamed = 'zz-last-by-name'
+    await h.mock.db.swr.sharedRepositories.update(
+      (q) => q.where({ namespace: first.namespace, name: first.name }),
+      {
+        data(draft) {
+          draft.name = renamed
+        },
+      },
+    )
+    const after = JSON.parse(await text()) as Repo[]
+    expect(after.map((r) => r.name)).toEqual([...rest.map((r) => r.name), renamed])
+    const lastPage = await h.fetch(`${SELF}&limit=5&offset=${Math.floor(rest.length / 5) * 5}`, {
+      headers: HEADERS,
+    })
+    expect(((await lastPage.json()) as Repo[]).at(-1)?.name).toBe(renamed)
+  })
+
   it('counts a deleted repository out of every total_range, and a reset back in', async () => {
     const seeded = await text()
     const before = JSON.parse(seeded) as Repo[]
