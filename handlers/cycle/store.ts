@@ -46,7 +46,10 @@ export function createCycleStore() {
     jobById: indexBy(collections.jobs, (j) => j.id),
     /** Bumps on every source write; sorted listings below are valid for one version. */
     sourceChanges: new ChangeCounter(collections.sources),
-    /** A hub's sources in one sort order, by `hub|sort`: sorting 100,000 per request would dominate. */
+    /**
+     * A hub's sources in one state filter and order, by `hub|sort|states`: filtering and sorting
+     * 100,000 per request would dominate.
+     */
     sortedSources: new Map<string, { version: number; sources: ImageSource[] }>(),
     /** `filter[search]` text per stored record; an update stores a new record, so it never goes stale. */
     searchText: new WeakMap<ImageSource, string>(),

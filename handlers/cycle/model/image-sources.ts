@@ -113,14 +113,16 @@ export function getImageSourcesJson(store: CycleStore, hubId: string, query: Lis
 function sourcePage(store: CycleStore, hubId: string, query: ListQuery): ImageSource[] {
   const { identifier, search, state } = query.filter
   const needle = search?.toLowerCase()
-  const sorted = sortedSources(store, hubId, query.sort.length > 0 ? query.sort : DEFAULT_SORT)
-  const matching = sorted.filter((source) => {
-    if (state ? !state.includes(source.state.current) : source.state.current === 'deleted')
-      return false
-    if (identifier !== undefined && source.identifier !== identifier) return false
-    if (needle !== undefined && !searchTextOf(store, source).includes(needle)) return false
-    return true
-  })
+  const keys = query.sort.length > 0 ? query.sort : DEFAULT_SORT
+  const inStates = sortedSources(store, hubId, keys, state)
+  const matching =
+    identifier === undefined && needle === undefined
+      ? inStates
+      : inStates.filter(
+          (source) =>
+            (identifier === undefined || source.identifier === identifier) &&
+            (needle === undefined || searchTextOf(store, source).includes(needle)),
+        )
   const start = (query.page.number - 1) * query.page.size
   return matching.slice(start, start + query.page.size)
 }
@@ -381,14 +383,29 @@ function searchText(source: ImageSource): string {
 
 const MAX_SORTED_CACHE = 32
 
-/** The hub's sources in this order, sorted once per store version and order. */
-function sortedSources(store: CycleStore, hubId: string, keys: readonly SortKey[]): ImageSource[] {
-  const cacheKey = `${hubId}|${keys.map((k) => `${k.descending ? '-' : ''}${k.key}`).join(',')}`
+/**
+ * The hub's sources in these states (without `filter[state]`, all but deleted ones) and in this
+ * order, filtered and sorted once per store version, states and order.
+ */
+function sortedSources(
+  store: CycleStore,
+  hubId: string,
+  keys: readonly SortKey[],
+  states: readonly string[] | undefined,
+): ImageSource[] {
+  const order = keys.map((k) => `${k.descending ? '-' : ''}${k.key}`).join(',')
+  const chosen = states ? [...new Set(states)].sort().join(',') : ''
+  const cacheKey = `${hubId}|${order}|${chosen}`
   const version = store.sourceChanges.version
   const cached = store.sortedSources.get(cacheKey)
   if (cached?.version === version) return cached.sources
   if (store.sortedSources.size >= MAX_SORTED_CACHE) store.sortedSources.clear()
-  const sources = sortSources(store.sourcesByHub.all(hubId), keys)
+  const sources = sortSources(
+    store.sourcesByHub
+      .all(hubId)
+      .filter((s) => (states ? states.includes(s.state.current) : s.state.current !== 'deleted')),
+    keys,
+  )
   store.sortedSources.set(cacheKey, { version, sources })
   return sources
 }
