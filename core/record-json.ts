@@ -1,4 +1,10 @@
 /**
+ * The most JSON characters one cache keeps (about 1 MB): a list's worth of records many times
+ * over. Past it the cache starts afresh, so memory stays bounded and answers stay the same.
+ */
+const MAX_CACHED_CHARS = 1 << 20
+
+/**
  * The JSON text of stored records' wire shapes, each serialized once per stored record, so a list
  * answer over an unchanged store joins texts it already has instead of building and serializing
  * every record's wire shape on every request.
@@ -15,7 +21,8 @@
  * cached text by the caller, or not cached.
  */
 export class RecordJson<R extends object> {
-  readonly #texts = new WeakMap<R, string>()
+  #texts = new WeakMap<R, string>()
+  #chars = 0
 
   /** @param wire the record's wire shape; a pure function of the record (see the class comment) */
   constructor(private readonly wire: (record: R) => object) {}
@@ -25,6 +32,12 @@ export class RecordJson<R extends object> {
     let text = this.#texts.get(record)
     if (text === undefined) {
       text = JSON.stringify(this.wire(record))
+      this.#chars += text.length
+      // A client paging through a large store would otherwise keep a copy of all of it as JSON.
+      if (this.#chars > MAX_CACHED_CHARS) {
+        this.#texts = new WeakMap()
+        this.#chars = text.length
+      }
       this.#texts.set(record, text)
     }
     return text
