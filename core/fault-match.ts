@@ -1,4 +1,4 @@
-import { boundToEnvelope, type FaultRule } from './fault-rule.ts'
+import { boundToEnvelope, type FaultRule, type FaultRuleInput } from './fault-rule.ts'
 import type { Window } from './fault-window.ts'
 import { compileGlob } from './glob.ts'
 import type { RequestHeaders } from './request-input.ts'
@@ -92,6 +92,17 @@ export function windowRetryAfter(window: Window, now: number): number | undefine
     ends = Math.min(ends, start + window.for)
   }
   return Number.isFinite(ends) ? Math.max(1, Math.ceil((ends - now) / 1000)) : undefined
+}
+
+/** True for a rule that only adds latency, so evaluation goes on past it. */
+export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
+  const { effect } = rule
+  return (
+    effect !== undefined &&
+    effect.status === undefined &&
+    effect.network === undefined &&
+    effect.async === undefined
+  )
 }
 
 /**

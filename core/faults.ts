@@ -6,6 +6,7 @@ import {
   fieldMatchers,
   fieldsMatch,
   fitsOperation,
+  isLatencyOnly,
   type OperationFacts,
   quotaKey,
   RequestFields,
@@ -24,7 +25,6 @@ import {
   describeZodError,
   drawDelay,
   type FaultRule,
-  type FaultRuleInput,
   faultRuleSchema,
   keepProtoKeys,
   MAX_FAULT_DELAY_MS,
@@ -62,7 +62,8 @@ export {
 interface ActiveRule {
   rule: FaultRule
   window?: Window
-  operation?: TextMatcher // none for `*`: every operation matches it
+  /** The `match.operation` glob; none for `*`, which every request's operation matches. */
+  operation?: TextMatcher
   path?: TextMatcher
   principal?: TextMatcher
   headers?: FieldMatchers
@@ -115,17 +116,6 @@ export interface FaultOutcome {
   windowRetryAfter?: number
 }
 
-/** True for a rule that only adds latency, so evaluation goes on past it. */
-export function isLatencyOnly(rule: FaultRuleInput | FaultRule): boolean {
-  const { effect } = rule
-  return (
-    effect !== undefined &&
-    effect.status === undefined &&
-    effect.network === undefined &&
-    effect.async === undefined
-  )
-}
-
 /**
  * The answer of a redirect fault (a 3xx `status` with `location`): no vendor envelope, since a
  * redirect is not an error; `body` (JSON) and `retryAfter` when the rule gives them.
@@ -149,7 +139,8 @@ export function redirectResponse(effect: FaultRule['effect']): Answer {
 export class FaultEngine {
   #rules: ActiveRule[] = []
   #added = 0
-  #ends = Number.POSITIVE_INFINITY // no rule's window ends (`until`) before this instant
+  /** No rule's window ends (its `until`) before this instant, so none expires until then. */
+  #ends = Number.POSITIVE_INFINITY
 
   /**
    * @param factsOf what is known of an operation (undefined: nothing, so nothing is refused): a
