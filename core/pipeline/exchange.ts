@@ -1,4 +1,5 @@
 import type { Answer } from '../answer.ts'
+import { isLatencyOnly } from '../fault-match.ts'
 import type { FaultRule } from '../faults.ts'
 import type { Violation } from '../journal.ts'
 import type { ProxyRuntime } from '../proxy/runtime.ts'
@@ -88,13 +89,6 @@ export type Step = (exchange: Exchange) => void | Promise<void>
 export function decidingFault(exchange: Exchange): FaultRule | undefined {
   const last = exchange.faults.at(-1)
   return last && !isLatencyOnly(last) ? last : exchange.faults[0]
-}
-
-function isLatencyOnly(rule: FaultRule): boolean {
-  const { status, network, location, async } = rule.effect
-  return (
-    status === undefined && network === undefined && location === undefined && async === undefined
-  )
 }
 
 /** Whether the client gets no HTTP answer at all (a dropped connection, garbage, nothing). */
