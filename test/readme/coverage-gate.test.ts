@@ -5,13 +5,13 @@
  * calls nothing or never meets a 503, and pass for one that does.
  */
 import { execFile } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bundleCli } from '../../scripts/bundle-cli.mjs'
+import { linkedPackage } from '../support/linked-package.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const SUITE_LINE = /^# … run the suite against http:\/\/127\.0\.0\.1:4010 …$/m
@@ -29,28 +29,10 @@ async function recipe(): Promise<string> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'irm-gate-'))
-  const pkg = path.join(dir, 'image-registry-mock')
-  for (const file of ['package.json', 'bin/image-registry-mock.js']) {
-    await mkdir(path.dirname(path.join(pkg, file)), { recursive: true })
-    await copyFile(path.join(ROOT, file), path.join(pkg, file))
-  }
-  await bundleCli(path.join(pkg, 'dist', 'cli.mjs'))
-  // A project with the package installed (linked, as `npm link` does).
-  consumer = path.join(dir, 'project')
-  await mkdir(path.join(consumer, 'node_modules', '.bin'), { recursive: true })
-  await writeFile(
-    path.join(consumer, 'package.json'),
-    JSON.stringify({
-      name: 'project',
-      private: true,
-      dependencies: { 'image-registry-mock': '*' },
-    }),
-  )
-  await symlink(pkg, path.join(consumer, 'node_modules', 'image-registry-mock'))
-  await symlink(
-    '../image-registry-mock/bin/image-registry-mock.js',
-    path.join(consumer, 'node_modules', '.bin', 'image-registry-mock'),
-  )
+  ;({ project: consumer } = await linkedPackage(dir, [
+    'package.json',
+    'bin/image-registry-mock.js',
+  ]))
 }, 120_000)
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })

@@ -1,21 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import {
-  copyFile,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  symlink,
-  writeFile,
-} from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { bundleCli } from '../../scripts/bundle-cli.mjs'
+import { linkedPackage } from '../support/linked-package.ts'
 
 // The launchers a user starts the server with, each a tree of processes (npm, the `sh` npm runs
 // scripts and bins through, node): a SIGTERM to the top one must end them all and free the port.
@@ -32,29 +23,11 @@ const seen = new Set<number>()
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'irm-launchers-'))
-  pkg = path.join(dir, 'image-registry-mock')
-  // The files first, the bundle last: `npm start` rebuilds a bundle older than package.json.
-  for (const file of ['package.json', 'scripts/start.mjs', 'bin/image-registry-mock.js']) {
-    await mkdir(path.dirname(path.join(pkg, file)), { recursive: true })
-    await copyFile(path.join(ROOT, file), path.join(pkg, file))
-  }
-  await bundleCli(path.join(pkg, 'dist', 'cli.mjs'))
-  // A project that depends on the package, linked into its node_modules as `npm link` does.
-  consumer = path.join(dir, 'consumer')
-  await mkdir(path.join(consumer, 'node_modules', '.bin'), { recursive: true })
-  await writeFile(
-    path.join(consumer, 'package.json'),
-    JSON.stringify({
-      name: 'consumer',
-      private: true,
-      dependencies: { 'image-registry-mock': '*' },
-    }),
-  )
-  await symlink(pkg, path.join(consumer, 'node_modules', 'image-registry-mock'))
-  await symlink(
-    '../image-registry-mock/bin/image-registry-mock.js',
-    path.join(consumer, 'node_modules', '.bin', 'image-registry-mock'),
-  )
+  ;({ pkg, project: consumer } = await linkedPackage(
+    dir,
+    ['package.json', 'scripts/start.mjs', 'bin/image-registry-mock.js'],
+    'consumer',
+  ))
 })
 afterEach(() => {
   for (const child of started) child.kill('SIGKILL')
