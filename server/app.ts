@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { BuiltMock } from '../core/mock.ts'
+import { directControlAnswer } from '../handlers/control/handlers.ts'
 import { answerWithHandlers } from './express-adapter.ts'
 
 /** Express 5's entry point for a request (`app(req, res)` calls it); untyped in its types. */
@@ -61,7 +62,12 @@ export function createApp(mock: BuiltMock): Express {
   // without Express: its router and its request and response objects cost more per request than
   // the mock's own routing. What they leave (no handler claimed it, or answering failed) goes
   // through Express's chain as before, its outcome carried on the request.
-  const answer = answerWithHandlers(mock.handlers, { headers: corsHeaders })
+  // The control API's health answer too, which readiness probes poll: the first answer of a
+  // server just started then needs neither msw's matching nor Node's Fetch classes.
+  const answer = answerWithHandlers(mock.handlers, {
+    headers: corsHeaders,
+    direct: (request, url) => directControlAnswer(mock, request, url),
+  })
   const viaExpress: Handle = app.handle.bind(app)
   app.handle = (req: Passed, res, callback) => {
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method']

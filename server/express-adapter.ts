@@ -3,8 +3,9 @@ import { Readable } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Request as ExpressRequest, Response as ExpressResponse, NextFunction } from 'express'
 import { getResponse, type HttpHandler } from 'msw'
-import { isShaped, knownBodyOf, rawAnswerOf } from '../core/answer.ts'
+import { type Answer, isShaped, knownBodyOf, rawAnswerOf } from '../core/answer.ts'
 import { vendorRouterOf } from '../core/pipeline/routing.ts'
+import type { MockRequest } from '../core/request-input.ts'
 import { NodeRequest } from './node-request.ts'
 
 /**
@@ -27,6 +28,11 @@ export interface AnswerOptions {
    * field the answer sets too takes the answer's value in the same place.
    */
   headers?: (req: IncomingMessage) => ReadonlyArray<readonly [string, string]>
+  /**
+   * Answers given before the handlers' (after the vendor router's), as plain data: undefined for
+   * a request it leaves to them (see `directControlAnswer` in handlers/control/handlers.ts).
+   */
+  direct?: (request: MockRequest, url: URL) => Promise<Answer> | undefined
 }
 
 /**
@@ -57,8 +63,8 @@ export function answerWithHandlers(
       req.headers.host,
       (req as Partial<ExpressRequest>).originalUrl ?? req.url ?? '/',
     )
-    const direct = router && new NodeRequest(req, res, url)
-    const served = direct && router.serve(direct, url)
+    const direct = (router || options.direct) && new NodeRequest(req, res, url)
+    const served = direct && (router?.serve(direct, url) ?? options.direct?.(direct, url))
     if (direct && served) {
       // GET and HEAD bodies go to no handler: discard them as they arrive.
       if (!direct.hasBody) req.resume()

@@ -1,9 +1,9 @@
 import { type HttpHandler, HttpResponse, http, matchRequestUrl } from 'msw'
-import { toResponse } from '../../core/answer.ts'
+import { type Answer, toResponse } from '../../core/answer.ts'
 import { parseJsonBody, readBodyText } from '../../core/body.ts'
 import { InputError, MockStatusError } from '../../core/errors.ts'
 import type { JournalQuery } from '../../core/journal.ts'
-import { jsonTextResponse } from '../../core/json-response.ts'
+import { jsonResponse, jsonTextResponse } from '../../core/json-response.ts'
 import type {
   BuiltMock,
   MockSession,
@@ -12,6 +12,7 @@ import type {
   ResetOptions,
 } from '../../core/mock.ts'
 import { buildOpenApi } from '../../core/openapi.ts'
+import type { MockRequest, RequestHeaders } from '../../core/request-input.ts'
 import { pacer } from '../../core/seeded.ts'
 import { DEFAULT_SESSION, SESSION_HEADER } from '../../core/session.ts'
 import { stateJson } from '../../core/state.ts'
@@ -47,11 +48,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     const text = await readBodyText(request, mock.runtime.maxBodyBytes)
     return empty !== undefined && text.trim() === '' ? empty : parseJsonBody(text)
   }
-  /**
-   * Runs a control route, turning its failures into `{ error: { status, message } }`: a refused
-   * input ({@link InputError}, a fault rule or state document included) is a 400, an expected
-   * failure its own status, and anything else a bug, answered as a 500 and logged.
-   */
+  /** Runs a control route, its failures answered as {@link failureAnswer} says. */
   const safely = async (
     respond: Respond,
     request: Request,
@@ -60,12 +57,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     try {
       return await respond(request, params)
     } catch (error) {
-      if (error instanceof ControlError || error instanceof MockStatusError) {
-        return controlError(error.status, error.message)
-      }
-      if (error instanceof InputError) return controlError(400, error.message)
-      console.error('[image-registry-mock] control API failed unexpectedly:', error)
-      return controlError(500, (error as Error).message)
+      return toResponse(failureAnswer(error))
     }
   }
   /** The methods each control path answers (`GET` implies `HEAD`), for the 405's `Allow`. */
@@ -96,11 +88,6 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     }
     return handlers
   }
-  const clockOf = (session: MockSession) => ({
-    now: new Date(session.clock.now()).toISOString(),
-    nowMs: session.clock.now(),
-    mode: session.clock.mode,
-  })
 
   let openapi: unknown
   return [
@@ -140,31 +127,7 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
       }
       return asset(script, 'text/javascript; charset=utf-8')
     }),
-    ...route('get', '/health', async (request) => {
-      const session = face(request)
-      await session.ready
-      return HttpResponse.json({
-        status: 'ok',
-        version: VERSION,
-        session: session.name,
-        scenario: session.raw.scenario,
-        seed: session.raw.seed,
-        sessions: mock.runtime.sessions.size,
-        auth: mock.options.auth,
-        clock: clockOf(session),
-        operations: mock.vendors.flatMap((v) =>
-          v.operations.map((op) => ({
-            id: `${v.name}.${op.id}`,
-            method: op.method,
-            path: op.path,
-            // What a fault rule may make it answer in the vendor's envelope (absent: any status).
-            ...(op.statuses ? { statuses: op.statuses } : {}),
-            // Where an `effect.async` fault rule may apply, and what fails.
-            ...(op.asyncWork ? { asyncWork: op.asyncWork.what } : {}),
-          })),
-        ),
-      })
-    }),
+    ...route('get', '/health', async (request) => toResponse(await healthAnswer(mock, request))),
     ...route('post', '/reset', async (request) => {
       const body = await readControlJson(request, {})
       const session = face(request)
@@ -320,6 +283,82 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
   ]
 }
 
+/** The session's clock as the control API shows it. */
+function clockOf(session: MockSession) {
+  return {
+    now: new Date(session.clock.now()).toISOString(),
+    nowMs: session.clock.now(),
+    mode: session.clock.mode,
+  }
+}
+
+/**
+ * A control route's failure as its answer, `{ error: { status, message } }`: a refused input
+ * ({@link InputError}, a fault rule or state document included) is a 400, an expected failure
+ * (a session or rule that is not there, no room for a session) its own status, and anything else
+ * a bug, answered as a 500 and logged.
+ */
+function failureAnswer(error: unknown): Answer {
+  if (error instanceof ControlError || error instanceof MockStatusError) {
+    return controlErrorAnswer(error.status, error.message)
+  }
+  if (error instanceof InputError) return controlErrorAnswer(400, error.message)
+  console.error('[image-registry-mock] control API failed unexpectedly:', error)
+  return controlErrorAnswer(500, (error as Error).message)
+}
+
+/**
+ * `GET /__mock/health` for the caller's `X-Mock-Session`: the mock's version, the session's
+ * scenario, seed and clock, and every operation (with the statuses a fault rule may make it
+ * answer, and the async work an `effect.async` rule may fail).
+ */
+async function healthAnswer(
+  mock: BuiltMock,
+  request: { headers: RequestHeaders },
+): Promise<Answer> {
+  const session = mock.session(request.headers.get(SESSION_HEADER) ?? DEFAULT_SESSION)
+  await session.ready
+  return jsonResponse({
+    status: 'ok',
+    version: VERSION,
+    session: session.name,
+    scenario: session.raw.scenario,
+    seed: session.raw.seed,
+    sessions: mock.runtime.sessions.size,
+    auth: mock.options.auth,
+    clock: clockOf(session),
+    operations: mock.vendors.flatMap((v) =>
+      v.operations.map((op) => ({
+        id: `${v.name}.${op.id}`,
+        method: op.method,
+        path: op.path,
+        // What a fault rule may make it answer in the vendor's envelope (absent: any status).
+        ...(op.statuses ? { statuses: op.statuses } : {}),
+        // Where an `effect.async` fault rule may apply, and what fails.
+        ...(op.asyncWork ? { asyncWork: op.asyncWork.what } : {}),
+      })),
+    ),
+  })
+}
+
+/**
+ * The control API's answer to `GET` or `HEAD /__mock/health` (readiness probes poll it) as plain
+ * data, for a transport that answers without msw or Fetch objects (the standalone server, whose
+ * first answer then needs neither Node's fetch implementation nor msw's matching); the same
+ * answer {@link controlHandlers} gives. Undefined for any other request, left to those handlers.
+ */
+export function directControlAnswer(
+  mock: BuiltMock,
+  request: MockRequest,
+  url: URL,
+): Promise<Answer> | undefined {
+  if (url.pathname !== '/__mock/health') return undefined
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined
+  const answered = healthAnswer(mock, request).catch(failureAnswer)
+  if (request.method === 'GET') return answered
+  return answered.then((answer) => ({ ...answer, body: null }))
+}
+
 /** One of the dashboard's files; revalidated on every load, so a newer mock is never stale. */
 function asset(body: string, contentType: string): Response {
   return new HttpResponse(body, {
@@ -328,7 +367,15 @@ function asset(body: string, contentType: string): Response {
 }
 
 function controlError(status: number, message: string, headers?: Record<string, string>): Response {
-  return HttpResponse.json({ error: { status, message } }, { status, headers })
+  return toResponse(controlErrorAnswer(status, message, headers))
+}
+
+function controlErrorAnswer(
+  status: number,
+  message: string,
+  headers?: Record<string, string>,
+): Answer {
+  return jsonResponse({ error: { status, message } }, { status, headers })
 }
 
 /**
