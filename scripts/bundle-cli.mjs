@@ -94,6 +94,54 @@ const lean = {
           setCookie: (name, url) => real().setCookie(name, url),
         }`,
     }))
+    // Node's global Request, Response and Headers load its bundled undici (a tenth of start-up)
+    // when first read, and msw's interceptors read them while loading, to subclass them. Here their classes extend a stand-in that is the global for everything a
+    // class does with its parent (construct, statics, `super.method()`) and reads the global only
+    // when one of those happens: a server that never builds a Fetch object never loads undici.
+    b.onLoad(
+      { filter: /[\\/]node_modules[\\/](msw|@mswjs[\\/]interceptors)[\\/].*\.mjs$/ },
+      async (args) => {
+        const text = await readFile(args.path, 'utf8')
+        const subclassing = /\bextends (Request|Response|Headers)\b/g
+        if (!subclassing.test(text)) return undefined
+        return {
+          loader: 'js',
+          resolveDir: path.dirname(args.path),
+          contents: `import { lazyGlobal as __lazyGlobal } from 'lazy-global'\n${text.replace(
+            subclassing,
+            (_, name) => `extends __lazyGlobal(${JSON.stringify(name)})`,
+          )}`,
+        }
+      },
+    )
+    b.onResolve({ filter: /^lazy-global$/ }, () => ({
+      path: 'lazy-global',
+      namespace: 'lazy-global',
+    }))
+    b.onLoad({ filter: /.*/, namespace: 'lazy-global' }, () => ({
+      loader: 'js',
+      contents: `
+        // A stand-in for the global class \`name\`, read from globalThis at its first use. Its
+        // prototype inherits the real one's from then on, which is before any instance exists
+        // (every instance is made by the real constructor), so \`instanceof\` holds for them all.
+        export function lazyGlobal(name) {
+          let real
+          const prototype = {}
+          const load = () => {
+            if (!real) {
+              real = globalThis[name]
+              Object.setPrototypeOf(prototype, real.prototype)
+            }
+            return real
+          }
+          return new Proxy(function () {}, {
+            get: (_, key, receiver) =>
+              key === 'prototype' ? prototype : Reflect.get(load(), key, receiver),
+            has: (_, key) => key === 'prototype' || key in load(),
+            construct: (_, args, newTarget) => Reflect.construct(load(), args, newTarget),
+          })
+        }`,
+    }))
     // iconv-lite (about 540 KB of code pages) is there for Express's body parsers, which the
     // server never mounts (the msw adapter reads bodies itself). The stand-in decodes through
     // Node's TextDecoder, so a parser mounted later would still work for the usual charsets.
