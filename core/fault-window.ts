@@ -1,15 +1,17 @@
 import { z } from 'zod'
 import { LATEST_INSTANT } from './clock.ts'
 import { formatDuration, parseDuration } from './duration.ts'
+import { lazy } from './lazy.ts'
 
 /**
  * The `window` of a fault rule: when, on the session clock, it may fire. Durations are `500ms`,
  * `30s`, `2m` or `1h`; instants are `+DURATION` from when the rule is added, or ISO-8601.
  */
 
-const durationSchema = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
-  message: 'must be a positive duration such as 500ms, 30s, 2m or 1h',
-})
+const durationSchema = () =>
+  z.string().refine((text) => (parseDuration(text) ?? 0) > 0, {
+    message: 'must be a positive duration such as 500ms, 30s, 2m or 1h',
+  })
 
 /**
  * An ISO-8601 date-time with its offset (`Z` or `±hh:mm`: without one it would be read in the
@@ -41,48 +43,53 @@ export function parseInstant(text: string): number | undefined {
 }
 
 /** An instant: `+DURATION` from when the rule is added, or an ISO-8601 date-time. */
-const instantSchema = z
-  .string()
-  .refine(
-    (text) =>
-      text.startsWith('+')
-        ? parseDuration(text.slice(1)) !== undefined
-        : parseInstant(text) !== undefined,
-    {
-      message:
-        'must be +DURATION (from when the rule is added, e.g. +30s) or an ISO-8601 date-time with its offset (Z or ±hh:mm) from 1970 to 9999',
-    },
-  )
+const instantSchema = () =>
+  z
+    .string()
+    .refine(
+      (text) =>
+        text.startsWith('+')
+          ? parseDuration(text.slice(1)) !== undefined
+          : parseInstant(text) !== undefined,
+      {
+        message:
+          'must be +DURATION (from when the rule is added, e.g. +30s) or an ISO-8601 date-time with its offset (Z or ±hh:mm) from 1970 to 9999',
+      },
+    )
 
 /**
  * When a rule may fire, on the session clock: between `from` and `until` (either may be left
  * out; after `until` the rule is removed), or the first `for` of every `every` from `from` (when
  * the rule is added, if left out). A stored rule holds absolute ISO instants.
  */
-export const windowSchema = z
-  .object({
-    from: instantSchema.optional(),
-    until: instantSchema.optional(),
-    every: durationSchema.optional(),
-    for: durationSchema.optional(),
-  })
-  .strict()
-  .superRefine((w, ctx) => {
-    const problem = (path: string, message: string) =>
-      ctx.addIssue({ code: 'custom', path: [path], message })
-    if ((w.every === undefined) !== (w.for === undefined)) {
-      problem(w.every === undefined ? 'every' : 'for', 'every and for go together')
-    } else if (w.every !== undefined && w.for !== undefined) {
-      if ((parseDuration(w.for) ?? 0) >= (parseDuration(w.every) ?? 0))
-        problem('for', 'must be shorter than every')
-      if (w.until !== undefined) problem('until', 'goes with from, not with every/for')
-    } else if (w.from === undefined && w.until === undefined) {
-      problem('from', 'a window needs from and/or until, or every and for')
-    }
-  })
+export const windowSchema = lazy(() => {
+  const instant = instantSchema()
+  const duration = durationSchema()
+  return z
+    .object({
+      from: instant.optional(),
+      until: instant.optional(),
+      every: duration.optional(),
+      for: duration.optional(),
+    })
+    .strict()
+    .superRefine((w, ctx) => {
+      const problem = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message })
+      if ((w.every === undefined) !== (w.for === undefined)) {
+        problem(w.every === undefined ? 'every' : 'for', 'every and for go together')
+      } else if (w.every !== undefined && w.for !== undefined) {
+        if ((parseDuration(w.for) ?? 0) >= (parseDuration(w.every) ?? 0))
+          problem('for', 'must be shorter than every')
+        if (w.until !== undefined) problem('until', 'goes with from, not with every/for')
+      } else if (w.from === undefined && w.until === undefined) {
+        problem('from', 'a window needs from and/or until, or every and for')
+      }
+    })
+})
 
 /** A window as a stored rule shows it. */
-export type StoredWindow = z.input<typeof windowSchema>
+export type StoredWindow = z.input<ReturnType<typeof windowSchema>>
 
 /** A rule's window as the engine keeps it: ms on the session clock. */
 export interface Window {
@@ -93,7 +100,10 @@ export interface Window {
 }
 
 /** A window with its instants resolved against `now` (the session clock when the rule is added). */
-export function resolveWindow(input: z.output<typeof windowSchema>, now: number): Window {
+export function resolveWindow(
+  input: z.output<ReturnType<typeof windowSchema>>,
+  now: number,
+): Window {
   const instant = (text: string | undefined, fallback: number) => {
     if (text === undefined) return fallback
     return text.startsWith('+')

@@ -167,7 +167,7 @@ export class FaultEngine {
         `a session holds at most ${MAX_RULES} fault rules; delete some first`,
       )
     }
-    const parsed = faultRuleSchema.safeParse(input)
+    const parsed = faultRuleSchema().safeParse(input)
     if (!parsed.success) throw new FaultRuleError(describeZodError(parsed.error, 'rule'))
     const protoProblem = keepProtoKeys(input, parsed.data.match)
     if (protoProblem) throw new FaultRuleError(protoProblem)

@@ -82,7 +82,7 @@ export async function loadScenarioFile(
   const operationIds = vendors.flatMap((v) => v.operations.map((op) => `${v.name}.${op.id}`))
   const engine = new FaultEngine(0, () => operationIds)
   for (const [i, rule] of faults.entries()) {
-    const checked = faultRuleSchema.safeParse(rule)
+    const checked = faultRuleSchema().safeParse(rule)
     if (!checked.success) {
       const issue = checked.error.issues[0]!
       throw problemAt(file, ['faults', i, ...issue.path], issue.message)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { FAULT_KINDS } from '../../core/coverage.ts'
 import { faultRuleObjectSchema as faultRuleSchema } from '../../core/faults.ts'
+import { lazy } from '../../core/lazy.ts'
 import { jsonSchema, type PathsObject } from '../../core/openapi.ts'
 import { DEFAULT_RETRY_WINDOW_MS } from '../../core/retries.ts'
 import { clockSchema, resetSchema } from './schemas.ts'
@@ -8,11 +9,13 @@ import { clockSchema, resetSchema } from './schemas.ts'
 const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
   'application/json': { schema: jsonSchema(schema, io) },
 })
-const errorBody = z.object({ error: z.object({ status: z.number().int(), message: z.string() }) })
+const errorBody = lazy(() =>
+  z.object({ error: z.object({ status: z.number().int(), message: z.string() }) }),
+)
 // A function, as everything here that converts a schema: the document is built on first request.
 const badRequest = () => ({
   description: 'The input is invalid; the message says what is wrong',
-  content: json(errorBody),
+  content: json(errorBody()),
 })
 const noContent = { description: 'Done' }
 const sessionHeader = {
@@ -22,115 +25,125 @@ const sessionHeader = {
   description: 'The session to act on (default: `default`)',
   schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
 }
-const storedRule = faultRuleSchema.extend({
-  id: z.string(),
-  matched: z.number().int(),
-  fired: z.number().int(),
-  quotaUsage: z
-    .object({ windowStart: z.string(), counts: z.record(z.string(), z.number().int()) })
-    .optional()
-    .describe(
-      "A quota's count in its current window: when it started (ISO-8601) and requests per key",
-    ),
-})
-const violationSchema = z.object({
-  where: z.enum(['request', 'response']),
-  path: z.string(),
-  message: z.string(),
-})
-const journalEntry = z.object({
-  id: z.number().int(),
-  time: z.string().describe('Session clock time of the request, ISO-8601'),
-  receivedAt: z.string().describe('Wall-clock time the request arrived, ISO-8601 with ms'),
-  session: z.string(),
-  operation: z.string(),
-  vendor: z.string(),
-  method: z.string(),
-  path: z.string(),
-  query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-  requestBody: z.string().nullable(),
-  requestBodyTruncated: z.boolean(),
-  responseBody: z.string().nullable(),
-  responseBodyTruncated: z.boolean(),
-  status: z.number().int(),
-  network: z.enum(['reset', 'timeout', 'garbage', 'empty', 'truncate']).nullable(),
-  durationMs: z.number(),
-  requestHeaders: z
-    .record(z.string(), z.string())
-    .describe('Lower-case names; credentials and signatures are <redacted>'),
-  responseHeaders: z
-    .record(z.string(), z.string())
-    .describe('As requestHeaders; empty when the connection was dropped'),
-  requestId: z.string(),
-  fault: z.string().nullable(),
-  delayMs: z
-    .number()
-    .int()
-    .optional()
-    .describe('The latency the request got (fault rules drawn, X-Mock-Delay), ms'),
-  committed: z
-    .literal(true)
-    .optional()
-    .describe('An afterCommit fault lost the answer of an operation whose change was stored'),
-  bytesPerSecond: z
-    .number()
-    .int()
-    .optional()
-    .describe('A bytesPerSecond fault sent the body slowly, at this rate (bytes a second)'),
-  asyncFailed: z
-    .literal(true)
-    .optional()
-    .describe('An async: fail fault made the async work this request started end in error'),
-  abandoned: z
-    .literal(true)
-    .optional()
-    .describe('The client was gone before the operation started: it did not run (status 0)'),
-  hint: z
-    .string()
-    .optional()
-    .describe('A request no route serves: the nearest operation, as its X-Mock-Hint header says'),
-  violations: z.array(violationSchema).optional(),
-})
+const storedRule = lazy(() =>
+  faultRuleSchema().extend({
+    id: z.string(),
+    matched: z.number().int(),
+    fired: z.number().int(),
+    quotaUsage: z
+      .object({ windowStart: z.string(), counts: z.record(z.string(), z.number().int()) })
+      .optional()
+      .describe(
+        "A quota's count in its current window: when it started (ISO-8601) and requests per key",
+      ),
+  }),
+)
+const violationSchema = lazy(() =>
+  z.object({
+    where: z.enum(['request', 'response']),
+    path: z.string(),
+    message: z.string(),
+  }),
+)
+const journalEntry = lazy(() =>
+  z.object({
+    id: z.number().int(),
+    time: z.string().describe('Session clock time of the request, ISO-8601'),
+    receivedAt: z.string().describe('Wall-clock time the request arrived, ISO-8601 with ms'),
+    session: z.string(),
+    operation: z.string(),
+    vendor: z.string(),
+    method: z.string(),
+    path: z.string(),
+    query: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+    requestBody: z.string().nullable(),
+    requestBodyTruncated: z.boolean(),
+    responseBody: z.string().nullable(),
+    responseBodyTruncated: z.boolean(),
+    status: z.number().int(),
+    network: z.enum(['reset', 'timeout', 'garbage', 'empty', 'truncate']).nullable(),
+    durationMs: z.number(),
+    requestHeaders: z
+      .record(z.string(), z.string())
+      .describe('Lower-case names; credentials and signatures are <redacted>'),
+    responseHeaders: z
+      .record(z.string(), z.string())
+      .describe('As requestHeaders; empty when the connection was dropped'),
+    requestId: z.string(),
+    fault: z.string().nullable(),
+    delayMs: z
+      .number()
+      .int()
+      .optional()
+      .describe('The latency the request got (fault rules drawn, X-Mock-Delay), ms'),
+    committed: z
+      .literal(true)
+      .optional()
+      .describe('An afterCommit fault lost the answer of an operation whose change was stored'),
+    bytesPerSecond: z
+      .number()
+      .int()
+      .optional()
+      .describe('A bytesPerSecond fault sent the body slowly, at this rate (bytes a second)'),
+    asyncFailed: z
+      .literal(true)
+      .optional()
+      .describe('An async: fail fault made the async work this request started end in error'),
+    abandoned: z
+      .literal(true)
+      .optional()
+      .describe('The client was gone before the operation started: it did not run (status 0)'),
+    hint: z
+      .string()
+      .optional()
+      .describe('A request no route serves: the nearest operation, as its X-Mock-Hint header says'),
+    violations: z.array(violationSchema()).optional(),
+  }),
+)
 
-const retryChain = z.object({
-  session: z.string(),
-  operation: z.string(),
-  method: z.string(),
-  path: z.string(),
-  attempts: z.array(
-    z.object({
-      journalId: z.number().int(),
-      receivedAt: z.string().describe('wall clock, ISO-8601 with ms'),
-      status: z.number().int().describe('0: no answer (network fault)'),
-      network: z.string().nullable(),
-      fault: z.string().nullable(),
-      retryAfterMs: z.number().nullable().describe("this attempt's answer's Retry-After, ms"),
-      waitedMs: z
-        .number()
-        .nullable()
-        .describe("wall time from the previous attempt's answer to this attempt, ms"),
-    }),
-  ),
-  honouredRetryAfter: z
-    .boolean()
-    .nullable()
-    .describe('every wait at least the Retry-After before it; null when none was given'),
-  backoff: z.enum(['none', 'constant', 'linear', 'exponential']),
-  jitter: z.boolean().describe('a wait more than 5 % off the fitted progression'),
-  outcome: z.enum(['succeeded', 'failed', 'gave-up', 'pending']),
-  duplicateWrite: z.boolean().describe('a write sent again after an attempt that had committed'),
-})
-const faultKind = z.enum(FAULT_KINDS)
-const coverageSchema = z.object({
-  operations: z.array(
-    z.object({
-      operation: z.string(),
-      calls: z.number().int(),
-      received: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind) }),
-      untested: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind) }),
-    }),
-  ),
-})
+const retryChain = lazy(() =>
+  z.object({
+    session: z.string(),
+    operation: z.string(),
+    method: z.string(),
+    path: z.string(),
+    attempts: z.array(
+      z.object({
+        journalId: z.number().int(),
+        receivedAt: z.string().describe('wall clock, ISO-8601 with ms'),
+        status: z.number().int().describe('0: no answer (network fault)'),
+        network: z.string().nullable(),
+        fault: z.string().nullable(),
+        retryAfterMs: z.number().nullable().describe("this attempt's answer's Retry-After, ms"),
+        waitedMs: z
+          .number()
+          .nullable()
+          .describe("wall time from the previous attempt's answer to this attempt, ms"),
+      }),
+    ),
+    honouredRetryAfter: z
+      .boolean()
+      .nullable()
+      .describe('every wait at least the Retry-After before it; null when none was given'),
+    backoff: z.enum(['none', 'constant', 'linear', 'exponential']),
+    jitter: z.boolean().describe('a wait more than 5 % off the fitted progression'),
+    outcome: z.enum(['succeeded', 'failed', 'gave-up', 'pending']),
+    duplicateWrite: z.boolean().describe('a write sent again after an attempt that had committed'),
+  }),
+)
+const faultKind = lazy(() => z.enum(FAULT_KINDS))
+const coverageSchema = lazy(() =>
+  z.object({
+    operations: z.array(
+      z.object({
+        operation: z.string(),
+        calls: z.number().int(),
+        received: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind()) }),
+        untested: z.object({ statuses: z.array(z.number().int()), faults: z.array(faultKind()) }),
+      }),
+    ),
+  }),
+)
 
 const op = (summary: string, extra: Record<string, unknown>) => ({
   tags: ['control'],
@@ -140,15 +153,17 @@ const op = (summary: string, extra: Record<string, unknown>) => ({
   ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'parameters')),
 })
 
-const clockBody = z.object({
-  now: z.string().describe('The session clock, ISO-8601'),
-  nowMs: z.number().int().describe('The session clock, ms since the epoch'),
-  mode: z
-    .enum(['step', 'real'])
-    .describe(
-      'step: moves a fixed step per request and when told (deterministic); real: follows wall time from the start instant',
-    ),
-})
+const clockBody = lazy(() =>
+  z.object({
+    now: z.string().describe('The session clock, ISO-8601'),
+    nowMs: z.number().int().describe('The session clock, ms since the epoch'),
+    mode: z
+      .enum(['step', 'real'])
+      .describe(
+        'step: moves a fixed step per request and when told (deterministic); real: follows wall time from the start instant',
+      ),
+  }),
+)
 
 /**
  * The control API in OpenAPI form, from the zod schemas its handlers validate with. Built on the
@@ -211,7 +226,7 @@ export const controlPaths = (): PathsObject =>
                   seed: z.number().int(),
                   sessions: z.number().int(),
                   auth: z.boolean(),
-                  clock: clockBody,
+                  clock: clockBody(),
                   operations: z.array(
                     z.object({
                       id: z.string(),
@@ -293,7 +308,7 @@ export const controlPaths = (): PathsObject =>
         responses: {
           204: noContent,
           400: badRequest(),
-          404: { description: 'No such session', content: json(errorBody) },
+          404: { description: 'No such session', content: json(errorBody()) },
         },
       }),
     },
@@ -301,17 +316,17 @@ export const controlPaths = (): PathsObject =>
       get: op('Fault rules with their counters', {
         operationId: 'control.listFaults',
         responses: {
-          200: { description: 'OK', content: json(z.object({ rules: z.array(storedRule) })) },
+          200: { description: 'OK', content: json(z.object({ rules: z.array(storedRule()) })) },
         },
       }),
       post: op('Add a rule or an array of rules (all or nothing)', {
         operationId: 'control.addFaults',
         requestBody: {
           required: true,
-          content: json(z.union([faultRuleSchema, z.array(faultRuleSchema)]), 'input'),
+          content: json(z.union([faultRuleSchema(), z.array(faultRuleSchema())]), 'input'),
         },
         responses: {
-          201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule) })) },
+          201: { description: 'Added', content: json(z.object({ rules: z.array(storedRule()) })) },
           400: badRequest(),
         },
       }),
@@ -326,7 +341,7 @@ export const controlPaths = (): PathsObject =>
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           204: noContent,
-          404: { description: 'No such rule', content: json(errorBody) },
+          404: { description: 'No such rule', content: json(errorBody()) },
         },
       }),
     },
@@ -346,7 +361,7 @@ export const controlPaths = (): PathsObject =>
             description: 'OK',
             content: json(
               z.object({
-                entries: z.array(journalEntry),
+                entries: z.array(journalEntry()),
                 omitted: z
                   .number()
                   .int()
@@ -390,7 +405,7 @@ export const controlPaths = (): PathsObject =>
             },
           ],
           responses: {
-            200: { description: 'OK', content: json(z.object({ chains: z.array(retryChain) })) },
+            200: { description: 'OK', content: json(z.object({ chains: z.array(retryChain()) })) },
             400: badRequest(),
           },
         },
@@ -399,7 +414,7 @@ export const controlPaths = (): PathsObject =>
     '/__mock/coverage': {
       get: op('Resilience coverage: per operation called, what it received and never met', {
         operationId: 'control.coverage',
-        responses: { 200: { description: 'OK', content: json(coverageSchema) } },
+        responses: { 200: { description: 'OK', content: json(coverageSchema()) } },
       }),
     },
     '/__mock/violations': {
@@ -419,7 +434,7 @@ export const controlPaths = (): PathsObject =>
                     violations: z.number().int(),
                     byWhere: z.object({ request: z.number().int(), response: z.number().int() }),
                     paths: z.record(z.string(), z.number().int()),
-                    sample: z.array(violationSchema),
+                    sample: z.array(violationSchema()),
                   }),
                 ),
               }),
@@ -460,13 +475,13 @@ export const controlPaths = (): PathsObject =>
     '/__mock/clock': {
       get: op('Read the session clock', {
         operationId: 'control.readClock',
-        responses: { 200: { description: 'The session clock', content: json(clockBody) } },
+        responses: { 200: { description: 'The session clock', content: json(clockBody()) } },
       }),
       post: op('Move the session clock', {
         operationId: 'control.clock',
         requestBody: { required: true, content: json(clockSchema, 'input') },
         responses: {
-          200: { description: 'The new time', content: json(clockBody) },
+          200: { description: 'The new time', content: json(clockBody()) },
           400: badRequest(),
         },
       }),
