@@ -70,12 +70,12 @@ export class NodeRequest implements MockRequest {
         if (total <= maxBytes) return void chunks.push(chunk)
         req.off('data', onData)
         req.off('end', onEnd)
-        req.off('error', reject)
+        req.off('error', onError)
         req.resume()
         reject(bodyTooLarge(maxBytes))
       }
       const onEnd = () => {
-        req.off('error', reject)
+        req.off('error', onError)
         if (total === 0) return resolve(EMPTY_BODY)
         const joined = new Uint8Array(total)
         let offset = 0
@@ -85,9 +85,14 @@ export class NodeRequest implements MockRequest {
         }
         resolve(joined)
       }
+      // A request stream fails only when its connection does: the client has gone.
+      const onError = (error: Error) => {
+        this.#gone = true
+        reject(error)
+      }
       req.on('data', onData)
       req.once('end', onEnd)
-      req.once('error', reject)
+      req.once('error', onError)
     })
   }
 }
