@@ -7,7 +7,7 @@ export const REDACTED = '<redacted>'
  * (temporary AK/SK) and `X-Subject-Token`, and cookies on the wire.
  */
 const SECRET_KEYS =
-  /^(password|passphrase|secret|secret_?key|token|access_?token|refresh_?token|id_?token|private_?key|api_?key|client_?secret|authorization|proxy-authorization|config|x-auth-token|x-security-token|x-subject-token|cookie|set-cookie)$/i
+  /^(password|passphrase|secret|secret_?key|token|access_?token|refresh_?token|id_?token|private_?key|api[-_]?key|x-api-key|client_?secret|authorization|proxy-authorization|config|x-auth-token|x-security-token|x-subject-token|cookie|set-cookie)$/i
 
 /** Values that are credentials whatever their key: JWTs and PEM private keys. */
 const SECRET_VALUES = [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/]

@@ -39,16 +39,23 @@ describe.each(TRANSPORTS)('the journal records the wire (%s)', (transport) => {
       }),
     })
     const answer = await h.fetch(REPOS, {
-      headers: { Authorization: `Bearer ${JWT}`, 'X-Trace': 'demo-1', Cookie: 'sid=abcdefgh' },
+      headers: {
+        Authorization: `Bearer ${JWT}`,
+        'X-Trace': 'demo-1',
+        Cookie: 'sid=abcdefgh',
+        'X-Api-Key': 'key-abcdefgh',
+      },
     })
     expect(answer.status).toBe(503)
     const [entry] = h.mock.journal.find()
     expect(entry?.requestHeaders).toMatchObject({
       authorization: 'Bearer <redacted>',
       cookie: '<redacted>',
+      'x-api-key': '<redacted>',
       'x-trace': 'demo-1',
     })
     expect(JSON.stringify(entry)).not.toContain(JWT)
+    expect(JSON.stringify(entry)).not.toContain('key-abcdefgh')
     expect(entry?.responseHeaders).toMatchObject({
       'retry-after': '3',
       'x-mock-fault': 'rule-1',
