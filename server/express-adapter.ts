@@ -127,7 +127,8 @@ async function write(
     // Garbage or nothing, then a clean close (FIN); any other dropped connection is a reset.
     const raw = out.dropped.raw
     if (raw) req.socket.end(raw)
-    else req.socket.destroy()
+    // A TCP reset (RST), as a real dropped connection gives: the client sees ECONNRESET.
+    else req.socket.resetAndDestroy()
     return
   }
   if (gone()) return
@@ -271,10 +272,20 @@ function discardRest(req: IncomingMessage): void {
 }
 
 /**
- * The request's absolute URL. Concatenated, not resolved: a path starting `//` is a path here, not
- * a network-path reference. A Host header that is no host (`a/b`, `x y`) is read as localhost.
+ * The request's absolute URL: an absolute-form target as it is; any other concatenated, not
+ * resolved: a path starting `//` is a path here, not a network-path reference. A Host header that is no host (`a/b`, `x y`) is read as localhost.
  */
 function requestUrl(host: string | undefined, path: string): URL {
+  // An absolute-form target (a client using the mock as its HTTP proxy) names its own host, which
+  // wins over Host (RFC 9112, section 3.2.2).
+  if (!path.startsWith('/')) {
+    try {
+      const url = new URL(path)
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url
+    } catch {
+      // Not a URL: read as a path below.
+    }
+  }
   const named = host && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : 'localhost'
   try {
     return new URL(`http://${named}${path}`)

@@ -1,4 +1,5 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Harness, startHarness } from '../support/harness.ts'
 
@@ -81,4 +82,73 @@ describe('the standalone server around the handlers', () => {
     expect(answer.headers.date).toBeUndefined()
     expect(answer.headers['access-control-allow-origin']).toBe('*')
   })
+  it('serves an absolute-form request target (a client using the mock as its HTTP proxy) as its path', async () => {
+    const url = new URL(h.baseUrl)
+    const raw = await rawExchange(
+      url,
+      `GET http://${url.host}${REPOS} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n`,
+    )
+    const direct = await h.fetch(REPOS, { headers: { Authorization: 'Bearer t' } })
+    expect(raw.split('\r\n', 1)[0]).toBe('HTTP/1.1 200 OK')
+    expect(raw.slice(raw.indexOf('\r\n\r\n') + 4)).toBe(await direct.text())
+  })
+
+  it('journals a client that hangs up mid-body as abandoned: no 500, nothing stored', async () => {
+    const session = 'hangs-up-mid-body'
+    const url = new URL(h.baseUrl)
+    const socket = connect(Number(url.port), url.hostname)
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(
+      `POST /api/v2/databases HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer t\r\nX-Mock-Session: ${session}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":"HALF`,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    socket.destroy()
+    const headers = { 'X-Mock-Session': session }
+    let entries: Array<{ operation: string; status: number; abandoned?: boolean }> = []
+    for (let i = 0; i < 50 && entries.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      entries = (await (await h.fetch('/__mock/journal', { headers })).json()).entries
+    }
+    expect(entries).toMatchObject([
+      { operation: 'snowflake.createDatabase', status: 0, abandoned: true },
+    ])
+    const databases = await h.fetch('/api/v2/databases?like=HALF%25', {
+      headers: { ...headers, Authorization: 'Bearer t' },
+    })
+    expect(await databases.json()).toEqual([])
+  })
+  it('drops the connection of a reset rule with a TCP reset, which the client sees as ECONNRESET', async () => {
+    const session = 'reset-is-rst'
+    await h.fetch('/__mock/faults', {
+      method: 'POST',
+      headers: { 'X-Mock-Session': session },
+      body: JSON.stringify({
+        match: { operation: 'snowflake.listImageRepositories' },
+        effect: { network: 'reset' },
+      }),
+    })
+    const url = new URL(h.baseUrl)
+    const failure = await rawExchange(
+      url,
+      `GET ${REPOS} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer t\r\nX-Mock-Session: ${session}\r\n\r\n`,
+    ).then(
+      (received) => `closed cleanly after ${received.length} bytes`,
+      (error: NodeJS.ErrnoException) => error.code,
+    )
+    expect(failure).toBe('ECONNRESET')
+  })
 })
+
+/** Writes `text` to a new connection and reads until the server closes it. */
+function rawExchange(url: URL, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(text))
+    let received = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      received += chunk
+    })
+    socket.on('end', () => resolve(received))
+    socket.on('error', reject)
+  })
+}
