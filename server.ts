@@ -18,6 +18,7 @@ export { parseFaultSpec }
 
 import { createMock, scenarios, vendors } from './index.ts'
 import { createApp } from './server/app.ts'
+import { answerMalformedRequests } from './server/client-error.ts'
 import { DataFileError, readDataFile } from './server/document.ts'
 import {
   bounded,
@@ -237,6 +238,7 @@ async function mcp(args: string[]): Promise<void> {
       fail((error as Error).message)
     }
     const listening = createApp(mock).listen(port, host)
+    answerMalformedRequests(listening)
     server = listening
     base = await new Promise<string>((resolve) => {
       listening.once('error', (error: NodeJS.ErrnoException) =>
@@ -381,6 +383,7 @@ export async function main(): Promise<void> {
   }
 
   const server: Server = createApp(mock).listen(port, host)
+  answerMalformedRequests(server)
   writer?.watch(server)
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE')
