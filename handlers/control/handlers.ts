@@ -57,6 +57,8 @@ export function controlHandlers(mock: BuiltMock): HttpHandler[] {
     try {
       return await respond(request, params)
     } catch (error) {
+      // A client that hung up mid-body waits for no answer: nothing ran, and it is no bug.
+      if (request.signal.aborted) return Response.error()
       return toResponse(failureAnswer(error))
     }
   }

@@ -1,6 +1,6 @@
 import { request } from 'node:http'
 import { connect } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type Harness, startHarness } from '../support/harness.ts'
 
 const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
@@ -136,6 +136,27 @@ describe('the standalone server around the handlers', () => {
       (error: NodeJS.ErrnoException) => error.code,
     )
     expect(failure).toBe('ECONNRESET')
+  })
+  it('takes a client that hangs up mid-body on a control route for no failure of its own', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const url = new URL(h.baseUrl)
+      const socket = connect(Number(url.port), url.hostname)
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.write(
+        `POST /__mock/faults HTTP/1.1\r\nHost: ${url.host}\r\nX-Mock-Session: hangs-up-control\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ma`,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      socket.destroy()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const rules = await h.fetch('/__mock/faults', {
+        headers: { 'X-Mock-Session': 'hangs-up-control' },
+      })
+      expect(await rules.json()).toEqual({ rules: [] })
+      expect(logged).not.toHaveBeenCalled()
+    } finally {
+      logged.mockRestore()
+    }
   })
 })
 
