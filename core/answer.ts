@@ -61,13 +61,13 @@ export class AnswerHeaders {
 
   set(name: string, value: string): void {
     const key = name.toLowerCase()
-    if (key === 'set-cookie') this.#cookies = [normalize(value)]
-    else this.#fields.set(key, normalize(value))
+    if (key === 'set-cookie') this.#cookies = [normalizeHeaderValue(value)]
+    else this.#fields.set(key, normalizeHeaderValue(value))
   }
 
   append(name: string, value: string): void {
     const key = name.toLowerCase()
-    const normal = normalize(value)
+    const normal = normalizeHeaderValue(value)
     if (key === 'set-cookie') return void this.#cookies.push(normal)
     const existing = this.#fields.get(key)
     this.#fields.set(key, existing === undefined ? normal : `${existing}, ${normal}`)
@@ -95,7 +95,7 @@ export class AnswerHeaders {
 }
 
 /** Strips HTTP whitespace (tab, LF, CR, space) from both ends, as `Headers` normalizes a value. */
-function normalize(value: string): string {
+export function normalizeHeaderValue(value: string): string {
   const first = value.charCodeAt(0)
   const last = value.charCodeAt(value.length - 1)
   return isHttpWhitespace(first) || isHttpWhitespace(last)

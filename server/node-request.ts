@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { normalizeHeaderValue } from '../core/answer.ts'
 import { bodyTooLarge, EMPTY_BODY, refuseDeclaredTooLarge } from '../core/body.ts'
 import type { MockRequest, RequestHeaders } from '../core/request-input.ts'
 
@@ -110,7 +111,7 @@ class NodeHeaders implements RequestHeaders {
   constructor(raw: readonly string[]) {
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const name = (raw[i] as string).toLowerCase()
-      const value = trimWhitespace(raw[i + 1] as string)
+      const value = normalizeHeaderValue(raw[i + 1] as string)
       const values = this.#fields.get(name)
       if (values) values.push(value)
       else this.#fields.set(name, [value])
@@ -133,17 +134,4 @@ class NodeHeaders implements RequestHeaders {
       else yield [name, values.join(', ')]
     }
   }
-}
-
-/** Strips HTTP whitespace (tab, LF, CR, space) from both ends, as `Headers` normalizes a value. */
-function trimWhitespace(value: string): string {
-  const first = value.charCodeAt(0)
-  const last = value.charCodeAt(value.length - 1)
-  return isHttpWhitespace(first) || isHttpWhitespace(last)
-    ? value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '')
-    : value
-}
-
-function isHttpWhitespace(code: number): boolean {
-  return code === 0x09 || code === 0x0a || code === 0x0d || code === 0x20
 }
