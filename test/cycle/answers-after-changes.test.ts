@@ -1,6 +1,6 @@
-import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMock, type Mock } from '../../index.ts'
+import type { Mock } from '../../index.ts'
+import { freshAnswer } from '../support/fresh-answer.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 import { AUTH, client, SOURCES } from './helpers.ts'
 
@@ -8,19 +8,6 @@ const LIST = `${SOURCES}?sort=name&include=creators`
 
 type Source = { id: string; name: string; state: { current: string } }
 type Listed = { data: Source[]; includes: Record<string, unknown> }
-
-/** The answer of a mock that never answered before, after `change`: nothing cached yet. */
-async function freshAnswer(change: (mock: Mock) => Promise<void>): Promise<string> {
-  const mock = createMock()
-  await mock.ready
-  await change(mock)
-  const response = await getResponse(
-    mock.handlers,
-    new Request(`http://fresh.test${LIST}`, { headers: AUTH }),
-  )
-  expect(response?.status, 'the fresh mock answers').toBe(200)
-  return (await response?.text()) ?? ''
-}
 
 const rename = (id: string, name: string) => async (mock: Mock) => {
   await mock.db.cycle.sources.update((q) => q.where({ id }), {
@@ -53,7 +40,7 @@ describe.each(TRANSPORTS)('Cycle lists after the store changes (%s)', (transport
     expect(listed.data[0]).toEqual({ ...first, name: 'aaa renamed in the store' })
     expect(listed.data.slice(1)).toEqual(before.data.slice(1))
     expect(listed.includes).toEqual(before.includes)
-    expect(after).toBe(await freshAnswer(rename(first.id, 'aaa renamed in the store')))
+    expect(after).toBe(await freshAnswer(LIST, AUTH, rename(first.id, 'aaa renamed in the store')))
   })
 
   it('lists a source renamed or deleted through the API as it now is, and the seed after a reset', async () => {
@@ -85,6 +72,6 @@ describe.each(TRANSPORTS)('Cycle lists after the store changes (%s)', (transport
         },
       },
     })
-    expect(await text()).toBe(await freshAnswer(rename(first.id, 'aaa imported')))
+    expect(await text()).toBe(await freshAnswer(LIST, AUTH, rename(first.id, 'aaa imported')))
   })
 })

@@ -1,6 +1,6 @@
-import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMock, type Mock } from '../../index.ts'
+import type { Mock } from '../../index.ts'
+import { freshAnswer } from '../support/fresh-answer.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 const AUTH = { Authorization: 'Bearer test-oauth-token' }
@@ -8,19 +8,6 @@ const JSON_AUTH = { ...AUTH, 'Content-Type': 'application/json' }
 const REPOS = '/api/v2/databases/ml_platform/schemas/images/image-repositories'
 
 type Repository = { name: string; owner: string; created_on: string }
-
-/** The answer a mock that never answered before gives, after `change`: nothing cached yet. */
-async function freshAnswer(path: string, change: (mock: Mock) => Promise<void>): Promise<string> {
-  const mock = createMock()
-  await mock.ready
-  await change(mock)
-  const response = await getResponse(
-    mock.handlers,
-    new Request(`http://fresh.test${path}`, { headers: AUTH }),
-  )
-  expect(response?.status, `the fresh mock answers ${path}`).toBe(200)
-  return (await response?.text()) ?? ''
-}
 
 /** Gives the stored repository `name` of ML_PLATFORM.IMAGES a new owner, through the store. */
 const reown = (name: string, owner: string) => async (mock: Mock) => {
@@ -62,10 +49,10 @@ describe.each(TRANSPORTS)('Snowflake answers after the store changes (%s)', (tra
     const [changed, ...unchanged] = JSON.parse(after) as Repository[]
     expect(changed).toEqual({ ...first, owner: 'DATA_ENGINEER' })
     expect(unchanged).toEqual(rest)
-    expect(after).toBe(await freshAnswer(REPOS, reown(name, 'DATA_ENGINEER')))
+    expect(after).toBe(await freshAnswer(REPOS, AUTH, reown(name, 'DATA_ENGINEER')))
     const fetched = await text(`${REPOS}/${name}`)
     expect(JSON.parse(fetched)).toEqual(changed)
-    expect(fetched).toBe(await freshAnswer(`${REPOS}/${name}`, reown(name, 'DATA_ENGINEER')))
+    expect(fetched).toBe(await freshAnswer(`${REPOS}/${name}`, AUTH, reown(name, 'DATA_ENGINEER')))
   })
 
   it('lists a replaced repository with its new creation time and a deleted one no more', async () => {

@@ -1,25 +1,12 @@
-import { getResponse } from 'msw'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMock, type Mock } from '../../index.ts'
+import type { Mock } from '../../index.ts'
+import { freshAnswer } from '../support/fresh-answer.ts'
 import { type Harness, startHarness, TRANSPORTS } from '../support/harness.ts'
 
 const HEADERS = { 'X-Auth-Token': 'test-iam-token', 'Content-Type': 'application/json' }
 const SELF = '/v2/manage/shared-repositories?center=self&order_column=name&order_type=asc'
 
 type Repo = { name: string; namespace: string; description: string; total_range: number }
-
-/** The answer of a mock that never answered before, after `change`: nothing cached yet. */
-async function freshAnswer(change: (mock: Mock) => Promise<void>): Promise<string> {
-  const mock = createMock()
-  await mock.ready
-  await change(mock)
-  const response = await getResponse(
-    mock.handlers,
-    new Request(`http://fresh.test${SELF}`, { headers: HEADERS }),
-  )
-  expect(response?.status, 'the fresh mock answers').toBe(200)
-  return (await response?.text()) ?? ''
-}
 
 const describeAs = (repo: Repo, description: string) => async (mock: Mock) => {
   await mock.db.swr.sharedRepositories.update(
@@ -61,7 +48,9 @@ describe.each(TRANSPORTS)('SWR lists after the store changes (%s)', (transport) 
         r === first ? { ...r, description: 'Updated in place of the old record' } : r,
       ),
     )
-    expect(after).toBe(await freshAnswer(describeAs(first, 'Updated in place of the old record')))
+    expect(after).toBe(
+      await freshAnswer(SELF, HEADERS, describeAs(first, 'Updated in place of the old record')),
+    )
   })
 
   it('moves a repository whose sort key changed, in every page of the order', async () => {
@@ -91,7 +80,7 @@ describe.each(TRANSPORTS)('SWR lists after the store changes (%s)', (transport) 
     await drop(first)(h.mock)
     const after = await text()
     expect(JSON.parse(after)).toEqual(rest.map((r) => ({ ...r, total_range: rest.length })))
-    expect(after).toBe(await freshAnswer(drop(first)))
+    expect(after).toBe(await freshAnswer(SELF, HEADERS, drop(first)))
     await h.mock.reset()
     expect(await text()).toBe(seeded)
   })
